@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import { generateApiKey, hashApiKey, tokensMatch } from '../auth/api-key-token.ts';
+import { parseScopes, type Scope } from '../auth/scopes.ts';
+import type { Db } from '../db/prisma.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
+import type { ApiKey } from '../generated/prisma/client.ts';
+import type { Principal } from '../graphql/context.ts';
+
+export interface CreatedApiKey {
+  apiKey: ApiKey;
+  /** The key itself: shown once, never stored. */
+  token: string;
+}
+
+export async function createAdminKey(db: Db, name = ''): Promise<CreatedApiKey> {
+  const { token, prefix, hash } = generateApiKey('ADMIN', randomBytes);
+  const apiKey = await db.apiKey.create({ data: { kind: 'ADMIN', name, prefix, hash: Uint8Array.from(hash), scopes: [] } });
+  return { apiKey, token };
+}
+
+export async function createOrganizationKey(
+  db: Db,
+  input: { organizationId: string; name?: string | null | undefined; scopes?: readonly string[] | null | undefined },
+): Promise<CreatedApiKey> {
+  const scopes = parseScopes(input.scopes ?? undefined);
+  if (!scopes.ok) throw ValidationError.of(['scopes'], scopes.message);
+  const name = (input.name ?? '').trim();
+  if (name.length > 255) throw ValidationError.of(['name'], 'must be at most 255 characters');
+  const organization = await db.organization.findUnique({ where: { id: input.organizationId } });
+  if (!organization) throw new NotFoundError('Organization');
+  const { token, prefix, hash } = generateApiKey('ORGANIZATION', randomBytes);
+  const apiKey = await db.apiKey.create({
+    data: { kind: 'ORGANIZATION', organizationId: organization.id, name, prefix, hash: Uint8Array.from(hash), scopes: scopes.scopes },
+  });
+  return { apiKey, token };
+}
+
+export async function revokeApiKey(db: Db, id: string): Promise<ApiKey> {
+  const key = await db.apiKey.findUnique({ where: { id } });
+  if (!key) throw new NotFoundError('API key');
+  if (key.revokedAt) return key;
+  return db.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+}
+
+/**
+ * The principal behind a bearer key, or null for an unknown or revoked key. The lookup is by the
+ * key's SHA-256 (unique index), then the digests are compared in constant time.
+ */
+export async function authenticate(db: Db, token: string): Promise<Principal | null> {
+  const key = await db.apiKey.findUnique({ where: { hash: Uint8Array.from(hashApiKey(token)) } });
+  if (!key || key.revokedAt || !tokensMatch(Buffer.from(key.hash), token)) return null;
+  if (key.kind === 'ADMIN') return { kind: 'admin', keyId: key.id };
+  if (!key.organizationId) return null;
+  return {
+    kind: 'organization',
+    keyId: key.id,
+    organizationId: key.organizationId,
+    scopes: new Set(key.scopes as Scope[]),
+  };
+}

@@ -1,0 +1,79 @@
+import { builder } from '../graphql/builder.ts';
+import { NotFoundError, ValidationError } from '../graphql/error-types.ts';
+import { idOfType } from '../graphql/global-id.ts';
+import { registerNodeLoader } from '../graphql/node.ts';
+import type { ApiKey } from '../generated/prisma/client.ts';
+import { createOrganizationKey, revokeApiKey } from './api-keys.ts';
+
+const ApiKeyKindEnum = builder.enumType('ApiKeyKind', { values: ['ADMIN', 'ORGANIZATION'] as const });
+
+export const ApiKeyRef = builder.prismaNode('ApiKey', {
+  id: { field: 'id' },
+  description: 'An API key. The key itself is shown once, when it is created; only its hash is stored.',
+  fields: (t) => ({
+    kind: t.expose('kind', { type: ApiKeyKindEnum }),
+    name: t.exposeString('name'),
+    prefix: t.exposeString('prefix', { description: 'The first characters of the key, to tell keys apart.' }),
+    scopes: t.exposeStringList('scopes'),
+    organization: t.relation('organization', { nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
+  }),
+});
+
+registerNodeLoader('ApiKey', { admin: true }, (ctx, id) => ctx.db.apiKey.findUnique({ where: { id } }));
+
+const CreateApiKeyInput = builder.inputType('CreateApiKeyInput', {
+  fields: (t) => ({
+    organizationId: t.id({ required: true }),
+    name: t.string(),
+    scopes: t.stringList({
+      description:
+        'Any of endpoints:read, endpoints:write, events:read, events:publish, deliveries:read, deliveries:write. Default: all.',
+    }),
+  }),
+});
+
+const CreateApiKeyPayload = builder.objectRef<{ apiKey: ApiKey; key: string }>('CreateApiKeyPayload').implement({
+  fields: (t) => ({
+    apiKey: t.field({ type: ApiKeyRef, resolve: (p) => p.apiKey }),
+    key: t.exposeString('key', { description: 'The key. It is shown this once and cannot be read again.' }),
+  }),
+});
+
+builder.mutationField('createApiKey', (t) =>
+  t.field({
+    type: CreateApiKeyPayload,
+    authScopes: { admin: true },
+    errors: { types: [ValidationError, NotFoundError] },
+    args: { input: t.arg({ type: CreateApiKeyInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const organizationId = idOfType(String(input.organizationId), 'Organization');
+      if (!organizationId) throw new NotFoundError('Organization');
+      const { apiKey, token } = await createOrganizationKey(ctx.db, { ...input, organizationId });
+      return { apiKey, key: token };
+    },
+  }),
+);
+
+const RevokeApiKeyInput = builder.inputType('RevokeApiKeyInput', {
+  fields: (t) => ({ id: t.id({ required: true }) }),
+});
+
+const RevokeApiKeyPayload = builder.objectRef<{ apiKey: ApiKey }>('RevokeApiKeyPayload').implement({
+  fields: (t) => ({ apiKey: t.field({ type: ApiKeyRef, resolve: (p) => p.apiKey }) }),
+});
+
+builder.mutationField('revokeApiKey', (t) =>
+  t.field({
+    type: RevokeApiKeyPayload,
+    authScopes: { admin: true },
+    errors: { types: [NotFoundError] },
+    args: { input: t.arg({ type: RevokeApiKeyInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const id = idOfType(String(input.id), 'ApiKey');
+      if (!id) throw new NotFoundError('API key');
+      return { apiKey: await revokeApiKey(ctx.db, id) };
+    },
+  }),
+);

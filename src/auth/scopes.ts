@@ -1,0 +1,22 @@
+// What an organization key may do. Admin keys have no scopes: their powers are fixed.
+
+export const ORGANIZATION_SCOPES = [
+  'endpoints:read',
+  'endpoints:write',
+  'events:read',
+  'events:publish',
+  'deliveries:read',
+  'deliveries:write',
+] as const;
+
+export type Scope = (typeof ORGANIZATION_SCOPES)[number];
+
+/** No scopes given means all of them, as SPEC says. */
+export function parseScopes(input: readonly string[] | undefined): { ok: true; scopes: Scope[] } | { ok: false; message: string } {
+  if (!input || input.length === 0) return { ok: true, scopes: [...ORGANIZATION_SCOPES] };
+  const unknown = input.filter((scope) => !(ORGANIZATION_SCOPES as readonly string[]).includes(scope));
+  if (unknown.length > 0) {
+    return { ok: false, message: `unknown scope ${unknown.map((s) => `"${s}"`).join(', ')}; valid scopes: ${ORGANIZATION_SCOPES.join(', ')}` };
+  }
+  return { ok: true, scopes: [...new Set(input as Scope[])] };
+}

@@ -1,0 +1,78 @@
+// The administrative commands of the `herald` CLI. Each opens the runtime (so migrations are
+// applied and the embedded database is found), does one thing, and prints its result on stdout;
+// logs go to stderr, so `KEY=$(herald key create --org acme)` captures just the key.
+import { readFileSync } from 'node:fs';
+import { createAdminKey, createOrganizationKey } from '../api-keys/api-keys.ts';
+import type { HeraldConfig } from '../config/config.ts';
+import { ValidationError } from '../errors.ts';
+import { createEventType } from '../event-types/event-types.ts';
+import type { Logger } from '../log.ts';
+import { createOrganization, findOrganizationBySlug } from '../organizations/organizations.ts';
+import { openRuntime, type Runtime } from '../processes/runtime.ts';
+
+export class UsageError extends Error {}
+
+async function withRuntime<T>(config: HeraldConfig, log: Logger, work: (runtime: Runtime) => Promise<T>): Promise<T> {
+  const runtime = await openRuntime(config, log);
+  try {
+    return await work(runtime);
+  } finally {
+    await runtime.close();
+  }
+}
+
+export async function migrateCommand(config: HeraldConfig, log: Logger): Promise<void> {
+  await withRuntime(config, log, async () => undefined);
+  log.info('migrations are up to date');
+}
+
+export async function orgCreate(config: HeraldConfig, log: Logger, slug: string, name: string | undefined): Promise<string> {
+  return withRuntime(config, log, async ({ db }) => {
+    const organization = await createOrganization(db, { slug, name });
+    return `${organization.slug}`;
+  });
+}
+
+export async function keyCreate(
+  config: HeraldConfig,
+  log: Logger,
+  orgSlug: string,
+  scopes: string[],
+  name: string | undefined,
+): Promise<string> {
+  return withRuntime(config, log, async ({ db }) => {
+    const organization = await findOrganizationBySlug(db, orgSlug);
+    if (!organization) throw new UsageError(`no organization with slug "${orgSlug}" (create it with: herald org create ${orgSlug})`);
+    const { token } = await createOrganizationKey(db, { organizationId: organization.id, scopes, name });
+    return token;
+  });
+}
+
+export async function adminKeyCreate(config: HeraldConfig, log: Logger, name: string | undefined): Promise<string> {
+  return withRuntime(config, log, async ({ db }) => (await createAdminKey(db, name ?? '')).token);
+}
+
+export async function eventTypeCreate(
+  config: HeraldConfig,
+  log: Logger,
+  name: string,
+  description: string | undefined,
+  schemaFile: string | undefined,
+): Promise<string> {
+  let schema: unknown;
+  if (schemaFile) {
+    try {
+      schema = JSON.parse(readFileSync(schemaFile, 'utf8'));
+    } catch (error) {
+      throw new UsageError(`--schema ${schemaFile}: ${(error as Error).message}`);
+    }
+  }
+  return withRuntime(config, log, async ({ db }) => (await createEventType(db, { name, description, schema })).name);
+}
+
+/** One readable line for an expected failure. */
+export function describeCommandError(error: unknown): string | null {
+  if (error instanceof UsageError) return error.message;
+  if (error instanceof ValidationError) return error.fields.map((f) => `${f.path.join('.')}: ${f.message}`).join('; ');
+  return null;
+}

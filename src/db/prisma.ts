@@ -1,0 +1,20 @@
+// The Prisma client over the `pg` driver adapter. No module-level client: each process (and each
+// test) creates its own from a URL and disconnects it when done.
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from '../generated/prisma/client.ts';
+
+export { PrismaClient };
+export type Db = PrismaClient;
+
+export function createPrisma(databaseUrl: string, options: { poolMax?: number } = {}): PrismaClient {
+  const adapter = new PrismaPg({
+    connectionString: databaseUrl,
+    max: options.poolMax ?? 10,
+    // pg's default is to wait forever for a free connection; a stuck pool must surface as an error.
+    connectionTimeoutMillis: 10_000,
+    idleTimeoutMillis: 30_000,
+    // adapter-pg reads and writes timestamptz wrongly when the session time zone is not UTC.
+    options: '-c timezone=UTC',
+  });
+  return new PrismaClient({ adapter });
+}

@@ -1,0 +1,17 @@
+// Which endpoints an event goes to. An endpoint subscribes with patterns: `*`, an exact event type
+// name, or a prefix wildcard (`conversation.*` matches `conversation.created` and
+// `conversation.message.sent`, not `conversation` itself).
+
+const SEGMENTS = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+
+export function isEventTypePattern(pattern: string): boolean {
+  if (pattern === '*') return true;
+  const base = pattern.endsWith('.*') ? pattern.slice(0, -2) : pattern;
+  return base.length > 0 && pattern.length <= 255 && SEGMENTS.test(base);
+}
+
+export function matchesEventType(pattern: string, type: string): boolean {
+  if (pattern === '*') return true;
+  if (pattern.endsWith('.*')) return type.startsWith(pattern.slice(0, -1));
+  return pattern === type;
+}

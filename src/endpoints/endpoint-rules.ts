@@ -1,0 +1,191 @@
+// Every rule SPEC sets on an endpoint's fields, as one pure check that reports all problems at
+// once. Host names are not resolved here: the address that matters is checked at connect time.
+import type { FieldIssue } from '../errors.ts';
+import { checkAddress, isLocalHostname } from '../delivery/address-policy.ts';
+import { isEventTypePattern, matchesEventType } from '../delivery/fan-out.ts';
+
+export interface EndpointHeader {
+  name: string;
+  value: string;
+}
+
+/** The fields an API caller may set; on update every one is optional. */
+export interface EndpointInput {
+  url?: string | null | undefined;
+  name?: string | null | undefined;
+  description?: string | null | undefined;
+  eventTypes?: string[] | null | undefined;
+  projects?: string[] | null | undefined;
+  headers?: EndpointHeader[] | null | undefined;
+}
+
+export interface RulesContext {
+  /** Names of the event types in the catalog. */
+  catalog: ReadonlySet<string>;
+  allowPrivateNetworks: boolean;
+  signatureHeader: string;
+}
+
+/** Checked fields; absent ones were not given (update) or default (create). */
+export interface CheckedEndpointFields {
+  url?: string;
+  name?: string;
+  description?: string;
+  eventTypes?: string[];
+  projects?: string[];
+  headers?: EndpointHeader[];
+}
+
+export type RulesResult<T> = { ok: true; value: T } | { ok: false; issues: FieldIssue[] };
+
+export const LIMITS = {
+  urlLength: 2048,
+  nameLength: 255,
+  descriptionLength: 1000,
+  eventTypes: 100,
+  projects: 50,
+  projectLength: 100,
+  headers: 50,
+  headerNameLength: 255,
+  headerValueLength: 4096,
+} as const;
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const PROJECT = /^[A-Za-z0-9_.:-]+$/;
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade']);
+const SET_BY_HERALD = new Set(['host', 'content-type', 'content-length', 'user-agent']);
+
+export function validateEndpointCreate(
+  input: EndpointInput,
+  context: RulesContext,
+): RulesResult<CheckedEndpointFields & { url: string; eventTypes: string[] }> {
+  const issues: FieldIssue[] = [];
+  if (input.url == null) issues.push({ path: ['url'], message: 'is required' });
+  if (input.eventTypes == null) issues.push({ path: ['eventTypes'], message: 'is required: list at least one event type or *' });
+  const checked = validateEndpointUpdate(input, context);
+  if (!checked.ok) issues.push(...checked.issues);
+  if (issues.length > 0 || !checked.ok) return { ok: false, issues };
+  const { url, eventTypes } = checked.value;
+  return { ok: true, value: { ...checked.value, url: url!, eventTypes: eventTypes! } };
+}
+
+export function validateEndpointUpdate(input: EndpointInput, context: RulesContext): RulesResult<CheckedEndpointFields> {
+  const issues: FieldIssue[] = [];
+  const value: CheckedEndpointFields = {};
+  if (input.url != null) {
+    const problem = urlProblem(input.url, context.allowPrivateNetworks);
+    if (problem) issues.push({ path: ['url'], message: problem });
+    else value.url = input.url;
+  }
+  if (input.name != null) {
+    const name = input.name.trim();
+    if (name.length < 1 || name.length > LIMITS.nameLength) {
+      issues.push({ path: ['name'], message: `must be 1–${LIMITS.nameLength} characters` });
+    } else value.name = name;
+  }
+  if (input.description != null) {
+    if (input.description.length > LIMITS.descriptionLength) {
+      issues.push({ path: ['description'], message: `must be at most ${LIMITS.descriptionLength} characters` });
+    } else value.description = input.description;
+  }
+  if (input.eventTypes != null) {
+    const found = eventTypeIssues(input.eventTypes, context.catalog);
+    if (found.length > 0) issues.push(...found);
+    else value.eventTypes = input.eventTypes;
+  }
+  if (input.projects != null) {
+    const found = projectIssues(input.projects);
+    if (found.length > 0) issues.push(...found);
+    else value.projects = input.projects;
+  }
+  if (input.headers != null) {
+    const found = headerIssues(input.headers, context.signatureHeader);
+    if (found.length > 0) issues.push(...found);
+    else value.headers = input.headers.map(({ name, value: headerValue }) => ({ name, value: headerValue }));
+  }
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, value };
+}
+
+function urlProblem(text: string, allowPrivateNetworks: boolean): string | null {
+  if (text.length > LIMITS.urlLength) return `must be at most ${LIMITS.urlLength} characters`;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return 'must be an absolute URL such as https://example.com/webhooks';
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && allowPrivateNetworks)) {
+    return 'must start with https:// (http:// is allowed only when HERALD_ALLOW_PRIVATE_NETWORKS=true)';
+  }
+  if (url.username || url.password) return 'must not contain a user name or password';
+  if (url.hash) return 'must not contain a #fragment';
+  if (!url.hostname) return 'must name a host';
+  if (isLocalHostname(url.hostname)) {
+    return allowPrivateNetworks ? null : `must not point to ${url.hostname} (a loopback host)`;
+  }
+  const literal = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  if (/^[\d.]+$/.test(literal) || literal.includes(':')) {
+    const verdict = checkAddress(literal, { allowPrivateNetworks });
+    if (!verdict.allowed) return `must not point to a refused address: ${verdict.reason}`;
+  }
+  return null;
+}
+
+function eventTypeIssues(patterns: string[], catalog: ReadonlySet<string>): FieldIssue[] {
+  if (patterns.length === 0) return [{ path: ['eventTypes'], message: 'must list at least one event type, or *' }];
+  if (patterns.length > LIMITS.eventTypes) return [{ path: ['eventTypes'], message: `must list at most ${LIMITS.eventTypes}` }];
+  const issues: FieldIssue[] = [];
+  const seen = new Set<string>();
+  patterns.forEach((pattern, index) => {
+    const path = ['eventTypes', String(index)];
+    if (seen.has(pattern)) issues.push({ path, message: `"${pattern}" is listed twice` });
+    seen.add(pattern);
+    if (!isEventTypePattern(pattern)) {
+      issues.push({ path, message: `"${pattern}" is not an event type, * or a prefix wildcard such as conversation.*` });
+    } else if (pattern !== '*' && ![...catalog].some((name) => matchesEventType(pattern, name))) {
+      issues.push({
+        path,
+        message: pattern.endsWith('.*') ? `"${pattern}" matches no event type in the catalog` : `"${pattern}" is not in the event catalog`,
+      });
+    }
+  });
+  return issues;
+}
+
+function projectIssues(projects: string[]): FieldIssue[] {
+  if (projects.length > LIMITS.projects) return [{ path: ['projects'], message: `must list at most ${LIMITS.projects}` }];
+  const issues: FieldIssue[] = [];
+  const seen = new Set<string>();
+  projects.forEach((project, index) => {
+    const path = ['projects', String(index)];
+    if (project.length < 1 || project.length > LIMITS.projectLength || !PROJECT.test(project)) {
+      issues.push({ path, message: `must be 1–${LIMITS.projectLength} characters of letters, digits, _ . : -` });
+    } else if (seen.has(project)) issues.push({ path, message: `"${project}" is listed twice` });
+    seen.add(project);
+  });
+  return issues;
+}
+
+function headerIssues(headers: EndpointHeader[], signatureHeader: string): FieldIssue[] {
+  if (headers.length > LIMITS.headers) return [{ path: ['headers'], message: `must list at most ${LIMITS.headers} headers` }];
+  const issues: FieldIssue[] = [];
+  const seen = new Set<string>();
+  headers.forEach(({ name, value }, index) => {
+    const lower = name.toLowerCase();
+    const namePath = ['headers', String(index), 'name'];
+    if (name.length < 1 || name.length > LIMITS.headerNameLength || !TOKEN.test(name)) {
+      issues.push({ path: namePath, message: `must be 1–${LIMITS.headerNameLength} header token characters (letters, digits, !#$%&'*+-.^_\`|~)` });
+    } else if (SET_BY_HERALD.has(lower) || lower.startsWith('webhook-') || lower === signatureHeader.toLowerCase()) {
+      issues.push({ path: namePath, message: `${name} is set by Herald and cannot be overridden` });
+    } else if (HOP_BY_HOP.has(lower) || lower.startsWith('proxy-')) {
+      issues.push({ path: namePath, message: `${name} is a connection-level header and cannot be set` });
+    } else if (seen.has(lower)) {
+      issues.push({ path: namePath, message: `${name} is listed twice` });
+    }
+    seen.add(lower);
+    if (value.length < 1 || value.length > LIMITS.headerValueLength || /[\r\n\0]/.test(value)) {
+      issues.push({ path: ['headers', String(index), 'value'], message: `must be 1–${LIMITS.headerValueLength} characters with no CR, LF or NUL` });
+    }
+  });
+  return issues;
+}

@@ -1,0 +1,191 @@
+// Endpoint management: every write checks its input first and is scoped to one organization, so an
+// id of another organization answers exactly like a missing one.
+import { randomBytes } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
+import { EndpointVerificationError, LimitExceededError, NotFoundError, ValidationError } from '../errors.ts';
+import { eventTypeNames } from '../event-types/event-types.ts';
+import type { Endpoint, Prisma } from '../generated/prisma/client.ts';
+import type { SignatureScheme } from '../generated/prisma/enums.ts';
+import type { AppServices } from '../graphql/context.ts';
+import {
+  type CheckedEndpointFields,
+  type EndpointInput,
+  validateEndpointCreate,
+  validateEndpointUpdate,
+} from './endpoint-rules.ts';
+import { sealSecret } from './secret-box.ts';
+import { generateSigningSecret, parseSigningSecret } from './signing-secret.ts';
+
+export interface CreateEndpointInput extends EndpointInput {
+  signatureScheme?: SignatureScheme | null | undefined;
+  verify?: boolean | null | undefined;
+  secret?: string | null | undefined;
+}
+
+/** The longest rotation grace period: a week, like Svix and Stripe. */
+export const MAX_GRACE_PERIOD_SECONDS = 7 * 24 * 3600;
+
+export async function createEndpoint(
+  services: AppServices,
+  organizationId: string,
+  input: CreateEndpointInput,
+): Promise<{ endpoint: Endpoint; secret: string }> {
+  const { db, config } = services;
+  const checked = validateEndpointCreate(input, await rulesContext(services));
+  const issues = checked.ok ? [] : [...checked.issues];
+  let secret = generateSigningSecret(randomBytes);
+  if (input.secret != null) {
+    const parsed = parseSigningSecret(input.secret);
+    if (parsed.ok) secret = parsed.secret;
+    else issues.push({ path: ['secret'], message: parsed.message });
+  }
+  if (!checked.ok || issues.length > 0) throw new ValidationError(issues);
+  const fields = checked.value;
+
+  // Checked before the (slow) verification and again under the lock, where it is authoritative.
+  const limit = config.maxEndpointsPerOrg;
+  if ((await db.endpoint.count({ where: { organizationId } })) >= limit) throw endpointLimit(limit);
+
+  let verifiedAt: Date | null = null;
+  if (input.verify) {
+    const verdict = await services.verifyEndpoint(fields.url);
+    if (!verdict.ok) throw new EndpointVerificationError(`Endpoint verification failed: ${verdict.reason}`);
+    verifiedAt = new Date();
+  }
+
+  const id = uuidv7();
+  const endpoint = await db.$transaction(async (tx) => {
+    // Serializes creations per organization so two concurrent requests cannot both pass the limit.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${organizationId}, 0))`;
+    if ((await tx.endpoint.count({ where: { organizationId } })) >= limit) throw endpointLimit(limit);
+    return tx.endpoint.create({
+      data: {
+        id,
+        organizationId,
+        ...toColumns(fields),
+        url: fields.url,
+        name: fields.name ?? defaultName(fields.url),
+        signatureScheme: input.signatureScheme ?? 'STANDARD_WEBHOOKS',
+        secretSealed: sealSecret(secret, services.encryptionKey, id),
+        verifiedAt,
+      },
+    });
+  });
+  return { endpoint, secret };
+}
+
+export async function updateEndpoint(
+  services: AppServices,
+  organizationId: string,
+  id: string,
+  input: EndpointInput,
+): Promise<Endpoint> {
+  const checked = validateEndpointUpdate(input, await rulesContext(services));
+  if (!checked.ok) throw new ValidationError(checked.issues);
+  const existing = await findEndpoint(services, organizationId, id);
+  const fields = checked.value;
+  const urlChanged = fields.url !== undefined && fields.url !== existing.url;
+  return services.db.endpoint.update({
+    where: { id: existing.id },
+    // A new URL has not answered the echo challenge.
+    data: { ...toColumns(fields), ...(fields.name ? { name: fields.name } : {}), ...(urlChanged ? { verifiedAt: null } : {}) },
+  });
+}
+
+export async function rotateEndpointSecret(
+  services: AppServices,
+  organizationId: string,
+  id: string,
+  input: { gracePeriodSeconds?: number | null | undefined; secret?: string | null | undefined },
+): Promise<{ endpoint: Endpoint; secret: string }> {
+  const grace = input.gracePeriodSeconds ?? 0;
+  const issues = [];
+  if (!Number.isInteger(grace) || grace < 0 || grace > MAX_GRACE_PERIOD_SECONDS) {
+    issues.push({ path: ['gracePeriodSeconds'], message: `must be a whole number from 0 to ${MAX_GRACE_PERIOD_SECONDS} (7 days)` });
+  }
+  let secret = generateSigningSecret(randomBytes);
+  if (input.secret != null) {
+    const parsed = parseSigningSecret(input.secret);
+    if (parsed.ok) secret = parsed.secret;
+    else issues.push({ path: ['secret'], message: parsed.message });
+  }
+  if (issues.length > 0) throw new ValidationError(issues);
+  const existing = await findEndpoint(services, organizationId, id);
+  const endpoint = await services.db.endpoint.update({
+    where: { id: existing.id },
+    data: {
+      secretSealed: sealSecret(secret, services.encryptionKey, existing.id),
+      // With no grace the old secret stops at once; otherwise deliveries carry both signatures.
+      previousSecretSealed: grace > 0 ? existing.secretSealed : null,
+      previousSecretExpiresAt: grace > 0 ? new Date(Date.now() + grace * 1000) : null,
+    },
+  });
+  return { endpoint, secret };
+}
+
+/**
+ * Sets the explicit target state. Turning off cancels the endpoint's pending retries; turning on
+ * clears the disable reason and the failure count.
+ */
+export async function toggleEndpoint(
+  services: AppServices,
+  organizationId: string,
+  id: string,
+  active: boolean,
+): Promise<Endpoint> {
+  const existing = await findEndpoint(services, organizationId, id);
+  return services.db.$transaction(async (tx) => {
+    if (!active) {
+      await tx.delivery.updateMany({
+        where: { endpointId: existing.id, status: { in: ['PENDING', 'RETRYING'] } },
+        data: { status: 'CANCELLED', nextAttemptAt: null, completedAt: new Date() },
+      });
+    }
+    return tx.endpoint.update({
+      where: { id: existing.id },
+      data: active
+        ? { active: true, disabledReason: null, consecutiveFailures: 0 }
+        : { active: false, disabledReason: 'MANUAL' },
+    });
+  });
+}
+
+/** Deletes the endpoint with its deliveries and attempts; jobs left in the queue find nothing. */
+export async function deleteEndpoint(services: AppServices, organizationId: string, id: string): Promise<void> {
+  const { count } = await services.db.endpoint.deleteMany({ where: { id, organizationId } });
+  if (count === 0) throw new NotFoundError('Endpoint');
+}
+
+export async function findEndpoint(services: AppServices, organizationId: string, id: string): Promise<Endpoint> {
+  const endpoint = await services.db.endpoint.findFirst({ where: { id, organizationId } });
+  if (!endpoint) throw new NotFoundError('Endpoint');
+  return endpoint;
+}
+
+async function rulesContext(services: AppServices) {
+  return {
+    catalog: await eventTypeNames(services.db),
+    allowPrivateNetworks: services.config.allowPrivateNetworks,
+    signatureHeader: services.config.signatureHeader,
+  };
+}
+
+type EndpointColumns = Pick<Prisma.EndpointUncheckedCreateInput, 'url' | 'description' | 'eventTypes' | 'projects' | 'headers'>;
+
+function toColumns(fields: CheckedEndpointFields): Partial<EndpointColumns> {
+  return {
+    ...(fields.url !== undefined ? { url: fields.url } : {}),
+    ...(fields.description != null ? { description: fields.description } : {}),
+    ...(fields.eventTypes != null ? { eventTypes: fields.eventTypes } : {}),
+    ...(fields.projects != null ? { projects: fields.projects } : {}),
+    ...(fields.headers != null ? { headers: fields.headers.map(({ name, value }) => ({ name, value })) } : {}),
+  };
+}
+
+function defaultName(url: string): string {
+  return new URL(url).host.slice(0, 255);
+}
+
+function endpointLimit(limit: number): LimitExceededError {
+  return new LimitExceededError(`An organization may have at most ${limit} endpoints (HERALD_MAX_ENDPOINTS_PER_ORG).`, limit);
+}

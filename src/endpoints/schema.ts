@@ -1,0 +1,233 @@
+import { builder } from '../graphql/builder.ts';
+import { organizationIdOf } from '../graphql/context.ts';
+import {
+  EndpointVerificationError,
+  LimitExceededError,
+  NotFoundError,
+  ValidationError,
+} from '../graphql/error-types.ts';
+import { idOfType } from '../graphql/global-id.ts';
+import { registerNodeLoader } from '../graphql/node.ts';
+import { assertPageSize } from '../graphql/pagination.ts';
+import type { Endpoint } from '../generated/prisma/client.ts';
+import {
+  createEndpoint,
+  deleteEndpoint,
+  rotateEndpointSecret,
+  toggleEndpoint,
+  updateEndpoint,
+} from './endpoints.ts';
+
+export const SignatureSchemeEnum = builder.enumType('SignatureScheme', {
+  values: {
+    STANDARD_WEBHOOKS: { description: 'webhook-signature: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">' },
+    HMAC_SHA256_TIMESTAMPED: { description: 'X-Herald-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "{t}.{body}">' },
+    HMAC_SHA256_BODY: { description: 'X-Herald-Signature: <hex HMAC-SHA256 of the raw body>' },
+  } as const,
+});
+
+const DisabledReasonEnum = builder.enumType('EndpointDisabledReason', {
+  values: {
+    MANUAL: { description: 'Turned off with toggleEndpoint.' },
+    FAILING: { description: 'Too many consecutive failed deliveries (HERALD_DISABLE_AFTER_FAILURES).' },
+    GONE: { description: 'The endpoint answered 410 Gone.' },
+  } as const,
+});
+
+interface HeaderShape {
+  name: string;
+  value: string;
+}
+
+const EndpointHeaderRef = builder.objectRef<HeaderShape>('EndpointHeader').implement({
+  fields: (t) => ({ name: t.exposeString('name'), value: t.exposeString('value') }),
+});
+
+export const EndpointRef = builder.prismaNode('Endpoint', {
+  id: { field: 'id' },
+  description: 'A URL that receives webhooks. Its signing secret is never readable after creation or rotation.',
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    description: t.exposeString('description'),
+    url: t.exposeString('url'),
+    eventTypes: t.exposeStringList('eventTypes'),
+    projects: t.exposeStringList('projects'),
+    headers: t.field({ type: [EndpointHeaderRef], resolve: (endpoint) => endpoint.headers as unknown as HeaderShape[] }),
+    signatureScheme: t.expose('signatureScheme', { type: SignatureSchemeEnum }),
+    active: t.exposeBoolean('active'),
+    disabledReason: t.expose('disabledReason', { type: DisabledReasonEnum, nullable: true }),
+    consecutiveFailures: t.exposeInt('consecutiveFailures'),
+    verifiedAt: t.expose('verifiedAt', { type: 'DateTime', nullable: true }),
+    previousSecretExpiresAt: t.expose('previousSecretExpiresAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'While set, deliveries are signed with the previous secret too (rotation grace period).',
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+  }),
+});
+
+registerNodeLoader('Endpoint', { scope: 'endpoints:read' }, (ctx, id) =>
+  ctx.db.endpoint.findFirst({ where: { id, organizationId: organizationIdOf(ctx) } }),
+);
+
+const EndpointFilter = builder.inputType('EndpointFilter', {
+  fields: (t) => ({
+    active: t.boolean(),
+    project: t.string({ description: 'Endpoints that receive events of this project (listed, or no project list).' }),
+  }),
+});
+
+builder.queryField('endpoints', (t) =>
+  t.prismaConnection({
+    type: 'Endpoint',
+    cursor: 'id',
+    description: "The organization's endpoints, newest first.",
+    authScopes: { scope: 'endpoints:read' },
+    args: { filter: t.arg({ type: EndpointFilter }) },
+    resolve: (query, _root, args, ctx) => {
+      assertPageSize(args);
+      const { filter } = args;
+      return ctx.db.endpoint.findMany({
+        ...query,
+        where: {
+          organizationId: organizationIdOf(ctx),
+          ...(filter?.active != null ? { active: filter.active } : {}),
+          ...(filter?.project != null
+            ? { OR: [{ projects: { isEmpty: true } }, { projects: { has: filter.project } }] }
+            : {}),
+        },
+        orderBy: { id: 'desc' },
+      });
+    },
+  }, { name: 'EndpointConnection' }, { name: 'EndpointEdge' }),
+);
+
+const EndpointHeaderInput = builder.inputType('EndpointHeaderInput', {
+  fields: (t) => ({ name: t.string({ required: true }), value: t.string({ required: true }) }),
+});
+
+const endpointPayload = (name: string) =>
+  builder.objectRef<{ endpoint: Endpoint }>(name).implement({
+    fields: (t) => ({ endpoint: t.field({ type: EndpointRef, resolve: (p) => p.endpoint }) }),
+  });
+
+const endpointWithSecretPayload = (name: string) =>
+  builder.objectRef<{ endpoint: Endpoint; secret: string }>(name).implement({
+    fields: (t) => ({
+      endpoint: t.field({ type: EndpointRef, resolve: (p) => p.endpoint }),
+      secret: t.exposeString('secret', { description: 'The signing secret (whsec_…). Shown this once.' }),
+    }),
+  });
+
+/** Decodes an endpoint id of this organization's kind; malformed ids answer like missing ones. */
+function endpointIdOf(globalId: string | number): string {
+  const id = idOfType(String(globalId), 'Endpoint');
+  if (!id) throw new NotFoundError('Endpoint');
+  return id;
+}
+
+const CreateEndpointInput = builder.inputType('CreateEndpointInput', {
+  fields: (t) => ({
+    url: t.string({ required: true, description: 'https:// (http:// only when private networks are allowed); at most 2048 characters.' }),
+    name: t.string({ description: 'At most 255 characters; defaults to the URL host.' }),
+    description: t.string(),
+    eventTypes: t.stringList({ required: true, description: 'Catalog names, `*`, or prefix wildcards such as `conversation.*`.' }),
+    projects: t.stringList({ description: 'Only events of these projects (empty: all).' }),
+    headers: t.field({ type: [EndpointHeaderInput], description: 'Up to 50 custom headers sent with every delivery.' }),
+    signatureScheme: t.field({ type: SignatureSchemeEnum, description: 'Default STANDARD_WEBHOOKS.' }),
+    verify: t.boolean({ description: 'Require the URL to answer the echo challenge before saving.' }),
+    secret: t.string({ description: 'Bring your own signing secret (whsec_ + base64 of 24–64 bytes).' }),
+  }),
+});
+
+builder.mutationField('createEndpoint', (t) =>
+  t.field({
+    type: endpointWithSecretPayload('CreateEndpointPayload'),
+    authScopes: { scope: 'endpoints:write' },
+    errors: { types: [ValidationError, LimitExceededError, EndpointVerificationError] },
+    args: { input: t.arg({ type: CreateEndpointInput, required: true }) },
+    resolve: (_root, { input }, ctx) => createEndpoint(ctx, organizationIdOf(ctx), input),
+  }),
+);
+
+const UpdateEndpointInput = builder.inputType('UpdateEndpointInput', {
+  fields: (t) => ({
+    id: t.id({ required: true }),
+    url: t.string(),
+    name: t.string(),
+    description: t.string(),
+    eventTypes: t.stringList(),
+    projects: t.stringList(),
+    headers: t.field({ type: [EndpointHeaderInput], description: 'Replaces the whole list.' }),
+  }),
+});
+
+builder.mutationField('updateEndpoint', (t) =>
+  t.field({
+    type: endpointPayload('UpdateEndpointPayload'),
+    authScopes: { scope: 'endpoints:write' },
+    errors: { types: [ValidationError, NotFoundError] },
+    args: { input: t.arg({ type: UpdateEndpointInput, required: true }) },
+    resolve: async (_root, { input: { id, ...fields } }, ctx) => ({
+      endpoint: await updateEndpoint(ctx, organizationIdOf(ctx), endpointIdOf(id), fields),
+    }),
+  }),
+);
+
+const RotateEndpointSecretInput = builder.inputType('RotateEndpointSecretInput', {
+  fields: (t) => ({
+    id: t.id({ required: true }),
+    gracePeriodSeconds: t.int({ description: 'How long the old secret keeps signing (default 0, at most 7 days).' }),
+    secret: t.string({ description: 'Bring your own new secret.' }),
+  }),
+});
+
+builder.mutationField('rotateEndpointSecret', (t) =>
+  t.field({
+    type: endpointWithSecretPayload('RotateEndpointSecretPayload'),
+    authScopes: { scope: 'endpoints:write' },
+    errors: { types: [ValidationError, NotFoundError] },
+    args: { input: t.arg({ type: RotateEndpointSecretInput, required: true }) },
+    resolve: (_root, { input: { id, ...rest } }, ctx) =>
+      rotateEndpointSecret(ctx, organizationIdOf(ctx), endpointIdOf(id), rest),
+  }),
+);
+
+const ToggleEndpointInput = builder.inputType('ToggleEndpointInput', {
+  fields: (t) => ({ id: t.id({ required: true }), active: t.boolean({ required: true }) }),
+});
+
+builder.mutationField('toggleEndpoint', (t) =>
+  t.field({
+    type: endpointPayload('ToggleEndpointPayload'),
+    authScopes: { scope: 'endpoints:write' },
+    errors: { types: [NotFoundError] },
+    args: { input: t.arg({ type: ToggleEndpointInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => ({
+      endpoint: await toggleEndpoint(ctx, organizationIdOf(ctx), endpointIdOf(input.id), input.active),
+    }),
+  }),
+);
+
+const DeleteEndpointInput = builder.inputType('DeleteEndpointInput', {
+  fields: (t) => ({ id: t.id({ required: true }) }),
+});
+
+const DeleteEndpointPayload = builder.objectRef<{ deletedEndpointId: string }>('DeleteEndpointPayload').implement({
+  fields: (t) => ({ deletedEndpointId: t.exposeID('deletedEndpointId') }),
+});
+
+builder.mutationField('deleteEndpoint', (t) =>
+  t.field({
+    type: DeleteEndpointPayload,
+    authScopes: { scope: 'endpoints:write' },
+    errors: { types: [NotFoundError] },
+    args: { input: t.arg({ type: DeleteEndpointInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      await deleteEndpoint(ctx, organizationIdOf(ctx), endpointIdOf(input.id));
+      return { deletedEndpointId: String(input.id) };
+    },
+  }),
+);

@@ -1,0 +1,77 @@
+import type { Db } from '../db/prisma.ts';
+import { isUniqueViolation } from '../db/errors.ts';
+import { NotFoundError, ValidationError, type FieldIssue } from '../errors.ts';
+import { Prisma, type EventType } from '../generated/prisma/client.ts';
+import { compilePayloadSchema } from './payload-schema.ts';
+
+/** Dot-separated segments such as `conversation.created`; `*` is reserved for endpoint patterns. */
+const EVENT_TYPE_NAME = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+
+export interface EventTypeInput {
+  name: string;
+  description?: string | null | undefined;
+  schema?: unknown;
+  deprecated?: boolean | null | undefined;
+}
+
+export async function createEventType(db: Db, input: EventTypeInput): Promise<EventType> {
+  const issues = checkFields(input, true);
+  if (issues.length > 0) throw new ValidationError(issues);
+  try {
+    return await db.eventType.create({
+      data: {
+        name: input.name,
+        description: input.description ?? '',
+        schema: jsonOrNull(input.schema),
+        deprecated: input.deprecated ?? false,
+      },
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw ValidationError.of(['name'], `event type "${input.name}" exists`);
+    throw error;
+  }
+}
+
+/** Only the fields given change; `schema: null` removes the schema. */
+export async function updateEventType(db: Db, input: EventTypeInput): Promise<EventType> {
+  const issues = checkFields(input, false);
+  if (issues.length > 0) throw new ValidationError(issues);
+  const existing = await db.eventType.findUnique({ where: { name: input.name } });
+  if (!existing) throw new NotFoundError('Event type');
+  return db.eventType.update({
+    where: { name: input.name },
+    data: {
+      ...(input.description != null ? { description: input.description } : {}),
+      ...(input.schema !== undefined ? { schema: jsonOrNull(input.schema) } : {}),
+      ...(input.deprecated != null ? { deprecated: input.deprecated } : {}),
+    },
+  });
+}
+
+export async function listEventTypes(db: Db, includeDeprecated: boolean): Promise<EventType[]> {
+  return db.eventType.findMany({ where: includeDeprecated ? {} : { deprecated: false }, orderBy: { name: 'asc' } });
+}
+
+export async function eventTypeNames(db: Db): Promise<Set<string>> {
+  const rows = await db.eventType.findMany({ select: { name: true } });
+  return new Set(rows.map((row) => row.name));
+}
+
+function checkFields(input: EventTypeInput, creating: boolean): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  if (creating && (input.name.length > 255 || !EVENT_TYPE_NAME.test(input.name))) {
+    issues.push({ path: ['name'], message: 'must be dot-separated segments of letters, digits, _ or - (at most 255 characters)' });
+  }
+  if (input.description != null && input.description.length > 1000) {
+    issues.push({ path: ['description'], message: 'must be at most 1000 characters' });
+  }
+  if (input.schema != null) {
+    const compiled = compilePayloadSchema(input.schema);
+    if (!compiled.ok) issues.push({ path: ['schema'], message: compiled.message });
+  }
+  return issues;
+}
+
+function jsonOrNull(value: unknown): Prisma.InputJsonValue | typeof Prisma.DbNull {
+  return value == null ? Prisma.DbNull : (value as Prisma.InputJsonValue);
+}

@@ -1,0 +1,84 @@
+// The Pothos builder: plugins and conventions only. Types live with their domain
+// (src/<domain>/schema.ts) and src/graphql/schema.ts imports them all.
+import SchemaBuilder from '@pothos/core';
+import ComplexityPlugin from '@pothos/plugin-complexity';
+import ErrorsPlugin from '@pothos/plugin-errors';
+import PrismaPlugin from '@pothos/plugin-prisma';
+import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import { GraphQLError } from 'graphql';
+import type { Scope } from '../auth/scopes.ts';
+import { getDatamodel } from '../generated/pothos-types.ts';
+import type PrismaTypes from '../generated/pothos-types.ts';
+import type { Context } from './context.ts';
+import { decodeGlobalId, encodeGlobalId } from './global-id.ts';
+
+export interface AuthScopes {
+  admin: boolean;
+  organization: boolean;
+  scope: Scope;
+}
+
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  PrismaTypes: PrismaTypes;
+  AuthScopes: AuthScopes;
+  DefaultEdgesNullability: false;
+  DefaultNodeNullability: false;
+  DefaultFieldNullability: false;
+  Scalars: {
+    DateTime: { Input: Date; Output: Date };
+    JSON: { Input: unknown; Output: unknown };
+  };
+}>({
+  // Order matters: relay first so scope-auth sees parsed ids; scope-auth outside errors so an
+  // authorization failure is never turned into a union member; errors before prisma.
+  plugins: [RelayPlugin, ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, ComplexityPlugin],
+  defaultFieldNullability: false,
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    edgesFieldOptions: { nullable: false },
+    nodeFieldOptions: { nullable: false },
+    encodeGlobalID: (typename, id) => encodeGlobalId(typename, String(id)),
+    // The node query (src/graphql/node.ts) decodes ids itself so that malformed ids answer null.
+    decodeGlobalID: (globalID) => decodeGlobalId(globalID) ?? { typename: '', id: '' },
+    nodeQueryOptions: false,
+    nodesQueryOptions: false,
+  },
+  scopeAuth: {
+    authorizeOnSubscribe: true,
+    treatErrorsAsUnauthorized: true,
+    authScopes: (ctx) => ({
+      admin: ctx.principal?.kind === 'admin',
+      organization: ctx.principal?.kind === 'organization',
+      scope: (scope) => ctx.principal?.kind === 'organization' && ctx.principal.scopes.has(scope),
+    }),
+    unauthorizedError: (_parent, ctx) =>
+      ctx.principal
+        ? new GraphQLError('This key is not allowed to do that.', { extensions: { code: 'FORBIDDEN' } })
+        : new GraphQLError('A valid API key is required: send Authorization: Bearer <key>.', {
+            extensions: { code: 'UNAUTHENTICATED' },
+          }),
+  },
+  errors: {
+    directResult: true,
+    defaultUnionOptions: {
+      name: ({ fieldName }) => `${fieldName.charAt(0).toUpperCase()}${fieldName.slice(1)}Result`,
+    },
+  },
+  prisma: {
+    client: (ctx) => ctx.db,
+    dmmf: getDatamodel(),
+    exposeDescriptions: false,
+    filterConnectionTotalCount: true,
+    onUnusedQuery: null,
+    defaultConnectionSize: 20,
+    maxConnectionSize: 100,
+  },
+  complexity: {
+    defaultComplexity: 1,
+    defaultListMultiplier: 10,
+    limit: { complexity: 5000, depth: 10, breadth: 200 },
+  },
+});

@@ -1,0 +1,33 @@
+import type { HeraldConfig } from '../config/config.ts';
+import type { Db } from '../db/prisma.ts';
+import type { EncryptionKey } from '../endpoints/secret-box.ts';
+import type { Scope } from '../auth/scopes.ts';
+import type { EndpointVerifier } from '../endpoints/verification.ts';
+
+/** Who is calling, resolved once per request from the bearer key. */
+export type Principal =
+  | { kind: 'admin'; keyId: string }
+  | { kind: 'organization'; keyId: string; organizationId: string; scopes: ReadonlySet<Scope> };
+
+/** What the process provides to every request; built once at start-up. */
+export interface AppServices {
+  db: Db;
+  config: HeraldConfig;
+  /** Seals new secrets; the first entry of `encryptionKeys`. */
+  encryptionKey: EncryptionKey;
+  /** Every key that may open a stored secret (the current one first). */
+  encryptionKeys: readonly EncryptionKey[];
+  verifyEndpoint: EndpointVerifier;
+}
+
+export interface Context extends AppServices {
+  principal: Principal | null;
+}
+
+/** The organization an org-scoped field works on. Scope-auth has already refused other callers. */
+export function organizationIdOf(ctx: Context): string {
+  if (ctx.principal?.kind !== 'organization') {
+    throw new Error('organizationIdOf called without an organization principal');
+  }
+  return ctx.principal.organizationId;
+}

@@ -1,0 +1,51 @@
+// The typed errors of SPEC "GraphQL API": every one implements `interface Error { message }` so a
+// client can always select `... on Error { message }`, and each mutation lists the ones it raises.
+import {
+  EndpointVerificationError,
+  type FieldIssue,
+  LimitExceededError,
+  NotFoundError,
+  ValidationError,
+} from '../errors.ts';
+import { builder } from './builder.ts';
+
+export const ErrorInterface = builder.interfaceRef<Error>('Error').implement({
+  fields: (t) => ({ message: t.exposeString('message') }),
+});
+
+const FieldIssueRef = builder.objectRef<FieldIssue>('FieldIssue').implement({
+  description: 'One problem with one input field; `path` names the field from the input down.',
+  fields: (t) => ({
+    path: t.exposeStringList('path'),
+    message: t.exposeString('message'),
+  }),
+});
+
+builder.objectType(ValidationError, {
+  name: 'ValidationError',
+  description: 'The input broke one or more rules; nothing was written.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    fields: t.field({ type: [FieldIssueRef], resolve: (error) => error.fields }),
+  }),
+});
+
+builder.objectType(NotFoundError, {
+  name: 'NotFoundError',
+  description: 'No such object for this key (ids of other organizations answer the same).',
+  interfaces: [ErrorInterface],
+});
+
+builder.objectType(LimitExceededError, {
+  name: 'LimitExceededError',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ limit: t.exposeInt('limit') }),
+});
+
+builder.objectType(EndpointVerificationError, {
+  name: 'EndpointVerificationError',
+  description: 'The URL did not answer the echo challenge; the endpoint was not saved.',
+  interfaces: [ErrorInterface],
+});
+
+export { EndpointVerificationError, LimitExceededError, NotFoundError, ValidationError };

@@ -1,0 +1,42 @@
+// Global ids are typed, prefixed and readable (`ep_0190…`, `evt_0190…`) in the style of Stripe and
+// Svix, instead of Relay's base64 of "Type:id". The event's global id doubles as the `webhook-id`
+// receivers dedupe on. The suffix is the row's UUIDv7 without dashes, so ids sort by creation time.
+
+const PREFIX_BY_TYPE = {
+  Organization: 'org',
+  ApiKey: 'key',
+  Endpoint: 'ep',
+  Event: 'evt',
+  Delivery: 'dlv',
+} as const;
+
+export type NodeTypeName = keyof typeof PREFIX_BY_TYPE;
+
+const TYPE_BY_PREFIX = new Map<string, NodeTypeName>(
+  Object.entries(PREFIX_BY_TYPE).map(([type, prefix]) => [prefix, type as NodeTypeName]),
+);
+
+const GLOBAL_ID = /^([a-z]+)_([0-9a-f]{32})$/;
+
+export function encodeGlobalId(typename: string, uuid: string): string {
+  const prefix = PREFIX_BY_TYPE[typename as NodeTypeName];
+  if (!prefix) throw new Error(`No global id prefix for type ${typename}`);
+  return `${prefix}_${uuid.replaceAll('-', '')}`;
+}
+
+/** Null for anything malformed or of an unknown type: callers answer "not found". */
+export function decodeGlobalId(globalId: string): { typename: NodeTypeName; id: string } | null {
+  const match = GLOBAL_ID.exec(globalId);
+  if (!match) return null;
+  const typename = TYPE_BY_PREFIX.get(match[1]!);
+  if (!typename) return null;
+  const hex = match[2]!;
+  const id = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return { typename, id };
+}
+
+/** The row id behind a global id of the expected type, or null (malformed, or another type). */
+export function idOfType(globalId: string, typename: NodeTypeName): string | null {
+  const decoded = decodeGlobalId(globalId);
+  return decoded?.typename === typename ? decoded.id : null;
+}

@@ -1,0 +1,71 @@
+// Opening and closing what every Herald process needs: the database (embedded or DATABASE_URL),
+// its migrations, the Prisma client and the encryption key. The only code that starts or stops
+// anything lives in src/processes.
+import type { HeraldConfig } from '../config/config.ts';
+import { resolveEncryptionKey } from '../config/encryption-key.ts';
+import { openDatabase } from '../db/database.ts';
+import { migrate, pendingMigrations } from '../db/migrate.ts';
+import { createPrisma, type Db } from '../db/prisma.ts';
+import { encryptionKeyFromBytes } from '../endpoints/secret-box.ts';
+import { createEndpointVerifier } from '../endpoints/verification.ts';
+import type { AppServices } from '../graphql/context.ts';
+import type { Logger } from '../log.ts';
+import { USER_AGENT } from '../version.ts';
+
+export interface Runtime {
+  config: HeraldConfig;
+  databaseUrl: string;
+  db: Db;
+  services: AppServices;
+  log: Logger;
+  /** True while the database answers and every migration is applied. */
+  databaseReady(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export async function openRuntime(config: HeraldConfig, log: Logger): Promise<Runtime> {
+  const database = await openDatabase({
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+    dataDir: config.dataDir,
+    log: (line) => log.info(line),
+  });
+  try {
+    const { applied } = await migrate(database.url, { log: (line) => log.info(line) });
+    if (applied.length > 0) log.info(`applied ${applied.length} migration(s)`, { applied });
+    const db = createPrisma(database.url);
+    const key = encryptionKeyFromBytes(await resolveEncryptionKey(config, (line) => log.warn(line)));
+    const services: AppServices = {
+      db,
+      config,
+      encryptionKey: key,
+      encryptionKeys: [key],
+      verifyEndpoint: createEndpointVerifier({
+        timeoutMs: Math.min(config.deliveryTimeoutMs, 10_000),
+        allowPrivateNetworks: config.allowPrivateNetworks,
+        userAgent: USER_AGENT,
+      }),
+    };
+    return {
+      config,
+      databaseUrl: database.url,
+      db,
+      services,
+      log,
+      databaseReady: async () => {
+        try {
+          await db.$queryRaw`SELECT 1`;
+          return (await pendingMigrations(database.url)).length === 0;
+        } catch {
+          return false;
+        }
+      },
+      close: async () => {
+        await db.$disconnect();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}

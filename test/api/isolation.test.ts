@@ -1,0 +1,59 @@
+// De-risks tenant isolation: for every field that takes an id, an id of another organization
+// answers exactly as an id that does not exist (same typename, same message), and changes nothing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { idOfType } from '../../src/graphql/global-id.ts';
+import { startTestHerald, type TestHerald } from '../support/herald.ts';
+import { CREATE_ENDPOINT, DELETE_ENDPOINT, NODE, ROTATE_SECRET, TOGGLE_ENDPOINT, UPDATE_ENDPOINT } from '../support/operations.ts';
+
+let herald: TestHerald;
+let alice: { key: string; globalId: string };
+let bob: { key: string; globalId: string };
+let aliceEndpoint: string;
+const missingEndpoint = 'ep_0190000000007000800000000000dead';
+
+beforeAll(async () => {
+  herald = await startTestHerald();
+  alice = await herald.organization('alice');
+  bob = await herald.organization('bob');
+  const created = await herald.graphql(CREATE_ENDPOINT, { input: { url: 'https://alice.example/hook', eventTypes: ['*'] } }, alice.key);
+  aliceEndpoint = created.data!.createEndpoint.endpoint.id;
+});
+afterAll(() => herald.close());
+
+const mutations: Array<[string, string, (id: string) => Record<string, unknown>]> = [
+  ['updateEndpoint', UPDATE_ENDPOINT, (id) => ({ id, name: 'hijacked' })],
+  ['rotateEndpointSecret', ROTATE_SECRET, (id) => ({ id })],
+  ['toggleEndpoint', TOGGLE_ENDPOINT, (id) => ({ id, active: false })],
+  ['deleteEndpoint', DELETE_ENDPOINT, (id) => ({ id })],
+];
+
+describe('cross-organization ids', () => {
+  it.each(mutations)('%s with another organization’s id answers like a missing id', async (field, document, input) => {
+    const foreign = await herald.graphql(document, { input: input(aliceEndpoint) }, bob.key);
+    const missing = await herald.graphql(document, { input: input(missingEndpoint) }, bob.key);
+    const malformed = await herald.graphql(document, { input: input('not-an-id') }, bob.key);
+    expect(foreign.data?.[field]).toEqual({ __typename: 'NotFoundError', message: 'Endpoint not found' });
+    expect(foreign).toEqual(missing);
+    expect(malformed).toEqual(missing);
+    const row = await herald.db.endpoint.findUniqueOrThrow({ where: { id: idOfType(aliceEndpoint, 'Endpoint')! } });
+    expect(row).toMatchObject({ name: 'alice.example', active: true, previousSecretSealed: null });
+  });
+
+  it('node() answers null for another organization’s endpoint, organization, or a malformed id', async () => {
+    for (const id of [aliceEndpoint, alice.globalId, missingEndpoint, 'garbage', 'ep_xyz', '']) {
+      const response = await herald.graphql(NODE, { id }, bob.key);
+      expect(response.errors).toBeUndefined();
+      expect(response.data?.node).toBeNull();
+    }
+    expect((await herald.graphql(NODE, { id: aliceEndpoint }, alice.key)).data?.node).toMatchObject({
+      __typename: 'Endpoint',
+      url: 'https://alice.example/hook',
+    });
+    expect((await herald.graphql(NODE, { id: bob.globalId }, bob.key)).data?.node).toMatchObject({ slug: 'bob' });
+  });
+
+  it('lists only the caller’s endpoints', async () => {
+    const list = await herald.graphql('{ endpoints { edges { node { id } } } }', {}, bob.key);
+    expect(list.data?.endpoints.edges).toEqual([]);
+  });
+});

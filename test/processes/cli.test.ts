@@ -1,0 +1,90 @@
+// De-risks the `herald` command as an operator uses it: real child processes against a real
+// database — migrate, organizations, keys (printed alone on stdout for scripts), event types,
+// configuration errors, and `herald api` serving probes and draining on SIGTERM.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authenticate } from '../../src/api-keys/api-keys.ts';
+import { createTestDatabase } from '../support/database.ts';
+import { runHerald, spawnHerald, waitForOutput } from '../support/cli.ts';
+
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  env = { DATABASE_URL: database.url, HERALD_DATA_DIR: mkdtempSync(join(tmpdir(), 'herald-cli-')) };
+});
+afterAll(() => database.drop());
+
+describe('herald CLI', () => {
+  it('migrates (nothing to do on a migrated database)', async () => {
+    const result = await runHerald(['migrate'], env);
+    expect(result.code).toBe(0);
+  });
+
+  it('creates an organization and a key printed alone on stdout', async () => {
+    const org = await runHerald(['org', 'create', 'cli-co', '--name', 'CLI Co'], env);
+    expect(org.code).toBe(0);
+    expect(org.stdout).toBe('cli-co\n');
+    const key = await runHerald(['key', 'create', '--org', 'cli-co', '--scope', 'endpoints:read', '--scope', 'events:read'], env);
+    expect(key.code).toBe(0);
+    expect(key.stdout).toMatch(/^hrld_org_\S+\n$/);
+    const principal = await authenticate(database.prisma, key.stdout.trim());
+    expect(principal).toMatchObject({ kind: 'organization' });
+    expect(principal?.kind === 'organization' && [...principal.scopes].sort()).toEqual(['endpoints:read', 'events:read']);
+  });
+
+  it('creates an admin key', async () => {
+    const result = await runHerald(['admin-key', 'create'], env);
+    expect(result.code).toBe(0);
+    expect(await authenticate(database.prisma, result.stdout.trim())).toMatchObject({ kind: 'admin' });
+  });
+
+  it('adds an event type with a JSON Schema from a file', async () => {
+    const file = join(env.HERALD_DATA_DIR!, 'schema.json');
+    writeFileSync(file, JSON.stringify({ type: 'object', properties: { total: { type: 'number' } } }));
+    const result = await runHerald(['event-type', 'create', 'invoice.paid', '--description', 'Paid', '--schema', file], env);
+    expect(result.code).toBe(0);
+    const row = await database.prisma.eventType.findUniqueOrThrow({ where: { name: 'invoice.paid' } });
+    expect(row).toMatchObject({ description: 'Paid', schema: { type: 'object' } });
+  });
+
+  it.each([
+    ['an unknown organization', ['key', 'create', '--org', 'nobody'], /no organization with slug "nobody"/],
+    ['an unknown scope', ['key', 'create', '--org', 'cli-co', '--scope', 'root'], /scopes/],
+    ['a bad slug', ['org', 'create', 'Bad Slug'], /slug/],
+    ['an unknown command', ['frobnicate'], /unknown command/],
+  ])('fails with one clear line and exit 2 on %s', async (_label, args, message) => {
+    const result = await runHerald(args, env);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    const lines = result.stderr.trim().split('\n');
+    expect(lines.at(-1)).toMatch(message);
+  });
+
+  it('stops with one line naming the variable when the configuration is bad', async () => {
+    const result = await runHerald(['migrate'], { ...env, HERALD_DELIVERY_TIMEOUT: 'soon' });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/HERALD_DELIVERY_TIMEOUT/);
+  });
+
+  it('serves the API with probes, then drains and exits 0 on SIGTERM', async () => {
+    const child = spawnHerald(['api'], { ...env, PORT: '0' });
+    const [, port] = await waitForOutput(child, /listening on http:\/\/localhost:(\d+)\/graphql/);
+    const base = `http://127.0.0.1:${port}`;
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    expect((await fetch(`${base}/ready`)).status).toBe(200);
+    const graphql = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ viewer { slug } }' }),
+    });
+    expect(((await graphql.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code).toBe('UNAUTHENTICATED');
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});

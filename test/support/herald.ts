@@ -1,0 +1,81 @@
+// A Herald API over a fresh database, called through `yoga.fetch` (the whole HTTP pipeline, no
+// port). Config is built inline; the encryption key is random per test file.
+import { randomBytes } from 'node:crypto';
+import { createAdminKey, createOrganizationKey } from '../../src/api-keys/api-keys.ts';
+import { configFromDefaults, type HeraldConfig } from '../../src/config/config.ts';
+import { encryptionKeyFromBytes } from '../../src/endpoints/secret-box.ts';
+import { createEndpointVerifier } from '../../src/endpoints/verification.ts';
+import type { AppServices } from '../../src/graphql/context.ts';
+import { encodeGlobalId } from '../../src/graphql/global-id.ts';
+import { createHeraldYoga, type HeraldYoga } from '../../src/graphql/yoga.ts';
+import { silentLogger } from '../../src/log.ts';
+import { createOrganization } from '../../src/organizations/organizations.ts';
+import { createTestDatabase } from './database.ts';
+
+// `any` here on purpose: tests walk arbitrary result shapes and assert on them.
+export interface GraphQLResponse<T = Record<string, any>> {
+  status: number;
+  data?: T;
+  errors?: Array<{ message: string; extensions?: { code?: string } }>;
+}
+
+export interface TestHerald {
+  config: HeraldConfig;
+  services: AppServices;
+  db: AppServices['db'];
+  yoga: HeraldYoga;
+  databaseUrl: string;
+  adminKey: string;
+  /** POST /graphql with an optional bearer key. */
+  graphql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, key?: string | null): Promise<GraphQLResponse<T>>;
+  /** An organization and a key for it (all scopes unless given). */
+  organization(slug: string, scopes?: string[]): Promise<{ id: string; globalId: string; key: string }>;
+  close(): Promise<void>;
+}
+
+export async function startTestHerald(overrides: Partial<HeraldConfig> = {}): Promise<TestHerald> {
+  const database = await createTestDatabase();
+  const config = configFromDefaults({ nodeEnv: 'test', ...overrides });
+  const key = encryptionKeyFromBytes(randomBytes(32));
+  const services: AppServices = {
+    db: database.prisma,
+    config,
+    encryptionKey: key,
+    encryptionKeys: [key],
+    verifyEndpoint: createEndpointVerifier({
+      timeoutMs: Math.min(config.deliveryTimeoutMs, 10_000),
+      allowPrivateNetworks: config.allowPrivateNetworks,
+      userAgent: 'Herald-Webhooks/test',
+    }),
+  };
+  const yoga = createHeraldYoga({ services, log: silentLogger, isReady: async () => true });
+  const adminKey = (await createAdminKey(services.db)).token;
+
+  return {
+    config,
+    services,
+    db: services.db,
+    yoga,
+    databaseUrl: database.url,
+    adminKey,
+    async graphql(query, variables, bearer) {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (bearer) headers.authorization = `Bearer ${bearer}`;
+      const response = await yoga.fetch('http://herald.test/graphql', {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, ...((await response.json()) as object) };
+    },
+    async organization(slug, scopes) {
+      const organization = await createOrganization(services.db, { slug });
+      const { token } = await createOrganizationKey(services.db, { organizationId: organization.id, scopes });
+      return { id: organization.id, globalId: encodeGlobalId('Organization', organization.id), key: token };
+    },
+    async close() {
+      await yoga.dispose();
+      await database.drop();
+    },
+  };
+}

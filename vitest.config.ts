@@ -1,0 +1,19 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: {
+    // graphql 16 ships CJS (main) and ESM (module). Node — and so Pothos and Yoga in node_modules —
+    // loads the CJS file; vite would give our code the ESM one, and two copies of graphql refuse
+    // each other's types. Point everyone at the one Node uses.
+    alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }],
+  },
+  test: {
+    include: ['test/**/*.test.ts'],
+    globalSetup: ['test/support/global-setup.ts'],
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Tests wait on conditions, never on time; a slow machine makes them slower, not red.
+    teardownTimeout: 30_000,
+  },
+});
