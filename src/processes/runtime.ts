@@ -7,10 +7,9 @@ import { openDatabase } from '../db/database.ts';
 import { migrate, pendingMigrations } from '../db/migrate.ts';
 import { createPrisma, type Db } from '../db/prisma.ts';
 import { encryptionKeyFromBytes } from '../endpoints/secret-box.ts';
-import { createEndpointVerifier } from '../endpoints/verification.ts';
 import type { AppServices } from '../graphql/context.ts';
 import type { Logger } from '../log.ts';
-import { USER_AGENT } from '../version.ts';
+import { createAppServices } from './services.ts';
 
 export interface Runtime {
   config: HeraldConfig;
@@ -34,17 +33,7 @@ export async function openRuntime(config: HeraldConfig, log: Logger): Promise<Ru
     if (applied.length > 0) log.info(`applied ${applied.length} migration(s)`, { applied });
     const db = createPrisma(database.url);
     const key = encryptionKeyFromBytes(await resolveEncryptionKey(config, (line) => log.warn(line)));
-    const services: AppServices = {
-      db,
-      config,
-      encryptionKey: key,
-      encryptionKeys: [key],
-      verifyEndpoint: createEndpointVerifier({
-        timeoutMs: Math.min(config.deliveryTimeoutMs, 10_000),
-        allowPrivateNetworks: config.allowPrivateNetworks,
-        userAgent: USER_AGENT,
-      }),
-    };
+    const services = createAppServices(db, config, key);
     return {
       config,
       databaseUrl: database.url,

@@ -1,9 +1,8 @@
 // A fresh, migrated database for one test file, cloned from the run's template database.
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { inject } from 'vitest';
 import { createPrisma, type Db } from '../../src/db/prisma.ts';
-import { databaseUrl } from './database-url.ts';
+import { databaseUrl, runAdminSql } from './server.ts';
 
 export interface TestDatabase {
   url: string;
@@ -15,7 +14,7 @@ export interface TestDatabase {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const { adminUrl, template, prefix } = inject('herald');
   const name = `${prefix}_${randomBytes(4).toString('hex')}`;
-  await admin(adminUrl, `CREATE DATABASE ${name} TEMPLATE ${template}`);
+  await runAdminSql(adminUrl, `CREATE DATABASE ${name} TEMPLATE ${template}`);
   const url = databaseUrl(adminUrl, name);
   const prisma = createPrisma(url, { poolMax: 5 });
   return {
@@ -24,7 +23,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     prisma,
     async drop() {
       await prisma.$disconnect();
-      await admin(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await runAdminSql(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
 }
@@ -33,16 +32,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 export async function createEmptyDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const { adminUrl, prefix } = inject('herald');
   const name = `${prefix}_${randomBytes(4).toString('hex')}`;
-  await admin(adminUrl, `CREATE DATABASE ${name}`);
-  return { url: databaseUrl(adminUrl, name), drop: () => admin(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  await runAdminSql(adminUrl, `CREATE DATABASE ${name}`);
+  return { url: databaseUrl(adminUrl, name), drop: () => runAdminSql(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
-async function admin(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}

@@ -9,7 +9,7 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.ts';
 import { migrate } from '../../src/db/migrate.ts';
-import { databaseUrl } from './database-url.ts';
+import { databaseUrl, runAdminSql } from './server.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -38,7 +38,7 @@ export default async function setup(project: TestProject) {
   }
   const prefix = `herald_t_${runId}`;
   const template = `${prefix}_template`;
-  await admin(adminUrl, `CREATE DATABASE ${template}`);
+  await runAdminSql(adminUrl, `CREATE DATABASE ${template}`);
   await migrate(databaseUrl(adminUrl, template));
   project.provide('herald', { adminUrl, template, prefix });
 
@@ -52,15 +52,6 @@ export default async function setup(project: TestProject) {
   };
 }
 
-async function admin(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 /** Clusters of runs that were killed: their postmaster is gone, their folder is not. */
 function sweepStaleClusters(): void {

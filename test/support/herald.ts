@@ -4,12 +4,12 @@ import { randomBytes } from 'node:crypto';
 import { createAdminKey, createOrganizationKey } from '../../src/api-keys/api-keys.ts';
 import { configFromDefaults, type HeraldConfig } from '../../src/config/config.ts';
 import { encryptionKeyFromBytes } from '../../src/endpoints/secret-box.ts';
-import { createEndpointVerifier } from '../../src/endpoints/verification.ts';
 import type { AppServices } from '../../src/graphql/context.ts';
 import { encodeGlobalId } from '../../src/graphql/global-id.ts';
 import { createHeraldYoga, type HeraldYoga } from '../../src/graphql/yoga.ts';
 import { silentLogger } from '../../src/log.ts';
 import { createOrganization } from '../../src/organizations/organizations.ts';
+import { createAppServices } from '../../src/processes/services.ts';
 import { createTestDatabase } from './database.ts';
 
 // `any` here on purpose: tests walk arbitrary result shapes and assert on them.
@@ -36,18 +36,7 @@ export interface TestHerald {
 export async function startTestHerald(overrides: Partial<HeraldConfig> = {}): Promise<TestHerald> {
   const database = await createTestDatabase();
   const config = configFromDefaults({ nodeEnv: 'test', ...overrides });
-  const key = encryptionKeyFromBytes(randomBytes(32));
-  const services: AppServices = {
-    db: database.prisma,
-    config,
-    encryptionKey: key,
-    encryptionKeys: [key],
-    verifyEndpoint: createEndpointVerifier({
-      timeoutMs: Math.min(config.deliveryTimeoutMs, 10_000),
-      allowPrivateNetworks: config.allowPrivateNetworks,
-      userAgent: 'Herald-Webhooks/test',
-    }),
-  };
+  const services = createAppServices(database.prisma, config, encryptionKeyFromBytes(randomBytes(32)));
   const yoga = createHeraldYoga({ services, log: silentLogger, isReady: async () => true });
   const adminKey = (await createAdminKey(services.db)).token;
 
