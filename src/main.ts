@@ -12,12 +12,13 @@ import {
 } from './cli/commands.ts';
 import { loadConfigOrExit } from './config/exit-on-config-error.ts';
 import { createLogger } from './log.ts';
-import { serve } from './processes/serve.ts';
+import { serve, type ProcessKind } from './processes/serve.ts';
 
 const HELP = `Usage: herald <command>
 
   serve                         API and delivery worker in one process on PORT
   api                           the GraphQL API only
+  worker                        the delivery worker only (probes on PORT)
   migrate                       apply database migrations and exit
   org create <slug> [--name N]  create an organization
   key create --org <slug> [--scope S]... [--name N]
@@ -53,7 +54,8 @@ async function main(argv: string[]): Promise<number> {
   switch (`${command} ${sub ?? ''}`.trim()) {
     case 'serve':
     case 'api':
-      await serve(config, log);
+    case 'worker':
+      await serve(command as ProcessKind, config, log);
       return -1; // keeps running until a signal
     case 'migrate':
       await migrateCommand(config, log);

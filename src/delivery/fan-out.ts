@@ -15,3 +15,15 @@ export function matchesEventType(pattern: string, type: string): boolean {
   if (pattern.endsWith('.*')) return type.startsWith(pattern.slice(0, -1));
   return pattern === type;
 }
+
+/**
+ * Whether an active endpoint receives an event: one of its patterns matches the type, and its
+ * project list is empty or holds the event's project.
+ */
+export function endpointReceives(
+  endpoint: { eventTypes: readonly string[]; projects: readonly string[] },
+  event: { type: string; project: string | null },
+): boolean {
+  if (!endpoint.eventTypes.some((pattern) => matchesEventType(pattern, event.type))) return false;
+  return endpoint.projects.length === 0 || (event.project !== null && endpoint.projects.includes(event.project));
+}

@@ -3,6 +3,7 @@ import type { Db } from '../db/prisma.ts';
 import type { EncryptionKey } from '../endpoints/secret-box.ts';
 import type { Scope } from '../auth/scopes.ts';
 import type { EndpointVerifier } from '../endpoints/verification.ts';
+import type { DeliveryQueue } from '../jobs/queue.ts';
 
 /** Who is calling, resolved once per request from the bearer key. */
 export type Principal =
@@ -18,6 +19,8 @@ export interface AppServices {
   /** Every key that may open a stored secret (the current one first). */
   encryptionKeys: readonly EncryptionKey[];
   verifyEndpoint: EndpointVerifier;
+  /** Where publishing and retries enqueue delivery attempts. */
+  queue: DeliveryQueue;
 }
 
 export interface Context extends AppServices {

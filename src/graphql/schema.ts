@@ -8,6 +8,8 @@ import '../organizations/schema.ts';
 import '../api-keys/schema.ts';
 import '../event-types/schema.ts';
 import '../endpoints/schema.ts';
+import '../events/schema.ts';
+import '../deliveries/schema.ts';
 
 builder.queryType({});
 builder.mutationType({});

@@ -18,19 +18,22 @@ export async function startApiServer(runtime: Runtime, options: { port: number; 
     log: runtime.log,
     isReady: async () => !options.isDraining() && (await runtime.databaseReady()),
   });
-  const server = createServer(yoga);
+  return listen(createServer(yoga), options.port, options.host, () => yoga.dispose());
+}
+
+async function listen(server: Server, port: number, host: string | undefined, dispose: () => Promise<void> | void): Promise<ApiServer> {
   // Slow-loris guard: a client must send its headers and body within these bounds.
   server.headersTimeout = 10_000;
   server.requestTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
+    server.listen(port, host ?? '0.0.0.0', () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  const actualPort = (server.address() as AddressInfo).port;
   return {
     server,
-    port,
-    url: `http://127.0.0.1:${port}`,
+    port: actualPort,
+    url: `http://127.0.0.1:${actualPort}`,
     close: (graceMs = 10_000) =>
       new Promise<void>((resolve) => {
         const force = setTimeout(() => server.closeAllConnections(), graceMs);
@@ -39,7 +42,26 @@ export async function startApiServer(runtime: Runtime, options: { port: number; 
           resolve();
         });
         server.closeIdleConnections();
-        void yoga.dispose();
+        void dispose();
       }),
   };
+}
+
+/** `herald worker` serves only the probes on PORT, for orchestrators. */
+export async function startProbeServer(runtime: Runtime, options: { port: number; host?: string; isDraining: () => boolean }): Promise<ApiServer> {
+  const server = createServer((request, response) => {
+    const path = (request.url ?? '/').split('?')[0];
+    if (path === '/health') return void response.end('ok');
+    if (path === '/ready') {
+      void (async () => {
+        const ready = !options.isDraining() && (await runtime.databaseReady());
+        response.statusCode = ready ? 200 : 503;
+        response.end(ready ? 'ready' : 'not ready');
+      })();
+      return;
+    }
+    response.statusCode = 404;
+    response.end();
+  });
+  return listen(server, options.port, options.host, async () => undefined);
 }

@@ -10,9 +10,18 @@ import { encryptionKeyFromBytes } from '../endpoints/secret-box.ts';
 import type { AppServices } from '../graphql/context.ts';
 import type { Logger } from '../log.ts';
 import { createAppServices } from './services.ts';
+import { createBoss, createDeliveryQueue, ensureQueues, type DeliveryQueue } from '../jobs/queue.ts';
+import type { PgBoss } from 'pg-boss';
+
+/** For one-shot commands that never publish. */
+const NO_QUEUE: DeliveryQueue = {
+  enqueue: () => Promise.reject(new Error('this process has no delivery queue')),
+};
 
 export interface Runtime {
   config: HeraldConfig;
+  /** Started pg-boss (absent for one-shot CLI commands, which enqueue nothing). */
+  boss: PgBoss | null;
   databaseUrl: string;
   db: Db;
   services: AppServices;
@@ -22,7 +31,7 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export async function openRuntime(config: HeraldConfig, log: Logger): Promise<Runtime> {
+export async function openRuntime(config: HeraldConfig, log: Logger, options: { queue: boolean } = { queue: true }): Promise<Runtime> {
   const database = await openDatabase({
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
     dataDir: config.dataDir,
@@ -33,9 +42,16 @@ export async function openRuntime(config: HeraldConfig, log: Logger): Promise<Ru
     if (applied.length > 0) log.info(`applied ${applied.length} migration(s)`, { applied });
     const db = createPrisma(database.url);
     const key = encryptionKeyFromBytes(await resolveEncryptionKey(config, (line) => log.warn(line)));
-    const services = createAppServices(db, config, key);
+    let boss: PgBoss | null = null;
+    if (options.queue) {
+      boss = createBoss(database.url, log);
+      await boss.start();
+      await ensureQueues(boss, config);
+    }
+    const services = createAppServices(db, config, key, boss ? createDeliveryQueue(boss, config) : NO_QUEUE);
     return {
       config,
+      boss,
       databaseUrl: database.url,
       db,
       services,
@@ -49,6 +65,7 @@ export async function openRuntime(config: HeraldConfig, log: Logger): Promise<Ru
         }
       },
       close: async () => {
+        await boss?.stop({ graceful: true, close: true, timeout: config.deliveryTimeoutMs + 5_000 });
         await db.$disconnect();
         await database.close();
       },

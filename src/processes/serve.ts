@@ -1,22 +1,36 @@
-// `herald serve` and `herald api`: open the runtime, listen, and drain on SIGTERM/SIGINT —
-// readiness turns 503 first so balancers stop sending, then requests in flight finish, then exit 0.
-// (`serve` gains the delivery worker with the delivery engine.)
+// `herald serve` (API + worker), `herald api` and `herald worker`: open the runtime, start the
+// parts, and drain on SIGTERM/SIGINT — readiness turns 503 first so balancers stop sending, then
+// the worker stops taking jobs and lets attempts in flight finish, then requests finish, exit 0.
 import type { HeraldConfig } from '../config/config.ts';
 import type { Logger } from '../log.ts';
-import { startApiServer } from './api-server.ts';
+import { startApiServer, startProbeServer, type ApiServer } from './api-server.ts';
 import { openRuntime } from './runtime.ts';
+import { startWorker, type Worker } from './worker.ts';
 
-export async function serve(config: HeraldConfig, log: Logger): Promise<void> {
+export type ProcessKind = 'serve' | 'api' | 'worker';
+
+export async function serve(kind: ProcessKind, config: HeraldConfig, log: Logger): Promise<void> {
   const runtime = await openRuntime(config, log);
   let draining = false;
-  const api = await startApiServer(runtime, { port: config.port, isDraining: () => draining });
-  log.info(`Herald is listening on http://localhost:${api.port}/graphql`);
+  const isDraining = () => draining;
+  let worker: Worker | null = null;
+  if (kind !== 'api') worker = await startWorker(runtime, runtime.boss!);
+  const server: ApiServer =
+    kind === 'worker'
+      ? await startProbeServer(runtime, { port: config.port, isDraining })
+      : await startApiServer(runtime, { port: config.port, isDraining });
+  log.info(
+    kind === 'worker'
+      ? `Herald worker is running (probes on http://localhost:${server.port}/health)`
+      : `Herald is listening on http://localhost:${server.port}/graphql`,
+  );
 
   const shutdown = async (signal: string) => {
     if (draining) return;
     draining = true;
     log.info(`${signal}: draining`);
-    await api.close();
+    await worker?.stop();
+    await server.close();
     await runtime.close();
     log.info('stopped');
     process.exit(0);

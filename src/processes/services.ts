@@ -4,17 +4,19 @@ import type { Db } from '../db/prisma.ts';
 import type { EncryptionKey } from '../endpoints/secret-box.ts';
 import { createEndpointVerifier } from '../endpoints/verification.ts';
 import type { AppServices } from '../graphql/context.ts';
+import type { DeliveryQueue } from '../jobs/queue.ts';
 import { USER_AGENT } from '../version.ts';
 
 /** The longest an echo challenge may take, whatever the delivery timeout. */
 const MAX_VERIFICATION_MS = 10_000;
 
-export function createAppServices(db: Db, config: HeraldConfig, encryptionKey: EncryptionKey): AppServices {
+export function createAppServices(db: Db, config: HeraldConfig, encryptionKey: EncryptionKey, queue: DeliveryQueue): AppServices {
   return {
     db,
     config,
     encryptionKey,
     encryptionKeys: [encryptionKey],
+    queue,
     verifyEndpoint: createEndpointVerifier({
       timeoutMs: Math.min(config.deliveryTimeoutMs, MAX_VERIFICATION_MS),
       allowPrivateNetworks: config.allowPrivateNetworks,

@@ -25,6 +25,16 @@ const mutations: Array<[string, string, (id: string) => Record<string, unknown>]
   ['rotateEndpointSecret', ROTATE_SECRET, (id) => ({ id })],
   ['toggleEndpoint', TOGGLE_ENDPOINT, (id) => ({ id, active: false })],
   ['deleteEndpoint', DELETE_ENDPOINT, (id) => ({ id })],
+  [
+    'testEndpoint',
+    'mutation($input: TestEndpointInput!) { testEndpoint(input: $input) { __typename ... on Error { message } } }',
+    (id) => ({ id }),
+  ],
+  [
+    'replayDeliveries',
+    'mutation($input: ReplayDeliveriesInput!) { replayDeliveries(input: $input) { __typename ... on Error { message } } }',
+    (id) => ({ endpointId: id, since: '2020-01-01T00:00:00Z' }),
+  ],
 ];
 
 describe('cross-organization ids', () => {
@@ -37,6 +47,7 @@ describe('cross-organization ids', () => {
     expect(malformed).toEqual(missing);
     const row = await herald.db.endpoint.findUniqueOrThrow({ where: { id: idOfType(aliceEndpoint, 'Endpoint')! } });
     expect(row).toMatchObject({ name: 'alice.example', active: true, previousSecretSealed: null });
+    expect(await herald.db.delivery.count({ where: { isTest: true } })).toBe(0);
   });
 
   it('node() answers null for another organization’s endpoint, organization, or a malformed id', async () => {
@@ -50,6 +61,27 @@ describe('cross-organization ids', () => {
       url: 'https://alice.example/hook',
     });
     expect((await herald.graphql(NODE, { id: bob.globalId }, bob.key)).data?.node).toMatchObject({ slug: 'bob' });
+  });
+
+  it('answers retryDelivery and delivery filters for another organization’s delivery like a missing one', async () => {
+    const retry = 'mutation($input: RetryDeliveryInput!) { retryDelivery(input: $input) { __typename ... on Error { message } } }';
+    const publish = await herald.graphql(
+      'mutation { publishEvent(input: { type: "webhook.test", payload: {} }) { ... on PublishEventPayload { event { id } deliveries { id } } } }',
+      {},
+      alice.key,
+    );
+    const { event, deliveries } = publish.data!.publishEvent;
+    const foreign = await herald.graphql(retry, { input: { id: deliveries[0].id } }, bob.key);
+    const missing = await herald.graphql(retry, { input: { id: 'dlv_0190000000007000800000000000dead' } }, bob.key);
+    expect(foreign.data?.retryDelivery).toEqual({ __typename: 'NotFoundError', message: 'Delivery not found' });
+    expect(foreign).toEqual(missing);
+    for (const id of [event.id, deliveries[0].id]) {
+      expect((await herald.graphql(NODE, { id }, bob.key)).data?.node).toBeNull();
+    }
+    const filtered = await herald.graphql('query($e: ID!) { deliveries(filter: { eventId: $e }) { edges { node { id } } } }', { e: event.id }, bob.key);
+    expect(filtered.data?.deliveries.edges).toEqual([]);
+    const events = await herald.graphql('{ events { edges { node { id } } } }', {}, bob.key);
+    expect(events.data?.events.edges).toEqual([]);
   });
 
   it('lists only the caller’s endpoints', async () => {

@@ -9,6 +9,9 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.ts';
 import { migrate } from '../../src/db/migrate.ts';
+import { configFromDefaults } from '../../src/config/config.ts';
+import { createBoss, ensureQueues } from '../../src/jobs/queue.ts';
+import { silentLogger } from '../../src/log.ts';
 import { databaseUrl, runAdminSql } from './server.ts';
 
 declare module 'vitest' {
@@ -40,6 +43,11 @@ export default async function setup(project: TestProject) {
   const template = `${prefix}_template`;
   await runAdminSql(adminUrl, `CREATE DATABASE ${template}`);
   await migrate(databaseUrl(adminUrl, template));
+  // pg-boss installs its own schema on first start; doing it once here saves every clone the work.
+  const boss = createBoss(databaseUrl(adminUrl, template), silentLogger, 1);
+  await boss.start();
+  await ensureQueues(boss, configFromDefaults());
+  await boss.stop({ graceful: false, close: true });
   project.provide('herald', { adminUrl, template, prefix });
 
   return async () => {

@@ -10,6 +10,8 @@ import { createHeraldYoga, type HeraldYoga } from '../../src/graphql/yoga.ts';
 import { silentLogger } from '../../src/log.ts';
 import { createOrganization } from '../../src/organizations/organizations.ts';
 import { createAppServices } from '../../src/processes/services.ts';
+import { startWorker } from '../../src/processes/worker.ts';
+import { createBoss, createDeliveryQueue, ensureQueues } from '../../src/jobs/queue.ts';
 import { createTestDatabase } from './database.ts';
 
 // `any` here on purpose: tests walk arbitrary result shapes and assert on them.
@@ -33,10 +35,14 @@ export interface TestHerald {
   close(): Promise<void>;
 }
 
-export async function startTestHerald(overrides: Partial<HeraldConfig> = {}): Promise<TestHerald> {
+export async function startTestHerald(overrides: Partial<HeraldConfig> = {}, options: { worker?: boolean } = {}): Promise<TestHerald> {
   const database = await createTestDatabase();
   const config = configFromDefaults({ nodeEnv: 'test', ...overrides });
-  const services = createAppServices(database.prisma, config, encryptionKeyFromBytes(randomBytes(32)));
+  const boss = createBoss(database.url, silentLogger, 4);
+  await boss.start();
+  await ensureQueues(boss, config);
+  const services = createAppServices(database.prisma, config, encryptionKeyFromBytes(randomBytes(32)), createDeliveryQueue(boss, config));
+  const worker = options.worker ? await startWorker({ config, services, log: silentLogger }, boss) : null;
   const yoga = createHeraldYoga({ services, log: silentLogger, isReady: async () => true });
   const adminKey = (await createAdminKey(services.db)).token;
 
@@ -63,6 +69,8 @@ export async function startTestHerald(overrides: Partial<HeraldConfig> = {}): Pr
       return { id: organization.id, globalId: encodeGlobalId('Organization', organization.id), key: token };
     },
     async close() {
+      await worker?.stop(2_000);
+      await boss.stop({ graceful: false, close: true, timeout: 2_000 });
       await yoga.dispose();
       await database.drop();
     },

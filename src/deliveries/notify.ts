@@ -1,0 +1,18 @@
+// Change notices for live subscriptions: ids only on one channel. NOTIFY payloads are capped near
+// 8 KB, and subscribers re-read the row with their own key, so a notice can never leak another
+// organization's data. Sent inside the writer's transaction, so only committed changes are heard.
+import type { Db } from '../db/prisma.ts';
+
+export const CHANGES_CHANNEL = 'herald_changes';
+
+export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+
+export interface ChangeNotice {
+  kind: 'delivery' | 'endpoint';
+  id: string;
+  organizationId: string;
+}
+
+export async function notifyChange(tx: Tx, notice: ChangeNotice): Promise<void> {
+  await tx.$executeRaw`SELECT pg_notify(${CHANGES_CHANNEL}, ${JSON.stringify(notice)})`;
+}

@@ -1,0 +1,159 @@
+// The HTTP edge: one POST per attempt with got, and every way it can go wrong mapped to a closed
+// set of error kinds. Addresses are checked where they are used: host names resolve through the
+// checked lookup (Node connects to the address it returns), literal IPs are checked up front.
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { isIP } from 'node:net';
+import got, { RequestError } from 'got';
+import { checkAddress } from './address-policy.ts';
+import type { AttemptErrorKind } from './attempt-outcome.ts';
+import { createCheckedLookup } from './checked-lookup.ts';
+
+export type { AttemptErrorKind };
+
+export interface SendResult {
+  startedAt: Date;
+  durationMs: number;
+  /** A 2xx answer. */
+  ok: boolean;
+  status: number | null;
+  /** The first 4 KiB of the answer. */
+  responseBody: string | null;
+  retryAfter: string | undefined;
+  error: { kind: AttemptErrorKind; message: string } | null;
+}
+
+export interface HttpSender {
+  send(request: { url: string; body: string; headers: Record<string, string> }): Promise<SendResult>;
+  close(): void;
+}
+
+export const MAX_READ_BYTES = 64 * 1024;
+export const KEPT_BYTES = 4 * 1024;
+
+type Lookup = ReturnType<typeof createCheckedLookup>;
+
+export function createHttpSender(options: { timeoutMs: number; allowPrivateNetworks: boolean; dnsLookup?: Lookup }): HttpSender {
+  const policy = { allowPrivateNetworks: options.allowPrivateNetworks };
+  const dnsLookup = options.dnsLookup ?? createCheckedLookup(policy);
+  // Sockets are kept per host:port; the address was checked when each one was opened.
+  const agents = {
+    http: new HttpAgent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 16, timeout: 60_000 }),
+    https: new HttpsAgent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 16, timeout: 60_000 }),
+  };
+  const t = options.timeoutMs;
+  const client = got.extend({
+    method: 'POST',
+    agent: agents,
+    dnsLookup,
+    retry: { limit: 0 },
+    followRedirect: false,
+    throwHttpErrors: false,
+    decompress: false,
+    timeout: { lookup: Math.min(t, 5_000), connect: Math.min(t, 10_000), secureConnect: Math.min(t, 10_000), request: t },
+  });
+
+  return {
+    async send(request) {
+      const startedAt = new Date();
+      const started = performance.now();
+      const done = (partial: Omit<SendResult, 'startedAt' | 'durationMs'>): SendResult => ({
+        startedAt,
+        durationMs: Math.round(performance.now() - started),
+        ...partial,
+      });
+      const host = new URL(request.url).hostname.replace(/^\[|\]$/g, '');
+      if (isIP(host)) {
+        const verdict = checkAddress(host, policy);
+        if (!verdict.allowed) return done(failure('BLOCKED_ADDRESS', `refused: ${verdict.reason}`));
+      }
+      try {
+        const answer = await readAnswer(client.stream(request.url, { body: request.body, headers: request.headers }));
+        const ok = answer.status >= 200 && answer.status < 300;
+        if (answer.tooLarge) {
+          return done({ ...failure('RESPONSE_TOO_LARGE', `the response body was larger than ${MAX_READ_BYTES} bytes`), status: answer.status, responseBody: answer.kept, retryAfter: answer.retryAfter });
+        }
+        return done({
+          ok,
+          status: answer.status,
+          responseBody: answer.kept,
+          retryAfter: answer.retryAfter,
+          error: ok ? null : { kind: 'HTTP_STATUS', message: statusMessage(answer.status, answer.location) },
+        });
+      } catch (error) {
+        return done(failure(...classify(error, t)));
+      }
+    },
+    close() {
+      agents.http.destroy();
+      agents.https.destroy();
+    },
+  };
+}
+
+interface Answer {
+  status: number;
+  kept: string;
+  tooLarge: boolean;
+  retryAfter: string | undefined;
+  location: string | undefined;
+}
+
+/** Reads at most MAX_READ_BYTES of the body, keeping KEPT_BYTES; a larger body is cut off. */
+function readAnswer(stream: ReturnType<typeof got.stream>): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    let status = 0;
+    let retryAfter: string | undefined;
+    let location: string | undefined;
+    const chunks: Buffer[] = [];
+    let read = 0;
+    stream.on('response', (response: { statusCode: number; headers: Record<string, string | string[] | undefined> }) => {
+      status = response.statusCode;
+      retryAfter = header(response.headers['retry-after']);
+      location = header(response.headers.location);
+    });
+    stream.on('data', (chunk: Buffer) => {
+      read += chunk.length;
+      if (read > MAX_READ_BYTES) {
+        stream.destroy();
+        resolve({ status, kept: keep(chunks), tooLarge: true, retryAfter, location });
+        return;
+      }
+      if (Buffer.concat(chunks).length < KEPT_BYTES) chunks.push(chunk);
+    });
+    stream.on('end', () => resolve({ status, kept: keep(chunks), tooLarge: false, retryAfter, location }));
+    stream.on('error', reject);
+  });
+}
+
+function keep(chunks: Buffer[]): string {
+  return Buffer.concat(chunks).subarray(0, KEPT_BYTES).toString('utf8');
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function statusMessage(status: number, location: string | undefined): string {
+  if (status >= 300 && status < 400) return `HTTP ${status}: redirects are not followed${location ? ` (to ${location.slice(0, 200)})` : ''}`;
+  return `HTTP ${status}`;
+}
+
+function failure(kind: AttemptErrorKind, message: string): Omit<SendResult, 'startedAt' | 'durationMs'> {
+  return { ok: false, status: null, responseBody: null, retryAfter: undefined, error: { kind, message } };
+}
+
+const TLS_CODE = /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|EPROTO$|HOSTNAME_MISMATCH|ERR_OSSL)/;
+
+function classify(error: unknown, timeoutMs: number): [AttemptErrorKind, string] {
+  const code = (error as { code?: string }).code ?? '';
+  const cause = error instanceof RequestError ? (error.cause as { code?: string } | undefined) : undefined;
+  const codes = [code, cause?.code ?? ''];
+  if (codes.includes('EHERALDBLOCKED')) return ['BLOCKED_ADDRESS', `refused: ${(error as Error).message}`];
+  if (codes.includes('ETIMEDOUT')) return ['TIMEOUT', `no complete answer within ${timeoutMs} ms`];
+  if (codes.some((c) => c === 'ENOTFOUND' || c === 'EAI_AGAIN' || c === 'ENODATA')) return ['DNS', 'the host name does not resolve'];
+  if (codes.some((c) => TLS_CODE.test(c))) return ['TLS', `TLS failed (${codes.find((c) => TLS_CODE.test(c))})`];
+  if (codes.includes('ECONNREFUSED')) return ['CONNECTION', 'connection refused'];
+  if (codes.includes('ECONNRESET')) return ['CONNECTION', 'connection reset'];
+  return ['CONNECTION', `the connection failed (${code || 'error'})`];
+}

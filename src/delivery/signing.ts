@@ -1,0 +1,34 @@
+// The three signature schemes of SPEC. `keys` are HMAC keys (the bytes of whsec_ secrets), the
+// current one first, then the previous one during a rotation grace: one signature per key, so a
+// receiver holding either secret verifies.
+import { createHmac } from 'node:crypto';
+
+export type SignatureScheme = 'STANDARD_WEBHOOKS' | 'HMAC_SHA256_TIMESTAMPED' | 'HMAC_SHA256_BODY';
+
+export interface SigningInput {
+  scheme: SignatureScheme;
+  messageId: string;
+  timestampSeconds: number;
+  body: string;
+  keys: readonly Buffer[];
+  signatureHeader: string;
+}
+
+export function signatureHeaders(input: SigningInput): Record<string, string> {
+  const { scheme, messageId, timestampSeconds: t, body, keys } = input;
+  switch (scheme) {
+    case 'STANDARD_WEBHOOKS':
+      // Standard Webhooks: space-separated `v1,<base64>` over "{id}.{timestamp}.{body}".
+      return { 'webhook-signature': keys.map((key) => `v1,${hmac(key, `${messageId}.${t}.${body}`, 'base64')}`).join(' ') };
+    case 'HMAC_SHA256_TIMESTAMPED':
+      // Stripe's style: the timestamp is signed with the body, so a captured request cannot be
+      // replayed later with a fresh timestamp.
+      return { [input.signatureHeader]: [`t=${t}`, ...keys.map((key) => `v1=${hmac(key, `${t}.${body}`, 'hex')}`)].join(',') };
+    case 'HMAC_SHA256_BODY':
+      return { [input.signatureHeader]: keys.map((key) => hmac(key, body, 'hex')).join(',') };
+  }
+}
+
+function hmac(key: Buffer, content: string, encoding: 'base64' | 'hex'): string {
+  return createHmac('sha256', key).update(content, 'utf8').digest(encoding);
+}

@@ -1,0 +1,62 @@
+// What a published event must satisfy before anything is stored.
+import { createHash } from 'node:crypto';
+import type { FieldIssue } from '../errors.ts';
+import type { PayloadValidator } from '../event-types/payload-schema.ts';
+
+export interface PublishInput {
+  type: string;
+  /** Must be a JSON object; optional only in type, so a missing one is reported like a bad one. */
+  payload?: unknown;
+  project?: string | null | undefined;
+  idempotencyKey?: string | null | undefined;
+}
+
+export const MAX_BATCH = 100;
+const PROJECT = /^[A-Za-z0-9_.:-]{1,100}$/;
+
+export function publishIssues(
+  input: PublishInput,
+  path: string[],
+  context: { catalog: ReadonlySet<string>; validatorFor: (type: string) => PayloadValidator | null; maxPayloadBytes: number },
+): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  if (!context.catalog.has(input.type)) {
+    issues.push({ path: [...path, 'type'], message: `"${input.type}" is not in the event catalog` });
+  }
+  if (typeof input.payload !== 'object' || input.payload === null || Array.isArray(input.payload)) {
+    issues.push({ path: [...path, 'payload'], message: 'must be a JSON object' });
+  } else {
+    const bytes = Buffer.byteLength(JSON.stringify(input.payload));
+    if (bytes > context.maxPayloadBytes) {
+      issues.push({ path: [...path, 'payload'], message: `is ${bytes} bytes; the limit is ${context.maxPayloadBytes} (HERALD_MAX_PAYLOAD_BYTES)` });
+    } else if (context.catalog.has(input.type)) {
+      const verdict = context.validatorFor(input.type)?.(input.payload);
+      if (verdict && !verdict.ok) {
+        issues.push({ path: [...path, 'payload'], message: `does not match the schema of ${input.type}: ${verdict.issues.slice(0, 5).join('; ')}` });
+      }
+    }
+  }
+  if (input.project != null && !PROJECT.test(input.project)) {
+    issues.push({ path: [...path, 'project'], message: 'must be 1–100 characters of letters, digits, _ . : -' });
+  }
+  if (input.idempotencyKey != null && (input.idempotencyKey.length < 1 || input.idempotencyKey.length > 255)) {
+    issues.push({ path: [...path, 'idempotencyKey'], message: 'must be 1–255 characters' });
+  }
+  return issues;
+}
+
+/** What "the same request" means for an idempotency key: type, payload and project. */
+export function requestHash(input: PublishInput): Buffer {
+  return createHash('sha256')
+    .update(JSON.stringify([input.type, canonical(input.payload), input.project ?? null]))
+    .digest();
+}
+
+/** Key order does not make two payloads different. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, canonical((value as Record<string, unknown>)[key])]));
+  }
+  return value;
+}

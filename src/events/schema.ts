@@ -1,0 +1,146 @@
+import { builder } from '../graphql/builder.ts';
+import { organizationIdOf, type Context } from '../graphql/context.ts';
+import { NotFoundError, ValidationError } from '../graphql/error-types.ts';
+import { idOfType } from '../graphql/global-id.ts';
+import { registerNodeLoader } from '../graphql/node.ts';
+import { assertPageSize } from '../graphql/pagination.ts';
+import { publishEvents, type Published } from './publish.ts';
+import { MAX_BATCH } from './publish-rules.ts';
+
+export const EventRef = builder.prismaNode('Event', {
+  id: { field: 'id' },
+  description: 'A published event. Its id (evt_…) is the webhook-id of every delivery of it.',
+  fields: (t) => ({
+    type: t.exposeString('type'),
+    payload: t.expose('payload', { type: 'JSON' }),
+    project: t.exposeString('project', { nullable: true }),
+    idempotencyKey: t.exposeString('idempotencyKey', { nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    deliveries: t.relation('deliveries', { query: { orderBy: { id: 'asc' } } }),
+  }),
+});
+
+registerNodeLoader('Event', { scope: 'events:read' }, (ctx, id) =>
+  ctx.db.event.findFirst({ where: { id, organizationId: organizationIdOf(ctx) } }),
+);
+
+const EventFilter = builder.inputType('EventFilter', {
+  fields: (t) => ({
+    type: t.string(),
+    project: t.string(),
+    since: t.field({ type: 'DateTime', description: 'Events created at or after this instant.' }),
+  }),
+});
+
+builder.queryField('events', (t) =>
+  t.prismaConnection(
+    {
+      type: 'Event',
+      cursor: 'id',
+      description: "The organization's events, newest first.",
+      authScopes: { scope: 'events:read' },
+      args: { filter: t.arg({ type: EventFilter }) },
+      resolve: (query, _root, args, ctx) => {
+        assertPageSize(args);
+        const filter = args.filter;
+        return ctx.db.event.findMany({
+          ...query,
+          where: {
+            organizationId: organizationIdOf(ctx),
+            ...(filter?.type != null ? { type: filter.type } : {}),
+            ...(filter?.project != null ? { project: filter.project } : {}),
+            ...(filter?.since != null ? { createdAt: { gte: filter.since } } : {}),
+          },
+          orderBy: { id: 'desc' },
+        });
+      },
+    },
+    { name: 'EventConnection' },
+    { name: 'EventEdge' },
+  ),
+);
+
+const PublishEventInput = builder.inputType('PublishEventInput', {
+  fields: (t) => ({
+    type: t.string({ required: true, description: 'An event type of the catalog.' }),
+    payload: t.field({ type: 'JSON', required: true, description: "A JSON object; checked against the type's JSON Schema." }),
+    project: t.string({ description: 'Deliver only to endpoints with no project list or this project in it.' }),
+    idempotencyKey: t.string({ description: 'Publishing again with the same key returns the first event and schedules nothing.' }),
+    organizationId: t.id({ description: 'Admin keys only: the organization to publish for.' }),
+  }),
+});
+
+const PublishEventPayload = builder.objectRef<Published>('PublishEventPayload').implement({
+  fields: (t) => ({
+    event: t.field({ type: EventRef, resolve: (p) => p.event }),
+    deliveries: t.prismaField({ type: ['Delivery'], resolve: (_query, p) => p.deliveries }),
+  }),
+});
+
+/** Organization keys publish for their own organization; admin keys name one. */
+function publisherOrganization(ctx: Context, organizationId: string | number | null | undefined): string {
+  if (ctx.principal?.kind === 'organization') {
+    if (organizationId != null) throw ValidationError.of(['organizationId'], 'only admin keys may name an organization');
+    return ctx.principal.organizationId;
+  }
+  if (organizationId == null) throw ValidationError.of(['organizationId'], 'admin keys must name the organization to publish for');
+  const id = idOfType(String(organizationId), 'Organization');
+  if (!id) throw new NotFoundError('Organization');
+  return id;
+}
+
+const publishAuth = { scope: 'events:publish', admin: true } as const;
+
+builder.mutationField('publishEvent', (t) =>
+  t.field({
+    type: PublishEventPayload,
+    authScopes: publishAuth,
+    errors: { types: [ValidationError, NotFoundError] },
+    args: { input: t.arg({ type: PublishEventInput, required: true }) },
+    resolve: async (_root, { input: { organizationId, ...input } }, ctx) => {
+      const organization = await existingOrganization(ctx, publisherOrganization(ctx, organizationId));
+      const [published] = await publishEvents(ctx, organization, [{ input, path: [] }]);
+      return published!;
+    },
+  }),
+);
+
+const PublishEventsInput = builder.inputType('PublishEventsInput', {
+  fields: (t) => ({
+    events: t.field({ type: [PublishEventInput], required: true, description: `At most ${MAX_BATCH}; all or none are published.` }),
+    organizationId: t.id({ description: 'Admin keys only: the organization to publish for.' }),
+  }),
+});
+
+const PublishEventsPayload = builder.objectRef<{ results: Published[] }>('PublishEventsPayload').implement({
+  fields: (t) => ({
+    results: t.field({ type: [PublishEventPayload], resolve: (p) => p.results, description: 'In the order of the input.' }),
+  }),
+});
+
+builder.mutationField('publishEvents', (t) =>
+  t.field({
+    type: PublishEventsPayload,
+    authScopes: publishAuth,
+    errors: { types: [ValidationError, NotFoundError] },
+    args: { input: t.arg({ type: PublishEventsInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      if (input.events.length < 1 || input.events.length > MAX_BATCH) {
+        throw ValidationError.of(['events'], `must hold 1–${MAX_BATCH} events`);
+      }
+      const organization = await existingOrganization(ctx, publisherOrganization(ctx, input.organizationId));
+      const items = input.events.map(({ organizationId, ...event }, index) => {
+        if (organizationId != null) throw ValidationError.of(['events', String(index), 'organizationId'], 'set organizationId on the batch, not on an event');
+        return { input: event, path: ['events', String(index)] };
+      });
+      return { results: await publishEvents(ctx, organization, items) };
+    },
+  }),
+);
+
+async function existingOrganization(ctx: Context, id: string): Promise<string> {
+  const organization = await ctx.db.organization.findUnique({ where: { id }, select: { id: true } });
+  if (!organization) throw new NotFoundError('Organization');
+  return organization.id;
+}
+

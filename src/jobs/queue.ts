@@ -1,0 +1,78 @@
+// The delivery queue on pg-boss, in Herald's own database. Each attempt is one job; Herald owns the
+// retry schedule (pg-boss's own retries only re-run a handler that crashed or expired).
+import { fromPrisma, PgBoss, type JobInsert } from 'pg-boss';
+import type { HeraldConfig } from '../config/config.ts';
+import type { Logger } from '../log.ts';
+
+export const DELIVER_QUEUE = 'herald-deliver';
+export const RETENTION_QUEUE = 'herald-retention';
+
+export interface DeliverJob {
+  deliveryId: string;
+  /** 1-based number of the attempt this job makes. */
+  attempt: number;
+}
+
+/** Anything Prisma-like that can run raw SQL: the client or an interactive transaction. */
+type RawSql = Parameters<typeof fromPrisma>[0];
+
+export interface DeliveryQueue {
+  /** Enqueues attempts inside the caller's transaction: they exist exactly when it commits. */
+  enqueue(tx: RawSql, jobs: Array<DeliverJob & { endpointId: string; startAfter?: Date }>): Promise<void>;
+}
+
+export function createBoss(databaseUrl: string, log: Logger, max = 5): PgBoss {
+  const boss = new PgBoss({ connectionString: databaseUrl, schema: 'pgboss', max, application_name: 'herald-queue' });
+  boss.on('error', (error) => log.error('queue error', { error: String(error) }));
+  return boss;
+}
+
+/** Creates the queues when they do not exist (every process does it at start-up). */
+export async function ensureQueues(boss: PgBoss, config: HeraldConfig): Promise<void> {
+  const existing = new Set((await boss.getQueues()).map((queue) => queue.name));
+  if (!existing.has(DELIVER_QUEUE)) {
+    await boss.createQueue(DELIVER_QUEUE, {
+      // Wakes workers on commit instead of waiting for the next poll (seconds otherwise).
+      notify: true,
+      // Its own table, so other queues' finished rows never slow its fetches.
+      partition: true,
+      ...jobTiming(config),
+    });
+  }
+  if (!existing.has(RETENTION_QUEUE)) await boss.createQueue(RETENTION_QUEUE, { retryLimit: 1 });
+}
+
+/**
+ * A killed worker's job expires just after the delivery timeout and is fetched again, re-sending
+ * the same webhook-id (at least once). Finished jobs are kept briefly: history lives in Herald's
+ * own tables.
+ */
+function jobTiming(config: HeraldConfig) {
+  return {
+    expireInSeconds: Math.ceil(config.deliveryTimeoutMs / 1000) + 5,
+    retryLimit: 5,
+    retryDelay: 1,
+    deleteAfterSeconds: 3600,
+    retentionSeconds: 7 * 86_400,
+  };
+}
+
+export function createDeliveryQueue(boss: PgBoss, config: HeraldConfig): DeliveryQueue {
+  const timing = jobTiming(config);
+  return {
+    async enqueue(tx, jobs) {
+      if (jobs.length === 0) return;
+      const inserts: JobInsert<DeliverJob>[] = jobs.map(({ deliveryId, attempt, endpointId, startAfter }) => ({
+        data: { deliveryId, attempt },
+        // pg-boss groups bound concurrency per endpoint, so one slow receiver cannot take every worker.
+        group: { id: endpointId },
+        expireInSeconds: timing.expireInSeconds,
+        retryLimit: timing.retryLimit,
+        retryDelay: timing.retryDelay,
+        deleteAfterSeconds: timing.deleteAfterSeconds,
+        ...(startAfter ? { startAfter } : {}),
+      }));
+      await boss.insert(DELIVER_QUEUE, inserts, { db: fromPrisma(tx) });
+    },
+  };
+}
