@@ -9,9 +9,13 @@ export class BlockedAddressError extends Error {
   code = 'EHERALDBLOCKED';
 }
 
-export function createCheckedLookup(options: { allowPrivateNetworks: boolean }) {
+/** The resolver underneath; tests pass a fake one so no query leaves the machine. */
+export type Resolver = (hostname: string, options: LookupOptions & { all: true }, callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+
+export function createCheckedLookup(options: { allowPrivateNetworks: boolean; resolve?: Resolver }) {
+  const resolve: Resolver = options.resolve ?? dnsLookup;
   return function checkedLookup(hostname: string, lookupOptions: LookupOptions, callback: LookupCallback): void {
-    dnsLookup(hostname, { ...lookupOptions, all: true }, (error, addresses) => {
+    resolve(hostname, { ...lookupOptions, all: true }, (error, addresses) => {
       if (error) return callback(error, []);
       const allowed = addresses.filter((entry) => checkAddress(entry.address, options).allowed);
       if (allowed.length === 0) {
