@@ -22,7 +22,17 @@ export interface DeliveryQueue {
 }
 
 export function createBoss(databaseUrl: string, log: Logger, max = 5): PgBoss {
-  const boss = new PgBoss({ connectionString: databaseUrl, schema: 'pgboss', max, application_name: 'herald-queue' });
+  const boss = new PgBoss({
+    connectionString: databaseUrl,
+    schema: 'pgboss',
+    max,
+    application_name: 'herald-queue',
+    // Supervision is what notices a job whose worker died (it expires), and it visits a queue only
+    // when the queue's monitor slot is due: both every 5 s rather than every minute, so a killed
+    // worker's attempt is re-run within seconds of its expiry.
+    superviseIntervalSeconds: 5,
+    monitorIntervalSeconds: 5,
+  });
   boss.on('error', (error) => log.error('queue error', { error: String(error) }));
   return boss;
 }

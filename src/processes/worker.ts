@@ -15,14 +15,26 @@ export interface Worker {
 export async function startWorker(runtime: Pick<Runtime, 'config' | 'services' | 'log'>, boss: PgBoss): Promise<Worker> {
   const { config, services, log } = runtime;
   const sender = createHttpSender({ timeoutMs: config.deliveryTimeoutMs, allowPrivateNetworks: config.allowPrivateNetworks });
+  // Batches in flight, so a drain can wait for exactly these to finish and record.
+  const inFlight = new Set<Promise<unknown>>();
   // Retries are scheduled with startAfter, which NOTIFY does not announce: they are found by the
-  // 0.5 s poll (pg-boss's minimum). Measured here: without notify + burst mode, pg-boss waits a polling interval between fetches
+  // poll, so it runs every 0.5 s (pg-boss's minimum) even on this notify queue, whose default
+  // backstop poll is 30 s. Measured here: without notify + burst mode, pg-boss waits a polling interval between fetches
   // (~430 jobs/s, seconds of latency); with them, fetches follow each other while work is there.
   await boss.work<DeliverJob>(
     DELIVER_QUEUE,
-    { batchSize: 20, burstWhenBatchFull: true, localConcurrency: 2, groupConcurrency: 10, pollingIntervalSeconds: 0.5 },
+    {
+      batchSize: 20,
+      burstWhenBatchFull: true,
+      localConcurrency: 2,
+      groupConcurrency: 10,
+      pollingIntervalSeconds: 0.5,
+      notifyPollingIntervalSeconds: 0.5,
+    },
     async (jobs) => {
-      const results = await Promise.allSettled(jobs.map((job) => deliverAttempt({ services, sender }, job.data)));
+      const batch = Promise.allSettled(jobs.map((job) => deliverAttempt({ services, sender }, job.data)));
+      inFlight.add(batch);
+      const results = await batch.finally(() => inFlight.delete(batch));
       const failed = results.find((result) => result.status === 'rejected');
       // A database fault fails the batch; pg-boss re-runs it, and attempts already recorded are
       // stale on the second run (their claim finds the attempt number moved on).
@@ -39,8 +51,18 @@ export async function startWorker(runtime: Pick<Runtime, 'config' | 'services' |
   });
   return {
     async stop(timeoutMs = config.deliveryTimeoutMs + 5_000) {
-      await boss.offWork(DELIVER_QUEUE, { wait: true }).catch(() => undefined);
-      await boss.stop({ graceful: true, timeout: timeoutMs, close: false });
+      // Stop fetching first, then let the attempts already sent finish and record (bounded: an
+      // attempt cut off here is re-run after its job expires, with the same webhook-id).
+      await boss.offWork(DELIVER_QUEUE).catch(() => undefined);
+      await boss.offWork(RETENTION_QUEUE).catch(() => undefined);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...inFlight]),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, timeoutMs);
+        }),
+      ]);
+      clearTimeout(timer);
       sender.close();
     },
   };

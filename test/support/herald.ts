@@ -41,7 +41,12 @@ export async function startTestHerald(overrides: Partial<HeraldConfig> = {}, opt
   const boss = createBoss(database.url, silentLogger, 4);
   await boss.start();
   await ensureQueues(boss, config);
-  const services = createAppServices(database.prisma, config, encryptionKeyFromBytes(randomBytes(32)), createDeliveryQueue(boss, config));
+  const services = createAppServices(
+    database.prisma,
+    config,
+    encryptionKeyFromBytes(config.encryptionKeyBase64 ? Buffer.from(config.encryptionKeyBase64, 'base64') : randomBytes(32)),
+    createDeliveryQueue(boss, config),
+  );
   const worker = options.worker ? await startWorker({ config, services, log: silentLogger }, boss) : null;
   const yoga = createHeraldYoga({ services, log: silentLogger, isReady: async () => true });
   const adminKey = (await createAdminKey(services.db)).token;

@@ -1,0 +1,114 @@
+// De-risks at-least-once across process failure, with `herald worker` as a real child process: a
+// worker SIGKILLed mid-attempt has that attempt re-run within seconds by another worker, with the
+// same webhook-id; and SIGTERM lets the attempt in flight finish and record before exiting 0.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ServerResponse } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { idOfType } from '../../src/graphql/global-id.ts';
+import { spawnHerald, waitForOutput } from '../support/cli.ts';
+import { startTestHerald, type TestHerald } from '../support/herald.ts';
+import { CREATE_ENDPOINT } from '../support/operations.ts';
+import { startReceiver, type Receiver } from '../support/receiver.ts';
+import { waitFor } from '../support/wait.ts';
+
+let herald: TestHerald;
+let receiver: Receiver;
+let key: string;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  // The child worker must open the secrets the test's API sealed: one key for both.
+  const encryptionKey = randomBytes(32).toString('base64');
+  // The publisher sets each job's expiry from the delivery timeout: the same config as the worker's.
+  herald = await startTestHerald({ allowPrivateNetworks: true, encryptionKeyBase64: encryptionKey, deliveryTimeoutMs: 3_000, retryScheduleMs: [0, 1_000] });
+  await herald.db.eventType.create({ data: { name: 'job.run' } });
+  receiver = await startReceiver();
+  key = (await herald.organization('crash-co')).key;
+  await herald.graphql(CREATE_ENDPOINT, { input: { url: `${receiver.url}/crash`, eventTypes: ['job.run'] } }, key);
+  env = {
+    DATABASE_URL: herald.databaseUrl,
+    HERALD_DATA_DIR: mkdtempSync(join(tmpdir(), 'herald-worker-')),
+    HERALD_ALLOW_PRIVATE_NETWORKS: 'true',
+    HERALD_ENCRYPTION_KEY: encryptionKey,
+    HERALD_DELIVERY_TIMEOUT: '3s',
+    HERALD_RETRY_SCHEDULE: '0s,1s',
+    PORT: '0',
+  };
+});
+afterAll(async () => {
+  await herald.close();
+  await receiver.close();
+});
+
+async function publish() {
+  const response = await herald.graphql(
+    `mutation { publishEvent(input: { type: "job.run", payload: {} }) { ... on PublishEventPayload { event { id } deliveries { id } } } }`,
+    {},
+    key,
+  );
+  return response.data!.publishEvent as { event: { id: string }; deliveries: Array<{ id: string }> };
+}
+
+async function startWorker() {
+  const child = spawnHerald(['worker'], env);
+  await waitForOutput(child, /worker is running/);
+  return child;
+}
+
+const exitOf = (child: ReturnType<typeof spawnHerald>) => new Promise<number | null>((resolve) => child.once('exit', resolve));
+
+describe('herald worker', () => {
+  it('re-runs the attempt of a SIGKILLed worker with the same webhook-id', async () => {
+    const held: ServerResponse[] = [];
+    receiver.answer((_req, res) => void held.push(res)); // the first request never gets an answer
+    const first = await startWorker();
+    const { event, deliveries } = await publish();
+    await waitFor(async () => receiver.requests.length >= 1, 'the first attempt to arrive');
+    const died = exitOf(first);
+    first.kill('SIGKILL');
+    await died;
+    for (const res of held) res.destroy();
+
+    receiver.answer((_req, res) => res.end('ok'));
+    const second = await startWorker();
+    const delivery = await waitFor(
+      async () => {
+        const row = await herald.db.delivery.findUnique({ where: { id: idOfType(deliveries[0]!.id, 'Delivery')! } });
+        return row?.status === 'SUCCEEDED' ? row : null;
+      },
+      'the re-run attempt to succeed',
+      45_000,
+    ).catch((error: unknown) => {
+      second.kill('SIGKILL');
+      throw error;
+    });
+    expect(delivery.attemptCount).toBe(1);
+    const ids = receiver.requests.map((r) => r.headers['webhook-id']);
+    expect(ids.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(ids)).toEqual(new Set([event.id]));
+    const exited = exitOf(second);
+    second.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 90_000);
+
+  it('drains on SIGTERM: the attempt in flight finishes and is recorded, then exit 0', async () => {
+    receiver.requests.length = 0;
+    let release: (() => void) | undefined;
+    receiver.answer((_req, res) => {
+      release = () => res.end('late but fine');
+    });
+    const worker = await startWorker();
+    const { deliveries } = await publish();
+    await waitFor(async () => receiver.requests.length >= 1, 'the attempt to arrive');
+    const exited = exitOf(worker);
+    worker.kill('SIGTERM');
+    setTimeout(() => release?.(), 300);
+    expect(await exited).toBe(0);
+    const row = await herald.db.delivery.findUniqueOrThrow({ where: { id: idOfType(deliveries[0]!.id, 'Delivery')! }, include: { attempts: true } });
+    expect(row.status).toBe('SUCCEEDED');
+    expect(row.attempts).toHaveLength(1);
+  }, 60_000);
+});
