@@ -10,12 +10,14 @@ import { parseSigningSecret } from '../endpoints/signing-secret.ts';
 import type { AppServices } from '../graphql/context.ts';
 import { encodeGlobalId } from '../graphql/global-id.ts';
 import type { DeliverJob } from '../jobs/queue.ts';
+import type { HeraldMetrics } from '../metrics/metrics.ts';
 import { USER_AGENT } from '../version.ts';
 import { claimAttempt, recordAttempt, type ClaimedDelivery } from './transitions.ts';
 
 export interface DeliverDeps {
   services: AppServices;
   sender: HttpSender;
+  metrics?: Pick<HeraldMetrics, 'deliveries' | 'attemptDuration'>;
   now?: () => Date;
   random?: () => number;
 }
@@ -66,7 +68,10 @@ export async function deliverAttempt(deps: DeliverDeps, job: DeliverJob): Promis
     { startedAt: sent.startedAt, durationMs: sent.durationMs, responseStatus: sent.status, responseBody: sent.responseBody, error: sent.error },
     { status: outcome.status, nextAttemptAt: outcome.nextAttemptAt, disableGone: outcome.endpoint.disable === 'GONE' },
   );
-  return recorded ? 'recorded' : 'lost-race';
+  if (!recorded) return 'lost-race';
+  deps.metrics?.deliveries.inc({ status: outcome.status });
+  deps.metrics?.attemptDuration.observe({ outcome: sent.ok ? 'success' : (sent.error?.kind ?? 'error') }, sent.durationMs / 1000);
+  return 'recorded';
 }
 
 /** The current secret, then the previous one while its rotation grace lasts. */

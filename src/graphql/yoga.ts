@@ -2,24 +2,27 @@
 // processes wrap the same object in a Node server.
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError } from 'graphql';
-import { createYoga, maskError, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, maskError, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { authenticate } from '../api-keys/api-keys.ts';
 import { parseBearer } from '../auth/api-key-token.ts';
 import type { Logger } from '../log.ts';
 import type { AppServices, Context, Principal } from './context.ts';
+import type { HeraldMetrics } from '../metrics/metrics.ts';
 import { useRequestLimits } from './request-limits.ts';
 import { heraldSchema } from './schema.ts';
 
 export interface HeraldYogaOptions {
   services: AppServices;
   log: Logger;
+  /** Served on /metrics. */
+  metrics?: Pick<HeraldMetrics, 'render'>;
   /** /ready answers 200 only while this resolves true (database reachable, migrated, not draining). */
   isReady: () => Promise<boolean>;
 }
 
 export type HeraldYoga = YogaServerInstance<Record<string, unknown>, Context>;
 
-export function createHeraldYoga({ services, log, isReady }: HeraldYogaOptions): HeraldYoga {
+export function createHeraldYoga({ services, log, isReady, metrics }: HeraldYogaOptions): HeraldYoga {
   const { config } = services;
   return createYoga<Record<string, unknown>, Context>({
     schema: heraldSchema(),
@@ -46,6 +49,7 @@ export function createHeraldYoga({ services, log, isReady }: HeraldYogaOptions):
       principal: await principalOf(services, request.headers.get('authorization')),
     }),
     plugins: [
+      ...(metrics ? [useMetricsEndpoint(metrics)] : []),
       useRequestLimits(config.maxRequestBytes),
       EnvelopArmorPlugin({
         maxDepth: { n: 12 },
@@ -69,4 +73,15 @@ export function createHeraldYoga({ services, log, isReady }: HeraldYogaOptions):
 async function principalOf(services: AppServices, authorization: string | null): Promise<Principal | null> {
   const token = parseBearer(authorization);
   return token ? authenticate(services.db, token) : null;
+}
+
+/** GET /metrics answers the Prometheus text format, before any GraphQL handling. */
+function useMetricsEndpoint(metrics: Pick<HeraldMetrics, 'render'>): Plugin {
+  return {
+    async onRequest({ request, url, endResponse }) {
+      if (url.pathname !== '/metrics' || request.method !== 'GET') return;
+      const { contentType, body } = await metrics.render();
+      endResponse(new Response(body, { headers: { 'content-type': contentType } }));
+    },
+  };
 }

@@ -16,6 +16,7 @@ export async function startApiServer(runtime: Runtime, options: { port: number; 
   const yoga = createHeraldYoga({
     services: runtime.services,
     log: runtime.log,
+    metrics: runtime.metrics,
     isReady: async () => !options.isDraining() && (await runtime.databaseReady()),
   });
   return listen(createServer(yoga), options.port, options.host, () => yoga.dispose());
@@ -52,6 +53,13 @@ export async function startProbeServer(runtime: Runtime, options: { port: number
   const server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     if (path === '/health') return void response.end('ok');
+    if (path === '/metrics') {
+      void runtime.metrics.render().then(({ contentType, body }) => {
+        response.setHeader('content-type', contentType);
+        response.end(body);
+      });
+      return;
+    }
     if (path === '/ready') {
       void (async () => {
         const ready = !options.isDraining() && (await runtime.databaseReady());

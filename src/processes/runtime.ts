@@ -10,7 +10,8 @@ import { encryptionKeyFromBytes } from '../endpoints/secret-box.ts';
 import type { AppServices } from '../graphql/context.ts';
 import type { Logger } from '../log.ts';
 import { createAppServices } from './services.ts';
-import { createBoss, createDeliveryQueue, ensureQueues, type DeliveryQueue } from '../jobs/queue.ts';
+import { createBoss, createDeliveryQueue, DELIVER_QUEUE, ensureQueues, type DeliveryQueue } from '../jobs/queue.ts';
+import { createMetrics, type HeraldMetrics } from '../metrics/metrics.ts';
 import type { PgBoss } from 'pg-boss';
 
 /** For one-shot commands that never publish. */
@@ -26,6 +27,7 @@ export interface Runtime {
   db: Db;
   services: AppServices;
   log: Logger;
+  metrics: HeraldMetrics;
   /** True while the database answers and every migration is applied. */
   databaseReady(): Promise<boolean>;
   close(): Promise<void>;
@@ -49,9 +51,21 @@ export async function openRuntime(config: HeraldConfig, log: Logger, options: { 
       await ensureQueues(boss, config);
     }
     const services = createAppServices(db, config, key, boss ? createDeliveryQueue(boss, config) : NO_QUEUE);
+    const metrics = createMetrics({
+      queueDepth: async () => {
+        const rows = await db.$queryRaw<Array<{ n: bigint }>>`
+          SELECT count(*) AS n FROM pgboss.job WHERE name = ${DELIVER_QUEUE} AND state IN ('created', 'retry')`;
+        return Number(rows[0]?.n ?? 0);
+      },
+      disabledEndpoints: async () => {
+        const rows = await db.endpoint.groupBy({ by: ['disabledReason'], where: { active: false }, _count: true });
+        return rows.map((row) => ({ reason: row.disabledReason ?? 'MANUAL', count: row._count }));
+      },
+    });
     return {
       config,
       boss,
+      metrics,
       databaseUrl: database.url,
       db,
       services,

@@ -12,8 +12,8 @@ export interface Worker {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-export async function startWorker(runtime: Pick<Runtime, 'config' | 'services' | 'log'>, boss: PgBoss): Promise<Worker> {
-  const { config, services, log } = runtime;
+export async function startWorker(runtime: Pick<Runtime, 'config' | 'services' | 'log'> & Partial<Pick<Runtime, 'metrics'>>, boss: PgBoss): Promise<Worker> {
+  const { config, services, log, metrics } = runtime;
   const sender = createHttpSender({ timeoutMs: config.deliveryTimeoutMs, allowPrivateNetworks: config.allowPrivateNetworks });
   // Batches in flight, so a drain can wait for exactly these to finish and record.
   const inFlight = new Set<Promise<unknown>>();
@@ -32,7 +32,7 @@ export async function startWorker(runtime: Pick<Runtime, 'config' | 'services' |
       notifyPollingIntervalSeconds: 0.5,
     },
     async (jobs) => {
-      const batch = Promise.allSettled(jobs.map((job) => deliverAttempt({ services, sender }, job.data)));
+      const batch = Promise.allSettled(jobs.map((job) => deliverAttempt({ services, sender, ...(metrics ? { metrics } : {}) }, job.data)));
       inFlight.add(batch);
       const results = await batch.finally(() => inFlight.delete(batch));
       const failed = results.find((result) => result.status === 'rejected');

@@ -54,8 +54,8 @@ async function publish() {
 
 async function startWorker() {
   const child = spawnHerald(['worker'], env);
-  await waitForOutput(child, /worker is running/);
-  return child;
+  const [, port] = await waitForOutput(child, /worker is running \(probes on http:\/\/localhost:(\d+)\/health\)/);
+  return Object.assign(child, { probes: `http://127.0.0.1:${port}` });
 }
 
 const exitOf = (child: ReturnType<typeof spawnHerald>) => new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -89,6 +89,14 @@ describe('herald worker', () => {
     const ids = receiver.requests.map((r) => r.headers['webhook-id']);
     expect(ids.length).toBeGreaterThanOrEqual(2);
     expect(new Set(ids)).toEqual(new Set([event.id]));
+
+    expect((await fetch(`${second.probes}/health`)).status).toBe(200);
+    expect((await fetch(`${second.probes}/ready`)).status).toBe(200);
+    const metrics = await (await fetch(`${second.probes}/metrics`)).text();
+    expect(metrics).toMatch(/^herald_deliveries_total\{status="SUCCEEDED"\} 1$/m);
+    expect(metrics).toMatch(/^herald_attempt_duration_seconds_count\{outcome="success"\} 1$/m);
+    expect(metrics).toMatch(/^herald_queue_depth \d+$/m);
+    expect(metrics).toMatch(/^# TYPE herald_endpoints_disabled gauge$/m);
     const exited = exitOf(second);
     second.kill('SIGTERM');
     expect(await exited).toBe(0);

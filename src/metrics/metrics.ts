@@ -1,0 +1,60 @@
+// Prometheus metrics, one registry per process (no module-level state). Counters and the histogram
+// are fed where things happen; queue depth and disabled endpoints are read when scraped.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface MetricSources {
+  /** Jobs waiting (created or retry) in the delivery queue. */
+  queueDepth(): Promise<number>;
+  /** Inactive endpoints by reason (MANUAL, FAILING, GONE). */
+  disabledEndpoints(): Promise<Array<{ reason: string; count: number }>>;
+}
+
+export interface HeraldMetrics {
+  registry: Registry;
+  /** Deliveries reaching a status in this process (SUCCEEDED, RETRYING, FAILED). */
+  deliveries: Counter<'status'>;
+  attemptDuration: Histogram<'outcome'>;
+  render(): Promise<{ contentType: string; body: string }>;
+}
+
+export function createMetrics(sources: MetricSources): HeraldMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'herald_process_' });
+  const deliveries = new Counter({
+    name: 'herald_deliveries_total',
+    help: 'Deliveries that reached a status in this process, by status.',
+    labelNames: ['status'],
+    registers: [registry],
+  });
+  const attemptDuration = new Histogram({
+    name: 'herald_attempt_duration_seconds',
+    help: 'Duration of delivery attempts (request to response or error), by outcome.',
+    labelNames: ['outcome'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'herald_queue_depth',
+    help: 'Delivery attempts waiting in the queue.',
+    registers: [registry],
+    async collect() {
+      this.set(await sources.queueDepth());
+    },
+  });
+  new Gauge({
+    name: 'herald_endpoints_disabled',
+    help: 'Endpoints turned off, by reason.',
+    labelNames: ['reason'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const { reason, count } of await sources.disabledEndpoints()) this.set({ reason }, count);
+    },
+  });
+  return {
+    registry,
+    deliveries,
+    attemptDuration,
+    render: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
+  };
+}
