@@ -1,4 +1,4 @@
-// One delivery attempt: claim it, sign and send it, then record what happened. The pure core
+// Delivery attempts: claim them, sign and send them, then record what happened. The pure core
 // (src/delivery) decides; this file only moves data between the database, the HTTP edge and it.
 import { decideAttemptOutcome } from '../delivery/attempt-outcome.ts';
 import { buildEnvelope, deliveryHeaders } from '../delivery/envelope.ts';
@@ -12,7 +12,7 @@ import { encodeGlobalId } from '../graphql/global-id.ts';
 import type { DeliverJob } from '../jobs/queue.ts';
 import type { HeraldMetrics } from '../metrics/metrics.ts';
 import { USER_AGENT } from '../version.ts';
-import { claimAttempt, recordAttempt, type ClaimedDelivery } from './transitions.ts';
+import { claimAttempts, recordAttempts, type AttemptToRecord, type ClaimedDelivery } from './transitions.ts';
 
 export interface DeliverDeps {
   services: AppServices;
@@ -22,14 +22,26 @@ export interface DeliverDeps {
   random?: () => number;
 }
 
-export type DeliverOutcome = 'stale' | 'recorded' | 'lost-race';
+/**
+ * One batch of attempts: claim them (one transaction), send them concurrently, then record every
+ * outcome (one transaction). Answers how many were recorded; stale jobs are skipped.
+ */
+export async function deliverBatch(deps: DeliverDeps, jobs: readonly DeliverJob[]): Promise<number> {
+  const { services } = deps;
+  const claimed = await claimAttempts(services.db, jobs);
+  const attempts = await Promise.all(claimed.map((delivery) => attemptOne(deps, delivery)));
+  const recorded = await recordAttempts(services, attempts);
+  attempts.forEach(({ verdict, attempt }, index) => {
+    if (!recorded[index]) return;
+    deps.metrics?.deliveries.inc({ status: verdict.status });
+    deps.metrics?.attemptDuration.observe({ outcome: attempt.error?.kind ?? 'success' }, attempt.durationMs / 1000);
+  });
+  return recorded.filter(Boolean).length;
+}
 
-export async function deliverAttempt(deps: DeliverDeps, job: DeliverJob): Promise<DeliverOutcome> {
+async function attemptOne(deps: DeliverDeps, claimed: ClaimedDelivery): Promise<AttemptToRecord> {
   const { services, sender } = deps;
   const now = deps.now ?? (() => new Date());
-  const claimed = await claimAttempt(services.db, job);
-  if (!claimed) return 'stale';
-
   // The event's public id is the webhook-id: the same on every attempt, so receivers dedupe on it.
   const messageId = encodeGlobalId('Event', claimed.event.id);
   const timestampSeconds = Math.floor(now().getTime() / 1000);
@@ -62,16 +74,11 @@ export async function deliverAttempt(deps: DeliverDeps, job: DeliverJob): Promis
     random: deps.random ?? Math.random,
     now: now(),
   });
-  const recorded = await recordAttempt(
-    services,
+  return {
     claimed,
-    { startedAt: sent.startedAt, durationMs: sent.durationMs, responseStatus: sent.status, responseBody: sent.responseBody, error: sent.error },
-    { status: outcome.status, nextAttemptAt: outcome.nextAttemptAt, disableGone: outcome.endpoint.disable === 'GONE' },
-  );
-  if (!recorded) return 'lost-race';
-  deps.metrics?.deliveries.inc({ status: outcome.status });
-  deps.metrics?.attemptDuration.observe({ outcome: sent.ok ? 'success' : (sent.error?.kind ?? 'error') }, sent.durationMs / 1000);
-  return 'recorded';
+    attempt: { startedAt: sent.startedAt, durationMs: sent.durationMs, responseStatus: sent.status, responseBody: sent.responseBody, error: sent.error },
+    verdict: { status: outcome.status, nextAttemptAt: outcome.nextAttemptAt, disableGone: outcome.endpoint.disable === 'GONE' },
+  };
 }
 
 /** The current secret, then the previous one while its rotation grace lasts. */

@@ -1,7 +1,7 @@
 // The delivery worker: takes attempt jobs from pg-boss in batches and runs them; schedules the
 // retention purge. Started by `herald worker` and `herald serve`.
 import type { PgBoss } from 'pg-boss';
-import { deliverAttempt } from '../deliveries/deliver.ts';
+import { deliverBatch } from '../deliveries/deliver.ts';
 import { purgeExpired } from '../deliveries/retention.ts';
 import { createHttpSender } from '../delivery/http-sender.ts';
 import { DELIVER_QUEUE, RETENTION_QUEUE, type DeliverJob } from '../jobs/queue.ts';
@@ -32,15 +32,17 @@ export async function startWorker(runtime: Pick<Runtime, 'config' | 'services' |
       notifyPollingIntervalSeconds: 0.5,
     },
     async (jobs) => {
-      const batch = Promise.allSettled(jobs.map((job) => deliverAttempt({ services, sender, ...(metrics ? { metrics } : {}) }, job.data)));
+      const batch = deliverBatch({ services, sender, ...(metrics ? { metrics } : {}) }, jobs.map((job) => job.data));
       inFlight.add(batch);
-      const results = await batch.finally(() => inFlight.delete(batch));
-      const failed = results.find((result) => result.status === 'rejected');
-      // A database fault fails the batch; pg-boss re-runs it, and attempts already recorded are
-      // stale on the second run (their claim finds the attempt number moved on).
-      if (failed) {
-        log.error('delivery attempt failed', { error: String(failed.reason) });
-        throw failed.reason;
+      try {
+        await batch;
+      } catch (error) {
+        // A database fault fails the batch; pg-boss re-runs it, and attempts already recorded are
+        // stale on the second run (their claim finds the attempt number moved on).
+        log.error('delivery batch failed', { error: String(error) });
+        throw error;
+      } finally {
+        inFlight.delete(batch);
       }
     },
   );
