@@ -16,3 +16,10 @@ export interface ChangeNotice {
 export async function notifyChange(tx: Tx, notice: ChangeNotice): Promise<void> {
   await tx.$executeRaw`SELECT pg_notify(${CHANGES_CHANNEL}, ${JSON.stringify(notice)})`;
 }
+
+/** Many notices in one statement (a batch of attempts). */
+export async function notifyChanges(tx: Tx, notices: readonly ChangeNotice[]): Promise<void> {
+  if (notices.length === 0) return;
+  const payloads = notices.map((notice) => JSON.stringify(notice));
+  await tx.$executeRaw`SELECT pg_notify(${CHANGES_CHANNEL}, payload) FROM unnest(${payloads}::text[]) AS payload`;
+}

@@ -5,7 +5,7 @@ import type { Db } from '../db/prisma.ts';
 import type { DeliveryStatus } from '../generated/prisma/enums.ts';
 import type { AppServices } from '../graphql/context.ts';
 import type { DeliverJob } from '../jobs/queue.ts';
-import { notifyChange, type Tx } from './notify.ts';
+import { notifyChange, notifyChanges, type Tx } from './notify.ts';
 
 export interface ClaimedDelivery {
   deliveryId: string;
@@ -44,52 +44,43 @@ interface ClaimRow {
 }
 
 /**
- * Marks the delivery SENDING for this attempt, or answers null when the job is stale (the attempt
- * was already recorded, the delivery was cancelled, or its endpoint was turned off). SENDING is
- * accepted too: a worker that died mid-attempt left it there, and its job comes back to re-run it.
+ * Marks each job's delivery SENDING for its attempt, leaving out stale jobs (the attempt was already
+ * recorded, the delivery was cancelled, or its endpoint was turned off). SENDING is accepted too: a
+ * worker that died mid-attempt left it there, and its job comes back to re-run it.
  */
 export async function claimAttempts(db: Db, jobs: readonly DeliverJob[]): Promise<ClaimedDelivery[]> {
-  // One transaction for the whole batch: its cost is the commit, not the statements.
+  if (jobs.length === 0) return [];
+  // Set-based: one UPDATE for the whole batch and one NOTIFY statement, in one transaction.
+  const wanted = JSON.stringify(jobs.map((job) => ({ id: job.deliveryId, attempt: job.attempt })));
   return db.$transaction(async (tx) => {
-    const claimed: ClaimedDelivery[] = [];
-    for (const job of jobs) {
-      const one = await claimOne(tx, job);
-      if (one) claimed.push(one);
-    }
-    return claimed;
+    const rows = await tx.$queryRaw<Array<ClaimRow & { attempt: number }>>`
+      UPDATE deliveries d SET status = 'SENDING', updated_at = now()
+        FROM jsonb_to_recordset(${wanted}::jsonb) AS w(id uuid, attempt int), endpoints e, events ev
+       WHERE d.id = w.id AND d.attempt_count = w.attempt - 1
+         AND d.status IN ('PENDING', 'RETRYING', 'SENDING')
+         AND e.id = d.endpoint_id AND ev.id = d.event_id AND (e.active OR d.is_test)
+      RETURNING d.id AS delivery_id, d.organization_id, d.is_test, w.attempt, e.id AS endpoint_id, e.url, e.headers,
+                e.signature_scheme, e.secret_sealed, e.previous_secret_sealed, e.previous_secret_expires_at,
+                e.consecutive_failures, ev.id AS event_id, ev.type, ev.payload, ev.created_at`;
+    await notifyChanges(tx, rows.map((row) => ({ kind: 'delivery', id: row.delivery_id, organizationId: row.organization_id })));
+    return rows.map((row) => ({
+      deliveryId: row.delivery_id,
+      organizationId: row.organization_id,
+      isTest: row.is_test,
+      attempt: row.attempt,
+      endpoint: {
+        id: row.endpoint_id,
+        url: row.url,
+        headers: row.headers,
+        signatureScheme: row.signature_scheme,
+        secretSealed: row.secret_sealed,
+        previousSecretSealed: row.previous_secret_sealed,
+        previousSecretExpiresAt: row.previous_secret_expires_at,
+        consecutiveFailures: row.consecutive_failures,
+      },
+      event: { id: row.event_id, type: row.type, payload: row.payload, createdAt: row.created_at },
+    }));
   });
-}
-
-async function claimOne(tx: Tx, job: DeliverJob): Promise<ClaimedDelivery | null> {
-  const rows = await tx.$queryRaw<ClaimRow[]>`
-    UPDATE deliveries d SET status = 'SENDING', updated_at = now()
-      FROM endpoints e, events ev
-     WHERE d.id = ${job.deliveryId}::uuid AND d.attempt_count = ${job.attempt - 1}
-       AND d.status IN ('PENDING', 'RETRYING', 'SENDING')
-       AND e.id = d.endpoint_id AND ev.id = d.event_id AND (e.active OR d.is_test)
-    RETURNING d.id AS delivery_id, d.organization_id, d.is_test, e.id AS endpoint_id, e.url, e.headers,
-              e.signature_scheme, e.secret_sealed, e.previous_secret_sealed, e.previous_secret_expires_at,
-              e.consecutive_failures, ev.id AS event_id, ev.type, ev.payload, ev.created_at`;
-  const row = rows[0];
-  if (!row) return null;
-  await notifyChange(tx, { kind: 'delivery', id: row.delivery_id, organizationId: row.organization_id });
-  return {
-    deliveryId: row.delivery_id,
-    organizationId: row.organization_id,
-    isTest: row.is_test,
-    attempt: job.attempt,
-    endpoint: {
-      id: row.endpoint_id,
-      url: row.url,
-      headers: row.headers,
-      signatureScheme: row.signature_scheme,
-      secretSealed: row.secret_sealed,
-      previousSecretSealed: row.previous_secret_sealed,
-      previousSecretExpiresAt: row.previous_secret_expires_at,
-      consecutiveFailures: row.consecutive_failures,
-    },
-    event: { id: row.event_id, type: row.type, payload: row.payload, createdAt: row.created_at },
-  };
 }
 
 export interface AttemptRecord {
@@ -118,70 +109,81 @@ export interface AttemptToRecord {
 }
 
 /**
- * Records a batch of attempts in one transaction. Answers, per attempt, false when another worker
- * recorded it first.
+ * Records a batch of attempts in one transaction, set-based: one UPDATE moves every delivery whose
+ * attempt is still the one claimed (a late or duplicate worker's rows are skipped), one INSERT
+ * records the attempts, one statement each resets healthy endpoints, enqueues retries and
+ * notifies. Answers, per attempt, whether it was recorded.
  */
 export async function recordAttempts(
   services: Pick<AppServices, 'db' | 'config' | 'queue'>,
   items: readonly AttemptToRecord[],
 ): Promise<boolean[]> {
   if (items.length === 0) return [];
-  return services.db.$transaction(async (tx) => {
-    const recorded: boolean[] = [];
-    for (const item of items) recorded.push(await recordOne(tx, services, item));
-    return recorded;
-  });
-}
-
-async function recordOne(
-  tx: Tx,
-  services: Pick<AppServices, 'config' | 'queue'>,
-  { claimed, attempt, verdict }: AttemptToRecord,
-): Promise<boolean> {
-  const { config, queue } = services;
-  const finished = verdict.status !== 'RETRYING';
-  const moved = await tx.delivery.updateMany({
-    where: { id: claimed.deliveryId, attemptCount: claimed.attempt - 1, status: 'SENDING' },
-    data: {
+  const { db, config, queue } = services;
+  const changes = JSON.stringify(
+    items.map(({ claimed, attempt, verdict }) => ({
+      id: claimed.deliveryId,
+      attempt: claimed.attempt,
       status: verdict.status,
-      attemptCount: claimed.attempt,
-      nextAttemptAt: verdict.nextAttemptAt,
-      lastStatusCode: attempt.responseStatus,
-      lastError: attempt.error?.message ?? null,
-      completedAt: finished ? new Date() : null,
-    },
+      next_at: verdict.nextAttemptAt?.toISOString() ?? null,
+      code: attempt.responseStatus,
+      error: attempt.error?.message ?? null,
+      done: verdict.status !== 'RETRYING',
+    })),
+  );
+  return db.$transaction(async (tx) => {
+    const moved = await tx.$queryRaw<Array<{ id: string }>>`
+      UPDATE deliveries d
+         SET status = v.status::"DeliveryStatus", attempt_count = v.attempt, next_attempt_at = v.next_at,
+             last_status_code = v.code, last_error = v.error, updated_at = now(),
+             completed_at = CASE WHEN v.done THEN now() ELSE NULL END
+        FROM jsonb_to_recordset(${changes}::jsonb)
+             AS v(id uuid, attempt int, status text, next_at timestamptz, code int, error text, done boolean)
+       WHERE d.id = v.id AND d.attempt_count = v.attempt - 1 AND d.status = 'SENDING'
+      RETURNING d.id`;
+    const movedIds = new Set(moved.map((row) => row.id));
+    const recorded = items.filter((item) => movedIds.has(item.claimed.deliveryId));
+    if (recorded.length === 0) return items.map(() => false);
+    await tx.attempt.createMany({
+      data: recorded.map(({ claimed, attempt }) => ({
+        deliveryId: claimed.deliveryId,
+        number: claimed.attempt,
+        startedAt: attempt.startedAt,
+        durationMs: Math.round(attempt.durationMs),
+        responseStatus: attempt.responseStatus,
+        responseBody: attempt.responseBody,
+        errorKind: attempt.error?.kind ?? null,
+        errorMessage: attempt.error?.message ?? null,
+      })),
+    });
+    await queue.enqueue(
+      tx,
+      recorded
+        .filter(({ verdict }) => verdict.status === 'RETRYING' && verdict.nextAttemptAt)
+        .map(({ claimed, verdict }) => ({
+          deliveryId: claimed.deliveryId,
+          attempt: claimed.attempt + 1,
+          endpointId: claimed.endpoint.id,
+          startAfter: verdict.nextAttemptAt!,
+        })),
+    );
+    // Test sends never change an endpoint's health.
+    const counted = recorded.filter(({ claimed }) => !claimed.isTest);
+    const healthy = [...new Set(counted.filter(({ verdict }) => verdict.status === 'SUCCEEDED').map(({ claimed }) => claimed.endpoint.id))];
+    if (healthy.length > 0) {
+      await tx.endpoint.updateMany({ where: { id: { in: healthy }, consecutiveFailures: { gt: 0 } }, data: { consecutiveFailures: 0 } });
+    }
+    for (const item of counted.filter(({ verdict }) => verdict.status === 'FAILED')) {
+      await updateEndpointHealth(tx, config.disableAfterFailures, item.claimed, item.verdict);
+    }
+    await notifyChanges(tx, recorded.map(({ claimed }) => ({ kind: 'delivery', id: claimed.deliveryId, organizationId: claimed.organizationId })));
+    return items.map((item) => movedIds.has(item.claimed.deliveryId));
   });
-  if (moved.count === 0) return false;
-  await tx.attempt.create({
-    data: {
-      deliveryId: claimed.deliveryId,
-      number: claimed.attempt,
-      startedAt: attempt.startedAt,
-      durationMs: Math.round(attempt.durationMs),
-      responseStatus: attempt.responseStatus,
-      responseBody: attempt.responseBody,
-      errorKind: attempt.error?.kind ?? null,
-      errorMessage: attempt.error?.message ?? null,
-    },
-  });
-  if (verdict.status === 'RETRYING' && verdict.nextAttemptAt) {
-    await queue.enqueue(tx, [
-      { deliveryId: claimed.deliveryId, attempt: claimed.attempt + 1, endpointId: claimed.endpoint.id, startAfter: verdict.nextAttemptAt },
-    ]);
-  }
-  // Test sends never change an endpoint's health.
-  if (!claimed.isTest) await updateEndpointHealth(tx, config.disableAfterFailures, claimed, verdict);
-  await notifyChange(tx, { kind: 'delivery', id: claimed.deliveryId, organizationId: claimed.organizationId });
-  return true;
 }
 
+/** A failed delivery counts against its endpoint; at the threshold (or on 410) the endpoint is turned off. */
 async function updateEndpointHealth(tx: Tx, disableAfterFailures: number, claimed: ClaimedDelivery, verdict: AttemptVerdict) {
   const endpointId = claimed.endpoint.id;
-  if (verdict.status === 'SUCCEEDED') {
-    await tx.endpoint.updateMany({ where: { id: endpointId, consecutiveFailures: { gt: 0 } }, data: { consecutiveFailures: 0 } });
-    return;
-  }
-  if (verdict.status !== 'FAILED') return;
   const counted = await tx.endpoint.update({ where: { id: endpointId }, data: { consecutiveFailures: { increment: 1 } } });
   const reason = verdict.disableGone
     ? 'GONE'

@@ -6,7 +6,7 @@ import { isUniqueViolation } from '../db/errors.ts';
 import { endpointReceives } from '../delivery/fan-out.ts';
 import { ValidationError, type FieldIssue } from '../errors.ts';
 import { compilePayloadSchema, type PayloadValidator } from '../event-types/payload-schema.ts';
-import type { Delivery, Event } from '../generated/prisma/client.ts';
+import type { Delivery, Event, Prisma } from '../generated/prisma/client.ts';
 import type { AppServices } from '../graphql/context.ts';
 import { publishIssues, requestHash, type PublishInput } from './publish-rules.ts';
 
@@ -55,45 +55,58 @@ async function writeAll(
   organizationId: string,
   inputs: Array<{ input: PublishInput; path: string[] }>,
 ): Promise<Published[]> {
-  const endpoints = await tx.endpoint.findMany({
-    where: { organizationId, active: true },
-    select: { id: true, eventTypes: true, projects: true },
-  });
-  const results: Published[] = [];
-  const jobs: Parameters<AppServices['queue']['enqueue']>[1] = [];
-  for (const { input, path } of inputs) {
-    const hash = requestHash(input);
-    if (input.idempotencyKey != null) {
-      const existing = await tx.event.findUnique({
-        where: { organizationId_idempotencyKey: { organizationId, idempotencyKey: input.idempotencyKey } },
+  const keys = inputs.map(({ input }) => input.idempotencyKey).filter((key): key is string => key != null);
+  const existing = keys.length === 0
+    ? []
+    : await tx.event.findMany({
+        where: { organizationId, idempotencyKey: { in: keys } },
         include: { deliveries: { orderBy: { id: 'asc' } } },
       });
-      if (existing) {
-        if (!existing.requestHash || !Buffer.from(existing.requestHash).equals(hash)) {
-          throw ValidationError.of([...path, 'idempotencyKey'], 'was already used for a different event (type, payload or project differ)');
-        }
-        const { deliveries, ...event } = existing;
-        results.push({ event, deliveries });
-        continue;
+  const byKey = new Map(existing.map((event) => [event.idempotencyKey!, event]));
+
+  // Set-based writes: one INSERT for the events, one for their deliveries, one for the jobs.
+  const results: Array<Published | { pending: { id: string } }> = [];
+  const newEvents: Prisma.EventCreateManyInput[] = [];
+  for (const { input, path } of inputs) {
+    const hash = requestHash(input);
+    const previous = input.idempotencyKey != null ? byKey.get(input.idempotencyKey) : undefined;
+    if (previous) {
+      if (!previous.requestHash || !Buffer.from(previous.requestHash).equals(hash)) {
+        throw ValidationError.of([...path, 'idempotencyKey'], 'was already used for a different event (type, payload or project differ)');
       }
+      const { deliveries, ...event } = previous;
+      results.push({ event, deliveries });
+      continue;
     }
-    const event = await tx.event.create({
-      data: {
-        id: uuidv7(),
-        organizationId,
-        type: input.type,
-        payload: input.payload as object,
-        project: input.project ?? null,
-        idempotencyKey: input.idempotencyKey ?? null,
-        requestHash: Uint8Array.from(hash),
-      },
+    const id = uuidv7();
+    newEvents.push({
+      id,
+      organizationId,
+      type: input.type,
+      payload: input.payload as object,
+      project: input.project ?? null,
+      idempotencyKey: input.idempotencyKey ?? null,
+      requestHash: Uint8Array.from(hash),
     });
-    const targets = endpoints.filter((endpoint) => endpointReceives(endpoint, event));
-    const deliveries = targets.map((endpoint) => ({ id: uuidv7(), organizationId, eventId: event.id, endpointId: endpoint.id }));
-    if (deliveries.length > 0) await tx.delivery.createMany({ data: deliveries });
-    jobs.push(...deliveries.map((d) => ({ deliveryId: d.id, attempt: 1, endpointId: d.endpointId })));
-    results.push({ event, deliveries: await tx.delivery.findMany({ where: { eventId: event.id }, orderBy: { id: 'asc' } }) });
+    results.push({ pending: { id } });
   }
-  await services.queue.enqueue(tx, jobs);
-  return results;
+  const created = newEvents.length > 0 ? await tx.event.createManyAndReturn({ data: newEvents }) : [];
+  const endpoints = created.length > 0
+    ? await tx.endpoint.findMany({ where: { organizationId, active: true }, select: { id: true, eventTypes: true, projects: true } })
+    : [];
+  const deliveryRows = created.flatMap((event) =>
+    endpoints
+      .filter((endpoint) => endpointReceives(endpoint, event))
+      .map((endpoint) => ({ id: uuidv7(), organizationId, eventId: event.id, endpointId: endpoint.id })),
+  );
+  const deliveries = deliveryRows.length > 0 ? await tx.delivery.createManyAndReturn({ data: deliveryRows }) : [];
+  await services.queue.enqueue(tx, deliveries.map((d) => ({ deliveryId: d.id, attempt: 1, endpointId: d.endpointId })));
+
+  const eventsById = new Map(created.map((event) => [event.id, event]));
+  const deliveriesByEvent = Map.groupBy(deliveries.sort((a, b) => a.id.localeCompare(b.id)), (d) => d.eventId);
+  return results.map((result) =>
+    'pending' in result
+      ? { event: eventsById.get(result.pending.id)!, deliveries: deliveriesByEvent.get(result.pending.id) ?? [] }
+      : result,
+  );
 }

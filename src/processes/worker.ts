@@ -24,10 +24,10 @@ export async function startWorker(runtime: Pick<Runtime, 'config' | 'services' |
   await boss.work<DeliverJob>(
     DELIVER_QUEUE,
     {
-      batchSize: 20,
+      batchSize: 50,
       burstWhenBatchFull: true,
-      localConcurrency: 2,
-      groupConcurrency: 10,
+      localConcurrency: 4,
+      groupConcurrency: 100,
       pollingIntervalSeconds: 0.5,
       notifyPollingIntervalSeconds: 0.5,
     },
