@@ -1,6 +1,6 @@
 import { builder } from '../graphql/builder.ts';
 import { NotFoundError, ValidationError } from '../graphql/error-types.ts';
-import { idOfType } from '../graphql/global-id.ts';
+import { requireIdOfType } from '../graphql/global-id.ts';
 import { registerNodeLoader } from '../graphql/node.ts';
 import type { ApiKey } from '../generated/prisma/client.ts';
 import { createOrganizationKey, revokeApiKey } from './api-keys.ts';
@@ -48,8 +48,7 @@ builder.mutationField('createApiKey', (t) =>
     errors: { types: [ValidationError, NotFoundError] },
     args: { input: t.arg({ type: CreateApiKeyInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const organizationId = idOfType(String(input.organizationId), 'Organization');
-      if (!organizationId) throw new NotFoundError('Organization');
+      const organizationId = requireIdOfType(input.organizationId, 'Organization');
       const { apiKey, token } = await createOrganizationKey(ctx.db, { ...input, organizationId });
       return { apiKey, key: token };
     },
@@ -71,9 +70,7 @@ builder.mutationField('revokeApiKey', (t) =>
     errors: { types: [NotFoundError] },
     args: { input: t.arg({ type: RevokeApiKeyInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const id = idOfType(String(input.id), 'ApiKey');
-      if (!id) throw new NotFoundError('API key');
-      return { apiKey: await revokeApiKey(ctx.db, id) };
+      return { apiKey: await revokeApiKey(ctx.db, requireIdOfType(input.id, 'ApiKey')) };
     },
   }),
 );

@@ -1,7 +1,7 @@
 import { builder } from '../graphql/builder.ts';
 import { organizationIdOf } from '../graphql/context.ts';
 import { NotFoundError, ValidationError } from '../graphql/error-types.ts';
-import { idOfType } from '../graphql/global-id.ts';
+import { idOfType, requireIdOfType } from '../graphql/global-id.ts';
 import { registerNodeLoader } from '../graphql/node.ts';
 import { assertPageSize } from '../graphql/pagination.ts';
 import type { Delivery } from '../generated/prisma/client.ts';
@@ -103,12 +103,6 @@ const deliveryPayload = (name: string) =>
     fields: (t) => ({ delivery: t.field({ type: DeliveryRef, resolve: (p) => p.delivery }) }),
   });
 
-function idOf(globalId: string | number, type: 'Endpoint' | 'Delivery'): string {
-  const id = idOfType(String(globalId), type);
-  if (!id) throw new NotFoundError(type);
-  return id;
-}
-
 const TestEndpointInput = builder.inputType('TestEndpointInput', {
   fields: (t) => ({
     id: t.id({ required: true }),
@@ -123,7 +117,7 @@ builder.mutationField('testEndpoint', (t) =>
     errors: { types: [ValidationError, NotFoundError] },
     args: { input: t.arg({ type: TestEndpointInput, required: true }) },
     resolve: async (_root, { input }, ctx) => ({
-      delivery: await testEndpoint(ctx, organizationIdOf(ctx), idOf(input.id, 'Endpoint'), input.eventType),
+      delivery: await testEndpoint(ctx, organizationIdOf(ctx), requireIdOfType(input.id, 'Endpoint'), input.eventType),
     }),
   }),
 );
@@ -137,7 +131,7 @@ builder.mutationField('retryDelivery', (t) =>
     errors: { types: [ValidationError, NotFoundError] },
     args: { input: t.arg({ type: RetryDeliveryInput, required: true }) },
     resolve: async (_root, { input }, ctx) => ({
-      delivery: await retryDelivery(ctx, organizationIdOf(ctx), idOf(input.id, 'Delivery')),
+      delivery: await retryDelivery(ctx, organizationIdOf(ctx), requireIdOfType(input.id, 'Delivery')),
     }),
   }),
 );
@@ -161,7 +155,7 @@ builder.mutationField('replayDeliveries', (t) =>
     errors: { types: [ValidationError, NotFoundError] },
     args: { input: t.arg({ type: ReplayDeliveriesInput, required: true }) },
     resolve: async (_root, { input }, ctx) => ({
-      count: await replayDeliveries(ctx, organizationIdOf(ctx), idOf(input.endpointId, 'Endpoint'), input.since, input.statuses),
+      count: await replayDeliveries(ctx, organizationIdOf(ctx), requireIdOfType(input.endpointId, 'Endpoint'), input.since, input.statuses),
     }),
   }),
 );

@@ -6,7 +6,7 @@ import {
   NotFoundError,
   ValidationError,
 } from '../graphql/error-types.ts';
-import { idOfType } from '../graphql/global-id.ts';
+import { requireIdOfType } from '../graphql/global-id.ts';
 import { registerNodeLoader } from '../graphql/node.ts';
 import { assertPageSize } from '../graphql/pagination.ts';
 import type { Endpoint } from '../generated/prisma/client.ts';
@@ -121,13 +121,6 @@ const endpointWithSecretPayload = (name: string) =>
     }),
   });
 
-/** Decodes an endpoint id of this organization's kind; malformed ids answer like missing ones. */
-function endpointIdOf(globalId: string | number): string {
-  const id = idOfType(String(globalId), 'Endpoint');
-  if (!id) throw new NotFoundError('Endpoint');
-  return id;
-}
-
 const CreateEndpointInput = builder.inputType('CreateEndpointInput', {
   fields: (t) => ({
     url: t.string({ required: true, description: 'https:// (http:// only when private networks are allowed); at most 2048 characters.' }),
@@ -171,7 +164,7 @@ builder.mutationField('updateEndpoint', (t) =>
     errors: { types: [ValidationError, NotFoundError] },
     args: { input: t.arg({ type: UpdateEndpointInput, required: true }) },
     resolve: async (_root, { input: { id, ...fields } }, ctx) => ({
-      endpoint: await updateEndpoint(ctx, organizationIdOf(ctx), endpointIdOf(id), fields),
+      endpoint: await updateEndpoint(ctx, organizationIdOf(ctx), requireIdOfType(id, 'Endpoint'), fields),
     }),
   }),
 );
@@ -191,7 +184,7 @@ builder.mutationField('rotateEndpointSecret', (t) =>
     errors: { types: [ValidationError, NotFoundError] },
     args: { input: t.arg({ type: RotateEndpointSecretInput, required: true }) },
     resolve: (_root, { input: { id, ...rest } }, ctx) =>
-      rotateEndpointSecret(ctx, organizationIdOf(ctx), endpointIdOf(id), rest),
+      rotateEndpointSecret(ctx, organizationIdOf(ctx), requireIdOfType(id, 'Endpoint'), rest),
   }),
 );
 
@@ -206,7 +199,7 @@ builder.mutationField('toggleEndpoint', (t) =>
     errors: { types: [NotFoundError] },
     args: { input: t.arg({ type: ToggleEndpointInput, required: true }) },
     resolve: async (_root, { input }, ctx) => ({
-      endpoint: await toggleEndpoint(ctx, organizationIdOf(ctx), endpointIdOf(input.id), input.active),
+      endpoint: await toggleEndpoint(ctx, organizationIdOf(ctx), requireIdOfType(input.id, 'Endpoint'), input.active),
     }),
   }),
 );
@@ -226,7 +219,7 @@ builder.mutationField('deleteEndpoint', (t) =>
     errors: { types: [NotFoundError] },
     args: { input: t.arg({ type: DeleteEndpointInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      await deleteEndpoint(ctx, organizationIdOf(ctx), endpointIdOf(input.id));
+      await deleteEndpoint(ctx, organizationIdOf(ctx), requireIdOfType(input.id, 'Endpoint'));
       return { deletedEndpointId: String(input.id) };
     },
   }),

@@ -1,7 +1,7 @@
 import { builder } from '../graphql/builder.ts';
 import { organizationIdOf, type Context } from '../graphql/context.ts';
 import { NotFoundError, ValidationError } from '../graphql/error-types.ts';
-import { idOfType } from '../graphql/global-id.ts';
+import { requireIdOfType } from '../graphql/global-id.ts';
 import { registerNodeLoader } from '../graphql/node.ts';
 import { assertPageSize } from '../graphql/pagination.ts';
 import { publishEvents, type Published } from './publish.ts';
@@ -84,9 +84,7 @@ function publisherOrganization(ctx: Context, organizationId: string | number | n
     return ctx.principal.organizationId;
   }
   if (organizationId == null) throw ValidationError.of(['organizationId'], 'admin keys must name the organization to publish for');
-  const id = idOfType(String(organizationId), 'Organization');
-  if (!id) throw new NotFoundError('Organization');
-  return id;
+  return requireIdOfType(organizationId, 'Organization');
 }
 
 const publishAuth = { scope: 'events:publish', admin: true } as const;

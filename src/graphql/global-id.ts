@@ -2,6 +2,8 @@
 // Svix, instead of Relay's base64 of "Type:id". The event's global id doubles as the `webhook-id`
 // receivers dedupe on. The suffix is the row's UUIDv7 without dashes, so ids sort by creation time.
 
+import { NotFoundError } from '../errors.ts';
+
 const PREFIX_BY_TYPE = {
   Organization: 'org',
   ApiKey: 'key',
@@ -39,4 +41,22 @@ export function decodeGlobalId(globalId: string): { typename: NodeTypeName; id: 
 export function idOfType(globalId: string, typename: NodeTypeName): string | null {
   const decoded = decodeGlobalId(globalId);
   return decoded?.typename === typename ? decoded.id : null;
+}
+
+const DISPLAY_NAME: Record<NodeTypeName, string> = {
+  Organization: 'Organization',
+  ApiKey: 'API key',
+  Endpoint: 'Endpoint',
+  Event: 'Event',
+  Delivery: 'Delivery',
+};
+
+/**
+ * The row id behind an id argument, or NotFoundError: a malformed id, an id of another type and an
+ * id of another organization (checked by the caller's scoped query) all answer the same.
+ */
+export function requireIdOfType(globalId: string | number, typename: NodeTypeName): string {
+  const id = idOfType(String(globalId), typename);
+  if (!id) throw new NotFoundError(DISPLAY_NAME[typename]);
+  return id;
 }
