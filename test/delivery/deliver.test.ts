@@ -90,7 +90,7 @@ describe('delivery', () => {
     expect(new Set(ids).size).toBe(1);
   });
 
-  it('fails after the last attempt, and disables the endpoint after consecutive failed deliveries', async () => {
+  it('fails after the last attempt, and disables the endpoint after consecutive failed deliveries (a success resets)', async () => {
     receiver.answer((_req, res) => {
       res.statusCode = 500;
       res.end();
@@ -101,7 +101,18 @@ describe('delivery', () => {
     expect(first.status).toBe('FAILED');
     expect(first.attempts).toHaveLength(3);
     expect((await herald.db.endpoint.findUniqueOrThrow({ where: { id: endpointId } })).consecutiveFailures).toBe(1);
+
+    // A success in between resets the count: failures must be consecutive.
+    receiver.answer((_req, res) => res.end('ok'));
+    expect((await finished((await publish('down', { n: 'ok' })).deliveries[0]!.id)).status).toBe('SUCCEEDED');
+    expect((await herald.db.endpoint.findUniqueOrThrow({ where: { id: endpointId } })).consecutiveFailures).toBe(0);
+    receiver.answer((_req, res) => {
+      res.statusCode = 500;
+      res.end();
+    });
     await finished((await publish('down', { n: 2 })).deliveries[0]!.id);
+    expect((await herald.db.endpoint.findUniqueOrThrow({ where: { id: endpointId } })).active).toBe(true);
+    await finished((await publish('down', { n: 3 })).deliveries[0]!.id);
     const disabled = await herald.db.endpoint.findUniqueOrThrow({ where: { id: endpointId } });
     expect(disabled).toMatchObject({ active: false, disabledReason: 'FAILING', consecutiveFailures: 2 });
 
