@@ -13,7 +13,7 @@ import { openRuntime, type Runtime } from '../processes/runtime.ts';
 export class UsageError extends Error {}
 
 async function withRuntime<T>(config: HeraldConfig, log: Logger, work: (runtime: Runtime) => Promise<T>): Promise<T> {
-  const runtime = await openRuntime(config, log, { queue: false });
+  const runtime = await openRuntime(config, log, { queue: false, listen: false });
   try {
     return await work(runtime);
   } finally {

@@ -11,6 +11,18 @@ export interface ChangeNotice {
   kind: 'delivery' | 'endpoint';
   id: string;
   organizationId: string;
+  /** For delivery notices, so subscriptions can filter without reading the row. */
+  endpointId?: string;
+  eventId?: string;
+  /**
+   * The status and attempt count this notice announces. A subscriber re-reads the row later, when
+   * it may already have moved on; reporting these keeps every status, in order.
+   */
+  status?: string;
+  attemptCount?: number;
+  /** For endpoint notices: the state announced, for the same reason. */
+  active?: boolean;
+  disabledReason?: string | null;
 }
 
 export async function notifyChange(tx: Tx, notice: ChangeNotice): Promise<void> {

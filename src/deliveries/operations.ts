@@ -25,6 +25,7 @@ export async function testEndpoint(services: AppServices, organizationId: string
       data: { id: uuidv7(), organizationId, eventId: event.id, endpointId, isTest: true },
     });
     await services.queue.enqueue(tx, [{ deliveryId: delivery.id, attempt: 1, endpointId }]);
+    await notifyChange(tx, { kind: 'delivery', id: delivery.id, organizationId, endpointId, eventId: event.id, status: 'PENDING', attemptCount: 0 });
     return delivery;
   });
 }
@@ -73,7 +74,15 @@ async function reschedule(services: AppServices, organizationId: string, deliver
         data: { status: 'PENDING', nextAttemptAt: new Date(), completedAt: null },
       });
       if (count === 0) continue;
-      await notifyChange(tx, { kind: 'delivery', id: delivery.id, organizationId });
+      await notifyChange(tx, {
+        kind: 'delivery',
+        id: delivery.id,
+        organizationId,
+        endpointId: delivery.endpointId,
+        eventId: delivery.eventId,
+        status: 'PENDING',
+        attemptCount: delivery.attemptCount,
+      });
       moved.push({ ...delivery, status: 'PENDING', nextAttemptAt: new Date(), completedAt: null });
     }
     await services.queue.enqueue(

@@ -1,3 +1,4 @@
+import { filter, pipe } from 'graphql-yoga';
 import { builder } from '../graphql/builder.ts';
 import { organizationIdOf } from '../graphql/context.ts';
 import { NotFoundError, ValidationError } from '../graphql/error-types.ts';
@@ -5,6 +6,7 @@ import { idOfType, requireIdOfType } from '../graphql/global-id.ts';
 import { registerNodeLoader } from '../graphql/node.ts';
 import { assertPageSize } from '../graphql/pagination.ts';
 import type { Delivery } from '../generated/prisma/client.ts';
+import type { DeliveryStatus } from '../generated/prisma/enums.ts';
 import { replayDeliveries, retryDelivery, testEndpoint } from './operations.ts';
 
 const DeliveryStatusEnum = builder.enumType('DeliveryStatus', {
@@ -157,5 +159,50 @@ builder.mutationField('replayDeliveries', (t) =>
     resolve: async (_root, { input }, ctx) => ({
       count: await replayDeliveries(ctx, organizationIdOf(ctx), requireIdOfType(input.endpointId, 'Endpoint'), input.since, input.statuses),
     }),
+  }),
+);
+
+const DeliveryUpdatedFilter = builder.inputType('DeliveryUpdatedFilter', {
+  fields: (t) => ({ endpointId: t.id(), eventId: t.id(), deliveryId: t.id() }),
+});
+
+builder.subscriptionField('deliveryUpdated', (t) =>
+  t.prismaField({
+    type: 'Delivery',
+    nullable: true,
+    description:
+      "Each time one of the organization's deliveries changes status or gains an attempt. Null when the delivery was deleted (with its endpoint) before it could be read.",
+    authScopes: { scope: 'deliveries:read' },
+    args: { filter: t.arg({ type: DeliveryUpdatedFilter }) },
+    subscribe: (_root, { filter: wanted }, ctx) => {
+      const organizationId = organizationIdOf(ctx);
+      // Filter ids of another type or organization simply match nothing.
+      const only = {
+        id: wanted?.deliveryId != null ? (idOfType(String(wanted.deliveryId), 'Delivery') ?? NOTHING) : null,
+        endpointId: wanted?.endpointId != null ? (idOfType(String(wanted.endpointId), 'Endpoint') ?? NOTHING) : null,
+        eventId: wanted?.eventId != null ? (idOfType(String(wanted.eventId), 'Event') ?? NOTHING) : null,
+      };
+      return pipe(
+        ctx.changes.subscribe('delivery'),
+        filter(
+          (notice) =>
+            notice.organizationId === organizationId &&
+            (only.id === null || notice.id === only.id) &&
+            (only.endpointId === null || notice.endpointId === only.endpointId) &&
+            (only.eventId === null || notice.eventId === only.eventId),
+        ),
+      );
+    },
+    // Notices carry ids: the row is read again, scoped to the subscriber's organization, and shown
+    // with the status and attempt count the notice announced (the row may have moved on since).
+    resolve: async (query, notice, _args, ctx) => {
+      const row = await ctx.db.delivery.findFirst({ ...query, where: { id: notice.id, organizationId: organizationIdOf(ctx) } });
+      if (!row) return null;
+      return {
+        ...row,
+        status: (notice.status as DeliveryStatus | undefined) ?? row.status,
+        attemptCount: notice.attemptCount ?? row.attemptCount,
+      };
+    },
   }),
 );

@@ -62,7 +62,18 @@ export async function claimAttempts(db: Db, jobs: readonly DeliverJob[]): Promis
       RETURNING d.id AS delivery_id, d.organization_id, d.is_test, w.attempt, e.id AS endpoint_id, e.url, e.headers,
                 e.signature_scheme, e.secret_sealed, e.previous_secret_sealed, e.previous_secret_expires_at,
                 e.consecutive_failures, ev.id AS event_id, ev.type, ev.payload, ev.created_at`;
-    await notifyChanges(tx, rows.map((row) => ({ kind: 'delivery', id: row.delivery_id, organizationId: row.organization_id })));
+    await notifyChanges(
+      tx,
+      rows.map((row) => ({
+        kind: 'delivery',
+        id: row.delivery_id,
+        organizationId: row.organization_id,
+        endpointId: row.endpoint_id,
+        eventId: row.event_id,
+        status: 'SENDING',
+        attemptCount: row.attempt - 1,
+      })),
+    );
     return rows.map((row) => ({
       deliveryId: row.delivery_id,
       organizationId: row.organization_id,
@@ -176,7 +187,18 @@ export async function recordAttempts(
     for (const item of counted.filter(({ verdict }) => verdict.status === 'FAILED')) {
       await updateEndpointHealth(tx, config.disableAfterFailures, item.claimed, item.verdict);
     }
-    await notifyChanges(tx, recorded.map(({ claimed }) => ({ kind: 'delivery', id: claimed.deliveryId, organizationId: claimed.organizationId })));
+    await notifyChanges(
+      tx,
+      recorded.map(({ claimed, verdict }) => ({
+        kind: 'delivery',
+        id: claimed.deliveryId,
+        organizationId: claimed.organizationId,
+        endpointId: claimed.endpoint.id,
+        eventId: claimed.event.id,
+        status: verdict.status,
+        attemptCount: claimed.attempt,
+      })),
+    );
     return items.map((item) => movedIds.has(item.claimed.deliveryId));
   });
 }
@@ -192,9 +214,22 @@ async function updateEndpointHealth(tx: Tx, disableAfterFailures: number, claime
       : null;
   if (!reason || !counted.active) return;
   await tx.endpoint.update({ where: { id: endpointId }, data: { active: false, disabledReason: reason } });
-  await tx.delivery.updateMany({
-    where: { endpointId, status: { in: ['PENDING', 'RETRYING'] }, isTest: false },
-    data: { status: 'CANCELLED', nextAttemptAt: null, completedAt: new Date() },
-  });
-  await notifyChange(tx, { kind: 'endpoint', id: endpointId, organizationId: claimed.organizationId });
+  await cancelPendingDeliveries(tx, endpointId, claimed.organizationId);
+  await notifyChange(tx, { kind: 'endpoint', id: endpointId, organizationId: claimed.organizationId, active: false, disabledReason: reason });
+}
+
+/**
+ * An endpoint turned off (by hand or by its health) cancels what it still had to receive; each
+ * cancelled delivery is announced like any other status change. Test sends are left to finish.
+ */
+export async function cancelPendingDeliveries(tx: Tx, endpointId: string, organizationId: string): Promise<number> {
+  const cancelled = await tx.$queryRaw<Array<{ id: string; event_id: string; attempt_count: number }>>`
+    UPDATE deliveries SET status = 'CANCELLED', next_attempt_at = NULL, completed_at = now(), updated_at = now()
+     WHERE endpoint_id = ${endpointId}::uuid AND status IN ('PENDING', 'RETRYING') AND NOT is_test
+    RETURNING id, event_id, attempt_count`;
+  await notifyChanges(
+    tx,
+    cancelled.map((row) => ({ kind: 'delivery', id: row.id, organizationId, endpointId, eventId: row.event_id, status: 'CANCELLED', attemptCount: row.attempt_count })),
+  );
+  return cancelled.length;
 }

@@ -3,6 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { EndpointVerificationError, LimitExceededError, NotFoundError, ValidationError } from '../errors.ts';
+import { notifyChange } from '../deliveries/notify.ts';
+import { cancelPendingDeliveries } from '../deliveries/transitions.ts';
 import { eventTypeNames } from '../event-types/event-types.ts';
 import type { Endpoint, Prisma } from '../generated/prisma/client.ts';
 import type { SignatureScheme } from '../generated/prisma/enums.ts';
@@ -135,18 +137,15 @@ export async function toggleEndpoint(
 ): Promise<Endpoint> {
   const existing = await findEndpoint(services, organizationId, id);
   return services.db.$transaction(async (tx) => {
-    if (!active) {
-      await tx.delivery.updateMany({
-        where: { endpointId: existing.id, status: { in: ['PENDING', 'RETRYING'] } },
-        data: { status: 'CANCELLED', nextAttemptAt: null, completedAt: new Date() },
-      });
-    }
-    return tx.endpoint.update({
+    if (!active) await cancelPendingDeliveries(tx, existing.id, organizationId);
+    const endpoint = await tx.endpoint.update({
       where: { id: existing.id },
       data: active
         ? { active: true, disabledReason: null, consecutiveFailures: 0 }
         : { active: false, disabledReason: 'MANUAL' },
     });
+    await notifyChange(tx, { kind: 'endpoint', id: endpoint.id, organizationId, active: endpoint.active, disabledReason: endpoint.disabledReason });
+    return endpoint;
   });
 }
 

@@ -1,3 +1,4 @@
+import { filter, pipe } from 'graphql-yoga';
 import { builder } from '../graphql/builder.ts';
 import { organizationIdOf } from '../graphql/context.ts';
 import {
@@ -10,6 +11,7 @@ import { requireIdOfType } from '../graphql/global-id.ts';
 import { registerNodeLoader } from '../graphql/node.ts';
 import { assertPageSize } from '../graphql/pagination.ts';
 import type { Endpoint } from '../generated/prisma/client.ts';
+import type { DisabledReason } from '../generated/prisma/enums.ts';
 import {
   createEndpoint,
   deleteEndpoint,
@@ -221,6 +223,29 @@ builder.mutationField('deleteEndpoint', (t) =>
     resolve: async (_root, { input }, ctx) => {
       await deleteEndpoint(ctx, organizationIdOf(ctx), requireIdOfType(input.id, 'Endpoint'));
       return { deletedEndpointId: String(input.id) };
+    },
+  }),
+);
+
+builder.subscriptionField('endpointUpdated', (t) =>
+  t.prismaField({
+    type: 'Endpoint',
+    nullable: true,
+    description: "Each time one of the organization's endpoints is disabled or re-enabled. Null when it was deleted meanwhile.",
+    authScopes: { scope: 'endpoints:read' },
+    subscribe: (_root, _args, ctx) => {
+      const organizationId = organizationIdOf(ctx);
+      return pipe(ctx.changes.subscribe('endpoint'), filter((notice) => notice.organizationId === organizationId));
+    },
+    // Shown with the state the notice announced: the row may have been toggled again since.
+    resolve: async (query, notice, _args, ctx) => {
+      const row = await ctx.db.endpoint.findFirst({ ...query, where: { id: notice.id, organizationId: organizationIdOf(ctx) } });
+      if (!row) return null;
+      return {
+        ...row,
+        active: notice.active ?? row.active,
+        disabledReason: notice.disabledReason !== undefined ? (notice.disabledReason as DisabledReason | null) : row.disabledReason,
+      };
     },
   }),
 );

@@ -4,6 +4,7 @@ import type { EncryptionKey } from '../endpoints/secret-box.ts';
 import type { Scope } from '../auth/scopes.ts';
 import type { EndpointVerifier } from '../endpoints/verification.ts';
 import type { DeliveryQueue } from '../jobs/queue.ts';
+import type { ChangesPubSub } from '../pubsub/changes.ts';
 
 /** Who is calling, resolved once per request from the bearer key. */
 export type Principal =
@@ -21,6 +22,8 @@ export interface AppServices {
   verifyEndpoint: EndpointVerifier;
   /** Where publishing and retries enqueue delivery attempts. */
   queue: DeliveryQueue;
+  /** Committed changes to deliveries and endpoints, from any process (subscriptions). */
+  changes: ChangesPubSub;
 }
 
 export interface Context extends AppServices {

@@ -13,6 +13,7 @@ import '../deliveries/schema.ts';
 
 builder.queryType({});
 builder.mutationType({});
+builder.subscriptionType({});
 
 let built: GraphQLSchema | undefined;
 

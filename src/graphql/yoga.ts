@@ -44,10 +44,12 @@ export function createHeraldYoga({ services, log, isReady, metrics }: HeraldYoga
         return maskError(error, message, isDev);
       },
     },
-    context: async ({ request }): Promise<Context> => ({
-      ...services,
-      principal: await principalOf(services, request.headers.get('authorization')),
-    }),
+    // HTTP and SSE carry the key in the Authorization header; graphql-ws in connection_init.
+    context: async (initial): Promise<Context> => {
+      const { request, connectionParams } = initial as { request?: Request; connectionParams?: { authorization?: unknown } };
+      const header = request?.headers?.get?.('authorization') ?? (typeof connectionParams?.authorization === 'string' ? connectionParams.authorization : null);
+      return { ...services, principal: await principalOf(services, header) };
+    },
     plugins: [
       ...(metrics ? [useMetricsEndpoint(metrics)] : []),
       useRequestLimits(config.maxRequestBytes),

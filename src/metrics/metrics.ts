@@ -7,6 +7,8 @@ export interface MetricSources {
   queueDepth(): Promise<number>;
   /** Inactive endpoints by reason (MANUAL, FAILING, GONE). */
   disabledEndpoints(): Promise<Array<{ reason: string; count: number }>>;
+  /** Subscriptions open in this process (0 where none are served). */
+  openSubscriptions(): number;
 }
 
 export interface HeraldMetrics {
@@ -49,6 +51,14 @@ export function createMetrics(sources: MetricSources): HeraldMetrics {
     async collect() {
       this.reset();
       for (const { reason, count } of await sources.disabledEndpoints()) this.set({ reason }, count);
+    },
+  });
+  new Gauge({
+    name: 'herald_open_subscriptions',
+    help: 'GraphQL subscriptions open in this process.',
+    registers: [registry],
+    collect() {
+      this.set(sources.openSubscriptions());
     },
   });
   return {

@@ -2,6 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHeraldYoga } from '../graphql/yoga.ts';
+import { attachGraphQLWebSocket } from '../graphql/websocket.ts';
 import type { Runtime } from './runtime.ts';
 
 export interface ApiServer {
@@ -19,7 +20,12 @@ export async function startApiServer(runtime: Runtime, options: { port: number; 
     metrics: runtime.metrics,
     isReady: async () => !options.isDraining() && (await runtime.databaseReady()),
   });
-  return listen(createServer(yoga), options.port, options.host, () => yoga.dispose());
+  const server = createServer(yoga);
+  const sockets = attachGraphQLWebSocket(server, yoga, runtime.services);
+  return listen(server, options.port, options.host, async () => {
+    await sockets.dispose();
+    await yoga.dispose();
+  });
 }
 
 async function listen(server: Server, port: number, host: string | undefined, dispose: () => Promise<void> | void): Promise<ApiServer> {

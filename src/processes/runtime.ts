@@ -12,6 +12,7 @@ import type { Logger } from '../log.ts';
 import { createAppServices } from './services.ts';
 import { createBoss, createDeliveryQueue, DELIVER_QUEUE, ensureQueues, type DeliveryQueue } from '../jobs/queue.ts';
 import { createMetrics, type HeraldMetrics } from '../metrics/metrics.ts';
+import { openChangeFeed, type ChangeFeed } from '../pubsub/changes.ts';
 import type { PgBoss } from 'pg-boss';
 
 /** For one-shot commands that never publish. */
@@ -28,12 +29,21 @@ export interface Runtime {
   services: AppServices;
   log: Logger;
   metrics: HeraldMetrics;
+  /** The LISTEN connection behind subscriptions (API processes only). */
+  changeFeed: ChangeFeed | null;
   /** True while the database answers and every migration is applied. */
   databaseReady(): Promise<boolean>;
   close(): Promise<void>;
 }
 
-export async function openRuntime(config: HeraldConfig, log: Logger, options: { queue: boolean } = { queue: true }): Promise<Runtime> {
+export interface RuntimeOptions {
+  /** Start pg-boss (one-shot CLI commands do not). */
+  queue: boolean;
+  /** LISTEN for changes, to serve subscriptions (API processes). */
+  listen: boolean;
+}
+
+export async function openRuntime(config: HeraldConfig, log: Logger, options: RuntimeOptions = { queue: true, listen: true }): Promise<Runtime> {
   const database = await openDatabase({
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
     dataDir: config.dataDir,
@@ -50,7 +60,8 @@ export async function openRuntime(config: HeraldConfig, log: Logger, options: { 
       await boss.start();
       await ensureQueues(boss, config);
     }
-    const services = createAppServices(db, config, key, boss ? createDeliveryQueue(boss, config) : NO_QUEUE);
+    const feed = options.listen ? openChangeFeed(database.url, (line) => log.warn(line)) : null;
+    const services = createAppServices(db, config, key, boss ? createDeliveryQueue(boss, config) : NO_QUEUE, feed?.pubSub);
     const metrics = createMetrics({
       queueDepth: async () => {
         const rows = await db.$queryRaw<Array<{ n: bigint }>>`
@@ -61,6 +72,7 @@ export async function openRuntime(config: HeraldConfig, log: Logger, options: { 
         const rows = await db.endpoint.groupBy({ by: ['disabledReason'], where: { active: false }, _count: true });
         return rows.map((row) => ({ reason: row.disabledReason ?? 'MANUAL', count: row._count }));
       },
+      openSubscriptions: () => feed?.target.listenerCount() ?? 0,
     });
     return {
       config,
@@ -78,7 +90,9 @@ export async function openRuntime(config: HeraldConfig, log: Logger, options: { 
           return false;
         }
       },
+      changeFeed: feed,
       close: async () => {
+        await feed?.close();
         await boss?.stop({ graceful: true, close: true, timeout: config.deliveryTimeoutMs + 5_000 });
         await db.$disconnect();
         await database.close();

@@ -79,7 +79,9 @@ describe('herald CLI', () => {
     expect((await fetch(`${base}/ready`)).status).toBe(200);
     const metrics = await fetch(`${base}/metrics`);
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
-    expect(await metrics.text()).toMatch(/^# TYPE herald_deliveries_total counter$/m);
+    const text = await metrics.text();
+    expect(text).toMatch(/^# TYPE herald_deliveries_total counter$/m);
+    expect(text).toMatch(/^herald_open_subscriptions 0$/m);
     const graphql = await fetch(`${base}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -102,6 +102,28 @@ describe('herald worker', () => {
     expect(await exited).toBe(0);
   }, 90_000);
 
+  it("carries a worker process's changes to this (API) process's change feed", async () => {
+    receiver.answer((_req, res) => res.end('ok'));
+    const heard: Array<{ id: string; status?: string }> = [];
+    const iterator = herald.feed.pubSub.subscribe('delivery')[Symbol.asyncIterator]();
+    void (async () => {
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        heard.push(next.value);
+      }
+    })();
+    const worker = await startWorker();
+    const { deliveries } = await publish();
+    const id = idOfType(deliveries[0]!.id, 'Delivery')!;
+    await waitFor(async () => heard.some((notice) => notice.id === id && notice.status === 'SUCCEEDED'), 'the worker process to be heard');
+    expect(heard.filter((notice) => notice.id === id).map((notice) => notice.status)).toEqual(['PENDING', 'SENDING', 'SUCCEEDED']);
+    await iterator.return?.();
+    const exited = exitOf(worker);
+    worker.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 60_000);
+
   it('drains on SIGTERM: the attempt in flight finishes and is recorded, then exit 0', async () => {
     receiver.requests.length = 0;
     let release: (() => void) | undefined;

@@ -1,6 +1,10 @@
 // A Herald API over a fresh database, called through `yoga.fetch` (the whole HTTP pipeline, no
 // port). Config is built inline; the encryption key is random per test file.
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { attachGraphQLWebSocket, type GraphQLWebSocket } from '../../src/graphql/websocket.ts';
+import { openChangeFeed, type ChangeFeed } from '../../src/pubsub/changes.ts';
 import { createAdminKey, createOrganizationKey } from '../../src/api-keys/api-keys.ts';
 import { configFromDefaults, type HeraldConfig } from '../../src/config/config.ts';
 import { encryptionKeyFromBytes } from '../../src/endpoints/secret-box.ts';
@@ -32,12 +36,17 @@ export interface TestHerald {
   graphql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, key?: string | null): Promise<GraphQLResponse<T>>;
   /** An organization and a key for it (all scopes unless given). */
   organization(slug: string, scopes?: string[]): Promise<{ id: string; globalId: string; key: string }>;
+  feed: ChangeFeed;
+  /** The same API on a real port, with graphql-ws on /graphql. */
+  listen(): Promise<{ url: string; wsUrl: string; sockets: GraphQLWebSocket; close(): Promise<void> }>;
   close(): Promise<void>;
 }
 
 export async function startTestHerald(overrides: Partial<HeraldConfig> = {}, options: { worker?: boolean } = {}): Promise<TestHerald> {
   const database = await createTestDatabase();
   const config = configFromDefaults({ nodeEnv: 'test', ...overrides });
+  const feed = openChangeFeed(database.url);
+  await feed.target.ready;
   const boss = createBoss(database.url, silentLogger, 4);
   await boss.start();
   await ensureQueues(boss, config);
@@ -46,6 +55,7 @@ export async function startTestHerald(overrides: Partial<HeraldConfig> = {}, opt
     config,
     encryptionKeyFromBytes(config.encryptionKeyBase64 ? Buffer.from(config.encryptionKeyBase64, 'base64') : randomBytes(32)),
     createDeliveryQueue(boss, config),
+    feed.pubSub,
   );
   const worker = options.worker ? await startWorker({ config, services, log: silentLogger }, boss) : null;
   const yoga = createHeraldYoga({ services, log: silentLogger, isReady: async () => true });
@@ -73,8 +83,26 @@ export async function startTestHerald(overrides: Partial<HeraldConfig> = {}, opt
       const { token } = await createOrganizationKey(services.db, { organizationId: organization.id, scopes });
       return { id: organization.id, globalId: encodeGlobalId('Organization', organization.id), key: token };
     },
+    feed,
+    async listen() {
+      const server = createServer(yoga);
+      const sockets = attachGraphQLWebSocket(server, yoga, services);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      return {
+        url: `http://127.0.0.1:${port}/graphql`,
+        wsUrl: `ws://127.0.0.1:${port}/graphql`,
+        sockets,
+        close: async () => {
+          await sockets.dispose();
+          server.closeAllConnections();
+          await new Promise<void>((resolve) => server.close(() => resolve()));
+        },
+      };
+    },
     async close() {
       await worker?.stop(2_000);
+      await feed.close();
       await boss.stop({ graceful: false, close: true, timeout: 2_000 });
       await yoga.dispose();
       await database.drop();
