@@ -58,3 +58,20 @@ export async function authenticate(db: Db, token: string): Promise<Principal | n
     scopes: new Set(key.scopes as Scope[]),
   };
 }
+
+/** How long a subscription trusts its key before looking again (a revocation takes effect within). */
+export const KEY_RECHECK_MS = 1_000;
+const lastChecked = new WeakMap<object, number>();
+
+/**
+ * Long-lived subscriptions authenticate once, at connection; this re-reads the key at most every
+ * KEY_RECHECK_MS while events flow, so a revoked key stops receiving.
+ */
+export async function stillAuthorized(db: Db, holder: object, keyId: string, now = Date.now()): Promise<boolean> {
+  const checked = lastChecked.get(holder);
+  if (checked !== undefined && now - checked < KEY_RECHECK_MS) return true;
+  const key = await db.apiKey.findUnique({ where: { id: keyId }, select: { revokedAt: true } });
+  if (!key || key.revokedAt) return false;
+  lastChecked.set(holder, now);
+  return true;
+}

@@ -1,5 +1,6 @@
 import { filter, pipe } from 'graphql-yoga';
 import { builder } from '../graphql/builder.ts';
+import { assertStillAuthorized } from '../graphql/subscription-auth.ts';
 import { organizationIdOf } from '../graphql/context.ts';
 import { NotFoundError, ValidationError } from '../graphql/error-types.ts';
 import { idOfType, requireIdOfType } from '../graphql/global-id.ts';
@@ -196,6 +197,7 @@ builder.subscriptionField('deliveryUpdated', (t) =>
     // Notices carry ids: the row is read again, scoped to the subscriber's organization, and shown
     // with the status and attempt count the notice announced (the row may have moved on since).
     resolve: async (query, notice, _args, ctx) => {
+      await assertStillAuthorized(ctx);
       const row = await ctx.db.delivery.findFirst({ ...query, where: { id: notice.id, organizationId: organizationIdOf(ctx) } });
       if (!row) return null;
       return {

@@ -1,5 +1,6 @@
 import { filter, pipe } from 'graphql-yoga';
 import { builder } from '../graphql/builder.ts';
+import { assertStillAuthorized } from '../graphql/subscription-auth.ts';
 import { organizationIdOf } from '../graphql/context.ts';
 import {
   EndpointVerificationError,
@@ -239,6 +240,7 @@ builder.subscriptionField('endpointUpdated', (t) =>
     },
     // Shown with the state the notice announced: the row may have been toggled again since.
     resolve: async (query, notice, _args, ctx) => {
+      await assertStillAuthorized(ctx);
       const row = await ctx.db.endpoint.findFirst({ ...query, where: { id: notice.id, organizationId: organizationIdOf(ctx) } });
       if (!row) return null;
       return {

@@ -143,6 +143,39 @@ describe('deliveryUpdated over graphql-ws', () => {
     expect(await closed).toBe(4403);
   });
 
+  it('stops sending data to a key revoked after the subscription began', async () => {
+    receiver.answer((_req, res) => res.end('ok'));
+    const carol = await herald.organization('carol-live');
+    await herald.graphql(CREATE_ENDPOINT, { input: { url: `${receiver.url}/carol`, eventTypes: ['*'] } }, carol.key);
+    const sub = await subscribe(client(carol.key), DELIVERY_UPDATED);
+    await publish(carol.key);
+    await waitFor(async () => sub.events.length > 0, 'a first event');
+    await herald.db.apiKey.updateMany({ where: { organization: { slug: 'carol-live' } }, data: { revokedAt: new Date() } });
+    // The key is looked at again within a second while events flow; publish until it is.
+    await waitFor(async () => {
+      if (sub.errors.length === 0) {
+        await herald.graphql(
+          'mutation($org: ID!) { publishEvent(input: { type: "ticket.opened", payload: {}, organizationId: $org }) { __typename } }',
+          { org: carol.globalId },
+          herald.adminKey,
+        );
+      }
+      return sub.errors.length > 0;
+    }, 'the revoked key to be refused');
+    expect(JSON.stringify(sub.errors[0])).toContain('UNAUTHENTICATED');
+    // Once refused, no more data: the next event is refused too.
+    const seen = sub.events.length;
+    const refused = sub.errors.length;
+    await herald.graphql(
+      'mutation($org: ID!) { publishEvent(input: { type: "ticket.opened", payload: {}, organizationId: $org }) { __typename } }',
+      { org: carol.globalId },
+      herald.adminKey,
+    );
+    await waitFor(async () => sub.errors.length > refused, 'the next event to be refused');
+    expect(sub.events.length).toBe(seen);
+    await sub.stop();
+  });
+
   it('releases the listener when the client leaves', async () => {
     const before = herald.feed.target.listenerCount();
     const c = client(alice.key);
