@@ -5,7 +5,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authenticate } from '../../src/api-keys/api-keys.ts';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { authenticate, createOrganizationKey } from '../../src/api-keys/api-keys.ts';
+import { createOrganization } from '../../src/organizations/organizations.ts';
+import { waitFor } from '../support/wait.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { runHerald, spawnHerald, waitForOutput } from '../support/cli.ts';
 
@@ -88,8 +92,28 @@ describe('herald CLI', () => {
       body: JSON.stringify({ query: '{ viewer { slug } }' }),
     });
     expect(((await graphql.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code).toBe('UNAUTHENTICATED');
+
+    // A live graphql-ws subscription is closed with 1001 (going away) by the drain.
+    const organization = await createOrganization(database.prisma, { slug: 'socket-co' });
+    const { token } = await createOrganizationKey(database.prisma, { organizationId: organization.id });
+    let closeCode: number | undefined;
+    const socketClient = createClient({
+      url: `ws://127.0.0.1:${port}/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: `Bearer ${token}` },
+      on: { closed: (event) => void (closeCode = (event as { code: number }).code) },
+    });
+    let subscribed = false;
+    socketClient.subscribe({ query: 'subscription { deliveryUpdated { id } }' }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+    socketClient.on('connected', () => void (subscribed = true));
+    await waitFor(async () => subscribed, 'the socket to connect');
+
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+    await waitFor(async () => closeCode !== undefined, 'the socket to close');
+    expect(closeCode).toBe(1001);
+    await socketClient.dispose();
   });
 });
