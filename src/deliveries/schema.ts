@@ -1,6 +1,7 @@
 import { filter, pipe } from 'graphql-yoga';
 import { builder } from '../graphql/builder.ts';
 import { assertStillAuthorized } from '../graphql/subscription-auth.ts';
+import { bounded } from '../pubsub/bounded.ts';
 import { organizationIdOf } from '../graphql/context.ts';
 import { NotFoundError, ValidationError } from '../graphql/error-types.ts';
 import { idOfType, requireIdOfType } from '../graphql/global-id.ts';
@@ -184,7 +185,7 @@ builder.subscriptionField('deliveryUpdated', (t) =>
         eventId: wanted?.eventId != null ? (idOfType(String(wanted.eventId), 'Event') ?? NOTHING) : null,
       };
       return pipe(
-        ctx.changes.subscribe('delivery'),
+        bounded(ctx.changes.subscribe('delivery')),
         filter(
           (notice) =>
             notice.organizationId === organizationId &&

@@ -1,6 +1,7 @@
 import { filter, pipe } from 'graphql-yoga';
 import { builder } from '../graphql/builder.ts';
 import { assertStillAuthorized } from '../graphql/subscription-auth.ts';
+import { bounded } from '../pubsub/bounded.ts';
 import { organizationIdOf } from '../graphql/context.ts';
 import {
   EndpointVerificationError,
@@ -236,7 +237,7 @@ builder.subscriptionField('endpointUpdated', (t) =>
     authScopes: { scope: 'endpoints:read' },
     subscribe: (_root, _args, ctx) => {
       const organizationId = organizationIdOf(ctx);
-      return pipe(ctx.changes.subscribe('endpoint'), filter((notice) => notice.organizationId === organizationId));
+      return pipe(bounded(ctx.changes.subscribe('endpoint')), filter((notice) => notice.organizationId === organizationId));
     },
     // Shown with the state the notice announced: the row may have been toggled again since.
     resolve: async (query, notice, _args, ctx) => {
