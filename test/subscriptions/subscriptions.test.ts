@@ -67,14 +67,14 @@ async function subscribe(c: Client, query: string, variables: Record<string, unk
     }
   })();
   await waitFor(async () => herald.feed.target.listenerCount() > before || errors.length > 0, 'the subscription to start');
-  const registered = herald.feed.target.listenerCount();
   return {
     events,
     errors,
     // Waits until the server has released the listener, so the next subscribe counts cleanly.
     stop: async () => {
+      const open = herald.feed.target.listenerCount();
       await iterator.return?.();
-      await waitFor(async () => herald.feed.target.listenerCount() < registered, 'the listener to be released');
+      await waitFor(async () => herald.feed.target.listenerCount() < open, 'the listener to be released');
     },
   };
 }
@@ -113,6 +113,33 @@ describe('deliveryUpdated over graphql-ws', () => {
     const statuses = sub.events.map((e) => e.deliveryUpdated).filter((d) => d.id === deliveryId).map((d) => d.status);
     expect(statuses).toEqual(['PENDING', 'SENDING', 'RETRYING', 'SENDING', 'SUCCEEDED']);
     await sub.stop();
+  });
+
+  it('filters by deliveryId and by eventId', async () => {
+    receiver.answer((_req, res) => res.end('ok'));
+    const published = [] as Array<{ event: { id: string }; deliveries: Array<{ id: string }> }>;
+    for (let i = 0; i < 2; i++) {
+      const response = await herald.graphql(
+        `mutation { publishEvent(input: { type: "ticket.opened", payload: {} }) { ... on PublishEventPayload { event { id } deliveries { id } } } }`,
+        {},
+        alice.key,
+      );
+      published.push(response.data!.publishEvent);
+    }
+    const [first, second] = published as [(typeof published)[0], (typeof published)[0]];
+    for (const p of published) {
+      await waitFor(async () => (await herald.db.delivery.count({ where: { status: 'SUCCEEDED', event: { id: p.event.id.replace(/^evt_(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5') } } })) === 1, 'delivered');
+    }
+    const byDelivery = await subscribe(client(alice.key), DELIVERY_UPDATED, { filter: { deliveryId: first.deliveries[0]!.id } });
+    const byEvent = await subscribe(client(alice.key), DELIVERY_UPDATED, { filter: { eventId: second.event.id } });
+    const retry = 'mutation($input: RetryDeliveryInput!) { retryDelivery(input: $input) { __typename } }';
+    await herald.graphql(retry, { input: { id: first.deliveries[0]!.id } }, alice.key);
+    await herald.graphql(retry, { input: { id: second.deliveries[0]!.id } }, alice.key);
+    await waitFor(async () => byDelivery.events.some((e) => e.deliveryUpdated.status === 'SUCCEEDED') && byEvent.events.some((e) => e.deliveryUpdated.status === 'SUCCEEDED'), 'both retries');
+    expect(new Set(byDelivery.events.map((e) => e.deliveryUpdated.id))).toEqual(new Set([first.deliveries[0]!.id]));
+    expect(new Set(byEvent.events.map((e) => e.deliveryUpdated.id))).toEqual(new Set([second.deliveries[0]!.id]));
+    await byDelivery.stop();
+    await byEvent.stop();
   });
 
   it("never shows another organization's deliveries", async () => {
