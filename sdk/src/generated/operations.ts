@@ -1,0 +1,1603 @@
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type ApiKeyKind =
+  | 'ADMIN'
+  | 'ORGANIZATION';
+
+export type AttemptErrorKind =
+  | 'BLOCKED_ADDRESS'
+  | 'CONNECTION'
+  | 'DNS'
+  | 'HTTP_STATUS'
+  | 'RESPONSE_TOO_LARGE'
+  | 'TIMEOUT'
+  | 'TLS';
+
+export type CreateApiKeyInput = {
+  name?: string | null | undefined;
+  organizationId: string;
+  /** Any of endpoints:read, endpoints:write, events:read, events:publish, deliveries:read, deliveries:write. Default: all. */
+  scopes?: Array<string> | null | undefined;
+};
+
+export type CreateEndpointInput = {
+  description?: string | null | undefined;
+  /** Catalog names, `*`, or prefix wildcards such as `conversation.*`. */
+  eventTypes: Array<string>;
+  /** Up to 50 custom headers sent with every delivery. */
+  headers?: Array<EndpointHeaderInput> | null | undefined;
+  /** At most 255 characters; defaults to the URL host. */
+  name?: string | null | undefined;
+  /** Only events of these projects (empty: all). */
+  projects?: Array<string> | null | undefined;
+  /** Bring your own signing secret (whsec_ + base64 of 24–64 bytes). */
+  secret?: string | null | undefined;
+  /** Default STANDARD_WEBHOOKS. */
+  signatureScheme?: SignatureScheme | null | undefined;
+  /** https:// (http:// only when private networks are allowed); at most 2048 characters. */
+  url: string;
+  /** Require the URL to answer the echo challenge before saving. */
+  verify?: boolean | null | undefined;
+};
+
+export type CreateEventTypeInput = {
+  deprecated?: boolean | null | undefined;
+  description?: string | null | undefined;
+  name: string;
+  /** A JSON Schema (draft 2020-12) for the payload. */
+  schema?: unknown;
+};
+
+export type CreateOrganizationInput = {
+  /** Defaults to the slug. */
+  name?: string | null | undefined;
+  /** Lowercase letters, digits and hyphens; unique. */
+  slug: string;
+};
+
+export type DeleteEndpointInput = {
+  id: string;
+};
+
+export type DeliveryFilter = {
+  endpointId?: string | null | undefined;
+  eventId?: string | null | undefined;
+  /** Deliveries created at or after this instant. */
+  since?: string | null | undefined;
+  status?: DeliveryStatus | null | undefined;
+};
+
+export type DeliveryStatus =
+  | 'CANCELLED'
+  | 'FAILED'
+  | 'PENDING'
+  | 'RETRYING'
+  | 'SENDING'
+  | 'SUCCEEDED';
+
+export type DeliveryUpdatedFilter = {
+  deliveryId?: string | null | undefined;
+  endpointId?: string | null | undefined;
+  eventId?: string | null | undefined;
+};
+
+export type EndpointDisabledReason =
+  /** Too many consecutive failed deliveries (HERALD_DISABLE_AFTER_FAILURES). */
+  | 'FAILING'
+  /** The endpoint answered 410 Gone. */
+  | 'GONE'
+  /** Turned off with toggleEndpoint. */
+  | 'MANUAL';
+
+export type EndpointFilter = {
+  active?: boolean | null | undefined;
+  /** Endpoints that receive events of this project (listed, or no project list). */
+  project?: string | null | undefined;
+};
+
+export type EndpointHeaderInput = {
+  name: string;
+  value: string;
+};
+
+export type EventFilter = {
+  project?: string | null | undefined;
+  /** Events created at or after this instant. */
+  since?: string | null | undefined;
+  type?: string | null | undefined;
+};
+
+export type PublishEventInput = {
+  /** Publishing again with the same key returns the first event and schedules nothing. */
+  idempotencyKey?: string | null | undefined;
+  /** Admin keys only: the organization to publish for. */
+  organizationId?: string | null | undefined;
+  /** A JSON object; checked against the type's JSON Schema. */
+  payload: unknown;
+  /** Deliver only to endpoints with no project list or this project in it. */
+  project?: string | null | undefined;
+  /** An event type of the catalog. */
+  type: string;
+};
+
+export type PublishEventsInput = {
+  /** At most 100; all or none are published. */
+  events: Array<PublishEventInput>;
+  /** Admin keys only: the organization to publish for. */
+  organizationId?: string | null | undefined;
+};
+
+export type ReplayDeliveriesInput = {
+  endpointId: string;
+  since: string;
+  /** Finished statuses to replay; default [FAILED]. */
+  statuses?: Array<DeliveryStatus> | null | undefined;
+};
+
+export type RetryDeliveryInput = {
+  id: string;
+};
+
+export type RevokeApiKeyInput = {
+  id: string;
+};
+
+export type RotateEndpointSecretInput = {
+  /** How long the old secret keeps signing (default 0, at most 7 days). */
+  gracePeriodSeconds?: number | null | undefined;
+  id: string;
+  /** Bring your own new secret. */
+  secret?: string | null | undefined;
+};
+
+export type SignatureScheme =
+  /** X-Herald-Signature: <hex HMAC-SHA256 of the raw body> */
+  | 'HMAC_SHA256_BODY'
+  /** X-Herald-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "{t}.{body}"> */
+  | 'HMAC_SHA256_TIMESTAMPED'
+  /** webhook-signature: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}"> */
+  | 'STANDARD_WEBHOOKS';
+
+export type TestEndpointInput = {
+  /** Default webhook.test; another catalog type sends an empty sample. */
+  eventType?: string | null | undefined;
+  id: string;
+};
+
+export type ToggleEndpointInput = {
+  active: boolean;
+  id: string;
+};
+
+export type UpdateEndpointInput = {
+  description?: string | null | undefined;
+  eventTypes?: Array<string> | null | undefined;
+  /** Replaces the whole list. */
+  headers?: Array<EndpointHeaderInput> | null | undefined;
+  id: string;
+  name?: string | null | undefined;
+  projects?: Array<string> | null | undefined;
+  url?: string | null | undefined;
+};
+
+export type UpdateEventTypeInput = {
+  deprecated?: boolean | null | undefined;
+  description?: string | null | undefined;
+  /** The event type to change (names are permanent). */
+  name: string;
+  /** A new JSON Schema; null removes it. */
+  schema?: unknown;
+};
+
+export type CreateOrganizationMutationVariables = Exact<{
+  input: CreateOrganizationInput;
+}>;
+
+
+export type CreateOrganizationMutation = { __typename: 'Mutation', createOrganization:
+    | { __typename: 'CreateOrganizationPayload', organization: { __typename: 'Organization', id: string, slug: string, name: string, createdAt: string } }
+    | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
+   };
+
+export type CreateApiKeyMutationVariables = Exact<{
+  input: CreateApiKeyInput;
+}>;
+
+
+export type CreateApiKeyMutation = { __typename: 'Mutation', createApiKey:
+    | { __typename: 'CreateApiKeyPayload', key: string, apiKey: { __typename: 'ApiKey', id: string, name: string, kind: ApiKeyKind, prefix: string, scopes: Array<string>, revokedAt: string | null, createdAt: string, organization: { __typename: 'Organization', id: string, slug: string } | null } }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
+   };
+
+export type RevokeApiKeyMutationVariables = Exact<{
+  input: RevokeApiKeyInput;
+}>;
+
+
+export type RevokeApiKeyMutation = { __typename: 'Mutation', revokeApiKey:
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'RevokeApiKeyPayload', apiKey: { __typename: 'ApiKey', id: string, name: string, kind: ApiKeyKind, prefix: string, scopes: Array<string>, revokedAt: string | null, createdAt: string, organization: { __typename: 'Organization', id: string, slug: string } | null } }
+   };
+
+export type CreateEventTypeMutationVariables = Exact<{
+  input: CreateEventTypeInput;
+}>;
+
+
+export type CreateEventTypeMutation = { __typename: 'Mutation', createEventType:
+    | { __typename: 'CreateEventTypePayload', eventType: { __typename: 'EventType', name: string, description: string, schema: unknown, deprecated: boolean, createdAt: string } }
+    | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
+   };
+
+export type UpdateEventTypeMutationVariables = Exact<{
+  input: UpdateEventTypeInput;
+}>;
+
+
+export type UpdateEventTypeMutation = { __typename: 'Mutation', updateEventType:
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'UpdateEventTypePayload', eventType: { __typename: 'EventType', name: string, description: string, schema: unknown, deprecated: boolean, createdAt: string } }
+    | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
+   };
+
+export type RetryDeliveryMutationVariables = Exact<{
+  input: RetryDeliveryInput;
+}>;
+
+
+export type RetryDeliveryMutation = { __typename: 'Mutation', retryDelivery:
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'RetryDeliveryPayload', delivery: { __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } } }
+    | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
+   };
+
+export type ReplayDeliveriesMutationVariables = Exact<{
+  input: ReplayDeliveriesInput;
+}>;
+
+
+export type ReplayDeliveriesMutation = { __typename: 'Mutation', replayDeliveries:
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'ReplayDeliveriesPayload', count: number }
+    | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
+   };
+
+export type CreateEndpointMutationVariables = Exact<{
+  input: CreateEndpointInput;
+}>;
+
+
+export type CreateEndpointMutation = { __typename: 'Mutation', createEndpoint:
+    | { __typename: 'CreateEndpointPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }> } }
+    | { __typename: 'EndpointVerificationError', message: string }
+    | { __typename: 'LimitExceededError', limit: number, message: string }
+    | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
+   };
+
+export type UpdateEndpointMutationVariables = Exact<{
+  input: UpdateEndpointInput;
+}>;
+
+
+export type UpdateEndpointMutation = { __typename: 'Mutation', updateEndpoint:
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'UpdateEndpointPayload', endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }> } }
+    | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
+   };
+
+export type RotateEndpointSecretMutationVariables = Exact<{
+  input: RotateEndpointSecretInput;
+}>;
+
+
+export type RotateEndpointSecretMutation = { __typename: 'Mutation', rotateEndpointSecret:
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'RotateEndpointSecretPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }> } }
+    | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
+   };
+
+export type ToggleEndpointMutationVariables = Exact<{
+  input: ToggleEndpointInput;
+}>;
+
+
+export type ToggleEndpointMutation = { __typename: 'Mutation', toggleEndpoint:
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'ToggleEndpointPayload', endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }> } }
+   };
+
+export type TestEndpointMutationVariables = Exact<{
+  input: TestEndpointInput;
+}>;
+
+
+export type TestEndpointMutation = { __typename: 'Mutation', testEndpoint:
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'TestEndpointPayload', delivery: { __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } } }
+    | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
+   };
+
+export type DeleteEndpointMutationVariables = Exact<{
+  input: DeleteEndpointInput;
+}>;
+
+
+export type DeleteEndpointMutation = { __typename: 'Mutation', deleteEndpoint:
+    | { __typename: 'DeleteEndpointPayload', deletedEndpointId: string }
+    | { __typename: 'NotFoundError', message: string }
+   };
+
+export type PublishEventMutationVariables = Exact<{
+  input: PublishEventInput;
+}>;
+
+
+export type PublishEventMutation = { __typename: 'Mutation', publishEvent:
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'PublishEventPayload', event: { __typename: 'Event', id: string, type: string, project: string | null, payload: unknown, idempotencyKey: string | null, createdAt: string }, deliveries: Array<{ __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } }> }
+    | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
+   };
+
+export type PublishEventsMutationVariables = Exact<{
+  input: PublishEventsInput;
+}>;
+
+
+export type PublishEventsMutation = { __typename: 'Mutation', publishEvents:
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'PublishEventsPayload', results: Array<{ __typename: 'PublishEventPayload', event: { __typename: 'Event', id: string, type: string, project: string | null, payload: unknown, idempotencyKey: string | null, createdAt: string }, deliveries: Array<{ __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } }> }> }
+    | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
+   };
+
+type ErrorFields_EndpointVerificationError_Fragment = { __typename: 'EndpointVerificationError', message: string };
+
+type ErrorFields_LimitExceededError_Fragment = { __typename: 'LimitExceededError', limit: number, message: string };
+
+type ErrorFields_NotFoundError_Fragment = { __typename: 'NotFoundError', message: string };
+
+type ErrorFields_ValidationError_Fragment = { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> };
+
+export type ErrorFieldsFragment =
+  | ErrorFields_EndpointVerificationError_Fragment
+  | ErrorFields_LimitExceededError_Fragment
+  | ErrorFields_NotFoundError_Fragment
+  | ErrorFields_ValidationError_Fragment
+;
+
+export type PageInfoFieldsFragment = { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null };
+
+export type EndpointFieldsFragment = { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }> };
+
+export type AttemptFieldsFragment = { __typename: 'Attempt', number: number, startedAt: string, durationMs: number, responseStatus: number | null, responseBody: string | null, error: { __typename: 'AttemptError', kind: AttemptErrorKind, message: string } | null };
+
+export type DeliveryFieldsFragment = { __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } };
+
+export type DeliveryWithAttemptsFieldsFragment = { __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, attempts: Array<{ __typename: 'Attempt', number: number, startedAt: string, durationMs: number, responseStatus: number | null, responseBody: string | null, error: { __typename: 'AttemptError', kind: AttemptErrorKind, message: string } | null }>, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } };
+
+export type EventFieldsFragment = { __typename: 'Event', id: string, type: string, project: string | null, payload: unknown, idempotencyKey: string | null, createdAt: string };
+
+export type ApiKeyFieldsFragment = { __typename: 'ApiKey', id: string, name: string, kind: ApiKeyKind, prefix: string, scopes: Array<string>, revokedAt: string | null, createdAt: string, organization: { __typename: 'Organization', id: string, slug: string } | null };
+
+export type OrganizationFieldsFragment = { __typename: 'Organization', id: string, slug: string, name: string, createdAt: string };
+
+export type EventTypeFieldsFragment = { __typename: 'EventType', name: string, description: string, schema: unknown, deprecated: boolean, createdAt: string };
+
+export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ViewerQuery = { __typename: 'Query', viewer: { __typename: 'Organization', id: string, slug: string, name: string, createdAt: string } | null };
+
+export type EndpointsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  filter?: EndpointFilter | null | undefined;
+}>;
+
+
+export type EndpointsQuery = { __typename: 'Query', endpoints: { __typename: 'EndpointConnection', edges: Array<{ __typename: 'EndpointEdge', cursor: string, node: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }> } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+
+export type EndpointQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type EndpointQuery = { __typename: 'Query', node:
+    | { __typename: 'ApiKey' }
+    | { __typename: 'Delivery' }
+    | { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }> }
+    | { __typename: 'Event' }
+    | { __typename: 'Organization' }
+   | null };
+
+export type EventsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  filter?: EventFilter | null | undefined;
+}>;
+
+
+export type EventsQuery = { __typename: 'Query', events: { __typename: 'EventConnection', edges: Array<{ __typename: 'EventEdge', cursor: string, node: { __typename: 'Event', id: string, type: string, project: string | null, payload: unknown, idempotencyKey: string | null, createdAt: string } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+
+export type EventQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type EventQuery = { __typename: 'Query', node:
+    | { __typename: 'ApiKey' }
+    | { __typename: 'Delivery' }
+    | { __typename: 'Endpoint' }
+    | { __typename: 'Event', id: string, type: string, project: string | null, payload: unknown, idempotencyKey: string | null, createdAt: string, deliveries: Array<{ __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } }> }
+    | { __typename: 'Organization' }
+   | null };
+
+export type DeliveriesQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  filter?: DeliveryFilter | null | undefined;
+}>;
+
+
+export type DeliveriesQuery = { __typename: 'Query', deliveries: { __typename: 'DeliveryConnection', edges: Array<{ __typename: 'DeliveryEdge', cursor: string, node: { __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, attempts: Array<{ __typename: 'Attempt', number: number, startedAt: string, durationMs: number, responseStatus: number | null, responseBody: string | null, error: { __typename: 'AttemptError', kind: AttemptErrorKind, message: string } | null }>, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+
+export type DeliveryQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DeliveryQuery = { __typename: 'Query', node:
+    | { __typename: 'ApiKey' }
+    | { __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, attempts: Array<{ __typename: 'Attempt', number: number, startedAt: string, durationMs: number, responseStatus: number | null, responseBody: string | null, error: { __typename: 'AttemptError', kind: AttemptErrorKind, message: string } | null }>, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } }
+    | { __typename: 'Endpoint' }
+    | { __typename: 'Event' }
+    | { __typename: 'Organization' }
+   | null };
+
+export type EventTypesQueryVariables = Exact<{
+  includeDeprecated?: boolean | null | undefined;
+}>;
+
+
+export type EventTypesQuery = { __typename: 'Query', eventTypes: Array<{ __typename: 'EventType', name: string, description: string, schema: unknown, deprecated: boolean, createdAt: string }> };
+
+export type DeliveryUpdatedSubscriptionVariables = Exact<{
+  filter?: DeliveryUpdatedFilter | null | undefined;
+}>;
+
+
+export type DeliveryUpdatedSubscription = { __typename: 'Subscription', deliveryUpdated: { __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, attempts: Array<{ __typename: 'Attempt', number: number, startedAt: string, durationMs: number, responseStatus: number | null, responseBody: string | null, error: { __typename: 'AttemptError', kind: AttemptErrorKind, message: string } | null }>, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } } | null };
+
+export type EndpointUpdatedSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type EndpointUpdatedSubscription = { __typename: 'Subscription', endpointUpdated: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }> } | null };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+export const ErrorFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fields {
+      path
+      message
+    }
+  }
+  ... on LimitExceededError {
+    limit
+  }
+}
+    `, {"fragmentName":"ErrorFields"}) as unknown as TypedDocumentString<ErrorFieldsFragment, unknown>;
+export const PageInfoFieldsFragmentDoc = new TypedDocumentString(`
+    fragment PageInfoFields on PageInfo {
+  hasNextPage
+  hasPreviousPage
+  startCursor
+  endCursor
+}
+    `, {"fragmentName":"PageInfoFields"}) as unknown as TypedDocumentString<PageInfoFieldsFragment, unknown>;
+export const EndpointFieldsFragmentDoc = new TypedDocumentString(`
+    fragment EndpointFields on Endpoint {
+  __typename
+  id
+  name
+  description
+  url
+  eventTypes
+  projects
+  headers {
+    name
+    value
+  }
+  signatureScheme
+  active
+  disabledReason
+  consecutiveFailures
+  verifiedAt
+  previousSecretExpiresAt
+  createdAt
+  updatedAt
+}
+    `, {"fragmentName":"EndpointFields"}) as unknown as TypedDocumentString<EndpointFieldsFragment, unknown>;
+export const DeliveryFieldsFragmentDoc = new TypedDocumentString(`
+    fragment DeliveryFields on Delivery {
+  __typename
+  id
+  status
+  attemptCount
+  isTest
+  lastError
+  lastStatusCode
+  nextAttemptAt
+  completedAt
+  createdAt
+  endpoint {
+    id
+  }
+  event {
+    id
+    type
+  }
+}
+    `, {"fragmentName":"DeliveryFields"}) as unknown as TypedDocumentString<DeliveryFieldsFragment, unknown>;
+export const AttemptFieldsFragmentDoc = new TypedDocumentString(`
+    fragment AttemptFields on Attempt {
+  number
+  startedAt
+  durationMs
+  responseStatus
+  responseBody
+  error {
+    kind
+    message
+  }
+}
+    `, {"fragmentName":"AttemptFields"}) as unknown as TypedDocumentString<AttemptFieldsFragment, unknown>;
+export const DeliveryWithAttemptsFieldsFragmentDoc = new TypedDocumentString(`
+    fragment DeliveryWithAttemptsFields on Delivery {
+  ...DeliveryFields
+  attempts {
+    ...AttemptFields
+  }
+}
+    fragment AttemptFields on Attempt {
+  number
+  startedAt
+  durationMs
+  responseStatus
+  responseBody
+  error {
+    kind
+    message
+  }
+}
+fragment DeliveryFields on Delivery {
+  __typename
+  id
+  status
+  attemptCount
+  isTest
+  lastError
+  lastStatusCode
+  nextAttemptAt
+  completedAt
+  createdAt
+  endpoint {
+    id
+  }
+  event {
+    id
+    type
+  }
+}`, {"fragmentName":"DeliveryWithAttemptsFields"}) as unknown as TypedDocumentString<DeliveryWithAttemptsFieldsFragment, unknown>;
+export const EventFieldsFragmentDoc = new TypedDocumentString(`
+    fragment EventFields on Event {
+  __typename
+  id
+  type
+  project
+  payload
+  idempotencyKey
+  createdAt
+}
+    `, {"fragmentName":"EventFields"}) as unknown as TypedDocumentString<EventFieldsFragment, unknown>;
+export const ApiKeyFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ApiKeyFields on ApiKey {
+  __typename
+  id
+  name
+  kind
+  prefix
+  scopes
+  revokedAt
+  createdAt
+  organization {
+    id
+    slug
+  }
+}
+    `, {"fragmentName":"ApiKeyFields"}) as unknown as TypedDocumentString<ApiKeyFieldsFragment, unknown>;
+export const OrganizationFieldsFragmentDoc = new TypedDocumentString(`
+    fragment OrganizationFields on Organization {
+  __typename
+  id
+  slug
+  name
+  createdAt
+}
+    `, {"fragmentName":"OrganizationFields"}) as unknown as TypedDocumentString<OrganizationFieldsFragment, unknown>;
+export const EventTypeFieldsFragmentDoc = new TypedDocumentString(`
+    fragment EventTypeFields on EventType {
+  __typename
+  name
+  description
+  schema
+  deprecated
+  createdAt
+}
+    `, {"fragmentName":"EventTypeFields"}) as unknown as TypedDocumentString<EventTypeFieldsFragment, unknown>;
+export const CreateOrganizationDocument = new TypedDocumentString(`
+    mutation CreateOrganization($input: CreateOrganizationInput!) {
+  createOrganization(input: $input) {
+    __typename
+    ... on CreateOrganizationPayload {
+      organization {
+        ...OrganizationFields
+      }
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fields {
+      path
+      message
+    }
+  }
+  ... on LimitExceededError {
+    limit
+  }
+}
+fragment OrganizationFields on Organization {
+  __typename
+  id
+  slug
+  name
+  createdAt
+}`) as unknown as TypedDocumentString<CreateOrganizationMutation, CreateOrganizationMutationVariables>;
+export const CreateApiKeyDocument = new TypedDocumentString(`
+    mutation CreateApiKey($input: CreateApiKeyInput!) {
+  createApiKey(input: $input) {
+    __typename
+    ... on CreateApiKeyPayload {
+      key
+      apiKey {
+        ...ApiKeyFields
+      }
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fields {
+      path
+      message
+    }
+  }
+  ... on LimitExceededError {
+    limit
+  }
+}
+fragment ApiKeyFields on ApiKey {
+  __typename
+  id
+  name
+  kind
+  prefix
+  scopes
+  revokedAt
+  createdAt
+  organization {
+    id
+    slug
+  }
+}`) as unknown as TypedDocumentString<CreateApiKeyMutation, CreateApiKeyMutationVariables>;
+export const RevokeApiKeyDocument = new TypedDocumentString(`
+    mutation RevokeApiKey($input: RevokeApiKeyInput!) {
+  revokeApiKey(input: $input) {
+    __typename
+    ... on RevokeApiKeyPayload {
+      apiKey {
+        ...ApiKeyFields
+      }
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fields {
+      path
+      message
+    }
+  }
+  ... on LimitExceededError {
+    limit
+  }
+}
+fragment ApiKeyFields on ApiKey {
+  __typename
+  id
+  name
+  kind
+  prefix
+  scopes
+  revokedAt
+  createdAt
+  organization {
+    id
+    slug
+  }
+}`) as unknown as TypedDocumentString<RevokeApiKeyMutation, RevokeApiKeyMutationVariables>;
+export const CreateEventTypeDocument = new TypedDocumentString(`
+    mutation CreateEventType($input: CreateEventTypeInput!) {
+  createEventType(input: $input) {
+    __typename
+    ... on CreateEventTypePayload {
+      eventType {
+        ...EventTypeFields
+      }
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fields {
+      path
+      message
+    }
+  }
+  ... on LimitExceededError {
+    limit
+  }
+}
+fragment EventTypeFields on EventType {
+  __typename
+  name
+  description
+  schema
+  deprecated
+  createdAt
+}`) as unknown as TypedDocumentString<CreateEventTypeMutation, CreateEventTypeMutationVariables>;
+export const UpdateEventTypeDocument = new TypedDocumentString(`
+    mutation UpdateEventType($input: UpdateEventTypeInput!) {
+  updateEventType(input: $input) {
+    __typename
+    ... on UpdateEventTypePayload {
+      eventType {
+        ...EventTypeFields
+      }
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fields {
+      path
+      message
+    }
+  }
+  ... on LimitExceededError {
+    limit
+  }
+}
+fragment EventTypeFields on EventType {
+  __typename
+  name
+  description
+  schema
+  deprecated
+  createdAt
+}`) as unknown as TypedDocumentString<UpdateEventTypeMutation, UpdateEventTypeMutationVariables>;
+export const RetryDeliveryDocument = new TypedDocumentString(`
+    mutation RetryDelivery($input: RetryDeliveryInput!) {
+  retryDelivery(input: $input) {
+    __typename
+    ... on RetryDeliveryPayload {
+      delivery {
+        ...DeliveryFields
+      }
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fields {
+      path
+      message
+    }
+  }
+  ... on LimitExceededError {
+    limit
+  }
+}
+fragment DeliveryFields on Delivery {
+  __typename
+  id
+  status
+  attemptCount
+  isTest
+  lastError
+  lastStatusCode
+  nextAttemptAt
+  completedAt
+  createdAt
+  endpoint {
+    id
+  }
+  event {
+    id
+    type
+  }
+}`) as unknown as TypedDocumentString<RetryDeliveryMutation, RetryDeliveryMutationVariables>;
+export const ReplayDeliveriesDocument = new TypedDocumentString(`
+    mutation ReplayDeliveries($input: ReplayDeliveriesInput!) {
+  replayDeliveries(input: $input) {
+    __typename
+    ... on ReplayDeliveriesPayload {
+      count
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fields {
+      path
+      message
+    }
+  }
+  ... on LimitExceededError {
+    limit
+  }
+}`) as unknown as TypedDocumentString<ReplayDeliveriesMutation, ReplayDeliveriesMutationVariables>;
+export const CreateEndpointDocument = new TypedDocumentString(`
+    mutation CreateEndpoint($input: CreateEndpointInput!) {
+  createEndpoint(input: $input) {
+    __typename
+    ... on CreateEndpointPayload {
+      secret
+      endpoint {
+        ...EndpointFields
+      }
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fields {
+      path
+      message
+    }
+  }
+  ... on LimitExceededError {
+    limit
+  }
+}
+fragment EndpointFields on Endpoint {
+  __typename
+  id
+  name
+  description
+  url
+  eventTypes
+  projects
+  headers {
+    name
+    value
+  }
+  signatureScheme
+  active
+  disabledReason
+  consecutiveFailures
+  verifiedAt
+  previousSecretExpiresAt
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<CreateEndpointMutation, CreateEndpointMutationVariables>;
+export const UpdateEndpointDocument = new TypedDocumentString(`
+    mutation UpdateEndpoint($input: UpdateEndpointInput!) {
+  updateEndpoint(input: $input) {
+    __typename
+    ... on UpdateEndpointPayload {
+      endpoint {
+        ...EndpointFields
+      }
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fields {
+      path
+      message
+    }
+  }
+  ... on LimitExceededError {
+    limit
+  }
+}
+fragment EndpointFields on Endpoint {
+  __typename
+  id
+  name
+  description
+  url
+  eventTypes
+  projects
+  headers {
+    name
+    value
+  }
+  signatureScheme
+  active
+  disabledReason
+  consecutiveFailures
+  verifiedAt
+  previousSecretExpiresAt
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<UpdateEndpointMutation, UpdateEndpointMutationVariables>;
+export const RotateEndpointSecretDocument = new TypedDocumentString(`
+    mutation RotateEndpointSecret($input: RotateEndpointSecretInput!) {
+  rotateEndpointSecret(input: $input) {
+    __typename
+    ... on RotateEndpointSecretPayload {
+      secret
+      endpoint {
+        ...EndpointFields
+      }
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fields {
+      path
+      message
+    }
+  }
+  ... on LimitExceededError {
+    limit
+  }
+}
+fragment EndpointFields on Endpoint {
+  __typename
+  id
+  name
+  description
+  url
+  eventTypes
+  projects
+  headers {
+    name
+    value
+  }
+  signatureScheme
+  active
+  disabledReason
+  consecutiveFailures
+  verifiedAt
+  previousSecretExpiresAt
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<RotateEndpointSecretMutation, RotateEndpointSecretMutationVariables>;
+export const ToggleEndpointDocument = new TypedDocumentString(`
+    mutation ToggleEndpoint($input: ToggleEndpointInput!) {
+  toggleEndpoint(input: $input) {
+    __typename
+    ... on ToggleEndpointPayload {
+      endpoint {
+        ...EndpointFields
+      }
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fields {
+      path
+      message
+    }
+  }
+  ... on LimitExceededError {
+    limit
+  }
+}
+fragment EndpointFields on Endpoint {
+  __typename
+  id
+  name
+  description
+  url
+  eventTypes
+  projects
+  headers {
+    name
+    value
+  }
+  signatureScheme
+  active
+  disabledReason
+  consecutiveFailures
+  verifiedAt
+  previousSecretExpiresAt
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<ToggleEndpointMutation, ToggleEndpointMutationVariables>;
+export const TestEndpointDocument = new TypedDocumentString(`
+    mutation TestEndpoint($input: TestEndpointInput!) {
+  testEndpoint(input: $input) {
+    __typename
+    ... on TestEndpointPayload {
+      delivery {
+        ...DeliveryFields
+      }
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fields {
+      path
+      message
+    }
+  }
+  ... on LimitExceededError {
+    limit
+  }
+}
+fragment DeliveryFields on Delivery {
+  __typename
+  id
+  status
+  attemptCount
+  isTest
+  lastError
+  lastStatusCode
+  nextAttemptAt
+  completedAt
+  createdAt
+  endpoint {
+    id
+  }
+  event {
+    id
+    type
+  }
+}`) as unknown as TypedDocumentString<TestEndpointMutation, TestEndpointMutationVariables>;
+export const DeleteEndpointDocument = new TypedDocumentString(`
+    mutation DeleteEndpoint($input: DeleteEndpointInput!) {
+  deleteEndpoint(input: $input) {
+    __typename
+    ... on DeleteEndpointPayload {
+      deletedEndpointId
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fields {
+      path
+      message
+    }
+  }
+  ... on LimitExceededError {
+    limit
+  }
+}`) as unknown as TypedDocumentString<DeleteEndpointMutation, DeleteEndpointMutationVariables>;
+export const PublishEventDocument = new TypedDocumentString(`
+    mutation PublishEvent($input: PublishEventInput!) {
+  publishEvent(input: $input) {
+    __typename
+    ... on PublishEventPayload {
+      event {
+        ...EventFields
+      }
+      deliveries {
+        ...DeliveryFields
+      }
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fields {
+      path
+      message
+    }
+  }
+  ... on LimitExceededError {
+    limit
+  }
+}
+fragment DeliveryFields on Delivery {
+  __typename
+  id
+  status
+  attemptCount
+  isTest
+  lastError
+  lastStatusCode
+  nextAttemptAt
+  completedAt
+  createdAt
+  endpoint {
+    id
+  }
+  event {
+    id
+    type
+  }
+}
+fragment EventFields on Event {
+  __typename
+  id
+  type
+  project
+  payload
+  idempotencyKey
+  createdAt
+}`) as unknown as TypedDocumentString<PublishEventMutation, PublishEventMutationVariables>;
+export const PublishEventsDocument = new TypedDocumentString(`
+    mutation PublishEvents($input: PublishEventsInput!) {
+  publishEvents(input: $input) {
+    __typename
+    ... on PublishEventsPayload {
+      results {
+        event {
+          ...EventFields
+        }
+        deliveries {
+          ...DeliveryFields
+        }
+      }
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fields {
+      path
+      message
+    }
+  }
+  ... on LimitExceededError {
+    limit
+  }
+}
+fragment DeliveryFields on Delivery {
+  __typename
+  id
+  status
+  attemptCount
+  isTest
+  lastError
+  lastStatusCode
+  nextAttemptAt
+  completedAt
+  createdAt
+  endpoint {
+    id
+  }
+  event {
+    id
+    type
+  }
+}
+fragment EventFields on Event {
+  __typename
+  id
+  type
+  project
+  payload
+  idempotencyKey
+  createdAt
+}`) as unknown as TypedDocumentString<PublishEventsMutation, PublishEventsMutationVariables>;
+export const ViewerDocument = new TypedDocumentString(`
+    query Viewer {
+  viewer {
+    ...OrganizationFields
+  }
+}
+    fragment OrganizationFields on Organization {
+  __typename
+  id
+  slug
+  name
+  createdAt
+}`) as unknown as TypedDocumentString<ViewerQuery, ViewerQueryVariables>;
+export const EndpointsDocument = new TypedDocumentString(`
+    query Endpoints($first: Int, $after: String, $filter: EndpointFilter) {
+  endpoints(first: $first, after: $after, filter: $filter) {
+    edges {
+      cursor
+      node {
+        ...EndpointFields
+      }
+    }
+    pageInfo {
+      ...PageInfoFields
+    }
+  }
+}
+    fragment PageInfoFields on PageInfo {
+  hasNextPage
+  hasPreviousPage
+  startCursor
+  endCursor
+}
+fragment EndpointFields on Endpoint {
+  __typename
+  id
+  name
+  description
+  url
+  eventTypes
+  projects
+  headers {
+    name
+    value
+  }
+  signatureScheme
+  active
+  disabledReason
+  consecutiveFailures
+  verifiedAt
+  previousSecretExpiresAt
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<EndpointsQuery, EndpointsQueryVariables>;
+export const EndpointDocument = new TypedDocumentString(`
+    query Endpoint($id: ID!) {
+  node(id: $id) {
+    __typename
+    ...EndpointFields
+  }
+}
+    fragment EndpointFields on Endpoint {
+  __typename
+  id
+  name
+  description
+  url
+  eventTypes
+  projects
+  headers {
+    name
+    value
+  }
+  signatureScheme
+  active
+  disabledReason
+  consecutiveFailures
+  verifiedAt
+  previousSecretExpiresAt
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<EndpointQuery, EndpointQueryVariables>;
+export const EventsDocument = new TypedDocumentString(`
+    query Events($first: Int, $after: String, $filter: EventFilter) {
+  events(first: $first, after: $after, filter: $filter) {
+    edges {
+      cursor
+      node {
+        ...EventFields
+      }
+    }
+    pageInfo {
+      ...PageInfoFields
+    }
+  }
+}
+    fragment PageInfoFields on PageInfo {
+  hasNextPage
+  hasPreviousPage
+  startCursor
+  endCursor
+}
+fragment EventFields on Event {
+  __typename
+  id
+  type
+  project
+  payload
+  idempotencyKey
+  createdAt
+}`) as unknown as TypedDocumentString<EventsQuery, EventsQueryVariables>;
+export const EventDocument = new TypedDocumentString(`
+    query Event($id: ID!) {
+  node(id: $id) {
+    __typename
+    ...EventFields
+    ... on Event {
+      deliveries {
+        ...DeliveryFields
+      }
+    }
+  }
+}
+    fragment DeliveryFields on Delivery {
+  __typename
+  id
+  status
+  attemptCount
+  isTest
+  lastError
+  lastStatusCode
+  nextAttemptAt
+  completedAt
+  createdAt
+  endpoint {
+    id
+  }
+  event {
+    id
+    type
+  }
+}
+fragment EventFields on Event {
+  __typename
+  id
+  type
+  project
+  payload
+  idempotencyKey
+  createdAt
+}`) as unknown as TypedDocumentString<EventQuery, EventQueryVariables>;
+export const DeliveriesDocument = new TypedDocumentString(`
+    query Deliveries($first: Int, $after: String, $filter: DeliveryFilter) {
+  deliveries(first: $first, after: $after, filter: $filter) {
+    edges {
+      cursor
+      node {
+        ...DeliveryWithAttemptsFields
+      }
+    }
+    pageInfo {
+      ...PageInfoFields
+    }
+  }
+}
+    fragment PageInfoFields on PageInfo {
+  hasNextPage
+  hasPreviousPage
+  startCursor
+  endCursor
+}
+fragment AttemptFields on Attempt {
+  number
+  startedAt
+  durationMs
+  responseStatus
+  responseBody
+  error {
+    kind
+    message
+  }
+}
+fragment DeliveryFields on Delivery {
+  __typename
+  id
+  status
+  attemptCount
+  isTest
+  lastError
+  lastStatusCode
+  nextAttemptAt
+  completedAt
+  createdAt
+  endpoint {
+    id
+  }
+  event {
+    id
+    type
+  }
+}
+fragment DeliveryWithAttemptsFields on Delivery {
+  ...DeliveryFields
+  attempts {
+    ...AttemptFields
+  }
+}`) as unknown as TypedDocumentString<DeliveriesQuery, DeliveriesQueryVariables>;
+export const DeliveryDocument = new TypedDocumentString(`
+    query Delivery($id: ID!) {
+  node(id: $id) {
+    __typename
+    ...DeliveryWithAttemptsFields
+  }
+}
+    fragment AttemptFields on Attempt {
+  number
+  startedAt
+  durationMs
+  responseStatus
+  responseBody
+  error {
+    kind
+    message
+  }
+}
+fragment DeliveryFields on Delivery {
+  __typename
+  id
+  status
+  attemptCount
+  isTest
+  lastError
+  lastStatusCode
+  nextAttemptAt
+  completedAt
+  createdAt
+  endpoint {
+    id
+  }
+  event {
+    id
+    type
+  }
+}
+fragment DeliveryWithAttemptsFields on Delivery {
+  ...DeliveryFields
+  attempts {
+    ...AttemptFields
+  }
+}`) as unknown as TypedDocumentString<DeliveryQuery, DeliveryQueryVariables>;
+export const EventTypesDocument = new TypedDocumentString(`
+    query EventTypes($includeDeprecated: Boolean) {
+  eventTypes(includeDeprecated: $includeDeprecated) {
+    ...EventTypeFields
+  }
+}
+    fragment EventTypeFields on EventType {
+  __typename
+  name
+  description
+  schema
+  deprecated
+  createdAt
+}`) as unknown as TypedDocumentString<EventTypesQuery, EventTypesQueryVariables>;
+export const DeliveryUpdatedDocument = new TypedDocumentString(`
+    subscription DeliveryUpdated($filter: DeliveryUpdatedFilter) {
+  deliveryUpdated(filter: $filter) {
+    ...DeliveryWithAttemptsFields
+  }
+}
+    fragment AttemptFields on Attempt {
+  number
+  startedAt
+  durationMs
+  responseStatus
+  responseBody
+  error {
+    kind
+    message
+  }
+}
+fragment DeliveryFields on Delivery {
+  __typename
+  id
+  status
+  attemptCount
+  isTest
+  lastError
+  lastStatusCode
+  nextAttemptAt
+  completedAt
+  createdAt
+  endpoint {
+    id
+  }
+  event {
+    id
+    type
+  }
+}
+fragment DeliveryWithAttemptsFields on Delivery {
+  ...DeliveryFields
+  attempts {
+    ...AttemptFields
+  }
+}`) as unknown as TypedDocumentString<DeliveryUpdatedSubscription, DeliveryUpdatedSubscriptionVariables>;
+export const EndpointUpdatedDocument = new TypedDocumentString(`
+    subscription EndpointUpdated {
+  endpointUpdated {
+    ...EndpointFields
+  }
+}
+    fragment EndpointFields on Endpoint {
+  __typename
+  id
+  name
+  description
+  url
+  eventTypes
+  projects
+  headers {
+    name
+    value
+  }
+  signatureScheme
+  active
+  disabledReason
+  consecutiveFailures
+  verifiedAt
+  previousSecretExpiresAt
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<EndpointUpdatedSubscription, EndpointUpdatedSubscriptionVariables>;
