@@ -21,6 +21,8 @@ const STOP_TIMEOUT_MS = 10_000;
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
   persistent: boolean;
+  /** A fixed port (to restart a cluster where its clients expect it); default a free one. */
+  port?: number;
   log?: (line: string) => void;
 }): Promise<EmbeddedCluster> {
   const running = runningCluster(options.dataDir);
@@ -30,7 +32,7 @@ export async function startEmbeddedPostgres(options: {
   }
   removeStalePidFile(options.dataDir);
   const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const cluster = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port,

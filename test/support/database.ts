@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { createPrisma, type Db } from '../../src/db/prisma.ts';
-import { databaseUrl, runAdminSql } from './server.ts';
+import { databaseUrl, runAdminSql } from '../../src/db/admin.ts';
 
 export interface TestDatabase {
   url: string;

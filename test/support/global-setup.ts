@@ -12,7 +12,7 @@ import { migrate } from '../../src/db/migrate.ts';
 import { configFromDefaults } from '../../src/config/config.ts';
 import { createBoss, ensureQueues } from '../../src/jobs/queue.ts';
 import { silentLogger } from '../../src/log.ts';
-import { databaseUrl, runAdminSql } from './server.ts';
+import { databaseUrl, runAdminSql } from '../../src/db/admin.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,4 +1,5 @@
-// The test run's PostgreSQL server: URLs of its databases and one-off admin statements.
+// One-off statements against a PostgreSQL server: URLs of its databases, CREATE/DROP DATABASE.
+// Used by the test suite and the benchmark, which make and drop databases of their own.
 import pg from 'pg';
 
 /** The same server and credentials, another database. */
