@@ -1,12 +1,11 @@
-import { filter, pipe } from 'graphql-yoga';
 import { builder } from '../graphql/builder.ts';
 import { assertStillAuthorized } from '../graphql/subscription-auth.ts';
-import { bounded } from '../pubsub/bounded.ts';
 import { organizationIdOf } from '../graphql/context.ts';
 import { NotFoundError, ValidationError } from '../graphql/error-types.ts';
 import { idOfType, requireIdOfType } from '../graphql/global-id.ts';
 import { registerNodeLoader } from '../graphql/node.ts';
 import { assertPageSize } from '../graphql/pagination.ts';
+import { readOncePerNotice } from '../pubsub/shared-read.ts';
 import type { Delivery } from '../generated/prisma/client.ts';
 import type { DeliveryStatus } from '../generated/prisma/enums.ts';
 import { replayDeliveries, retryDelivery, testEndpoint } from './operations.ts';
@@ -184,22 +183,21 @@ builder.subscriptionField('deliveryUpdated', (t) =>
         endpointId: wanted?.endpointId != null ? (idOfType(String(wanted.endpointId), 'Endpoint') ?? NOTHING) : null,
         eventId: wanted?.eventId != null ? (idOfType(String(wanted.eventId), 'Event') ?? NOTHING) : null,
       };
-      return pipe(
-        bounded(ctx.changes.subscribe('delivery')),
-        filter(
-          (notice) =>
-            notice.organizationId === organizationId &&
-            (only.id === null || notice.id === only.id) &&
-            (only.endpointId === null || notice.endpointId === only.endpointId) &&
-            (only.eventId === null || notice.eventId === only.eventId),
-        ),
+      return ctx.changes.subscribe(
+        'delivery',
+        (notice) =>
+          notice.organizationId === organizationId &&
+          (only.id === null || notice.id === only.id) &&
+          (only.endpointId === null || notice.endpointId === only.endpointId) &&
+          (only.eventId === null || notice.eventId === only.eventId),
       );
     },
     // Notices carry ids: the row is read again, scoped to the subscriber's organization, and shown
     // with the status and attempt count the notice announced (the row may have moved on since).
     resolve: async (query, notice, _args, ctx) => {
       await assertStillAuthorized(ctx);
-      const row = await ctx.db.delivery.findFirst({ ...query, where: { id: notice.id, organizationId: organizationIdOf(ctx) } });
+      const where = { id: notice.id, organizationId: organizationIdOf(ctx) };
+      const row = await readOncePerNotice(notice, JSON.stringify([where, query]), () => ctx.db.delivery.findFirst({ ...query, where }));
       if (!row) return null;
       return {
         ...row,

@@ -1,7 +1,5 @@
-import { filter, pipe } from 'graphql-yoga';
 import { builder } from '../graphql/builder.ts';
 import { assertStillAuthorized } from '../graphql/subscription-auth.ts';
-import { bounded } from '../pubsub/bounded.ts';
 import { organizationIdOf } from '../graphql/context.ts';
 import {
   EndpointVerificationError,
@@ -12,6 +10,7 @@ import {
 import { requireIdOfType } from '../graphql/global-id.ts';
 import { registerNodeLoader } from '../graphql/node.ts';
 import { assertPageSize } from '../graphql/pagination.ts';
+import { readOncePerNotice } from '../pubsub/shared-read.ts';
 import type { Endpoint } from '../generated/prisma/client.ts';
 import type { DisabledReason } from '../generated/prisma/enums.ts';
 import {
@@ -237,12 +236,13 @@ builder.subscriptionField('endpointUpdated', (t) =>
     authScopes: { scope: 'endpoints:read' },
     subscribe: (_root, _args, ctx) => {
       const organizationId = organizationIdOf(ctx);
-      return pipe(bounded(ctx.changes.subscribe('endpoint')), filter((notice) => notice.organizationId === organizationId));
+      return ctx.changes.subscribe('endpoint', (notice) => notice.organizationId === organizationId);
     },
     // Shown with the state the notice announced: the row may have been toggled again since.
     resolve: async (query, notice, _args, ctx) => {
       await assertStillAuthorized(ctx);
-      const row = await ctx.db.endpoint.findFirst({ ...query, where: { id: notice.id, organizationId: organizationIdOf(ctx) } });
+      const where = { id: notice.id, organizationId: organizationIdOf(ctx) };
+      const row = await readOncePerNotice(notice, JSON.stringify([where, query]), () => ctx.db.endpoint.findFirst({ ...query, where }));
       if (!row) return null;
       return {
         ...row,

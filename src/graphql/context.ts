@@ -4,7 +4,7 @@ import type { EncryptionKey } from '../endpoints/secret-box.ts';
 import type { Scope } from '../auth/scopes.ts';
 import type { EndpointVerifier } from '../endpoints/verification.ts';
 import type { DeliveryQueue } from '../jobs/queue.ts';
-import type { ChangesPubSub } from '../pubsub/changes.ts';
+import type { ChangeSource } from '../pubsub/changes.ts';
 
 /** Who is calling, resolved once per request from the bearer key. */
 export type Principal =
@@ -23,7 +23,7 @@ export interface AppServices {
   /** Where publishing and retries enqueue delivery attempts. */
   queue: DeliveryQueue;
   /** Committed changes to deliveries and endpoints, from any process (subscriptions). */
-  changes: ChangesPubSub;
+  changes: ChangeSource;
 }
 
 export interface Context extends AppServices {

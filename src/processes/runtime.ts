@@ -61,7 +61,7 @@ export async function openRuntime(config: HeraldConfig, log: Logger, options: Ru
       await ensureQueues(boss, config);
     }
     const feed = options.listen ? openChangeFeed(database.url, (line) => log.warn(line)) : null;
-    const services = createAppServices(db, config, key, boss ? createDeliveryQueue(boss, config) : NO_QUEUE, feed?.pubSub);
+    const services = createAppServices(db, config, key, boss ? createDeliveryQueue(boss, config) : NO_QUEUE, feed?.changes);
     const metrics = createMetrics({
       queueDepth: async () => {
         const rows = await db.$queryRaw<Array<{ n: bigint }>>`

@@ -5,8 +5,7 @@ import type { EncryptionKey } from '../endpoints/secret-box.ts';
 import { createEndpointVerifier } from '../endpoints/verification.ts';
 import type { AppServices } from '../graphql/context.ts';
 import type { DeliveryQueue } from '../jobs/queue.ts';
-import type { ChangesPubSub } from '../pubsub/changes.ts';
-import { createPubSub } from 'graphql-yoga';
+import { changeSourceOf, type ChangeSource } from '../pubsub/changes.ts';
 import { USER_AGENT } from '../version.ts';
 
 /** The longest an echo challenge may take, whatever the delivery timeout. */
@@ -18,7 +17,7 @@ export function createAppServices(
   encryptionKey: EncryptionKey,
   queue: DeliveryQueue,
   // Processes that serve no subscriptions get a local, silent feed.
-  changes: ChangesPubSub = createPubSub(),
+  changes: ChangeSource = changeSourceOf(new EventTarget()),
 ): AppServices {
   return {
     db,

@@ -105,7 +105,7 @@ describe('herald worker', () => {
   it("carries a worker process's changes to this (API) process's change feed", async () => {
     receiver.answer((_req, res) => res.end('ok'));
     const heard: Array<{ id: string; status?: string }> = [];
-    const iterator = herald.feed.pubSub.subscribe('delivery')[Symbol.asyncIterator]();
+    const iterator = herald.feed.changes.subscribe('delivery')[Symbol.asyncIterator]();
     void (async () => {
       for (;;) {
         const next = await iterator.next();

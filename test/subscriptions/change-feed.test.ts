@@ -15,7 +15,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   feed = openChangeFeed(database.url);
   await feed.target.ready;
-  const iterator = feed.pubSub.subscribe('delivery')[Symbol.asyncIterator]();
+  const iterator = feed.changes.subscribe('delivery')[Symbol.asyncIterator]();
   void (async () => {
     for (;;) {
       const next = await iterator.next();

@@ -4,7 +4,7 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bounded } from '../../src/pubsub/bounded.ts';
+import { listen } from '../../src/pubsub/bounded.ts';
 import { startTestHerald, type TestHerald } from '../support/herald.ts';
 import { CREATE_ENDPOINT } from '../support/operations.ts';
 import { startReceiver, type Receiver } from '../support/receiver.ts';
@@ -83,24 +83,41 @@ describe('subscriptions at scale', () => {
   }, 300_000);
 });
 
-describe('bounded', () => {
-  it('keeps at most the buffer size for a subscriber that does not read, dropping the oldest', async () => {
-    let produced = 0;
-    async function* fast() {
-      while (produced < 5_000) yield produced++;
-    }
-    const iterator = bounded(fast(), 100)[Symbol.asyncIterator]();
-    const first = await iterator.next();
-    await waitFor(async () => produced === 5_000, 'the source to be drained');
+describe('listen', () => {
+  async function drain(iterator: AsyncIterator<number>): Promise<number[]> {
     const rest: number[] = [];
     for (;;) {
       const next = await Promise.race([iterator.next(), new Promise<{ done: true }>((resolve) => setTimeout(() => resolve({ done: true }), 200))]);
       if (next.done) break;
       rest.push(next.value as number);
     }
-    expect(first.value).toBe(0);
+    return rest;
+  }
+
+  it('keeps at most the buffer size for a subscriber that does not read, dropping the oldest', async () => {
+    const target = new EventTarget();
+    const iterator = listen<number>(target, 'n', () => true, 100)[Symbol.asyncIterator]();
+    const first = iterator.next();
+    for (let n = 0; n < 5_000; n++) target.dispatchEvent(new CustomEvent('n', { detail: n }));
+    expect((await first).value).toBe(0);
+    const rest = await drain(iterator);
     expect(rest.length).toBeLessThanOrEqual(100);
     expect(rest.at(-1)).toBe(4_999);
     await iterator.return?.();
+  });
+
+  it('queues only what the subscriber keeps, and stops listening when it leaves', async () => {
+    const target = new EventTarget();
+    let asked = 0;
+    const iterator = listen<number>(target, 'n', (n) => (asked++, n % 10 === 0), 100)[Symbol.asyncIterator]();
+    const first = iterator.next();
+    for (let n = 1; n <= 500; n++) target.dispatchEvent(new CustomEvent('n', { detail: n }));
+    expect((await first).value).toBe(10);
+    // 50 kept of 500: a buffer of 100 dropped none of them.
+    expect(await drain(iterator)).toEqual(Array.from({ length: 49 }, (_, i) => (i + 2) * 10));
+    await iterator.return?.();
+    const before = asked;
+    target.dispatchEvent(new CustomEvent('n', { detail: 1_000 }));
+    expect(asked).toBe(before);
   });
 });

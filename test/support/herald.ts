@@ -55,7 +55,7 @@ export async function startTestHerald(overrides: Partial<HeraldConfig> = {}, opt
     config,
     encryptionKeyFromBytes(config.encryptionKeyBase64 ? Buffer.from(config.encryptionKeyBase64, 'base64') : randomBytes(32)),
     createDeliveryQueue(boss, config),
-    feed.pubSub,
+    feed.changes,
   );
   const worker = options.worker ? await startWorker({ config, services, log: silentLogger }, boss) : null;
   const yoga = createHeraldYoga({ services, log: silentLogger, isReady: async () => true });
