@@ -16,5 +16,13 @@ export function createPrisma(databaseUrl: string, options: { poolMax?: number } 
     // adapter-pg reads and writes timestamptz wrongly when the session time zone is not UTC.
     options: '-c timezone=UTC',
   });
-  return new PrismaClient({ adapter });
+  return new PrismaClient({
+    adapter,
+    // Prisma gives an interactive transaction 2 s to get a connection and 5 s to finish. Under a
+    // burst (measured by `npm run bench`: a retry storm, a backlog of publishes) a CPU-bound API
+    // passed 2 s while connections were free, and publishEvent failed instead of waiting. Load
+    // should slow writes down, not lose them; the pool's own connectionTimeoutMillis still bounds
+    // a stuck pool.
+    transactionOptions: { maxWait: 10_000, timeout: 20_000 },
+  });
 }
