@@ -1,0 +1,111 @@
+// Cost growth: the latency of the list queries a dashboard makes, `deliveries(first: 50)` and
+// `events(first: 50)` (first page, and the page after it), with a small and a large table.
+// Rows are seeded with SQL, not through the API. Keyset pagination over (organization_id, id)
+// indexes should make the ratio stay near 1; EXPLAIN of the same query shape shows the plan.
+import type { BenchCluster } from '../support/cluster.ts';
+import { startBenchHerald, type BenchHerald } from '../support/herald.ts';
+import type { BenchReceiver } from '../support/receiver.ts';
+import { nowMs, percentile, round } from '../support/stats.ts';
+
+export interface CostGrowthResult {
+  smallRows: number;
+  largeRows: number;
+  queries: Record<string, { smallP50Ms: number; largeP50Ms: number; ratio: number }>;
+  /** The worst of the per-query ratios. */
+  ratio: number;
+  explain: Record<string, string>;
+  seedSeconds: number;
+}
+
+const QUERIES = {
+  deliveries: `query($after: String) { deliveries(first: 50, after: $after) { edges { cursor node { id status attemptCount createdAt endpoint { id } } } pageInfo { endCursor hasNextPage } } }`,
+  events: `query($after: String) { events(first: 50, after: $after) { edges { cursor node { id type createdAt } } pageInfo { endCursor hasNextPage } } }`,
+} as const;
+
+export async function runCostGrowth(cluster: BenchCluster, receiver: BenchReceiver, smallRows: number, largeRows: number, samples: number): Promise<CostGrowthResult> {
+  const herald = await startBenchHerald(cluster, { worker: false });
+  try {
+    await herald.createEndpoints([`${receiver.origin}/ok/cost`]);
+    const seedStarted = nowMs();
+    await seed(herald, smallRows);
+    const small = await measure(herald, samples);
+    await seed(herald, largeRows - smallRows);
+    const seedSeconds = (nowMs() - seedStarted) / 1000;
+    const large = await measure(herald, samples);
+    const queries = Object.fromEntries(Object.keys(small).map((name) => {
+      const smallP50Ms = small[name]!;
+      const largeP50Ms = large[name]!;
+      return [name, { smallP50Ms: round(smallP50Ms, 2), largeP50Ms: round(largeP50Ms, 2), ratio: round(largeP50Ms / smallP50Ms, 2) }];
+    }));
+    return {
+      smallRows,
+      largeRows,
+      queries,
+      ratio: Math.max(...Object.values(queries).map((q) => q.ratio)),
+      explain: await explain(herald),
+      seedSeconds: round(seedSeconds),
+    };
+  } finally {
+    await herald.stop();
+  }
+}
+
+/** Adds `rows` events and one SUCCEEDED delivery each, in chunks, then refreshes statistics. */
+async function seed(herald: BenchHerald, rows: number): Promise<void> {
+  const { rows: [endpoint] } = await herald.sql.query<{ id: string; organization_id: string }>('SELECT id, organization_id FROM endpoints LIMIT 1');
+  // uuidv7() exists from PostgreSQL 18 (the embedded cluster); older servers get random UUIDs,
+  // which index the same way.
+  const { rows: [has] } = await herald.sql.query<{ v7: boolean }>(`SELECT to_regprocedure('uuidv7()') IS NOT NULL AS v7`);
+  const uuid = has!.v7 ? 'uuidv7()' : 'gen_random_uuid()';
+  for (let done = 0; done < rows; done += 100_000) {
+    const chunk = Math.min(100_000, rows - done);
+    await herald.sql.query(
+      `WITH seeded AS (
+         INSERT INTO events (id, organization_id, type, payload, created_at)
+         SELECT ${uuid}, $1, 'bench.event', jsonb_build_object('n', g), now() FROM generate_series(1, $2::int) AS g
+         RETURNING id, created_at)
+       INSERT INTO deliveries (id, organization_id, event_id, endpoint_id, status, attempt_count, created_at, updated_at, completed_at)
+       SELECT ${uuid}, $1, seeded.id, $3, 'SUCCEEDED', 1, seeded.created_at, seeded.created_at, seeded.created_at FROM seeded`,
+      [endpoint!.organization_id, chunk, endpoint!.id],
+    );
+  }
+  await herald.sql.query('VACUUM ANALYZE events');
+  await herald.sql.query('VACUUM ANALYZE deliveries');
+}
+
+/** p50 of each query's first page and the page after it, sequentially, after a warm-up. */
+async function measure(herald: BenchHerald, samples: number): Promise<Record<string, number>> {
+  const result: Record<string, number> = {};
+  for (const [name, query] of Object.entries(QUERIES)) {
+    const first = await herald.graphql<Record<string, { pageInfo: { endCursor: string } }>>(query);
+    const after = first[name]!.pageInfo.endCursor;
+    for (const [page, variables] of [['first page', {}], ['next page', { after }]] as const) {
+      for (let i = 0; i < 20; i++) await herald.graphql(query, variables);
+      const timings: number[] = [];
+      for (let i = 0; i < samples; i++) {
+        const started = nowMs();
+        await herald.graphql(query, variables);
+        timings.push(nowMs() - started);
+      }
+      result[`${name} (${page})`] = percentile(timings, 50);
+    }
+  }
+  return result;
+}
+
+/** The plans of the list queries' shape: the organization's rows, newest first, one page. */
+async function explain(herald: BenchHerald): Promise<Record<string, string>> {
+  const { rows: [org] } = await herald.sql.query<{ id: string }>('SELECT organization_id AS id FROM endpoints LIMIT 1');
+  const { rows: [middle] } = await herald.sql.query<{ id: string }>('SELECT id FROM deliveries ORDER BY id LIMIT 1 OFFSET (SELECT count(*) / 2 FROM deliveries)');
+  const plans: Record<string, string> = {};
+  const statements: Record<string, [string, unknown[]]> = {
+    'deliveries first page': ['SELECT * FROM deliveries WHERE organization_id = $1 ORDER BY id DESC LIMIT 51', [org!.id]],
+    'deliveries after a cursor': ['SELECT * FROM deliveries WHERE organization_id = $1 AND id < $2 ORDER BY id DESC LIMIT 51', [org!.id, middle!.id]],
+    'events first page': ['SELECT * FROM events WHERE organization_id = $1 ORDER BY id DESC LIMIT 51', [org!.id]],
+  };
+  for (const [name, [sql, params]] of Object.entries(statements)) {
+    const { rows } = await herald.sql.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, params);
+    plans[name] = rows.map((row) => row['QUERY PLAN']).join('\n');
+  }
+  return plans;
+}

@@ -1,0 +1,113 @@
+// One benchmark run's Herald: a fresh database, `herald api` and `herald worker` processes, an
+// organization with a key, and helpers to create endpoints, publish and count deliveries.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { createOrganizationKey } from '../../src/api-keys/api-keys.ts';
+import { createPrisma } from '../../src/db/prisma.ts';
+import { createOrganization } from '../../src/organizations/organizations.ts';
+import type { BenchCluster } from './cluster.ts';
+import { startHeraldProcess, type HeraldProcess } from './processes.ts';
+import { nowMs } from './stats.ts';
+
+export const EVENT_TYPE = 'bench.event';
+
+export interface BenchHerald {
+  api: HeraldProcess;
+  worker: HeraldProcess | null;
+  databaseUrl: string;
+  sql: pg.Pool;
+  apiKey: string;
+  graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  /** Creates endpoints at the given URLs (one project each when `projects` is set). */
+  createEndpoints(urls: string[], projects?: string[]): Promise<string[]>;
+  /** publishEvents with one event per entry; each payload gets `sentAt`, the call's start. */
+  publish(events: Array<{ project?: string; data?: Record<string, unknown> }>): Promise<void>;
+  statusCounts(): Promise<Record<string, number>>;
+  stop(): Promise<void>;
+}
+
+export async function startBenchHerald(cluster: BenchCluster, options: { env?: Record<string, string>; worker?: boolean } = {}): Promise<BenchHerald> {
+  const database = await cluster.createDatabase();
+  const prisma = createPrisma(database.url, { poolMax: 2 });
+  await prisma.eventType.create({ data: { name: EVENT_TYPE } });
+  const organization = await createOrganization(prisma, { slug: 'bench' });
+  const { token: apiKey } = await createOrganizationKey(prisma, { organizationId: organization.id });
+  await prisma.$disconnect();
+
+  const env = { DATABASE_URL: database.url, HERALD_ENCRYPTION_KEY: randomBytes(32).toString('base64'), ...options.env };
+  const [api, worker] = await Promise.all([
+    startHeraldProcess('api', env),
+    options.worker === false ? null : startHeraldProcess('worker', env),
+  ]);
+  const sql = new pg.Pool({ connectionString: database.url, max: 2 });
+
+  async function graphql<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
+    const response = await fetch(`${api.origin}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as { data?: T; errors?: Array<{ message: string }> };
+    if (body.errors?.length || !body.data) {
+      throw new Error(`GraphQL failed (${response.status}): ${JSON.stringify(body.errors)}\napi log:\n${api.recentLog()}`);
+    }
+    return body.data;
+  }
+
+  return {
+    api,
+    worker,
+    databaseUrl: database.url,
+    sql,
+    apiKey,
+    graphql,
+    async createEndpoints(urls, projects) {
+      const ids: string[] = [];
+      for (const [index, url] of urls.entries()) {
+        const data = await graphql<{ createEndpoint: { __typename: string; endpoint?: { id: string } } }>(
+          `mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { __typename ... on CreateEndpointPayload { endpoint { id } } } }`,
+          { input: { url, eventTypes: [EVENT_TYPE], ...(projects ? { projects: [projects[index]] } : {}) } },
+        );
+        if (!data.createEndpoint.endpoint) throw new Error(`createEndpoint answered ${data.createEndpoint.__typename}`);
+        ids.push(data.createEndpoint.endpoint.id);
+      }
+      return ids;
+    },
+    async publish(events) {
+      const sentAt = nowMs();
+      const data = await graphql<{ publishEvents: { __typename: string } }>(
+        `mutation($input: PublishEventsInput!) { publishEvents(input: $input) { __typename } }`,
+        { input: { events: events.map((event) => ({ type: EVENT_TYPE, project: event.project, payload: { sentAt, ...event.data } })) } },
+      );
+      if (data.publishEvents.__typename !== 'PublishEventsPayload') throw new Error(`publishEvents answered ${data.publishEvents.__typename}`);
+    },
+    async statusCounts() {
+      const { rows } = await sql.query<{ status: string; count: string }>('SELECT status, count(*) FROM deliveries GROUP BY status');
+      return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
+    },
+    async stop() {
+      await Promise.all([api.stop(), worker?.stop()]);
+      await sql.end();
+      await database.drop();
+    },
+  };
+}
+
+/** Polls until `check` answers true, every `everyMs`; false when `timeoutMs` passes first. */
+export async function pollUntil(check: () => Promise<boolean>, timeoutMs: number, everyMs = 50): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+  return false;
+}
+
+/** Runs `tasks` with at most `limit` in flight. */
+export async function inParallel(tasks: Array<() => Promise<void>>, limit: number): Promise<void> {
+  let next = 0;
+  const runners = Array.from({ length: Math.min(limit, tasks.length) }, async () => {
+    while (next < tasks.length) await tasks[next++]!();
+  });
+  await Promise.all(runners);
+}
