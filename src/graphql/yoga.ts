@@ -8,6 +8,7 @@ import { parseBearer } from '../auth/api-key-token.ts';
 import type { Logger } from '../log.ts';
 import type { AppServices, Context, Principal } from './context.ts';
 import type { HeraldMetrics } from '../metrics/metrics.ts';
+import { useNoNulCharacters } from './nul-characters.ts';
 import { useRequestLimits } from './request-limits.ts';
 import { heraldSchema } from './schema.ts';
 
@@ -53,6 +54,7 @@ export function createHeraldYoga({ services, log, isReady, metrics }: HeraldYoga
     plugins: [
       ...(metrics ? [useMetricsEndpoint(metrics)] : []),
       useRequestLimits(config.maxRequestBytes),
+      useNoNulCharacters(),
       EnvelopArmorPlugin({
         maxDepth: { n: 12 },
         maxAliases: { n: 15 },

@@ -111,3 +111,20 @@ describe('probes', () => {
     expect((await herald.yoga.fetch('http://herald.test/ready')).status).toBe(200);
   });
 });
+
+describe('NUL characters', () => {
+  it('refuses a NUL in a variable, a JSON key or a document literal with BAD_USER_INPUT, and writes nothing', async () => {
+    await herald.db.eventType.upsert({ where: { name: 'nul.test' }, create: { name: 'nul.test' }, update: {} });
+    const before = await herald.db.event.count();
+    const attempts = [
+      herald.graphql(`mutation($input: PublishEventInput!) { publishEvent(input: $input) { __typename } }`, { input: { type: 'nul.test', payload: { note: 'a\u0000b' } } }, key),
+      herald.graphql(`mutation($input: PublishEventInput!) { publishEvent(input: $input) { __typename } }`, { input: { type: 'nul.test', payload: { 'k\u0000': 1 } } }, key),
+      herald.graphql(`mutation { publishEvent(input: { type: "nul.test", payload: { note: "a\\u0000b" } }) { __typename } }`, {}, key),
+      herald.graphql(`mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { __typename } }`, { input: { organizationId: 'org_0190a3b2c4d57e8f9a0b1c2d3e4f5a6b', name: '\u0000' } }, herald.adminKey),
+    ];
+    for (const response of await Promise.all(attempts)) {
+      expect(response.errors).toEqual([expect.objectContaining({ message: expect.stringContaining('NUL character'), extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) })]);
+    }
+    expect(await herald.db.event.count()).toBe(before);
+  });
+});
