@@ -5,7 +5,7 @@ import { NotFoundError, ValidationError } from '../graphql/error-types.ts';
 import { idOfType, requireIdOfType } from '../graphql/global-id.ts';
 import { registerNodeLoader } from '../graphql/node.ts';
 import { assertPageSize } from '../graphql/pagination.ts';
-import { readOncePerNotice } from '../pubsub/shared-read.ts';
+import { readBatched, readOncePerNotice } from '../pubsub/shared-read.ts';
 import type { Delivery } from '../generated/prisma/client.ts';
 import type { DeliveryStatus } from '../generated/prisma/enums.ts';
 import { replayDeliveries, retryDelivery, testEndpoint } from './operations.ts';
@@ -196,8 +196,11 @@ builder.subscriptionField('deliveryUpdated', (t) =>
     // with the status and attempt count the notice announced (the row may have moved on since).
     resolve: async (query, notice, _args, ctx) => {
       await assertStillAuthorized(ctx);
-      const where = { id: notice.id, organizationId: organizationIdOf(ctx) };
-      const row = await readOncePerNotice(notice, JSON.stringify([where, query]), () => ctx.db.delivery.findFirst({ ...query, where }));
+      const organizationId = organizationIdOf(ctx);
+      const key = JSON.stringify(['delivery', organizationId, query]);
+      const row = await readOncePerNotice(notice, key, () =>
+        readBatched(key, notice.id, (ids) => ctx.db.delivery.findMany({ ...query, where: { id: { in: ids }, organizationId } })),
+      );
       if (!row) return null;
       return {
         ...row,

@@ -10,7 +10,7 @@ import {
 import { requireIdOfType } from '../graphql/global-id.ts';
 import { registerNodeLoader } from '../graphql/node.ts';
 import { assertPageSize } from '../graphql/pagination.ts';
-import { readOncePerNotice } from '../pubsub/shared-read.ts';
+import { readBatched, readOncePerNotice } from '../pubsub/shared-read.ts';
 import type { Endpoint } from '../generated/prisma/client.ts';
 import type { DisabledReason } from '../generated/prisma/enums.ts';
 import {
@@ -241,8 +241,11 @@ builder.subscriptionField('endpointUpdated', (t) =>
     // Shown with the state the notice announced: the row may have been toggled again since.
     resolve: async (query, notice, _args, ctx) => {
       await assertStillAuthorized(ctx);
-      const where = { id: notice.id, organizationId: organizationIdOf(ctx) };
-      const row = await readOncePerNotice(notice, JSON.stringify([where, query]), () => ctx.db.endpoint.findFirst({ ...query, where }));
+      const organizationId = organizationIdOf(ctx);
+      const key = JSON.stringify(['endpoint', organizationId, query]);
+      const row = await readOncePerNotice(notice, key, () =>
+        readBatched(key, notice.id, (ids) => ctx.db.endpoint.findMany({ ...query, where: { id: { in: ids }, organizationId } })),
+      );
       if (!row) return null;
       return {
         ...row,

@@ -1,37 +1,74 @@
-// Every subscriber a notice reaches re-reads the row it names. Two rules keep that from starving
-// the API (measured by `npm run bench`, live status: without them, a few hundred subscriptions at
-// 200 deliveries/s took every pooled connection and publishEvent failed to start transactions):
+// Every subscriber a notice reaches re-reads the row it names. At hundreds of notices a second
+// and hundreds of subscribers, one query per subscriber and notice took the API's whole CPU and
+// its connection pool (measured by `npm run bench`, live status). So:
 //
 // - One read per notice and selection, shared by every subscriber that needs it. Keyed by the
 //   notice object itself: the change feed hands the same object to every subscriber, and the
 //   entry goes when the notice does.
-// - At most SUBSCRIPTION_READS_IN_FLIGHT of these reads at once, so mutations and queries always
-//   find a free connection. Under overload live status lags (each subscription's buffer is
-//   bounded) while writes go on.
-const SUBSCRIPTION_READS_IN_FLIGHT = 3;
+// - Reads of the same selection are batched: ids wait while earlier batches are in flight and go
+//   out together as one `id IN (…)` query.
+// - At most BATCHES_IN_FLIGHT batches at once, so mutations and queries always find a free
+//   connection. Under overload live status lags (each subscription's buffer is bounded) while
+//   writes go on.
+const BATCHES_IN_FLIGHT = 2;
 
-const reads = new WeakMap<object, Map<string, Promise<unknown>>>();
-let inFlight = 0;
-const waiting: Array<() => void> = [];
+const byNotice = new WeakMap<object, Map<string, Promise<unknown>>>();
 
 export function readOncePerNotice<T>(notice: object, key: string, read: () => Promise<T>): Promise<T> {
-  let byKey = reads.get(notice);
-  if (!byKey) reads.set(notice, (byKey = new Map()));
+  let byKey = byNotice.get(notice);
+  if (!byKey) byNotice.set(notice, (byKey = new Map()));
   let pending = byKey.get(key) as Promise<T> | undefined;
   if (!pending) {
-    pending = limited(read);
+    pending = read();
     byKey.set(key, pending);
   }
   return pending;
 }
 
-async function limited<T>(read: () => Promise<T>): Promise<T> {
-  if (inFlight >= SUBSCRIPTION_READS_IN_FLIGHT) await new Promise<void>((resolve) => waiting.push(resolve));
-  inFlight++;
-  try {
-    return await read();
-  } finally {
-    inFlight--;
-    waiting.shift()?.();
+interface Batch {
+  readMany: (ids: string[]) => Promise<Array<{ id: string }>>;
+  waiters: Map<string, Array<{ resolve: (row: unknown) => void; reject: (error: unknown) => void }>>;
+}
+
+const waitingBatches = new Map<string, Batch>();
+let inFlight = 0;
+
+/**
+ * The row with `id`, read together with every other id asked for under the same `key` (one
+ * selection and scope) while earlier batches were in flight; null when there is none.
+ */
+export function readBatched<Row extends { id: string }>(key: string, id: string, readMany: (ids: string[]) => Promise<Row[]>): Promise<Row | null> {
+  let batch = waitingBatches.get(key);
+  if (!batch) {
+    batch = { readMany, waiters: new Map() };
+    waitingBatches.set(key, batch);
+  }
+  const waiters = batch.waiters.get(id) ?? [];
+  batch.waiters.set(id, waiters);
+  const row = new Promise<Row | null>((resolve, reject) => waiters.push({ resolve: resolve as (row: unknown) => void, reject }));
+  setImmediate(runBatches);
+  return row;
+}
+
+function runBatches(): void {
+  while (inFlight < BATCHES_IN_FLIGHT && waitingBatches.size > 0) {
+    const [key, batch] = waitingBatches.entries().next().value!;
+    waitingBatches.delete(key);
+    inFlight++;
+    batch
+      .readMany([...batch.waiters.keys()])
+      .then(
+        (rows) => {
+          const found = new Map(rows.map((row) => [row.id, row]));
+          for (const [id, waiters] of batch.waiters) for (const waiter of waiters) waiter.resolve(found.get(id) ?? null);
+        },
+        (error: unknown) => {
+          for (const waiters of batch.waiters.values()) for (const waiter of waiters) waiter.reject(error);
+        },
+      )
+      .finally(() => {
+        inFlight--;
+        runBatches();
+      });
   }
 }
