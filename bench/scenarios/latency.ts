@@ -2,7 +2,7 @@
 // not the previous one has answered) for a fixed time; publish→receipt measured per delivery from
 // the call's start (stamped in the payload) to the receiver's clock on the same machine.
 import type { BenchCluster } from '../support/cluster.ts';
-import { pollUntil, startBenchHerald } from '../support/herald.ts';
+import { pollUntil, startBenchHerald, warmUp } from '../support/herald.ts';
 import type { BenchReceiver } from '../support/receiver.ts';
 import { latencySummary, nowMs } from '../support/stats.ts';
 
@@ -23,6 +23,7 @@ export async function runLatency(cluster: BenchCluster, receiver: BenchReceiver,
   const herald = await startBenchHerald(cluster);
   try {
     await herald.createEndpoints([`${receiver.origin}/ok/latency`]);
+    await warmUp(herald, async () => (await receiver.stats()).unique);
     await receiver.reset();
     // 200 events/s as 20 publishEvents calls a second of 10 events each: on this 2-core machine one
     // API process answers about 110 single-event publishEvent calls a second (see the README), so

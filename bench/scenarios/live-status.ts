@@ -5,7 +5,7 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { BenchCluster } from '../support/cluster.ts';
-import { pollUntil, startBenchHerald } from '../support/herald.ts';
+import { pollUntil, startBenchHerald, warmUp } from '../support/herald.ts';
 import type { BenchReceiver } from '../support/receiver.ts';
 import { latencySummary } from '../support/stats.ts';
 import { steadyPublishing } from './latency.ts';
@@ -75,6 +75,10 @@ export async function runLiveStatus(cluster: BenchCluster, receiver: BenchReceiv
 
     // Deliveries at `rate`, published 10 to a call: this scenario measures the subscriptions, so
     // the API's CPU is not spent on 200 separate publish calls a second.
+    // Warm up with the subscriptions open (their re-reads warm up too), then count from zero.
+    await warmUp(herald, async () => (await receiver.stats()).unique, { project: (n) => projects[n % ENDPOINTS]! });
+    latencies.length = 0;
+    notices = 0;
     const total = rate * seconds;
     const perCall = 10;
     await steadyPublishing(rate / perCall, total / perCall, (call) =>

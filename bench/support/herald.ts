@@ -111,3 +111,23 @@ export async function inParallel(tasks: Array<() => Promise<void>>, limit: numbe
   });
   await Promise.all(runners);
 }
+
+/**
+ * A fresh process is slow for its first seconds (JIT, Prisma's query plans, pools filling): the
+ * latency scenarios publish this many events at a moderate pace first, wait for them to arrive,
+ * and measure only after.
+ */
+export async function warmUp(
+  herald: BenchHerald,
+  arrived: () => Promise<number>,
+  options: { events?: number; endpointsPerEvent?: number; project?: (n: number) => string } = {},
+): Promise<void> {
+  const { events = 600, endpointsPerEvent = 1, project } = options;
+  const before = await arrived();
+  for (let sent = 0; sent < events; sent += 10) {
+    await herald.publish(Array.from({ length: 10 }, (_, i) => ({ ...(project ? { project: project(sent + i) } : {}), data: { warmUp: sent + i } })));
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  const expected = before + events * endpointsPerEvent;
+  if (!(await pollUntil(async () => (await arrived()) >= expected, 60_000, 100))) throw new Error('the warm-up events did not arrive');
+}

@@ -21,7 +21,12 @@ export interface DeliveryQueue {
   enqueue(tx: RawSql, jobs: Array<DeliverJob & { endpointId: string; startAfter?: Date }>): Promise<void>;
 }
 
-export function createBoss(databaseUrl: string, log: Logger, max = 5): PgBoss {
+/**
+ * `works`: this process runs workers. Only then does it supervise and maintain the queues and
+ * LISTEN for new jobs; a process that only enqueues (`herald api`) does neither, so maintenance
+ * never runs next to request handling (the benchmark's latency tail).
+ */
+export function createBoss(databaseUrl: string, log: Logger, max = 5, works = true): PgBoss {
   const boss = new PgBoss({
     connectionString: databaseUrl,
     schema: 'pgboss',
@@ -36,7 +41,9 @@ export function createBoss(databaseUrl: string, log: Logger, max = 5): PgBoss {
     // hears jobs enqueued in its own process (serve) and waits for the poll otherwise. Found by
     // `npm run bench` with api and worker as separate processes: 440 deliveries/s and seconds of
     // latency before, see the README's figures after.
-    useListenNotify: true,
+    useListenNotify: works,
+    supervise: works,
+    schedule: works,
   });
   boss.on('error', (error) => log.error('queue error', { error: String(error) }));
   return boss;

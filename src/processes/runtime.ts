@@ -41,6 +41,8 @@ export interface RuntimeOptions {
   queue: boolean;
   /** LISTEN for changes, to serve subscriptions (API processes). */
   listen: boolean;
+  /** Run delivery workers (and so supervise the queues). */
+  work?: boolean;
 }
 
 export async function openRuntime(config: HeraldConfig, log: Logger, options: RuntimeOptions = { queue: true, listen: true }): Promise<Runtime> {
@@ -56,7 +58,7 @@ export async function openRuntime(config: HeraldConfig, log: Logger, options: Ru
     const key = encryptionKeyFromBytes(await resolveEncryptionKey(config, (line) => log.warn(line)));
     let boss: PgBoss | null = null;
     if (options.queue) {
-      boss = createBoss(database.url, log);
+      boss = createBoss(database.url, log, 5, options.work ?? true);
       await boss.start();
       await ensureQueues(boss, config);
     }

@@ -10,7 +10,7 @@ import { startWorker, type Worker } from './worker.ts';
 export type ProcessKind = 'serve' | 'api' | 'worker';
 
 export async function serve(kind: ProcessKind, config: HeraldConfig, log: Logger): Promise<void> {
-  const runtime = await openRuntime(config, log, { queue: true, listen: kind !== 'worker' });
+  const runtime = await openRuntime(config, log, { queue: true, listen: kind !== 'worker', work: kind !== 'api' });
   let draining = false;
   const isDraining = () => draining;
   let worker: Worker | null = null;
