@@ -29,7 +29,9 @@ export interface DeliverDeps {
 export async function deliverBatch(deps: DeliverDeps, jobs: readonly DeliverJob[]): Promise<number> {
   const { services } = deps;
   const claimed = await claimAttempts(services.db, jobs);
-  const attempts = await Promise.all(claimed.map((delivery) => attemptOne(deps, delivery)));
+  // A batch often holds many attempts to one endpoint: its secrets are opened once per batch.
+  const keys = new Map<string, Buffer[]>();
+  const attempts = await Promise.all(claimed.map((delivery) => attemptOne(deps, delivery, keys)));
   const recorded = await recordAttempts(services, attempts);
   attempts.forEach(({ verdict, attempt }, index) => {
     if (!recorded[index]) return;
@@ -39,7 +41,7 @@ export async function deliverBatch(deps: DeliverDeps, jobs: readonly DeliverJob[
   return recorded.filter(Boolean).length;
 }
 
-async function attemptOne(deps: DeliverDeps, claimed: ClaimedDelivery): Promise<AttemptToRecord> {
+async function attemptOne(deps: DeliverDeps, claimed: ClaimedDelivery, keysByEndpoint: Map<string, Buffer[]>): Promise<AttemptToRecord> {
   const { services, sender } = deps;
   const now = deps.now ?? (() => new Date());
   // The event's public id is the webhook-id: the same on every attempt, so receivers dedupe on it.
@@ -57,7 +59,7 @@ async function attemptOne(deps: DeliverDeps, claimed: ClaimedDelivery): Promise<
     messageId,
     timestampSeconds,
     body,
-    keys: signingKeys(services, claimed, now()),
+    keys: signingKeysOnce(keysByEndpoint, services, claimed, now()),
     signatureHeader: services.config.signatureHeader,
   });
   const headers = deliveryHeaders({ messageId, timestampSeconds, userAgent: USER_AGENT, customHeaders: claimed.endpoint.headers, signature });
@@ -79,6 +81,15 @@ async function attemptOne(deps: DeliverDeps, claimed: ClaimedDelivery): Promise<
     attempt: { startedAt: sent.startedAt, durationMs: sent.durationMs, responseStatus: sent.status, responseBody: sent.responseBody, error: sent.error },
     verdict: { status: outcome.status, nextAttemptAt: outcome.nextAttemptAt, disableGone: outcome.endpoint.disable === 'GONE' },
   };
+}
+
+function signingKeysOnce(cache: Map<string, Buffer[]>, services: AppServices, claimed: ClaimedDelivery, now: Date): Buffer[] {
+  let keys = cache.get(claimed.endpoint.id);
+  if (!keys) {
+    keys = signingKeys(services, claimed, now);
+    cache.set(claimed.endpoint.id, keys);
+  }
+  return keys;
 }
 
 /** The current secret, then the previous one while its rotation grace lasts. */
