@@ -129,8 +129,13 @@ function readAnswer(stream: ReturnType<typeof got.stream>): Promise<Answer> {
   });
 }
 
+/**
+ * The kept start of a body as text. Invalid UTF-8 decodes to U+FFFD; NUL is replaced too, because
+ * PostgreSQL text cannot hold it: one receiver answering a NUL failed its whole batch's record,
+ * and the batch was sent again and again (found by the receiver-misbehaviour suite).
+ */
 function keep(chunks: Buffer[]): string {
-  return Buffer.concat(chunks).subarray(0, KEPT_BYTES).toString('utf8');
+  return Buffer.concat(chunks).subarray(0, KEPT_BYTES).toString('utf8').replaceAll('\u0000', '\uFFFD');
 }
 
 function header(value: string | string[] | undefined): string | undefined {

@@ -61,6 +61,11 @@ describe('answers', () => {
     expect(await post('/big')).toMatchObject({ ok: false, status: 200, error: { kind: 'RESPONSE_TOO_LARGE' } });
   });
 
+  it('keeps a body with NUL bytes and invalid UTF-8 as storable text', async () => {
+    receiver.answer((_req, res) => res.end(Buffer.from([0x6f, 0x6b, 0x00, 0xff, 0x21])));
+    expect(await post('/binary')).toMatchObject({ ok: true, responseBody: 'ok\uFFFD\uFFFD!' });
+  });
+
   it('times out on a receiver that never answers', async () => {
     receiver.answer(() => {});
     expect(await post('/hang')).toMatchObject({ ok: false, status: null, error: { kind: 'TIMEOUT' } });

@@ -54,6 +54,9 @@ beforeAll(async () => {
         response.on('close', () => clearInterval(timer));
         return;
       }
+      case '/binary':
+        // NUL bytes and invalid UTF-8: PostgreSQL text cannot hold a NUL.
+        return void response.writeHead(200, { 'content-type': 'application/octet-stream' }).end(Buffer.from([0x6f, 0x6b, 0x00, 0xff, 0xfe, 0x21]));
       case '/redirect':
         return void response.writeHead(302, { location: `${privateTarget.url}/internal` }).end();
       default:
@@ -113,6 +116,13 @@ it.each([
     expect(gap).toBeGreaterThanOrEqual(SCHEDULE_MS[n]! * (1 - JITTER) - 5);
   }
   if (path === '/redirect') expect(privateTarget.requests).toHaveLength(0);
+});
+
+it('records a 2xx whose body holds NUL bytes and invalid UTF-8 (with the bytes replaced)', async () => {
+  const row = await finished(await deliverTo(`${receiver.url}/binary`));
+  expect(row.status).toBe('SUCCEEDED');
+  expect(row.attempts).toHaveLength(1);
+  expect(row.attempts[0]).toMatchObject({ responseStatus: 200, errorKind: null, responseBody: 'ok\uFFFD\uFFFD\uFFFD!' });
 });
 
 it('classifies a failed TLS handshake as TLS', async () => {
