@@ -1,7 +1,9 @@
 // Cost growth: the latency of the list queries a dashboard makes, `deliveries(first: 50)` and
 // `events(first: 50)` (first page, and the page after it), with a small and a large table.
-// Rows are seeded with SQL, not through the API. Keyset pagination over (organization_id, id)
-// indexes should make the ratio stay near 1; EXPLAIN of the same query shape shows the plan.
+// Rows are seeded with SQL, not through the API, and spread over ten organizations, the measured
+// one a small tenant holding 1% of them: a shared table, where a plan that scans the primary key
+// and filters on the organization would read a hundred rows per row it keeps. Keyset pagination
+// over the (organization_id, id) indexes should keep the ratio near 1; EXPLAIN shows the plan.
 import type { BenchCluster } from '../support/cluster.ts';
 import { startBenchHerald, type BenchHerald } from '../support/herald.ts';
 import type { BenchReceiver } from '../support/receiver.ts';
@@ -26,10 +28,11 @@ export async function runCostGrowth(cluster: BenchCluster, receiver: BenchReceiv
   const herald = await startBenchHerald(cluster, { worker: false });
   try {
     await herald.createEndpoints([`${receiver.origin}/ok/cost`]);
+    const tenants = await seedTenants(herald);
     const seedStarted = nowMs();
-    await seed(herald, smallRows);
+    await seed(herald, tenants, smallRows);
     const small = await measure(herald, samples);
-    await seed(herald, largeRows - smallRows);
+    await seed(herald, tenants, largeRows - smallRows);
     const seedSeconds = (nowMs() - seedStarted) / 1000;
     const large = await measure(herald, samples);
     const queries = Object.fromEntries(Object.keys(small).map((name) => {
@@ -42,7 +45,7 @@ export async function runCostGrowth(cluster: BenchCluster, receiver: BenchReceiv
       largeRows,
       queries,
       ratio: Math.max(...Object.values(queries).map((q) => q.ratio)),
-      explain: await explain(herald),
+      explain: await explain(herald, tenants.organizationIds[0]!),
       seedSeconds: round(seedSeconds),
     };
   } finally {
@@ -50,9 +53,39 @@ export async function runCostGrowth(cluster: BenchCluster, receiver: BenchReceiv
   }
 }
 
-/** Adds `rows` events and one SUCCEEDED delivery each, in chunks, then refreshes statistics. */
-async function seed(herald: BenchHerald, rows: number): Promise<void> {
-  const { rows: [endpoint] } = await herald.sql.query<{ id: string; organization_id: string }>('SELECT id, organization_id FROM endpoints LIMIT 1');
+interface Tenants {
+  /** The measured organization (the benchmark's API key) first, then nine neighbours. */
+  organizationIds: string[];
+  endpointIds: string[];
+}
+
+const ORGANIZATIONS = 10;
+
+/** Nine neighbour organizations beside the measured one, each with one endpoint (never delivered to). */
+async function seedTenants(herald: BenchHerald): Promise<Tenants> {
+  const { rows: [measured] } = await herald.sql.query<{ id: string; organization_id: string }>('SELECT id, organization_id FROM endpoints LIMIT 1');
+  const { rows: neighbours } = await herald.sql.query<{ organization_id: string; endpoint_id: string }>(
+    `WITH orgs AS (
+       INSERT INTO organizations (id, slug, name)
+       SELECT gen_random_uuid(), 'neighbour-' || g, 'Neighbour ' || g FROM generate_series(1, $1::int) AS g
+       RETURNING id)
+     INSERT INTO endpoints (id, organization_id, name, url, event_types, projects, secret_sealed)
+     SELECT gen_random_uuid(), orgs.id, 'neighbour', e.url, e.event_types, e.projects, e.secret_sealed
+       FROM orgs, endpoints e WHERE e.id = $2
+     RETURNING organization_id, id AS endpoint_id`,
+    [ORGANIZATIONS - 1, measured!.id],
+  );
+  return {
+    organizationIds: [measured!.organization_id, ...neighbours.map((row) => row.organization_id)],
+    endpointIds: [measured!.id, ...neighbours.map((row) => row.endpoint_id)],
+  };
+}
+
+/**
+ * Adds `rows` events and one SUCCEEDED delivery each (every hundredth row the measured
+ * organization's, the others round-robin over the neighbours), in chunks, then refreshes statistics.
+ */
+async function seed(herald: BenchHerald, tenants: Tenants, rows: number): Promise<void> {
   // uuidv7() exists from PostgreSQL 18 (the embedded cluster); older servers get random UUIDs,
   // which index the same way.
   const { rows: [has] } = await herald.sql.query<{ v7: boolean }>(`SELECT to_regprocedure('uuidv7()') IS NOT NULL AS v7`);
@@ -62,11 +95,14 @@ async function seed(herald: BenchHerald, rows: number): Promise<void> {
     await herald.sql.query(
       `WITH seeded AS (
          INSERT INTO events (id, organization_id, type, payload, created_at)
-         SELECT ${uuid}, $1, 'bench.event', jsonb_build_object('n', g), now() FROM generate_series(1, $2::int) AS g
-         RETURNING id, created_at)
+         SELECT ${uuid}, ($1::uuid[])[CASE WHEN g % 100 = 0 THEN 1 ELSE 2 + g % ($4::int - 1) END], 'bench.event', jsonb_build_object('n', g), now()
+           FROM generate_series(1, $2::int) AS g
+         RETURNING id, organization_id, created_at)
        INSERT INTO deliveries (id, organization_id, event_id, endpoint_id, status, attempt_count, created_at, updated_at, completed_at)
-       SELECT ${uuid}, $1, seeded.id, $3, 'SUCCEEDED', 1, seeded.created_at, seeded.created_at, seeded.created_at FROM seeded`,
-      [endpoint!.organization_id, chunk, endpoint!.id],
+       SELECT ${uuid}, seeded.organization_id, seeded.id, ($3::uuid[])[array_position($1::uuid[], seeded.organization_id)],
+              'SUCCEEDED', 1, seeded.created_at, seeded.created_at, seeded.created_at
+         FROM seeded`,
+      [tenants.organizationIds, chunk, tenants.endpointIds, ORGANIZATIONS],
     );
   }
   await herald.sql.query('VACUUM ANALYZE events');
@@ -94,14 +130,17 @@ async function measure(herald: BenchHerald, samples: number): Promise<Record<str
 }
 
 /** The plans of the list queries' shape: the organization's rows, newest first, one page. */
-async function explain(herald: BenchHerald): Promise<Record<string, string>> {
-  const { rows: [org] } = await herald.sql.query<{ id: string }>('SELECT organization_id AS id FROM endpoints LIMIT 1');
-  const { rows: [middle] } = await herald.sql.query<{ id: string }>('SELECT id FROM deliveries ORDER BY id LIMIT 1 OFFSET (SELECT count(*) / 2 FROM deliveries)');
+async function explain(herald: BenchHerald, organizationId: string): Promise<Record<string, string>> {
+  const org = { id: organizationId };
+  const { rows: [middle] } = await herald.sql.query<{ id: string }>(
+    'SELECT id FROM deliveries WHERE organization_id = $1 ORDER BY id LIMIT 1 OFFSET (SELECT count(*) / 2 FROM deliveries WHERE organization_id = $1)',
+    [organizationId],
+  );
   const plans: Record<string, string> = {};
   const statements: Record<string, [string, unknown[]]> = {
-    'deliveries first page': ['SELECT * FROM deliveries WHERE organization_id = $1 ORDER BY id DESC LIMIT 51', [org!.id]],
-    'deliveries after a cursor': ['SELECT * FROM deliveries WHERE organization_id = $1 AND id < $2 ORDER BY id DESC LIMIT 51', [org!.id, middle!.id]],
-    'events first page': ['SELECT * FROM events WHERE organization_id = $1 ORDER BY id DESC LIMIT 51', [org!.id]],
+    'deliveries first page': ['SELECT * FROM deliveries WHERE organization_id = $1 ORDER BY id DESC LIMIT 51', [org.id]],
+    'deliveries after a cursor': ['SELECT * FROM deliveries WHERE organization_id = $1 AND id < $2 ORDER BY id DESC LIMIT 51', [org.id, middle!.id]],
+    'events first page': ['SELECT * FROM events WHERE organization_id = $1 ORDER BY id DESC LIMIT 51', [org.id]],
   };
   for (const [name, [sql, params]] of Object.entries(statements)) {
     const { rows } = await herald.sql.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, params);
