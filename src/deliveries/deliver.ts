@@ -22,23 +22,53 @@ export interface DeliverDeps {
   random?: () => number;
 }
 
+export interface BatchOutcome {
+  /** Attempts recorded (stale jobs are skipped, not counted). */
+  recorded: number;
+  /**
+   * Jobs whose attempt was sent but could not be recorded while the rest of the batch could, with
+   * the error: the caller fails these jobs alone, so pg-boss retries them (and, when their tries
+   * run out, moves them to the abandoned queue) without re-sending the whole batch.
+   */
+  unrecorded: Array<{ job: DeliverJob; error: unknown }>;
+}
+
 /**
  * One batch of attempts: claim them (one transaction), send them concurrently, then record every
- * outcome (one transaction). Answers how many were recorded; stale jobs are skipped.
+ * outcome (one transaction). When the batch's record fails, each attempt is recorded on its own,
+ * so one attempt that cannot be stored does not make the other attempts of its batch run again;
+ * when none can be recorded (the database is down), the error is thrown and the batch retried.
  */
-export async function deliverBatch(deps: DeliverDeps, jobs: readonly DeliverJob[]): Promise<number> {
+export async function deliverBatch(deps: DeliverDeps, jobs: readonly DeliverJob[]): Promise<BatchOutcome> {
   const { services } = deps;
   const claimed = await claimAttempts(services.db, jobs);
   // A batch often holds many attempts to one endpoint: its secrets are opened once per batch.
   const keys = new Map<string, Buffer[]>();
   const attempts = await Promise.all(claimed.map((delivery) => attemptOne(deps, delivery, keys)));
-  const recorded = await recordAttempts(services, attempts);
+  const { recorded, unrecorded } = await recordEachIfNeeded(services, attempts);
   attempts.forEach(({ verdict, attempt }, index) => {
     if (!recorded[index]) return;
     deps.metrics?.deliveries.inc({ status: verdict.status });
     deps.metrics?.attemptDuration.observe({ outcome: attempt.error?.kind ?? 'success' }, attempt.durationMs / 1000);
   });
-  return recorded.filter(Boolean).length;
+  return {
+    recorded: recorded.filter(Boolean).length,
+    unrecorded: unrecorded.map(({ item, error }) => ({ job: { deliveryId: item.claimed.deliveryId, attempt: item.claimed.attempt }, error })),
+  };
+}
+
+async function recordEachIfNeeded(services: AppServices, attempts: AttemptToRecord[]) {
+  try {
+    return { recorded: await recordAttempts(services, attempts), unrecorded: [] };
+  } catch (batchError) {
+    if (attempts.length < 2) throw batchError;
+    const each = await Promise.allSettled(attempts.map((item) => recordAttempts(services, [item])));
+    if (each.every((result) => result.status === 'rejected')) throw batchError;
+    return {
+      recorded: each.map((result) => result.status === 'fulfilled' && result.value[0] === true),
+      unrecorded: each.flatMap((result, index) => (result.status === 'rejected' ? [{ item: attempts[index]!, error: result.reason as unknown }] : [])),
+    };
+  }
 }
 
 async function attemptOne(deps: DeliverDeps, claimed: ClaimedDelivery, keysByEndpoint: Map<string, Buffer[]>): Promise<AttemptToRecord> {

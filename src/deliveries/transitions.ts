@@ -214,6 +214,38 @@ export async function recordAttempts(
   });
 }
 
+/**
+ * Ends FAILED the deliveries of attempts Herald itself could not complete (their jobs failed inside
+ * Herald on every try), with the reason as their last error, so none waits forever in SENDING.
+ * Guarded like every transition: a delivery that moved on meanwhile is left alone. The endpoint's
+ * health is not touched: the fault was Herald's, not the receiver's. `retryDelivery` tries again.
+ */
+export async function abandonAttempts(db: Db, jobs: readonly DeliverJob[], reason: string): Promise<number> {
+  if (jobs.length === 0) return 0;
+  const wanted = JSON.stringify(jobs.map((job) => ({ id: job.deliveryId, attempt: job.attempt })));
+  return db.$transaction(async (tx) => {
+    const rows = await tx.$queryRaw<Array<{ id: string; organization_id: string; endpoint_id: string; event_id: string; attempt_count: number }>>`
+      UPDATE deliveries d SET status = 'FAILED', next_attempt_at = NULL, last_error = ${reason},
+             completed_at = now(), updated_at = now()
+        FROM jsonb_to_recordset(${wanted}::jsonb) AS w(id uuid, attempt int)
+       WHERE d.id = w.id AND d.attempt_count = w.attempt - 1 AND d.status IN ('PENDING', 'RETRYING', 'SENDING')
+      RETURNING d.id, d.organization_id, d.endpoint_id, d.event_id, d.attempt_count`;
+    await notifyChanges(
+      tx,
+      rows.map((row) => ({
+        kind: 'delivery',
+        id: row.id,
+        organizationId: row.organization_id,
+        endpointId: row.endpoint_id,
+        eventId: row.event_id,
+        status: 'FAILED',
+        attemptCount: row.attempt_count,
+      })),
+    );
+    return rows.length;
+  });
+}
+
 /** A failed delivery counts against its endpoint; at the threshold (or on 410) the endpoint is turned off. */
 async function updateEndpointHealth(tx: Tx, disableAfterFailures: number, claimed: ClaimedDelivery, verdict: AttemptVerdict) {
   const endpointId = claimed.endpoint.id;

@@ -5,6 +5,12 @@ import type { HeraldConfig } from '../config/config.ts';
 import type { Logger } from '../log.ts';
 
 export const DELIVER_QUEUE = 'herald-deliver';
+/**
+ * Where pg-boss moves a delivery job that failed inside Herald on every try (its handler threw, or
+ * its worker died, until the job's retries ran out): the worker ends those deliveries FAILED with
+ * the reason, so none waits forever in SENDING.
+ */
+export const ABANDONED_QUEUE = 'herald-deliver-abandoned';
 export const RETENTION_QUEUE = 'herald-retention';
 
 export interface DeliverJob {
@@ -51,17 +57,24 @@ export function createBoss(databaseUrl: string, log: Logger, max = 5, works = tr
 
 /** Creates the queues when they do not exist (every process does it at start-up). */
 export async function ensureQueues(boss: PgBoss, config: HeraldConfig): Promise<void> {
-  const existing = new Set((await boss.getQueues()).map((queue) => queue.name));
-  if (!existing.has(DELIVER_QUEUE)) {
+  const queues = new Map((await boss.getQueues()).map((queue) => [queue.name, queue]));
+  // First: the delivery queue names it as its dead letter (a foreign key).
+  if (!queues.has(ABANDONED_QUEUE)) await boss.createQueue(ABANDONED_QUEUE, { retryLimit: 5, retryDelay: 5 });
+  const deliver = queues.get(DELIVER_QUEUE);
+  if (!deliver) {
     await boss.createQueue(DELIVER_QUEUE, {
       // Wakes workers on commit instead of waiting for the next poll (seconds otherwise).
       notify: true,
       // Its own table, so other queues' finished rows never slow its fetches.
       partition: true,
+      deadLetter: ABANDONED_QUEUE,
       ...jobTiming(config),
     });
+  } else if (deliver.deadLetter !== ABANDONED_QUEUE) {
+    // A database whose queue was created before the dead letter existed.
+    await boss.updateQueue(DELIVER_QUEUE, { deadLetter: ABANDONED_QUEUE });
   }
-  if (!existing.has(RETENTION_QUEUE)) await boss.createQueue(RETENTION_QUEUE, { retryLimit: 1 });
+  if (!queues.has(RETENTION_QUEUE)) await boss.createQueue(RETENTION_QUEUE, { retryLimit: 1 });
 }
 
 /**

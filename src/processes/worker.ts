@@ -2,9 +2,10 @@
 // retention purge. Started by `herald worker` and `herald serve`.
 import type { PgBoss } from 'pg-boss';
 import { deliverBatch } from '../deliveries/deliver.ts';
+import { abandonAttempts } from '../deliveries/transitions.ts';
 import { purgeExpired } from '../deliveries/retention.ts';
 import { createHttpSender } from '../delivery/http-sender.ts';
-import { DELIVER_QUEUE, RETENTION_QUEUE, type DeliverJob } from '../jobs/queue.ts';
+import { ABANDONED_QUEUE, DELIVER_QUEUE, RETENTION_QUEUE, type DeliverJob } from '../jobs/queue.ts';
 import type { Runtime } from './runtime.ts';
 
 export interface Worker {
@@ -35,7 +36,13 @@ export async function startWorker(runtime: Pick<Runtime, 'config' | 'services' |
       const batch = deliverBatch({ services, sender, ...(metrics ? { metrics } : {}) }, jobs.map((job) => job.data));
       inFlight.add(batch);
       try {
-        await batch;
+        const { unrecorded } = await batch;
+        if (unrecorded.length > 0) {
+          // Failed alone: pg-boss retries these jobs, and the rest of the batch completes.
+          const idOf = new Map(jobs.map((job) => [`${job.data.deliveryId}:${job.data.attempt}`, job.id]));
+          for (const { job, error } of unrecorded) log.error('could not record an attempt', { deliveryId: job.deliveryId, attempt: job.attempt, error: String(error) });
+          await boss.fail(DELIVER_QUEUE, unrecorded.map(({ job }) => idOf.get(`${job.deliveryId}:${job.attempt}`)!), { error: 'the attempt could not be recorded' });
+        }
       } catch (error) {
         // A database fault fails the batch; pg-boss re-runs it, and attempts already recorded are
         // stale on the second run (their claim finds the attempt number moved on).
@@ -46,6 +53,14 @@ export async function startWorker(runtime: Pick<Runtime, 'config' | 'services' |
       }
     },
   );
+  await boss.work<DeliverJob>(ABANDONED_QUEUE, { batchSize: 50 }, async (jobs) => {
+    const ended = await abandonAttempts(
+      services.db,
+      jobs.map((job) => job.data),
+      'Herald could not complete this attempt: it failed inside Herald on every try (see the worker log). retryDelivery tries again.',
+    );
+    if (ended > 0) log.error(`${ended} delivery attempt(s) failed inside Herald on every try; their deliveries are FAILED`);
+  });
   await boss.schedule(RETENTION_QUEUE, '17 * * * *');
   await boss.work(RETENTION_QUEUE, async () => {
     const purged = await purgeExpired(services.db, config.retentionDays);
@@ -56,6 +71,7 @@ export async function startWorker(runtime: Pick<Runtime, 'config' | 'services' |
       // Stop fetching first, then let the attempts already sent finish and record (bounded: an
       // attempt cut off here is re-run after its job expires, with the same webhook-id).
       await boss.offWork(DELIVER_QUEUE).catch(() => undefined);
+      await boss.offWork(ABANDONED_QUEUE).catch(() => undefined);
       await boss.offWork(RETENTION_QUEUE).catch(() => undefined);
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
