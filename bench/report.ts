@@ -5,6 +5,7 @@ export interface BenchResult {
   durationSeconds: number;
   quick: boolean;
   runsPerScenario: number;
+  code: { commit: string; uncommittedChanges: boolean | null };
   machine: Record<string, string | number>;
   scenarios: Record<string, unknown>;
 }
@@ -70,6 +71,7 @@ export function renderMarkdown(result: BenchResult): string {
     `# Herald benchmark, ${result.startedAt.slice(0, 10)}${result.quick ? ' (quick)' : ''}`,
     '',
     `Machine: ${m['cores']} × ${m['cpu']}, ${m['memoryGiB']} GiB, Linux ${m['kernel']}, Node ${m['node']}, ${m['database']}.`,
+    `Code: commit ${result.code.commit}${result.code.uncommittedChanges ? ' with uncommitted changes' : ''}.`,
     `Herald ran as separate \`herald api\` and \`herald worker\` processes; receivers in a process of their own; everything on 127.0.0.1.`,
     `Each figure is the median of ${result.runsPerScenario} run(s) (cost growth: one run, p50 of many requests). Took ${result.durationSeconds} s.`,
     '',

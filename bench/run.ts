@@ -2,9 +2,10 @@
 // processes per run), runs the scenarios, prints a table and writes bench/results/<date>.json and
 // .md. Loopback only; every loop is bounded in count and time.
 //
-//   npm run bench                         every scenario, 3 runs each (about 10 minutes)
+//   npm run bench                         every scenario, 3 runs each (about 7 minutes on 2 cores)
 //   npm run bench -- --quick              small sizes, 1 run: a smoke test of the benchmark itself
 //   npm run bench -- --only latency,ceiling --runs 5
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -137,6 +138,7 @@ const result = {
   durationSeconds: round((Date.now() - startedAt.getTime()) / 1000, 0),
   quick,
   runsPerScenario: runs,
+  code: codeVersion(),
   machine: {
     cpu: cpus()[0]?.model ?? 'unknown',
     cores: cpus().length,
@@ -153,3 +155,13 @@ const stem = `${values.out}/${startedAt.toISOString().slice(0, 10)}${quick ? '-q
 writeFileSync(`${stem}.json`, `${JSON.stringify(result, null, 2)}\n`);
 writeFileSync(`${stem}.md`, renderMarkdown(result));
 log(`wrote ${stem}.json and ${stem}.md`);
+
+/** The commit measured, and whether the working tree differed from it (a copy without git: unknown). */
+function codeVersion(): { commit: string; uncommittedChanges: boolean | null } {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return { commit: git('rev-parse', '--short=12', 'HEAD'), uncommittedChanges: git('status', '--porcelain', '--', 'src', 'bench', 'prisma', 'package.json').length > 0 };
+  } catch {
+    return { commit: 'unknown', uncommittedChanges: null };
+  }
+}
