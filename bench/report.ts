@@ -44,6 +44,11 @@ function rows(result: BenchResult): Row[] {
     out.push(['retryStorm', `${r.failingEndpoints} of ${r.endpoints} endpoints 503 for ${r.stormSeconds} s`, `drained ${r.drainSeconds} s after recovery · lost ${r.lostInAnyRun} · duplicates ${r.duplicates}`, 'lost 0']);
     out.push(['retryStorm', 'healthy endpoints during the storm', `p50 ${ms(r.p50Ms)} · p95 ${ms(r.p95Ms)} · p99 ${ms(r.p99Ms)}`, '']);
   }
+  const h = s['slowReceiver'];
+  if (h) {
+    out.push(['slowReceiver', `${h.failingEndpoints} of ${h.endpoints} endpoints silent for ${h.stormSeconds} s (timeout ${h.deliveryTimeout})`, `drained ${h.drainSeconds} s after recovery · lost ${h.lostInAnyRun} · duplicates ${h.duplicates}`, 'lost 0']);
+    out.push(['slowReceiver', 'healthy endpoints meanwhile', `p50 ${ms(h.p50Ms)} · p95 ${ms(h.p95Ms)} · p99 ${ms(h.p99Ms)}`, '']);
+  }
   const v = s['liveStatus'];
   if (v) out.push(['liveStatus', `${v.subscriptions} subscriptions, ${v.deliveriesPerSecond} deliveries/s, status → subscriber`, `p50 ${ms(v.p50Ms)} · p95 ${ms(v.p95Ms)} · p99 ${ms(v.p99Ms)}`, 'p99 ≤ 200 ms']);
   const c = s['costGrowth'];

@@ -13,14 +13,14 @@ import { measureCeiling } from './scenarios/ceiling.ts';
 import { runCostGrowth } from './scenarios/cost-growth.ts';
 import { runLatency } from './scenarios/latency.ts';
 import { runLiveStatus } from './scenarios/live-status.ts';
-import { runRetryStorm, STORM_RETRY_SCHEDULE } from './scenarios/retry-storm.ts';
+import { HANGING_TIMEOUT, runRetryStorm, STORM_RETRY_SCHEDULE } from './scenarios/retry-storm.ts';
 import { runThroughput } from './scenarios/throughput.ts';
 import { renderMarkdown, renderTable } from './report.ts';
 import { startBenchCluster } from './support/cluster.ts';
 import { startBenchReceiver } from './support/receiver.ts';
 import { median, medianRun, round } from './support/stats.ts';
 
-const SCENARIOS = ['ceiling', 'throughput', 'latency', 'retryStorm', 'liveStatus', 'costGrowth'] as const;
+const SCENARIOS = ['ceiling', 'throughput', 'latency', 'retryStorm', 'slowReceiver', 'liveStatus', 'costGrowth'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({
@@ -113,6 +113,19 @@ try {
       drainSeconds: round(run.drainSeconds, 2),
       ...run.healthyDuringStorm,
       retrySchedule: STORM_RETRY_SCHEDULE,
+      lostInAnyRun: Math.max(...all.map((r) => r.lost)),
+      runs: all.map((r) => ({ drainSeconds: round(r.drainSeconds, 2), lost: r.lost, ...r.healthyDuringStorm })),
+    };
+  });
+
+  await scenario('slowReceiver', async () => {
+    const all = await repeat('slow receiver', () => runRetryStorm(cluster, receiver, sizes.stormRate, sizes.stormSeconds, 'hanging'));
+    const run = medianRun(all, (r) => r.healthyDuringStorm.p99Ms);
+    scenarios['slowReceiver'] = {
+      ...run,
+      drainSeconds: round(run.drainSeconds, 2),
+      ...run.healthyDuringStorm,
+      deliveryTimeout: HANGING_TIMEOUT,
       lostInAnyRun: Math.max(...all.map((r) => r.lost)),
       runs: all.map((r) => ({ drainSeconds: round(r.drainSeconds, 2), lost: r.lost, ...r.healthyDuringStorm })),
     };

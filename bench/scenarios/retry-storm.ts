@@ -1,6 +1,8 @@
 // Retry storm: half the endpoints answer 503 for a while, then recover. Measures the time from
 // recovery until every delivery has SUCCEEDED, that none is lost (receiver and database agree),
 // and the healthy endpoints' publish→receipt latency while the storm is on.
+// The hanging variant: one endpoint in ten stops answering instead (every attempt to it lasts
+// Herald's whole delivery timeout), the case where one slow customer could hold up the others.
 import type { BenchCluster } from '../support/cluster.ts';
 import { pollUntil, startBenchHerald, warmUp } from '../support/herald.ts';
 import type { BenchReceiver } from '../support/receiver.ts';
@@ -21,13 +23,21 @@ export interface RetryStormRun {
   healthyDuringStorm: { p50Ms: number; p95Ms: number; p99Ms: number };
 }
 
-export async function runRetryStorm(cluster: BenchCluster, receiver: BenchReceiver, eventsPerSecond: number, stormSeconds: number): Promise<RetryStormRun> {
+export type StormKind = 'unavailable' | 'hanging';
+
+/** Herald's delivery timeout in the hanging variant: attempts to the silent endpoint last this long. */
+export const HANGING_TIMEOUT = '10s';
+
+export async function runRetryStorm(cluster: BenchCluster, receiver: BenchReceiver, eventsPerSecond: number, stormSeconds: number, kind: StormKind = 'unavailable'): Promise<RetryStormRun> {
   // Failing endpoints must not be auto-disabled mid-storm: that cancels deliveries by design,
   // which is not what this scenario measures.
-  const herald = await startBenchHerald(cluster, { env: { HERALD_RETRY_SCHEDULE: STORM_RETRY_SCHEDULE, HERALD_DISABLE_AFTER_FAILURES: '1000000' } });
+  const env: Record<string, string> = { HERALD_RETRY_SCHEDULE: STORM_RETRY_SCHEDULE, HERALD_DISABLE_AFTER_FAILURES: '1000000' };
+  if (kind === 'hanging') env['HERALD_DELIVERY_TIMEOUT'] = HANGING_TIMEOUT;
+  const herald = await startBenchHerald(cluster, { env });
   try {
     const endpoints = 10;
-    await herald.createEndpoints(Array.from({ length: endpoints }, (_, i) => `${receiver.origin}/${i % 2 === 0 ? 'fail' : 'ok'}/${i}`));
+    const failing = (i: number) => (kind === 'unavailable' ? i % 2 === 0 : i === 0);
+    await herald.createEndpoints(Array.from({ length: endpoints }, (_, i) => `${receiver.origin}/${failing(i) ? (kind === 'unavailable' ? 'fail' : 'hang') : 'ok'}/${i}`));
     await warmUp(herald, async () => (await receiver.stats()).unique, { events: 60, endpointsPerEvent: endpoints });
     await receiver.reset();
     const stormStarted = nowMs();
@@ -45,7 +55,7 @@ export async function runRetryStorm(cluster: BenchCluster, receiver: BenchReceiv
     const healthy = stats.samples.filter(([at, , ok]) => ok === 1 && at <= stormEnds).map(([, latency]) => latency);
     return {
       endpoints,
-      failingEndpoints: endpoints / 2,
+      failingEndpoints: Array.from({ length: endpoints }, (_, i) => i).filter(failing).length,
       deliveries,
       stormSeconds,
       drainSeconds: (drained - stormEnds) / 1000,

@@ -1,6 +1,6 @@
 // The benchmark's webhook receivers, in a process of their own so their CPU is not the
-// orchestrator's. One HTTP server; each endpoint is a path. Paths under /fail/ answer 503 while a
-// storm is on. Every receipt is recorded: the webhook-id (for loss and duplicate counts) and the
+// orchestrator's. One HTTP server; each endpoint is a path. While a storm is on, paths under /fail/
+// answer 503 and paths under /hang/ never answer (Herald's timeout ends those attempts). Every receipt is recorded: the webhook-id (for loss and duplicate counts) and the
 // latency from the publish call's start (`data.sentAt`, stamped by the publisher) to receipt.
 // Controlled over the IPC channel of child_process.fork.
 import { createServer } from 'node:http';
@@ -30,9 +30,9 @@ const server = createServer((request, response) => {
   request.on('end', () => {
     const receivedAt = performance.timeOrigin + performance.now();
     const path = request.url ?? '/';
-    const failing = path.startsWith('/fail/');
+    const failing = path.startsWith('/fail/') || path.startsWith('/hang/');
     if (failing && receivedAt < stormUntilMs) {
-      response.writeHead(503).end('storm');
+      if (path.startsWith('/fail/')) response.writeHead(503).end('storm');
       return;
     }
     received++;
