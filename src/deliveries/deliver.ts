@@ -10,6 +10,7 @@ import { parseSigningSecret } from '../endpoints/signing-secret.ts';
 import type { AppServices } from '../graphql/context.ts';
 import { encodeGlobalId } from '../graphql/global-id.ts';
 import type { DeliverJob } from '../jobs/queue.ts';
+import type { Logger } from '../log.ts';
 import type { HeraldMetrics } from '../metrics/metrics.ts';
 import { USER_AGENT } from '../version.ts';
 import { claimAttempts, recordAttempts, type AttemptToRecord, type ClaimedDelivery } from './transitions.ts';
@@ -20,11 +21,36 @@ export interface DeliverDeps {
   metrics?: Pick<HeraldMetrics, 'deliveries' | 'attemptDuration'>;
   now?: () => Date;
   random?: () => number;
+  /** How long a batch waits for its attempts before it lets the slow ones finish on their own. */
+  patienceMs?: number;
+  /** Attempts that outlasted the batch's patience: finishing and recording in the background. */
+  onDetached?: (work: Promise<void>) => void;
+  /** False while too many attempts are detached already: the batch then waits for all of its own. */
+  mayDetach?: () => boolean;
+  log?: Logger;
 }
 
+/**
+ * A batch waits this long for its attempts (or 50 ms after 80% of them answered), then returns and
+ * lets the slow ones finish on their own. Without it a batch held its worker slot until its slowest receiver answered or timed out,
+ * and one silent endpoint in ten held up every other endpoint for the whole timeout (measured by
+ * the benchmark's slowReceiver scenario: healthy endpoints' p50 was 9.9 s with a 10 s timeout).
+ */
+export const BATCH_PATIENCE_MS = 500;
+
+/**
+ * A detached attempt's job is completed with its batch, so a watchdog job for the same attempt is
+ * enqueued first, due when the attempt must have ended (the timeout) plus this margin for
+ * recording it. If the worker dies meanwhile, the watchdog re-runs the attempt (same webhook-id);
+ * if the attempt was recorded, the watchdog finds it stale and does nothing.
+ */
+export const WATCHDOG_MARGIN_MS = 15_000;
+
 export interface BatchOutcome {
-  /** Attempts recorded (stale jobs are skipped, not counted). */
+  /** Attempts recorded with the batch (stale jobs are skipped, not counted). */
   recorded: number;
+  /** Attempts still running when the batch's patience ran out, recording in the background. */
+  detached: number;
   /**
    * Jobs whose attempt was sent but could not be recorded while the rest of the batch could, with
    * the error: the caller fails these jobs alone, so pg-boss retries them (and, when their tries
@@ -34,27 +60,93 @@ export interface BatchOutcome {
 }
 
 /**
- * One batch of attempts: claim them (one transaction), send them concurrently, then record every
- * outcome (one transaction). When the batch's record fails, each attempt is recorded on its own,
- * so one attempt that cannot be stored does not make the other attempts of its batch run again;
- * when none can be recorded (the database is down), the error is thrown and the batch retried.
+ * One batch of attempts: claim them (one transaction), send them concurrently, then record the
+ * outcomes that arrived within the batch's patience (one transaction); slower attempts go on in
+ * the background under a watchdog job and record on their own. When the batch's record fails,
+ * each attempt is recorded on its own, so one attempt that cannot be stored does not make the
+ * others run again; when none can be recorded (the database is down), the batch is retried.
  */
 export async function deliverBatch(deps: DeliverDeps, jobs: readonly DeliverJob[]): Promise<BatchOutcome> {
   const { services } = deps;
   const claimed = await claimAttempts(services.db, jobs);
   // A batch often holds many attempts to one endpoint: its secrets are opened once per batch.
   const keys = new Map<string, Buffer[]>();
-  const attempts = await Promise.all(claimed.map((delivery) => attemptOne(deps, delivery, keys)));
+  const running = claimed.map((delivery) => attemptOne(deps, delivery, keys));
+  const inTime = deps.mayDetach?.() === false ? await Promise.all(running) : await settleMost(running, { maxMs: deps.patienceMs ?? BATCH_PATIENCE_MS, graceMs: 50, quorum: 0.8 });
+
+  const late = claimed.filter((_, index) => inTime[index] === undefined);
+  if (late.length > 0) {
+    const dueAt = new Date(Date.now() + services.config.deliveryTimeoutMs + WATCHDOG_MARGIN_MS);
+    await services.queue.enqueue(services.db, late.map((delivery) => ({ deliveryId: delivery.deliveryId, attempt: delivery.attempt, endpointId: delivery.endpoint.id, startAfter: dueAt })));
+    running.forEach((attempt, index) => {
+      if (inTime[index] !== undefined) return;
+      const work = attempt
+        .then(async (item) => {
+          const [recorded] = await recordAttempts(services, [item]);
+          if (recorded) countAttempt(deps, item);
+        })
+        .catch((error: unknown) => {
+          // Its watchdog job re-runs it.
+          deps.log?.error('a slow attempt could not be recorded', { deliveryId: claimed[index]!.deliveryId, error: String(error) });
+        });
+      deps.onDetached?.(work);
+    });
+  }
+
+  const attempts = inTime.filter((item): item is AttemptToRecord => item !== undefined);
   const { recorded, unrecorded } = await recordEachIfNeeded(services, attempts);
-  attempts.forEach(({ verdict, attempt }, index) => {
-    if (!recorded[index]) return;
-    deps.metrics?.deliveries.inc({ status: verdict.status });
-    deps.metrics?.attemptDuration.observe({ outcome: attempt.error?.kind ?? 'success' }, attempt.durationMs / 1000);
+  attempts.forEach((item, index) => {
+    if (recorded[index]) countAttempt(deps, item);
   });
   return {
     recorded: recorded.filter(Boolean).length,
+    detached: late.length,
     unrecorded: unrecorded.map(({ item, error }) => ({ job: { deliveryId: item.claimed.deliveryId, attempt: item.claimed.attempt }, error })),
   };
+}
+
+/**
+ * The results that arrive in time, undefined for the rest; throws if one of those failed. In time
+ * means: all of them, or within `maxMs`, or within `graceMs` once a quorum has arrived. In a batch
+ * where a few receivers are slow, the healthy majority answers in milliseconds, so the batch moves
+ * on a grace period later instead of after the full patience (which capped a worker at slots ×
+ * batch size / patience, about 400 attempts/s, whenever every batch held one slow endpoint).
+ */
+function settleMost<T>(promises: readonly Promise<T>[], { maxMs, graceMs, quorum }: { maxMs: number; graceMs: number; quorum: number }): Promise<Array<T | undefined>> {
+  const results: Array<T | undefined> = promises.map(() => undefined);
+  return new Promise((resolve, reject) => {
+    let done = false;
+    let settled = 0;
+    let grace: NodeJS.Timeout | undefined;
+    const end = (error?: unknown) => {
+      if (done) return;
+      done = true;
+      clearTimeout(patience);
+      clearTimeout(grace);
+      if (error === undefined) resolve(results);
+      else reject(error);
+    };
+    const patience = setTimeout(end, maxMs);
+    if (promises.length === 0) end();
+    promises.forEach((promise, index) => {
+      promise.then(
+        (value) => {
+          if (done) return; // late: its caller records it in the background
+          results[index] = value;
+          settled++;
+          if (settled === promises.length) end();
+          else if (!grace && settled >= quorum * promises.length) grace = setTimeout(end, graceMs);
+        },
+        // A late failure is its caller's to handle; one in time fails the batch.
+        (error: unknown) => end(error ?? new Error('an attempt failed')),
+      );
+    });
+  });
+}
+
+function countAttempt(deps: DeliverDeps, { verdict, attempt }: AttemptToRecord): void {
+  deps.metrics?.deliveries.inc({ status: verdict.status });
+  deps.metrics?.attemptDuration.observe({ outcome: attempt.error?.kind ?? 'success' }, attempt.durationMs / 1000);
 }
 
 async function recordEachIfNeeded(services: AppServices, attempts: AttemptToRecord[]) {
@@ -93,7 +185,7 @@ async function attemptOne(deps: DeliverDeps, claimed: ClaimedDelivery, keysByEnd
     signatureHeader: services.config.signatureHeader,
   });
   const headers = deliveryHeaders({ messageId, timestampSeconds, userAgent: USER_AGENT, customHeaders: claimed.endpoint.headers, signature });
-  const sent = await sender.send({ url: claimed.endpoint.url, body, headers });
+  const sent = await sender.send({ url: claimed.endpoint.url, body, headers, pool: claimed.endpoint.id });
 
   const outcome = decideAttemptOutcome({
     attemptNumber: claimed.attempt,

@@ -24,30 +24,54 @@ export interface SendResult {
 }
 
 export interface HttpSender {
-  send(request: { url: string; body: string; headers: Record<string, string> }): Promise<SendResult>;
+  /** `pool`: whose sockets to use (an endpoint id); requests of one pool never wait for another's. */
+  send(request: { url: string; body: string; headers: Record<string, string>; pool?: string }): Promise<SendResult>;
   close(): void;
 }
 
 export const MAX_READ_BYTES = 64 * 1024;
 export const KEPT_BYTES = 4 * 1024;
+/** Socket pools kept; past it, the least recently used idle ones are closed. */
+const MAX_POOLS = 1_000;
 
 type Lookup = ReturnType<typeof createCheckedLookup>;
 
 export function createHttpSender(options: { timeoutMs: number; allowPrivateNetworks: boolean; dnsLookup?: Lookup }): HttpSender {
   const policy = { allowPrivateNetworks: options.allowPrivateNetworks };
   const dnsLookup = options.dnsLookup ?? createCheckedLookup(policy);
-  // Sockets are kept per host:port; the address was checked when each one was opened. As many
-  // may idle as may be open: with fewer, every burst to one receiver closed the extra sockets and
-  // opened new ones for the next batch (measured by `npm run bench`: connect and close took a
-  // visible share of the worker's CPU). Idle sockets still close after `timeout`.
-  const agents = {
-    http: new HttpAgent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 64, timeout: 60_000 }),
-    https: new HttpsAgent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 64, timeout: 60_000 }),
+  // Sockets are kept per endpoint, then per host:port (the address was checked when each one was
+  // opened): a receiver that stops answering holds only its own endpoint's sockets, never those of
+  // other endpoints on the same host (a platform hosting many customers' endpoints; every bench
+  // endpoint). As many may idle as may be open: with fewer, every burst closed the extra sockets
+  // and opened new ones for the next batch. Idle sockets close after `timeout`.
+  const pools = new Map<string, { http: HttpAgent; https: HttpsAgent }>();
+  const poolFor = (key: string) => {
+    let pool = pools.get(key);
+    if (pool) {
+      pools.delete(key); // re-inserted below: the Map's order is least recently used first
+    } else {
+      pool = {
+        http: new HttpAgent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 64, timeout: 60_000 }),
+        https: new HttpsAgent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 64, timeout: 60_000 }),
+      };
+      evictIdlePools();
+    }
+    pools.set(key, pool);
+    return pool;
+  };
+  const evictIdlePools = () => {
+    for (const [key, pool] of pools) {
+      if (pools.size < MAX_POOLS) return;
+      // A pool with a request in flight is kept (destroying it would cut the request off).
+      if (Object.keys(pool.http.sockets).length + Object.keys(pool.https.sockets).length > 0) continue;
+      pool.http.destroy();
+      pool.https.destroy();
+      pools.delete(key);
+    }
   };
   const t = options.timeoutMs;
   const client = got.extend({
     method: 'POST',
-    agent: agents,
     dnsLookup,
     retry: { limit: 0 },
     followRedirect: false,
@@ -71,7 +95,7 @@ export function createHttpSender(options: { timeoutMs: number; allowPrivateNetwo
         if (!verdict.allowed) return done(failure('BLOCKED_ADDRESS', `refused: ${verdict.reason}`));
       }
       try {
-        const answer = await readAnswer(client.stream(request.url, { body: request.body, headers: request.headers }));
+        const answer = await readAnswer(client.stream(request.url, { body: request.body, headers: request.headers, agent: poolFor(request.pool ?? '') }));
         const ok = answer.status >= 200 && answer.status < 300;
         if (answer.tooLarge) {
           return done({ ...failure('RESPONSE_TOO_LARGE', `the response body was larger than ${MAX_READ_BYTES} bytes`), status: answer.status, responseBody: answer.kept, retryAfter: answer.retryAfter });
@@ -88,8 +112,11 @@ export function createHttpSender(options: { timeoutMs: number; allowPrivateNetwo
       }
     },
     close() {
-      agents.http.destroy();
-      agents.https.destroy();
+      for (const pool of pools.values()) {
+        pool.http.destroy();
+        pool.https.destroy();
+      }
+      pools.clear();
     },
   };
 }

@@ -8,6 +8,9 @@ import { createHttpSender } from '../delivery/http-sender.ts';
 import { ABANDONED_QUEUE, DELIVER_QUEUE, RETENTION_QUEUE, type DeliverJob } from '../jobs/queue.ts';
 import type { Runtime } from './runtime.ts';
 
+/** Slow attempts one worker process lets run in the background at once (see deliverBatch). */
+export const MAX_DETACHED_ATTEMPTS = 1_000;
+
 export interface Worker {
   /** Stops fetching; attempts in flight finish (bounded by `timeoutMs`). */
   stop(timeoutMs?: number): Promise<void>;
@@ -16,8 +19,21 @@ export interface Worker {
 export async function startWorker(runtime: Pick<Runtime, 'config' | 'services' | 'log'> & Partial<Pick<Runtime, 'metrics'>>, boss: PgBoss): Promise<Worker> {
   const { config, services, log, metrics } = runtime;
   const sender = createHttpSender({ timeoutMs: config.deliveryTimeoutMs, allowPrivateNetworks: config.allowPrivateNetworks });
-  // Batches in flight, so a drain can wait for exactly these to finish and record.
+  // Batches and detached slow attempts in flight, so a drain can wait for exactly these to finish
+  // and record.
   const inFlight = new Set<Promise<unknown>>();
+  // Detached attempts no longer hold a job (nor pg-boss's per-endpoint slot), so their number is
+  // bounded here: past it, batches wait for their slow attempts again (back-pressure).
+  let detached = 0;
+  const track = (work: Promise<unknown>) => {
+    detached++;
+    inFlight.add(work);
+    void work.finally(() => {
+      detached--;
+      inFlight.delete(work);
+    });
+  };
+  const mayDetach = () => detached < MAX_DETACHED_ATTEMPTS;
   // Retries are scheduled with startAfter, which NOTIFY does not announce: they are found by the
   // poll, so it runs every 0.5 s (pg-boss's minimum) even on this notify queue, whose default
   // backstop poll is 30 s. Measured here: without notify + burst mode, pg-boss waits a polling interval between fetches
@@ -33,7 +49,7 @@ export async function startWorker(runtime: Pick<Runtime, 'config' | 'services' |
       notifyPollingIntervalSeconds: 0.5,
     },
     async (jobs) => {
-      const batch = deliverBatch({ services, sender, ...(metrics ? { metrics } : {}) }, jobs.map((job) => job.data));
+      const batch = deliverBatch({ services, sender, log, onDetached: track, mayDetach, ...(metrics ? { metrics } : {}) }, jobs.map((job) => job.data));
       inFlight.add(batch);
       try {
         const { unrecorded } = await batch;

@@ -1,12 +1,14 @@
 // De-risks the HTTP edge against real sockets on 127.0.0.1: every way an answer can go wrong maps
 // to its error kind, bodies are cut at 64 KiB, redirects are not followed, sockets are reused, and
 // refused addresses (literal, mapped, or behind a host name) are never connected to.
+import type { ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCheckedLookup, type Resolver } from '../../src/delivery/checked-lookup.ts';
 import { createHttpSender, type HttpSender } from '../../src/delivery/http-sender.ts';
 import { startReceiver, type Receiver } from '../support/receiver.ts';
+import { waitFor } from '../support/wait.ts';
 
 let receiver: Receiver;
 let sender: HttpSender;
@@ -93,6 +95,24 @@ describe('answers', () => {
     await post('/3', url);
     expect(connections).toBe(1);
     server.close();
+  });
+
+  it("gives each pool its own sockets: one endpoint's open requests never queue another's on the same host", async () => {
+    const held: ServerResponse[] = [];
+    receiver.answer((req, res) => (req.url === '/hold' ? held.push(res) : res.end('ok')));
+    const patient = createHttpSender({ timeoutMs: 60_000, allowPrivateNetworks: true });
+    try {
+      const send = (path: string, pool: string) => patient.send({ url: `${receiver.url}${path}`, body: '{}', headers: {}, pool });
+      // 64 open requests fill the silent endpoint's sockets (one more would queue behind them)...
+      const holding = Array.from({ length: 64 }, () => send('/hold', 'silent'));
+      await waitFor(async () => held.length === 64, '64 held requests');
+      // ...and another endpoint on the same host is answered meanwhile.
+      expect(await send('/ok', 'healthy')).toMatchObject({ ok: true, responseBody: 'ok' });
+      for (const res of held) res.end('late');
+      expect((await Promise.all(holding)).every((result) => result.ok)).toBe(true);
+    } finally {
+      patient.close();
+    }
   });
 });
 
