@@ -109,3 +109,53 @@ it('loses nothing and corrupts nothing across three SIGKILLs of the worker', asy
   expect(duplicates).toBeLessThanOrEqual(inFlightAtKills.reduce((a, b) => a + b, 0));
   for (const same of copies.values()) expect(new Set(same.map((r) => r.body)).size).toBe(1);
 }, 400_000);
+
+// A slow attempt finishes in the background after its batch moved on, and its job is completed
+// with the batch. If the worker dies before the attempt is recorded, the watchdog job enqueued at
+// detach time re-runs it (same webhook-id) once the attempt must have ended; nothing else would.
+it('re-runs a slow attempt whose worker died after its batch moved on', async () => {
+  let held: import('node:http').ServerResponse | null = null;
+  receiver.answer((request, response) => {
+    if (request.url === '/slow' && !held) held = response;
+    else response.end('ok');
+  });
+  await herald.db.eventType.create({ data: { name: 'crash.slow' } });
+  const secret = `whsec_${randomBytes(32).toString('base64')}`;
+  await herald.graphql(CREATE_ENDPOINT, { input: { url: `${receiver.url}/slow`, eventTypes: ['crash.slow'], secret } }, key);
+  const published = await herald.graphql(`mutation { publishEvent(input: { type: "crash.slow", payload: { slow: true } }) { __typename } }`, {}, key);
+  expect(published.data!.publishEvent.__typename).toBe('PublishEventPayload');
+  const delivery = (await herald.db.delivery.findFirst({ where: { endpoint: { url: `${receiver.url}/slow` } } }))!;
+
+  // A timeout long enough that the first attempt is still open when the worker dies.
+  const slowEnv = { ...env, HERALD_DELIVERY_TIMEOUT: '30s' };
+  let worker = spawnHerald(['worker'], slowEnv);
+  await waitForOutput(worker, /worker is running/);
+  await waitFor(async () => held !== null, 'the receiver to hold the first attempt');
+  await waitFor(async () => {
+    const [row] = await herald.db.$queryRaw<Array<{ watchdogs: number }>>`
+      SELECT count(*)::int AS watchdogs FROM pgboss.job
+       WHERE name = 'herald-deliver' AND data->>'deliveryId' = ${delivery.id} AND state = 'created' AND start_after > now()`;
+    return row!.watchdogs === 1;
+  }, 'the batch to move on and leave a watchdog job');
+  const exited = new Promise((resolve) => worker.once('exit', resolve));
+  worker.kill('SIGKILL');
+  await exited;
+  expect((await herald.db.delivery.findUnique({ where: { id: delivery.id } }))!.status).toBe('SENDING');
+
+  worker = spawnHerald(['worker'], slowEnv);
+  try {
+    await waitForOutput(worker, /worker is running/);
+    await waitFor(async () => (await herald.db.delivery.findUnique({ where: { id: delivery.id } }))?.status === 'SUCCEEDED', 'the watchdog to re-run the attempt', 150_000);
+  } finally {
+    const stopped = new Promise((resolve) => worker.once('exit', resolve));
+    worker.kill('SIGTERM');
+    await stopped;
+  }
+  const copies = receiver.requests.filter((request) => request.url === '/slow');
+  expect(copies).toHaveLength(2);
+  expect(new Set(copies.map((request) => request.headers['webhook-id'])).size).toBe(1);
+  expect(new Set(copies.map((request) => request.body)).size).toBe(1);
+  for (const copy of copies) expect(verifyWebhook(copy.body, copy.headers, secret).id).toBe(copy.headers['webhook-id']);
+  const attempts = await herald.db.attempt.findMany({ where: { deliveryId: delivery.id } });
+  expect(attempts.map((attempt) => [attempt.number, attempt.responseStatus])).toEqual([[1, 200]]);
+}, 240_000);
