@@ -2,7 +2,7 @@
 // processes per run), runs the scenarios, prints a table and writes bench/results/<date>.json and
 // .md. Loopback only; every loop is bounded in count and time.
 //
-//   npm run bench                         every scenario, 3 runs each (about 7 minutes on 2 cores)
+//   npm run bench                         every scenario, 3 runs each (about 8 minutes on 2 cores)
 //   npm run bench -- --quick              small sizes, 1 run: a smoke test of the benchmark itself
 //   npm run bench -- --only latency,ceiling --runs 5
 import { execFileSync } from 'node:child_process';
