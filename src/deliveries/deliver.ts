@@ -21,8 +21,6 @@ export interface DeliverDeps {
   metrics?: Pick<HeraldMetrics, 'deliveries' | 'attemptDuration'>;
   now?: () => Date;
   random?: () => number;
-  /** How long a batch waits for its attempts before it lets the slow ones finish on their own. */
-  patienceMs?: number;
   /** Attempts that outlasted the batch's patience: finishing and recording in the background. */
   onDetached?: (work: Promise<void>) => void;
   /** False while too many attempts are detached already: the batch then waits for all of its own. */
@@ -32,9 +30,9 @@ export interface DeliverDeps {
 
 /**
  * A batch waits this long for its attempts (or 50 ms after 80% of them answered), then returns and
- * lets the slow ones finish on their own. Without it a batch held its worker slot until its slowest receiver answered or timed out,
- * and one silent endpoint in ten held up every other endpoint for the whole timeout (measured by
- * the benchmark's slowReceiver scenario: healthy endpoints' p50 was 9.9 s with a 10 s timeout).
+ * lets the slow ones finish on their own. Before, a batch held its worker slot until its slowest
+ * receiver answered or timed out, and one silent endpoint in ten held up every other endpoint for
+ * the whole timeout (the benchmark's slowReceiver: healthy p50 9.9 s with a 10 s timeout).
  */
 export const BATCH_PATIENCE_MS = 500;
 
@@ -72,7 +70,7 @@ export async function deliverBatch(deps: DeliverDeps, jobs: readonly DeliverJob[
   // A batch often holds many attempts to one endpoint: its secrets are opened once per batch.
   const keys = new Map<string, Buffer[]>();
   const running = claimed.map((delivery) => attemptOne(deps, delivery, keys));
-  const inTime = deps.mayDetach?.() === false ? await Promise.all(running) : await settleMost(running, { maxMs: deps.patienceMs ?? BATCH_PATIENCE_MS, graceMs: 50, quorum: 0.8 });
+  const inTime = deps.mayDetach?.() === false ? await Promise.all(running) : await settleMost(running, { maxMs: BATCH_PATIENCE_MS, graceMs: 50, quorum: 0.8 });
 
   const late = claimed.filter((_, index) => inTime[index] === undefined);
   if (late.length > 0) {
