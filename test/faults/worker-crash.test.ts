@@ -132,11 +132,14 @@ it('re-runs a slow attempt whose worker died after its batch moved on', async ()
   await waitForOutput(worker, /worker is running/);
   await waitFor(async () => held !== null, 'the receiver to hold the first attempt');
   await waitFor(async () => {
-    const [row] = await herald.db.$queryRaw<Array<{ watchdogs: number }>>`
-      SELECT count(*)::int AS watchdogs FROM pgboss.job
-       WHERE name = 'herald-deliver' AND data->>'deliveryId' = ${delivery.id} AND state = 'created' AND start_after > now()`;
-    return row!.watchdogs === 1;
-  }, 'the batch to move on and leave a watchdog job');
+    // Killed only once the first job is completed: then nothing but the watchdog can re-run it
+    // (a job still active at the kill would come back by pg-boss's own recovery).
+    const [row] = await herald.db.$queryRaw<Array<{ watchdogs: number; completed: number }>>`
+      SELECT count(*) FILTER (WHERE state = 'created' AND start_after > now())::int AS watchdogs,
+             count(*) FILTER (WHERE state = 'completed')::int AS completed
+        FROM pgboss.job WHERE name = 'herald-deliver' AND data->>'deliveryId' = ${delivery.id}`;
+    return row!.watchdogs === 1 && row!.completed === 1;
+  }, 'the batch to move on, complete its job and leave a watchdog job');
   const exited = new Promise((resolve) => worker.once('exit', resolve));
   worker.kill('SIGKILL');
   await exited;
