@@ -16,6 +16,8 @@ export interface HeraldMetrics {
   /** Deliveries reaching a status in this process (SUCCEEDED, RETRYING, FAILED). */
   deliveries: Counter<'status'>;
   attemptDuration: Histogram<'outcome'>;
+  /** Slow attempts finishing in the background after their batch moved on (see deliverBatch). */
+  backgroundAttempts: Gauge;
   render(): Promise<{ contentType: string; body: string }>;
 }
 
@@ -33,6 +35,11 @@ export function createMetrics(sources: MetricSources): HeraldMetrics {
     help: 'Duration of delivery attempts (request to response or error), by outcome.',
     labelNames: ['outcome'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  const backgroundAttempts = new Gauge({
+    name: 'herald_background_attempts',
+    help: 'Slow delivery attempts finishing in the background after their batch moved on.',
     registers: [registry],
   });
   new Gauge({
@@ -65,6 +72,7 @@ export function createMetrics(sources: MetricSources): HeraldMetrics {
     registry,
     deliveries,
     attemptDuration,
+    backgroundAttempts,
     render: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
   };
 }

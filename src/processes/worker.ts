@@ -27,9 +27,11 @@ export async function startWorker(runtime: Pick<Runtime, 'config' | 'services' |
   let detached = 0;
   const track = (work: Promise<unknown>) => {
     detached++;
+    metrics?.backgroundAttempts.inc();
     inFlight.add(work);
     void work.finally(() => {
       detached--;
+      metrics?.backgroundAttempts.dec();
       inFlight.delete(work);
     });
   };

@@ -96,6 +96,7 @@ describe('herald worker', () => {
     expect(metrics).toMatch(/^herald_deliveries_total\{status="SUCCEEDED"\} 1$/m);
     expect(metrics).toMatch(/^herald_attempt_duration_seconds_count\{outcome="success"\} 1$/m);
     expect(metrics).toMatch(/^herald_queue_depth \d+$/m);
+    expect(metrics).toMatch(/^herald_background_attempts 0$/m);
     expect(metrics).toMatch(/^# TYPE herald_endpoints_disabled gauge$/m);
     const exited = exitOf(second);
     second.kill('SIGTERM');
