@@ -9,11 +9,27 @@ builder.scalarType('DateTime', {
 });
 
 builder.scalarType('JSON', {
-  description: 'Any JSON value.',
+  description: 'Any JSON value. An object key "__proto__" is refused (it cannot be stored faithfully).',
   serialize: (value) => value,
-  parseValue: (value) => value,
-  parseLiteral: (ast, variables) => literalToJson(ast, variables ?? undefined),
+  parseValue: (value) => refuseProtoKeys(value),
+  parseLiteral: (ast, variables) => refuseProtoKeys(literalToJson(ast, variables ?? undefined)),
 });
+
+/**
+ * Prisma rebuilds JSON objects by assignment before it stores them, so a "__proto__" key was
+ * either dropped silently (its value became the copy's prototype) or, with null, failed the write
+ * as a masked fault. Such a key is refused up front. Found by the hostile-input suite.
+ */
+function refuseProtoKeys(value: unknown): unknown {
+  if (hasProtoKey(value)) throw new GraphQLError('JSON objects must not have a "__proto__" key.', { extensions: { code: 'BAD_USER_INPUT' } });
+  return value;
+}
+
+function hasProtoKey(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasProtoKey);
+  if (value === null || typeof value !== 'object') return false;
+  return Object.hasOwn(value, '__proto__') || Object.values(value).some(hasProtoKey);
+}
 
 function parseDateTime(value: unknown): Date {
   if (typeof value === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(value)) {

@@ -128,3 +128,21 @@ describe('NUL characters', () => {
     expect(await herald.db.event.count()).toBe(before);
   });
 });
+
+describe('"__proto__" keys in JSON', () => {
+  it('refuses them anywhere in a JSON value, as a variable or a literal, and writes nothing (Prisma would drop or choke on them)', async () => {
+    await herald.db.eventType.upsert({ where: { name: 'proto.test' }, create: { name: 'proto.test', schema: { type: 'object' } }, update: {} });
+    const before = await herald.db.event.count();
+    const responses = await Promise.all([
+      herald.graphql(`mutation($input: PublishEventInput!) { publishEvent(input: $input) { __typename } }`, { input: { type: 'proto.test', payload: { a: [{ ['__proto__']: { polluted: true } }] } } }, key),
+      herald.graphql(`mutation { publishEvent(input: { type: "proto.test", payload: { __proto__: { polluted: true } } }) { __typename } }`, {}, key),
+      herald.graphql(`mutation($input: UpdateEventTypeInput!) { updateEventType(input: $input) { __typename } }`, { input: { name: 'proto.test', schema: { ['__proto__']: null } } }, herald.adminKey),
+    ]);
+    for (const response of responses) {
+      expect(response.errors).toEqual([expect.objectContaining({ message: expect.stringContaining('"__proto__" key') })]);
+      expect(response.errors![0]!.message).not.toBe('Unexpected error.');
+    }
+    expect(await herald.db.event.count()).toBe(before);
+    expect((await herald.db.eventType.findUnique({ where: { name: 'proto.test' } }))!.schema).toEqual({ type: 'object' });
+  });
+});
