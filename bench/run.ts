@@ -105,30 +105,23 @@ try {
     scenarios['latency'] = { ...run, runs: all.map((r) => ({ p50Ms: r.p50Ms, p95Ms: r.p95Ms, p99Ms: r.p99Ms })) };
   });
 
+  // The two storms report alike: the median run, its healthy-endpoint latency, and loss in any run.
+  const stormFigures = (all: Awaited<ReturnType<typeof runRetryStorm>>[], run: Awaited<ReturnType<typeof runRetryStorm>>) => ({
+    ...run,
+    drainSeconds: round(run.drainSeconds, 2),
+    ...run.healthyDuringStorm,
+    lostInAnyRun: Math.max(...all.map((r) => r.lost)),
+    runs: all.map((r) => ({ drainSeconds: round(r.drainSeconds, 2), lost: r.lost, ...r.healthyDuringStorm })),
+  });
+
   await scenario('retryStorm', async () => {
     const all = await repeat('retry storm', () => runRetryStorm(cluster, receiver, sizes.stormRate, sizes.stormSeconds));
-    const run = medianRun(all, (r) => r.drainSeconds);
-    scenarios['retryStorm'] = {
-      ...run,
-      drainSeconds: round(run.drainSeconds, 2),
-      ...run.healthyDuringStorm,
-      retrySchedule: STORM_RETRY_SCHEDULE,
-      lostInAnyRun: Math.max(...all.map((r) => r.lost)),
-      runs: all.map((r) => ({ drainSeconds: round(r.drainSeconds, 2), lost: r.lost, ...r.healthyDuringStorm })),
-    };
+    scenarios['retryStorm'] = { ...stormFigures(all, medianRun(all, (r) => r.drainSeconds)), retrySchedule: STORM_RETRY_SCHEDULE };
   });
 
   await scenario('slowReceiver', async () => {
     const all = await repeat('slow receiver', () => runRetryStorm(cluster, receiver, sizes.stormRate, sizes.stormSeconds, 'hanging'));
-    const run = medianRun(all, (r) => r.healthyDuringStorm.p99Ms);
-    scenarios['slowReceiver'] = {
-      ...run,
-      drainSeconds: round(run.drainSeconds, 2),
-      ...run.healthyDuringStorm,
-      deliveryTimeout: HANGING_TIMEOUT,
-      lostInAnyRun: Math.max(...all.map((r) => r.lost)),
-      runs: all.map((r) => ({ drainSeconds: round(r.drainSeconds, 2), lost: r.lost, ...r.healthyDuringStorm })),
-    };
+    scenarios['slowReceiver'] = { ...stormFigures(all, medianRun(all, (r) => r.healthyDuringStorm.p99Ms)), deliveryTimeout: HANGING_TIMEOUT };
   });
 
   await scenario('liveStatus', async () => {
