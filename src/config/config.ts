@@ -1,6 +1,7 @@
 // The one place that reads the environment. loadConfig parses and checks every variable once and
 // hands a typed HeraldConfig to everything else; a bad value is a ConfigError whose one-line
 // message names the variable and what it accepts. Tests build a config with configFromDefaults.
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { formatByteSize, formatDuration, parseByteSize, parseDuration, parseDurationList } from './units.ts';
 
@@ -24,6 +25,18 @@ export interface HeraldConfig {
   /** Normalised origins (`https://app.example.com`); empty = no cross-origin browser access. */
   corsOrigins: string[];
   maxRequestBytes: number;
+  /** Address the HTTP servers listen on: loopback by default outside production. */
+  host: string;
+  /** Serve GraphiQL on GET /graphql (off by default in production). */
+  graphiql: boolean;
+  /** When set, /metrics answers only `Authorization: Bearer <token>`; unset in production, /metrics is off. */
+  metricsToken: string | undefined;
+  /** graphql-ws limits, per API process. */
+  maxSubscriptionsPerSocket: number;
+  maxSubscriptionsPerKey: number;
+  maxSocketsPerKey: number;
+  /** Bytes of event payloads and response bodies one GraphQL response may carry. */
+  maxResponseBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -135,6 +148,41 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     default: 'max(1MiB, 110 × HERALD_MAX_PAYLOAD_BYTES) (27.5MiB by default)',
     description: 'Largest HTTP request body the API accepts, at least HERALD_MAX_PAYLOAD_BYTES and at most 1GiB; the default fits publishEvents of 100 largest events.',
   },
+  {
+    name: 'HERALD_HOST',
+    default: '127.0.0.1 (0.0.0.0 when NODE_ENV=production)',
+    description: 'Address the API (and a worker\'s probes) listen on: an IPv4 or IPv6 address; `0.0.0.0` or `::` for every interface.',
+  },
+  {
+    name: 'HERALD_GRAPHIQL',
+    default: 'true (false when NODE_ENV=production)',
+    description: '`true` or `1` serves GraphiQL on GET /graphql (assets from the package, with a Content-Security-Policy); `false` or `0` does not.',
+  },
+  {
+    name: 'HERALD_METRICS_TOKEN',
+    default: 'unset (/metrics open outside production, off in production)',
+    description: 'When set, /metrics answers only requests with `Authorization: Bearer <token>` (16–256 visible characters).',
+  },
+  {
+    name: 'HERALD_MAX_SUBSCRIPTIONS_PER_SOCKET',
+    default: '100',
+    description: 'Subscriptions one graphql-ws socket may hold at once; past it the new one gets a TOO_MANY_SUBSCRIPTIONS error. 1–100000.',
+  },
+  {
+    name: 'HERALD_MAX_SUBSCRIPTIONS_PER_KEY',
+    default: '500',
+    description: 'Subscriptions one key may hold at once across its sockets, per API process. 1–1000000.',
+  },
+  {
+    name: 'HERALD_MAX_SOCKETS_PER_KEY',
+    default: '50',
+    description: 'graphql-ws sockets one key may hold open at once, per API process; past it the socket is closed with 4429. 1–100000.',
+  },
+  {
+    name: 'HERALD_MAX_RESPONSE_BYTES',
+    default: '8MiB',
+    description: 'Bytes of event payloads and receiver response bodies one GraphQL response may carry; past it the remaining fields answer RESPONSE_TOO_LARGE. At least 64KiB, at most 1GiB.',
+  },
 ];
 
 const KNOWN = new Set(CONFIG_VARIABLES.map((variable) => variable.name));
@@ -191,6 +239,33 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? defaultMaxRequestBytes(maxPayloadBytes)
       : parseSize('HERALD_MAX_REQUEST_BYTES', requestText, maxPayloadBytes, MAX_REQUEST_LIMIT, 'HERALD_MAX_PAYLOAD_BYTES');
 
+  const production = nodeEnv === 'production';
+  const host = parseHost(read('HERALD_HOST') ?? (production ? '0.0.0.0' : '127.0.0.1'));
+  const graphiql = parseBoolean('HERALD_GRAPHIQL', read('HERALD_GRAPHIQL') ?? (production ? 'false' : 'true'));
+  const metricsToken = parseMetricsToken(read('HERALD_METRICS_TOKEN'));
+  const maxSubscriptionsPerSocket = parseInteger(
+    'HERALD_MAX_SUBSCRIPTIONS_PER_SOCKET',
+    read('HERALD_MAX_SUBSCRIPTIONS_PER_SOCKET') ?? '100',
+    1,
+    100_000,
+    'a whole number of subscriptions from 1 to 100000',
+  );
+  const maxSubscriptionsPerKey = parseInteger(
+    'HERALD_MAX_SUBSCRIPTIONS_PER_KEY',
+    read('HERALD_MAX_SUBSCRIPTIONS_PER_KEY') ?? '500',
+    1,
+    1_000_000,
+    'a whole number of subscriptions from 1 to 1000000',
+  );
+  const maxSocketsPerKey = parseInteger(
+    'HERALD_MAX_SOCKETS_PER_KEY',
+    read('HERALD_MAX_SOCKETS_PER_KEY') ?? '50',
+    1,
+    100_000,
+    'a whole number of sockets from 1 to 100000',
+  );
+  const maxResponseBytes = parseSize('HERALD_MAX_RESPONSE_BYTES', read('HERALD_MAX_RESPONSE_BYTES') ?? '8MiB', 64 * 1024, MAX_REQUEST_LIMIT);
+
   return {
     nodeEnv,
     databaseUrl,
@@ -207,6 +282,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     signatureHeader,
     corsOrigins,
     maxRequestBytes,
+    host,
+    graphiql,
+    metricsToken,
+    maxSubscriptionsPerSocket,
+    maxSubscriptionsPerKey,
+    maxSocketsPerKey,
+    maxResponseBytes,
   };
 }
 
@@ -309,6 +391,22 @@ function parseSize(name: string, text: string, min: number, max: number, minName
     );
   }
   return bytes;
+}
+
+function parseHost(text: string): string {
+  if (isIP(text) === 0) {
+    throw new ConfigError('HERALD_HOST', `expected an IP address such as 127.0.0.1, 0.0.0.0 or ::, got ${shown(text)}`);
+  }
+  return text;
+}
+
+// The token is never echoed: it is a credential.
+function parseMetricsToken(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[\x21-\x7e]{16,256}$/.test(text)) {
+    throw new ConfigError('HERALD_METRICS_TOKEN', `expected 16 to 256 visible ASCII characters (openssl rand -hex 24), got ${text.length} characters`);
+  }
+  return text;
 }
 
 // RFC 9110 token characters.

@@ -85,6 +85,13 @@ describe('loadConfig', () => {
       signatureHeader: 'X-Herald-Signature',
       corsOrigins: [],
       maxRequestBytes: 110 * 256 * 1024,
+      host: '127.0.0.1',
+      graphiql: true,
+      metricsToken: undefined,
+      maxSubscriptionsPerSocket: 100,
+      maxSubscriptionsPerKey: 500,
+      maxSocketsPerKey: 50,
+      maxResponseBytes: 8 * 1024 * 1024,
     } satisfies HeraldConfig);
   });
 
@@ -95,6 +102,14 @@ describe('loadConfig', () => {
   // [variable, value, the field it sets, the value expected]
   const good: Array<[string, string, keyof HeraldConfig, unknown]> = [
     ['NODE_ENV', 'test', 'nodeEnv', 'test'],
+    ['HERALD_HOST', '0.0.0.0', 'host', '0.0.0.0'],
+    ['HERALD_HOST', '::', 'host', '::'],
+    ['HERALD_GRAPHIQL', 'false', 'graphiql', false],
+    ['HERALD_METRICS_TOKEN', 'a'.repeat(24), 'metricsToken', 'a'.repeat(24)],
+    ['HERALD_MAX_SUBSCRIPTIONS_PER_SOCKET', '5', 'maxSubscriptionsPerSocket', 5],
+    ['HERALD_MAX_SUBSCRIPTIONS_PER_KEY', '7', 'maxSubscriptionsPerKey', 7],
+    ['HERALD_MAX_SOCKETS_PER_KEY', '2', 'maxSocketsPerKey', 2],
+    ['HERALD_MAX_RESPONSE_BYTES', '1MiB', 'maxResponseBytes', 1024 * 1024],
     ['NODE_ENV', 'production', 'nodeEnv', 'production'],
     ['DATABASE_URL', 'postgres://u:p@db:5432/herald', 'databaseUrl', 'postgres://u:p@db:5432/herald'],
     ['DATABASE_URL', 'postgresql://localhost/herald?sslmode=require', 'databaseUrl', 'postgresql://localhost/herald?sslmode=require'],
@@ -136,6 +151,14 @@ describe('loadConfig', () => {
   // [variable, value, a piece of the message saying what it accepts]
   const bad: Array<[string, string, string]> = [
     ['NODE_ENV', 'staging', 'expected development, test or production'],
+    ['HERALD_HOST', 'localhost', 'expected an IP address'],
+    ['HERALD_HOST', '0.0.0.0:4000', 'expected an IP address'],
+    ['HERALD_GRAPHIQL', 'yes', 'expected true, false, 1 or 0'],
+    ['HERALD_METRICS_TOKEN', 'short', 'expected 16 to 256 visible ASCII characters'],
+    ['HERALD_MAX_SUBSCRIPTIONS_PER_SOCKET', '0', 'from 1 to 100000'],
+    ['HERALD_MAX_SUBSCRIPTIONS_PER_KEY', '-1', 'from 1 to 1000000'],
+    ['HERALD_MAX_SOCKETS_PER_KEY', '1.5', 'from 1 to 100000'],
+    ['HERALD_MAX_RESPONSE_BYTES', '1KiB', 'expected a size'],
     ['DATABASE_URL', 'localhost:5432', 'postgres://'],
     ['DATABASE_URL', 'mysql://u:p@db/herald', 'postgres://'],
     ['DATABASE_URL', 'not a url', 'postgres://'],
@@ -203,6 +226,18 @@ describe('loadConfig', () => {
     expect(configError({ DATABASE_URL: 'mysql://admin:hunter2@db/herald' }).message).not.toContain('hunter2');
     const badKey = Buffer.alloc(31, 9).toString('base64');
     expect(configError({ HERALD_ENCRYPTION_KEY: badKey }).message).not.toContain(badKey);
+  });
+
+  it('listens on loopback and serves GraphiQL outside production only', () => {
+    const production = loadConfig({ NODE_ENV: 'production', HERALD_ENCRYPTION_KEY: KEY });
+    expect([production.host, production.graphiql]).toEqual(['0.0.0.0', false]);
+    const development = loadConfig({});
+    expect([development.host, development.graphiql]).toEqual(['127.0.0.1', true]);
+  });
+
+  it('never echoes the metrics token', () => {
+    const token = 'secret token with spaces';
+    expect(configError({ HERALD_METRICS_TOKEN: token }).message).not.toContain(token);
   });
 
   it('refuses production without an encryption key', () => {
