@@ -9,12 +9,18 @@ const config: CodegenConfig = {
   emitLegacyCommonJSImports: false,
   generates: {
     'sdk/src/generated/operations.ts': {
-      plugins: ['typescript-operations', 'typed-document-node'],
+      plugins: [{ add: { content: "import type { JsonValue } from '../json.ts';" } }, 'typescript-operations', 'typed-document-node'],
       config: {
         documentMode: 'string',
         enumsAsTypes: true,
         strictScalars: true,
-        scalars: { ID: 'string', DateTime: 'string', JSON: 'unknown' },
+        // A Date is accepted where the schema takes a DateTime (the transport sends toISOString());
+        // answers carry the ISO string. JSON values are typed as JSON (sdk/src/json.ts).
+        scalars: {
+          ID: 'string',
+          DateTime: { input: 'Date | string', output: 'string' },
+          JSON: { input: 'JsonValue', output: 'JsonValue' },
+        },
         useTypeImports: true,
         nonOptionalTypename: true,
         avoidOptionals: { field: true, inputValue: false, object: true, defaultValue: false },
@@ -23,7 +29,7 @@ const config: CodegenConfig = {
     },
     'sdk/src/generated/methods.ts': {
       plugins: ['./sdk/codegen/client-methods.ts'],
-      config: { operationsModule: './operations.ts', transportModule: '../transport.ts' },
+      config: { operationsModule: './operations.ts', transportModule: '../transport.ts', paginateModule: '../paginate.ts' },
     },
     // The SDK ships the schema it was generated from.
     'sdk/schema.graphql': { plugins: ['schema-ast'], config: { includeDirectives: false } },

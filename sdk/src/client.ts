@@ -1,9 +1,11 @@
-// The Herald client: queries and mutations over fetch, subscriptions over graphql-ws, and one
-// typed method per operation of the SDK (generated into ./generated/methods.ts).
+// The Herald client: queries and mutations over fetch (./transport.ts), subscriptions over
+// graphql-ws with reconnection, one typed method per operation of the SDK (generated into
+// ./generated/methods.ts) and an async iterator per connection.
 import { createClient, type Client as SocketClient } from 'graphql-ws';
-import { errorFromGraphQLErrors, HeraldAuthError, HeraldRequestError, type GraphQLErrorLike } from './errors.ts';
-import { operationMethods, type OperationMethods } from './generated/methods.ts';
-import type { HeraldSubscription, Requester, Subscriber } from './transport.ts';
+import { errorFromGraphQLErrors, HeraldAuthError, HeraldError, type GraphQLErrorLike } from './errors.ts';
+import { operationMethods, paginationMethods, type OperationMethods, type PaginationMethods } from './generated/methods.ts';
+import { publishMethods, type PublishMethods } from './publish.ts';
+import { createHttpRequester, type HeraldSubscription, type Requester, type Subscriber } from './transport.ts';
 
 export interface HeraldClientOptions {
   /** The GraphQL endpoint, e.g. `https://herald.example.com/graphql`. Subscriptions use the same URL over ws(s)://. */
@@ -14,9 +16,43 @@ export interface HeraldClientOptions {
   fetch?: typeof globalThis.fetch;
   /** A WebSocket constructor; defaults to the global `WebSocket` (Node 22+, browsers). */
   webSocketImpl?: unknown;
+  /** Time allowed for each try of a request. Default 30 000. */
+  timeoutMs?: number;
+  /** Aborts every request of this client (subscriptions end with `close()`). */
+  signal?: AbortSignal;
+  /**
+   * Retries of a query or publish after a network error, a timeout, 429, 502, 503 or 504.
+   * Default 2. Other mutations are never retried: they might have taken effect.
+   */
+  retries?: number;
+  /** The first retry waits a random time up to this, the next up to twice that, … Default 300. */
+  retryDelayMs?: number;
+  /** No retry waits longer, `Retry-After` included. Default 10 000. */
+  maxRetryDelayMs?: number;
+  /** Reconnections of the subscription socket in a row before subscriptions fail. Default 5. */
+  reconnectAttempts?: number;
+  /** Base of the reconnection backoff (doubling, with jitter, up to 30 s). Default 1 000. */
+  reconnectDelayMs?: number;
+  /** Told when the subscription socket connects, reconnects or closes. */
+  onConnection?: (event: ConnectionEvent) => void;
 }
 
-export interface HeraldClient extends OperationMethods {
+/**
+ * The subscription socket's life. After a drop, `connecting` and `connected` come with
+ * `reconnect: true`, and every open subscription resumes; events sent while the socket was down
+ * are not replayed (read them with `deliveries({ filter: { since } })`).
+ */
+export type ConnectionEvent =
+  | { type: 'connecting'; reconnect: boolean }
+  | { type: 'connected'; reconnect: boolean }
+  | { type: 'closed'; code: number | undefined; reason: string | undefined };
+
+/** The generated methods, with `publishEvent`/`publishEvents` typed for JSON payloads and retried with idempotency keys. */
+export type HeraldMethods = Omit<OperationMethods, keyof PublishMethods> & PublishMethods;
+
+export interface HeraldClient extends HeraldMethods {
+  /** Async iterators over every connection: `for await (const d of herald.paginate.deliveries({ filter }))`. */
+  paginate: PaginationMethods;
   /** Runs any typed document (for operations the SDK does not ship). */
   request: Requester;
   /** Starts any typed subscription document. */
@@ -27,37 +63,39 @@ export interface HeraldClient extends OperationMethods {
 
 /** graphql-ws close code Herald uses for a refused `connection_init` key. */
 const FORBIDDEN_CLOSE_CODE = 4403;
+const MAX_RECONNECT_DELAY_MS = 30_000;
 
 export function createHeraldClient(options: HeraldClientOptions): HeraldClient {
   const url = new URL(options.url);
   const authorization = `Bearer ${options.apiKey}`;
-  const fetchImpl = options.fetch ?? globalThis.fetch;
-
-  const request: Requester = async (document, variables) => {
-    const response = await fetchImpl(url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/graphql-response+json, application/json',
-        authorization,
-      },
-      body: JSON.stringify({ query: document.toString(), variables }),
-    });
-    const body = await readGraphQLBody(response);
-    if (body.errors && body.errors.length > 0) throw errorFromGraphQLErrors(body.errors, response.status);
-    if (body.data == null) throw new HeraldRequestError(`Herald answered ${response.status} without data`, { status: response.status });
-    // The document's type parameter is the shape of `data`: the server validated the query.
-    return body.data as never;
-  };
+  const request = createHttpRequester({
+    url,
+    authorization,
+    fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
+    timeoutMs: options.timeoutMs ?? 30_000,
+    retries: options.retries ?? 2,
+    retryDelayMs: options.retryDelayMs ?? 300,
+    maxRetryDelayMs: options.maxRetryDelayMs ?? 10_000,
+    signal: options.signal,
+  });
 
   let socket: SocketClient | undefined;
   const openSocket = (): SocketClient => {
+    const notify = options.onConnection ?? (() => undefined);
+    const reconnectDelayMs = options.reconnectDelayMs ?? 1_000;
     socket ??= createClient({
       url: webSocketUrl(url),
       webSocketImpl: options.webSocketImpl ?? globalThis.WebSocket,
       connectionParams: { authorization },
-      // A refused key stays refused: fail the subscription instead of reconnecting five times.
+      retryAttempts: options.reconnectAttempts ?? 5,
+      retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(MAX_RECONNECT_DELAY_MS, reconnectDelayMs * 2 ** retries))),
+      // A refused key stays refused: fail the subscription instead of reconnecting.
       shouldRetry: (reason) => closeCode(reason) !== FORBIDDEN_CLOSE_CODE,
+      on: {
+        connecting: (isRetry) => notify({ type: 'connecting', reconnect: isRetry }),
+        connected: (_socket, _payload, wasRetry) => notify({ type: 'connected', reconnect: wasRetry }),
+        closed: (event) => notify({ type: 'closed', code: closeCode(event), reason: closeReason(event) }),
+      },
     });
     return socket;
   };
@@ -66,14 +104,18 @@ export function createHeraldClient(options: HeraldClientOptions): HeraldClient {
     document: { toString(): string },
     variables: TVariables,
     pick: (data: TResult) => TItem,
+    subscribeOptions: { signal?: AbortSignal } = {},
   ): HeraldSubscription<TItem> => {
     const results = openSocket().iterate<TResult>({
       query: document.toString(),
       variables: (variables ?? {}) as Record<string, unknown>,
     });
+    const stop = () => void results.return?.();
+    subscribeOptions.signal?.addEventListener('abort', stop, { once: true });
     const subscription: HeraldSubscription<TItem> = {
       async next() {
-        let step: IteratorResult<{ data?: TResult | null; errors?: readonly GraphQLErrorLike[] }>;
+        if (subscribeOptions.signal?.aborted) return this.return();
+        let step: IteratorResult<{ data?: TResult | null | undefined; errors?: readonly GraphQLErrorLike[] | undefined }>;
         try {
           step = await results.next();
         } catch (reason) {
@@ -88,6 +130,7 @@ export function createHeraldClient(options: HeraldClientOptions): HeraldClient {
         return { done: false, value: pick(data as TResult) };
       },
       async return() {
+        subscribeOptions.signal?.removeEventListener('abort', stop);
         await results.return?.();
         return { done: true, value: undefined };
       },
@@ -98,8 +141,11 @@ export function createHeraldClient(options: HeraldClientOptions): HeraldClient {
     return subscription;
   };
 
+  const generated = operationMethods(request, subscribe);
   return {
-    ...operationMethods(request, subscribe),
+    ...generated,
+    ...publishMethods(request),
+    paginate: paginationMethods(generated),
     request,
     subscribe,
     async close() {
@@ -107,19 +153,6 @@ export function createHeraldClient(options: HeraldClientOptions): HeraldClient {
       socket = undefined;
     },
   };
-}
-
-async function readGraphQLBody(response: Response): Promise<{ data?: unknown; errors?: GraphQLErrorLike[] }> {
-  const text = await response.text();
-  try {
-    const body: unknown = JSON.parse(text);
-    if (body !== null && typeof body === 'object') return body;
-  } catch {
-    // Not JSON: a proxy's error page, for instance. Reported below with the status.
-  }
-  throw new HeraldRequestError(`Herald answered ${response.status} with a body that is not a GraphQL response`, {
-    status: response.status,
-  });
 }
 
 function webSocketUrl(url: URL): string {
@@ -133,13 +166,18 @@ function closeCode(reason: unknown): number | undefined {
   return undefined;
 }
 
+function closeReason(reason: unknown): string | undefined {
+  if (reason !== null && typeof reason === 'object' && 'reason' in reason && typeof reason.reason === 'string') return reason.reason || undefined;
+  return undefined;
+}
+
 /** graphql-ws rejects with a CloseEvent, a list of GraphQL errors, or an Error. */
-function subscriptionError(reason: unknown): Error {
-  if (closeCode(reason) === FORBIDDEN_CLOSE_CODE) {
-    return new HeraldAuthError('UNAUTHENTICATED', 'the API key was refused');
-  }
-  if (Array.isArray(reason)) return errorFromGraphQLErrors(reason as GraphQLErrorLike[]);
-  if (reason instanceof Error) return reason;
+function subscriptionError(reason: unknown): HeraldError {
   const code = closeCode(reason);
-  return new HeraldRequestError(code === undefined ? 'the subscription failed' : `the subscription socket closed (${code})`);
+  if (code === FORBIDDEN_CLOSE_CODE) return new HeraldAuthError('UNAUTHENTICATED', 'the API key was refused', { cause: reason });
+  if (Array.isArray(reason)) return errorFromGraphQLErrors(reason as GraphQLErrorLike[]);
+  if (reason instanceof HeraldError) return reason;
+  if (code !== undefined) return new HeraldError('SOCKET_CLOSED', `the subscription socket closed (${code})`, { cause: reason });
+  if (reason instanceof Error) return new HeraldError('NETWORK', `the subscription socket failed: ${reason.message}`, { cause: reason });
+  return new HeraldError('SOCKET_CLOSED', 'the subscription failed', { cause: reason });
 }

@@ -76,87 +76,105 @@ import {
   type ViewerQuery,
   type ViewerQueryVariables,
 } from './operations.ts';
-import type { HeraldSubscription, Requester, Subscriber } from '../transport.ts';
+import type { HeraldSubscription, RequestOptions, Requester, SubscribeOptions, Subscriber } from '../transport.ts';
+import { paginate, type PageArguments, type PaginateOptions } from '../paginate.ts';
 
 /** One method per operation of the SDK. */
 export function operationMethods(request: Requester, subscribe: Subscriber) {
   return {
     /** `mutation CreateApiKey`: returns `createApiKey`. */
-    createApiKey: (input: CreateApiKeyMutationVariables['input']): Promise<CreateApiKeyMutation['createApiKey']> =>
-      request(CreateApiKeyDocument, { input }).then((data) => data.createApiKey),
+    createApiKey: (input: CreateApiKeyMutationVariables['input'], options?: RequestOptions): Promise<CreateApiKeyMutation['createApiKey']> =>
+      request(CreateApiKeyDocument, { input }, options).then((data) => data.createApiKey),
     /** `mutation CreateEndpoint`: returns `createEndpoint`. */
-    createEndpoint: (input: CreateEndpointMutationVariables['input']): Promise<CreateEndpointMutation['createEndpoint']> =>
-      request(CreateEndpointDocument, { input }).then((data) => data.createEndpoint),
+    createEndpoint: (input: CreateEndpointMutationVariables['input'], options?: RequestOptions): Promise<CreateEndpointMutation['createEndpoint']> =>
+      request(CreateEndpointDocument, { input }, options).then((data) => data.createEndpoint),
     /** `mutation CreateEventType`: returns `createEventType`. */
-    createEventType: (input: CreateEventTypeMutationVariables['input']): Promise<CreateEventTypeMutation['createEventType']> =>
-      request(CreateEventTypeDocument, { input }).then((data) => data.createEventType),
+    createEventType: (input: CreateEventTypeMutationVariables['input'], options?: RequestOptions): Promise<CreateEventTypeMutation['createEventType']> =>
+      request(CreateEventTypeDocument, { input }, options).then((data) => data.createEventType),
     /** `mutation CreateOrganization`: returns `createOrganization`. */
-    createOrganization: (input: CreateOrganizationMutationVariables['input']): Promise<CreateOrganizationMutation['createOrganization']> =>
-      request(CreateOrganizationDocument, { input }).then((data) => data.createOrganization),
+    createOrganization: (input: CreateOrganizationMutationVariables['input'], options?: RequestOptions): Promise<CreateOrganizationMutation['createOrganization']> =>
+      request(CreateOrganizationDocument, { input }, options).then((data) => data.createOrganization),
     /** `mutation DeleteEndpoint`: returns `deleteEndpoint`. */
-    deleteEndpoint: (input: DeleteEndpointMutationVariables['input']): Promise<DeleteEndpointMutation['deleteEndpoint']> =>
-      request(DeleteEndpointDocument, { input }).then((data) => data.deleteEndpoint),
+    deleteEndpoint: (input: DeleteEndpointMutationVariables['input'], options?: RequestOptions): Promise<DeleteEndpointMutation['deleteEndpoint']> =>
+      request(DeleteEndpointDocument, { input }, options).then((data) => data.deleteEndpoint),
     /** `query Deliveries`: returns `deliveries`. */
-    deliveries: (variables: DeliveriesQueryVariables = {}): Promise<DeliveriesQuery['deliveries']> =>
-      request(DeliveriesDocument, variables).then((data) => data.deliveries),
+    deliveries: (variables: DeliveriesQueryVariables = {}, options?: RequestOptions): Promise<DeliveriesQuery['deliveries']> =>
+      request(DeliveriesDocument, variables, { ...options, idempotent: true }).then((data) => data.deliveries),
     /** `query Delivery`: returns `node` when it is a Delivery. */
-    delivery: (id: DeliveryQueryVariables['id']): Promise<Extract<NonNullable<DeliveryQuery['node']>, { __typename: 'Delivery' }> | null> =>
-      request(DeliveryDocument, { id }).then((data) => (data.node?.__typename === 'Delivery' ? data.node : null)),
+    delivery: (id: DeliveryQueryVariables['id'], options?: RequestOptions): Promise<Extract<NonNullable<DeliveryQuery['node']>, { __typename: 'Delivery' }> | null> =>
+      request(DeliveryDocument, { id }, { ...options, idempotent: true }).then((data) => (data.node?.__typename === 'Delivery' ? data.node : null)),
     /** `subscription DeliveryUpdated`: returns `deliveryUpdated`. */
-    deliveryUpdated: (variables: DeliveryUpdatedSubscriptionVariables = {}): HeraldSubscription<DeliveryUpdatedSubscription['deliveryUpdated']> =>
-      subscribe(DeliveryUpdatedDocument, variables, (data) => data.deliveryUpdated),
+    deliveryUpdated: (variables: DeliveryUpdatedSubscriptionVariables = {}, options?: SubscribeOptions): HeraldSubscription<DeliveryUpdatedSubscription['deliveryUpdated']> =>
+      subscribe(DeliveryUpdatedDocument, variables, (data) => data.deliveryUpdated, options),
     /** `query Endpoint`: returns `node` when it is a Endpoint. */
-    endpoint: (id: EndpointQueryVariables['id']): Promise<Extract<NonNullable<EndpointQuery['node']>, { __typename: 'Endpoint' }> | null> =>
-      request(EndpointDocument, { id }).then((data) => (data.node?.__typename === 'Endpoint' ? data.node : null)),
+    endpoint: (id: EndpointQueryVariables['id'], options?: RequestOptions): Promise<Extract<NonNullable<EndpointQuery['node']>, { __typename: 'Endpoint' }> | null> =>
+      request(EndpointDocument, { id }, { ...options, idempotent: true }).then((data) => (data.node?.__typename === 'Endpoint' ? data.node : null)),
     /** `query Endpoints`: returns `endpoints`. */
-    endpoints: (variables: EndpointsQueryVariables = {}): Promise<EndpointsQuery['endpoints']> =>
-      request(EndpointsDocument, variables).then((data) => data.endpoints),
+    endpoints: (variables: EndpointsQueryVariables = {}, options?: RequestOptions): Promise<EndpointsQuery['endpoints']> =>
+      request(EndpointsDocument, variables, { ...options, idempotent: true }).then((data) => data.endpoints),
     /** `subscription EndpointUpdated`: returns `endpointUpdated`. */
-    endpointUpdated: (): HeraldSubscription<EndpointUpdatedSubscription['endpointUpdated']> =>
-      subscribe(EndpointUpdatedDocument, {}, (data) => data.endpointUpdated),
+    endpointUpdated: (options?: SubscribeOptions): HeraldSubscription<EndpointUpdatedSubscription['endpointUpdated']> =>
+      subscribe(EndpointUpdatedDocument, {}, (data) => data.endpointUpdated, options),
     /** `query Event`: returns `node` when it is a Event. */
-    event: (id: EventQueryVariables['id']): Promise<Extract<NonNullable<EventQuery['node']>, { __typename: 'Event' }> | null> =>
-      request(EventDocument, { id }).then((data) => (data.node?.__typename === 'Event' ? data.node : null)),
+    event: (id: EventQueryVariables['id'], options?: RequestOptions): Promise<Extract<NonNullable<EventQuery['node']>, { __typename: 'Event' }> | null> =>
+      request(EventDocument, { id }, { ...options, idempotent: true }).then((data) => (data.node?.__typename === 'Event' ? data.node : null)),
     /** `query Events`: returns `events`. */
-    events: (variables: EventsQueryVariables = {}): Promise<EventsQuery['events']> =>
-      request(EventsDocument, variables).then((data) => data.events),
+    events: (variables: EventsQueryVariables = {}, options?: RequestOptions): Promise<EventsQuery['events']> =>
+      request(EventsDocument, variables, { ...options, idempotent: true }).then((data) => data.events),
     /** `query EventTypes`: returns `eventTypes`. */
-    eventTypes: (variables: EventTypesQueryVariables = {}): Promise<EventTypesQuery['eventTypes']> =>
-      request(EventTypesDocument, variables).then((data) => data.eventTypes),
+    eventTypes: (variables: EventTypesQueryVariables = {}, options?: RequestOptions): Promise<EventTypesQuery['eventTypes']> =>
+      request(EventTypesDocument, variables, { ...options, idempotent: true }).then((data) => data.eventTypes),
     /** `mutation PublishEvent`: returns `publishEvent`. */
-    publishEvent: (input: PublishEventMutationVariables['input']): Promise<PublishEventMutation['publishEvent']> =>
-      request(PublishEventDocument, { input }).then((data) => data.publishEvent),
+    publishEvent: (input: PublishEventMutationVariables['input'], options?: RequestOptions): Promise<PublishEventMutation['publishEvent']> =>
+      request(PublishEventDocument, { input }, options).then((data) => data.publishEvent),
     /** `mutation PublishEvents`: returns `publishEvents`. */
-    publishEvents: (input: PublishEventsMutationVariables['input']): Promise<PublishEventsMutation['publishEvents']> =>
-      request(PublishEventsDocument, { input }).then((data) => data.publishEvents),
+    publishEvents: (input: PublishEventsMutationVariables['input'], options?: RequestOptions): Promise<PublishEventsMutation['publishEvents']> =>
+      request(PublishEventsDocument, { input }, options).then((data) => data.publishEvents),
     /** `mutation ReplayDeliveries`: returns `replayDeliveries`. */
-    replayDeliveries: (input: ReplayDeliveriesMutationVariables['input']): Promise<ReplayDeliveriesMutation['replayDeliveries']> =>
-      request(ReplayDeliveriesDocument, { input }).then((data) => data.replayDeliveries),
+    replayDeliveries: (input: ReplayDeliveriesMutationVariables['input'], options?: RequestOptions): Promise<ReplayDeliveriesMutation['replayDeliveries']> =>
+      request(ReplayDeliveriesDocument, { input }, options).then((data) => data.replayDeliveries),
     /** `mutation RetryDelivery`: returns `retryDelivery`. */
-    retryDelivery: (input: RetryDeliveryMutationVariables['input']): Promise<RetryDeliveryMutation['retryDelivery']> =>
-      request(RetryDeliveryDocument, { input }).then((data) => data.retryDelivery),
+    retryDelivery: (input: RetryDeliveryMutationVariables['input'], options?: RequestOptions): Promise<RetryDeliveryMutation['retryDelivery']> =>
+      request(RetryDeliveryDocument, { input }, options).then((data) => data.retryDelivery),
     /** `mutation RevokeApiKey`: returns `revokeApiKey`. */
-    revokeApiKey: (input: RevokeApiKeyMutationVariables['input']): Promise<RevokeApiKeyMutation['revokeApiKey']> =>
-      request(RevokeApiKeyDocument, { input }).then((data) => data.revokeApiKey),
+    revokeApiKey: (input: RevokeApiKeyMutationVariables['input'], options?: RequestOptions): Promise<RevokeApiKeyMutation['revokeApiKey']> =>
+      request(RevokeApiKeyDocument, { input }, options).then((data) => data.revokeApiKey),
     /** `mutation RotateEndpointSecret`: returns `rotateEndpointSecret`. */
-    rotateEndpointSecret: (input: RotateEndpointSecretMutationVariables['input']): Promise<RotateEndpointSecretMutation['rotateEndpointSecret']> =>
-      request(RotateEndpointSecretDocument, { input }).then((data) => data.rotateEndpointSecret),
+    rotateEndpointSecret: (input: RotateEndpointSecretMutationVariables['input'], options?: RequestOptions): Promise<RotateEndpointSecretMutation['rotateEndpointSecret']> =>
+      request(RotateEndpointSecretDocument, { input }, options).then((data) => data.rotateEndpointSecret),
     /** `mutation TestEndpoint`: returns `testEndpoint`. */
-    testEndpoint: (input: TestEndpointMutationVariables['input']): Promise<TestEndpointMutation['testEndpoint']> =>
-      request(TestEndpointDocument, { input }).then((data) => data.testEndpoint),
+    testEndpoint: (input: TestEndpointMutationVariables['input'], options?: RequestOptions): Promise<TestEndpointMutation['testEndpoint']> =>
+      request(TestEndpointDocument, { input }, options).then((data) => data.testEndpoint),
     /** `mutation ToggleEndpoint`: returns `toggleEndpoint`. */
-    toggleEndpoint: (input: ToggleEndpointMutationVariables['input']): Promise<ToggleEndpointMutation['toggleEndpoint']> =>
-      request(ToggleEndpointDocument, { input }).then((data) => data.toggleEndpoint),
+    toggleEndpoint: (input: ToggleEndpointMutationVariables['input'], options?: RequestOptions): Promise<ToggleEndpointMutation['toggleEndpoint']> =>
+      request(ToggleEndpointDocument, { input }, options).then((data) => data.toggleEndpoint),
     /** `mutation UpdateEndpoint`: returns `updateEndpoint`. */
-    updateEndpoint: (input: UpdateEndpointMutationVariables['input']): Promise<UpdateEndpointMutation['updateEndpoint']> =>
-      request(UpdateEndpointDocument, { input }).then((data) => data.updateEndpoint),
+    updateEndpoint: (input: UpdateEndpointMutationVariables['input'], options?: RequestOptions): Promise<UpdateEndpointMutation['updateEndpoint']> =>
+      request(UpdateEndpointDocument, { input }, options).then((data) => data.updateEndpoint),
     /** `mutation UpdateEventType`: returns `updateEventType`. */
-    updateEventType: (input: UpdateEventTypeMutationVariables['input']): Promise<UpdateEventTypeMutation['updateEventType']> =>
-      request(UpdateEventTypeDocument, { input }).then((data) => data.updateEventType),
+    updateEventType: (input: UpdateEventTypeMutationVariables['input'], options?: RequestOptions): Promise<UpdateEventTypeMutation['updateEventType']> =>
+      request(UpdateEventTypeDocument, { input }, options).then((data) => data.updateEventType),
     /** `query Viewer`: returns `viewer`. */
-    viewer: (): Promise<ViewerQuery['viewer']> =>
-      request(ViewerDocument, {}).then((data) => data.viewer),
+    viewer: (options?: RequestOptions): Promise<ViewerQuery['viewer']> =>
+      request(ViewerDocument, {}, { ...options, idempotent: true }).then((data) => data.viewer),
   };
 }
 
 export type OperationMethods = ReturnType<typeof operationMethods>;
+
+/** One async iterator per connection query of the SDK. */
+export function paginationMethods(methods: OperationMethods) {
+  return {
+    /** Every node of `deliveries`, page by page. */
+    deliveries: (variables: Omit<DeliveriesQueryVariables, PageArguments> = {}, options?: PaginateOptions) =>
+      paginate((page, requestOptions) => methods.deliveries({ ...variables, ...page }, requestOptions), options),
+    /** Every node of `endpoints`, page by page. */
+    endpoints: (variables: Omit<EndpointsQueryVariables, PageArguments> = {}, options?: PaginateOptions) =>
+      paginate((page, requestOptions) => methods.endpoints({ ...variables, ...page }, requestOptions), options),
+    /** Every node of `events`, page by page. */
+    events: (variables: Omit<EventsQueryVariables, PageArguments> = {}, options?: PaginateOptions) =>
+      paginate((page, requestOptions) => methods.events({ ...variables, ...page }, requestOptions), options),
+  };
+}
+
+export type PaginationMethods = ReturnType<typeof paginationMethods>;

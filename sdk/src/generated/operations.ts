@@ -2,6 +2,7 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { JsonValue } from '../json.ts';
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 export type ApiKeyKind =
   | 'ADMIN'
@@ -48,7 +49,7 @@ export type CreateEventTypeInput = {
   description?: string | null | undefined;
   name: string;
   /** A JSON Schema (draft 2020-12) for the payload. */
-  schema?: unknown;
+  schema?: JsonValue | null | undefined;
 };
 
 export type CreateOrganizationInput = {
@@ -66,7 +67,7 @@ export type DeliveryFilter = {
   endpointId?: string | null | undefined;
   eventId?: string | null | undefined;
   /** Deliveries created at or after this instant. */
-  since?: string | null | undefined;
+  since?: Date | string | null | undefined;
   status?: DeliveryStatus | null | undefined;
 };
 
@@ -106,7 +107,7 @@ export type EndpointHeaderInput = {
 export type EventFilter = {
   project?: string | null | undefined;
   /** Events created at or after this instant. */
-  since?: string | null | undefined;
+  since?: Date | string | null | undefined;
   type?: string | null | undefined;
 };
 
@@ -116,7 +117,7 @@ export type PublishEventInput = {
   /** Admin keys only: the organization to publish for. */
   organizationId?: string | null | undefined;
   /** A JSON object; checked against the type's JSON Schema. */
-  payload: unknown;
+  payload: JsonValue;
   /** Deliver only to endpoints with no project list or this project in it. */
   project?: string | null | undefined;
   /** An event type of the catalog. */
@@ -132,7 +133,7 @@ export type PublishEventsInput = {
 
 export type ReplayDeliveriesInput = {
   endpointId: string;
-  since: string;
+  since: Date | string;
   /** Finished statuses to replay; default [FAILED]. */
   statuses?: Array<DeliveryStatus> | null | undefined;
 };
@@ -189,7 +190,7 @@ export type UpdateEventTypeInput = {
   /** The event type to change (names are permanent). */
   name: string;
   /** A new JSON Schema; null removes it. */
-  schema?: unknown;
+  schema?: JsonValue | null | undefined;
 };
 
 export type CreateOrganizationMutationVariables = Exact<{
@@ -229,7 +230,7 @@ export type CreateEventTypeMutationVariables = Exact<{
 
 
 export type CreateEventTypeMutation = { __typename: 'Mutation', createEventType:
-    | { __typename: 'CreateEventTypePayload', eventType: { __typename: 'EventType', name: string, description: string, schema: unknown, deprecated: boolean, createdAt: string } }
+    | { __typename: 'CreateEventTypePayload', eventType: { __typename: 'EventType', name: string, description: string, schema: JsonValue | null, deprecated: boolean, createdAt: string } }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
    };
 
@@ -240,7 +241,7 @@ export type UpdateEventTypeMutationVariables = Exact<{
 
 export type UpdateEventTypeMutation = { __typename: 'Mutation', updateEventType:
     | { __typename: 'NotFoundError', message: string }
-    | { __typename: 'UpdateEventTypePayload', eventType: { __typename: 'EventType', name: string, description: string, schema: unknown, deprecated: boolean, createdAt: string } }
+    | { __typename: 'UpdateEventTypePayload', eventType: { __typename: 'EventType', name: string, description: string, schema: JsonValue | null, deprecated: boolean, createdAt: string } }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
    };
 
@@ -338,7 +339,7 @@ export type PublishEventMutationVariables = Exact<{
 
 export type PublishEventMutation = { __typename: 'Mutation', publishEvent:
     | { __typename: 'NotFoundError', message: string }
-    | { __typename: 'PublishEventPayload', event: { __typename: 'Event', id: string, type: string, project: string | null, payload: unknown, idempotencyKey: string | null, createdAt: string }, deliveries: Array<{ __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } }> }
+    | { __typename: 'PublishEventPayload', event: { __typename: 'Event', id: string, type: string, project: string | null, payload: JsonValue, idempotencyKey: string | null, createdAt: string }, deliveries: Array<{ __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } }> }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
    };
 
@@ -349,7 +350,7 @@ export type PublishEventsMutationVariables = Exact<{
 
 export type PublishEventsMutation = { __typename: 'Mutation', publishEvents:
     | { __typename: 'NotFoundError', message: string }
-    | { __typename: 'PublishEventsPayload', results: Array<{ __typename: 'PublishEventPayload', event: { __typename: 'Event', id: string, type: string, project: string | null, payload: unknown, idempotencyKey: string | null, createdAt: string }, deliveries: Array<{ __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } }> }> }
+    | { __typename: 'PublishEventsPayload', results: Array<{ __typename: 'PublishEventPayload', event: { __typename: 'Event', id: string, type: string, project: string | null, payload: JsonValue, idempotencyKey: string | null, createdAt: string }, deliveries: Array<{ __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } }> }> }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
    };
 
@@ -378,13 +379,13 @@ export type DeliveryFieldsFragment = { __typename: 'Delivery', id: string, statu
 
 export type DeliveryWithAttemptsFieldsFragment = { __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, attempts: Array<{ __typename: 'Attempt', number: number, startedAt: string, durationMs: number, responseStatus: number | null, responseBody: string | null, error: { __typename: 'AttemptError', kind: AttemptErrorKind, message: string } | null }>, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } };
 
-export type EventFieldsFragment = { __typename: 'Event', id: string, type: string, project: string | null, payload: unknown, idempotencyKey: string | null, createdAt: string };
+export type EventFieldsFragment = { __typename: 'Event', id: string, type: string, project: string | null, payload: JsonValue, idempotencyKey: string | null, createdAt: string };
 
 export type ApiKeyFieldsFragment = { __typename: 'ApiKey', id: string, name: string, kind: ApiKeyKind, prefix: string, scopes: Array<string>, revokedAt: string | null, createdAt: string, organization: { __typename: 'Organization', id: string, slug: string } | null };
 
 export type OrganizationFieldsFragment = { __typename: 'Organization', id: string, slug: string, name: string, createdAt: string };
 
-export type EventTypeFieldsFragment = { __typename: 'EventType', name: string, description: string, schema: unknown, deprecated: boolean, createdAt: string };
+export type EventTypeFieldsFragment = { __typename: 'EventType', name: string, description: string, schema: JsonValue | null, deprecated: boolean, createdAt: string };
 
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -394,6 +395,8 @@ export type ViewerQuery = { __typename: 'Query', viewer: { __typename: 'Organiza
 export type EndpointsQueryVariables = Exact<{
   first?: number | null | undefined;
   after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
   filter?: EndpointFilter | null | undefined;
 }>;
 
@@ -416,11 +419,13 @@ export type EndpointQuery = { __typename: 'Query', node:
 export type EventsQueryVariables = Exact<{
   first?: number | null | undefined;
   after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
   filter?: EventFilter | null | undefined;
 }>;
 
 
-export type EventsQuery = { __typename: 'Query', events: { __typename: 'EventConnection', edges: Array<{ __typename: 'EventEdge', cursor: string, node: { __typename: 'Event', id: string, type: string, project: string | null, payload: unknown, idempotencyKey: string | null, createdAt: string } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+export type EventsQuery = { __typename: 'Query', events: { __typename: 'EventConnection', edges: Array<{ __typename: 'EventEdge', cursor: string, node: { __typename: 'Event', id: string, type: string, project: string | null, payload: JsonValue, idempotencyKey: string | null, createdAt: string } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
 
 export type EventQueryVariables = Exact<{
   id: string;
@@ -431,13 +436,15 @@ export type EventQuery = { __typename: 'Query', node:
     | { __typename: 'ApiKey' }
     | { __typename: 'Delivery' }
     | { __typename: 'Endpoint' }
-    | { __typename: 'Event', id: string, type: string, project: string | null, payload: unknown, idempotencyKey: string | null, createdAt: string, deliveries: Array<{ __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } }> }
+    | { __typename: 'Event', id: string, type: string, project: string | null, payload: JsonValue, idempotencyKey: string | null, createdAt: string, deliveries: Array<{ __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } }> }
     | { __typename: 'Organization' }
    | null };
 
 export type DeliveriesQueryVariables = Exact<{
   first?: number | null | undefined;
   after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
   filter?: DeliveryFilter | null | undefined;
 }>;
 
@@ -462,7 +469,7 @@ export type EventTypesQueryVariables = Exact<{
 }>;
 
 
-export type EventTypesQuery = { __typename: 'Query', eventTypes: Array<{ __typename: 'EventType', name: string, description: string, schema: unknown, deprecated: boolean, createdAt: string }> };
+export type EventTypesQuery = { __typename: 'Query', eventTypes: Array<{ __typename: 'EventType', name: string, description: string, schema: JsonValue | null, deprecated: boolean, createdAt: string }> };
 
 export type DeliveryUpdatedSubscriptionVariables = Exact<{
   filter?: DeliveryUpdatedFilter | null | undefined;
@@ -1282,8 +1289,14 @@ export const ViewerDocument = new TypedDocumentString(`
   createdAt
 }`) as unknown as TypedDocumentString<ViewerQuery, ViewerQueryVariables>;
 export const EndpointsDocument = new TypedDocumentString(`
-    query Endpoints($first: Int, $after: String, $filter: EndpointFilter) {
-  endpoints(first: $first, after: $after, filter: $filter) {
+    query Endpoints($first: Int, $after: String, $last: Int, $before: String, $filter: EndpointFilter) {
+  endpoints(
+    first: $first
+    after: $after
+    last: $last
+    before: $before
+    filter: $filter
+  ) {
     edges {
       cursor
       node {
@@ -1351,8 +1364,14 @@ export const EndpointDocument = new TypedDocumentString(`
   updatedAt
 }`) as unknown as TypedDocumentString<EndpointQuery, EndpointQueryVariables>;
 export const EventsDocument = new TypedDocumentString(`
-    query Events($first: Int, $after: String, $filter: EventFilter) {
-  events(first: $first, after: $after, filter: $filter) {
+    query Events($first: Int, $after: String, $last: Int, $before: String, $filter: EventFilter) {
+  events(
+    first: $first
+    after: $after
+    last: $last
+    before: $before
+    filter: $filter
+  ) {
     edges {
       cursor
       node {
@@ -1420,8 +1439,14 @@ fragment EventFields on Event {
   createdAt
 }`) as unknown as TypedDocumentString<EventQuery, EventQueryVariables>;
 export const DeliveriesDocument = new TypedDocumentString(`
-    query Deliveries($first: Int, $after: String, $filter: DeliveryFilter) {
-  deliveries(first: $first, after: $after, filter: $filter) {
+    query Deliveries($first: Int, $after: String, $last: Int, $before: String, $filter: DeliveryFilter) {
+  deliveries(
+    first: $first
+    after: $after
+    last: $last
+    before: $before
+    filter: $filter
+  ) {
     edges {
       cursor
       node {
