@@ -2,19 +2,21 @@
 //
 //   HERALD_WEBHOOK_SECRET=whsec_… PORT=3000 node sdk/examples/receiver.ts
 //
-// In your project, import from '@herald/sdk/webhooks' instead of the relative path.
+// In your project, import from '@herald/sdk/webhooks' instead of the relative path. On an edge
+// runtime, `verifyWebhook` from '@herald/sdk/webhooks/web' takes the same arguments and is awaited.
 import { createServer, type Server } from 'node:http';
 import {
   verifyWebhook,
   WebhookVerificationError,
-  type SignatureScheme,
   type VerifiedWebhook,
+  type VerifyWebhookOptions,
 } from '../src/webhooks.ts';
 
 export interface ReceiverOptions {
   /** The endpoint's secret; during a rotation, both the new and the old one. */
   secret: string | readonly string[];
-  scheme?: SignatureScheme;
+  /** The endpoint's signature scheme (default STANDARD_WEBHOOKS), the tolerance, the header name. */
+  verify?: VerifyWebhookOptions;
   /** Handles one event. Throwing answers 500, so Herald retries later with the same webhook-id. */
   onEvent(webhook: VerifiedWebhook): Promise<void> | void;
   /** How many recent webhook-ids to remember for deduplication. */
@@ -46,7 +48,7 @@ export function createReceiver(options: ReceiverOptions): Server {
 
     let webhook: VerifiedWebhook;
     try {
-      webhook = verifyWebhook(Buffer.concat(chunks), request.headers, options.secret, options.scheme);
+      webhook = verifyWebhook(Buffer.concat(chunks), request.headers, options.secret, options.verify);
     } catch (error) {
       // 4xx: Herald records the failure; a forged request learns nothing but the reason's kind.
       if (error instanceof WebhookVerificationError) {

@@ -1,20 +1,35 @@
-// verifyWebhook against real deliveries of each scheme (including a rotation's double
-// signatures), against what the `standardwebhooks` package signs, and against every way a request
-// can be wrong: each refusal names its reason.
+// Both verifiers, node:crypto (`@herald/sdk/webhooks`) and WebCrypto (`@herald/sdk/webhooks/web`,
+// run here on Node's globalThis.crypto.subtle, the code path of browsers and edge runtimes),
+// against real deliveries of each scheme (including a rotation's double signatures), against what
+// the `standardwebhooks` package signs, and against every way a request can be wrong: each refusal
+// names its reason.
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHeraldClient, type HeraldClient, type SignatureScheme } from '../../sdk/src/index.ts';
-import { verifyWebhook, WebhookVerificationError, type WebhookVerificationFailure } from '../../sdk/src/webhooks.ts';
+import { verifyWebhook as verifyWithNode, WebhookVerificationError, type VerifiedWebhook, type VerifyWebhookOptions, type WebhookHeaders, type WebhookVerificationFailure } from '../../sdk/src/webhooks.ts';
+import { verifyWebhook as verifyWithWebCrypto } from '../../sdk/src/webhooks-web.ts';
 import { startTestHerald, type TestHerald } from '../support/herald.ts';
 import { startReceiver, type ReceivedRequest, type Receiver } from '../support/receiver.ts';
 import { waitFor } from '../support/wait.ts';
 
 const SCHEMES: SignatureScheme[] = ['STANDARD_WEBHOOKS', 'HMAC_SHA256_TIMESTAMPED', 'HMAC_SHA256_BODY'];
 
-function refusal(verify: () => unknown): WebhookVerificationFailure | 'accepted' {
+type Verify = <TData = unknown>(
+  body: string | Uint8Array,
+  headers: WebhookHeaders,
+  secrets: string | readonly string[],
+  options?: VerifyWebhookOptions,
+) => VerifiedWebhook<TData> | Promise<VerifiedWebhook<TData>>;
+
+const VERIFIERS: Array<[string, Verify]> = [
+  ['node:crypto', verifyWithNode],
+  ['WebCrypto', verifyWithWebCrypto],
+];
+
+async function refusal(verify: () => unknown): Promise<WebhookVerificationFailure | 'accepted'> {
   try {
-    verify();
+    await verify();
     return 'accepted';
   } catch (error) {
     if (error instanceof WebhookVerificationError) return error.reason;
@@ -26,76 +41,78 @@ function newSecret(): string {
   return `whsec_${randomBytes(32).toString('base64')}`;
 }
 
-describe('interoperability with the standardwebhooks package', () => {
-  it('verifies what standardwebhooks signs', () => {
-    const secret = newSecret();
-    const body = JSON.stringify({ id: 'evt_1', type: 'invoice.paid', timestamp: new Date().toISOString(), data: { n: 1 } });
-    const now = new Date();
-    const headers = {
-      'webhook-id': 'evt_1',
-      'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-      'webhook-signature': new Webhook(secret).sign('evt_1', now, body),
-    };
-    expect(verifyWebhook(body, headers, secret)).toMatchObject({ id: 'evt_1', type: 'invoice.paid', data: { n: 1 }, test: false });
-    expect(refusal(() => verifyWebhook(body.replace('"n":1', '"n":2'), headers, secret))).toBe('MISMATCH');
-  });
-
-  it('accepts a Headers object, a Uint8Array body, and secrets without the whsec_ prefix', () => {
-    const secret = newSecret();
-    const body = JSON.stringify({ id: 'evt_2', type: 't', timestamp: new Date().toISOString(), data: null });
-    const now = new Date();
-    const headers = new Headers({
-      'Webhook-Id': 'evt_2',
-      'Webhook-Timestamp': String(Math.floor(now.getTime() / 1000)),
-      'Webhook-Signature': new Webhook(secret).sign('evt_2', now, body),
+describe.each(VERIFIERS)('verifyWebhook with %s', (_implementation, verifyWebhook) => {
+  describe('interoperability with the standardwebhooks package', async () => {
+    it('verifies what standardwebhooks signs', async () => {
+      const secret = newSecret();
+      const body = JSON.stringify({ id: 'evt_1', type: 'invoice.paid', timestamp: new Date().toISOString(), data: { n: 1 } });
+      const now = new Date();
+      const headers = {
+        'webhook-id': 'evt_1',
+        'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+        'webhook-signature': new Webhook(secret).sign('evt_1', now, body),
+      };
+      expect(await verifyWebhook(body, headers, secret)).toMatchObject({ id: 'evt_1', type: 'invoice.paid', data: { n: 1 }, test: false });
+      expect(await refusal(() => verifyWebhook(body.replace('"n":1', '"n":2'), headers, secret))).toBe('MISMATCH');
     });
-    expect(verifyWebhook(new TextEncoder().encode(body), headers, secret.slice('whsec_'.length)).id).toBe('evt_2');
-  });
-});
 
-describe('refusals', () => {
-  const secret = newSecret();
-  const body = JSON.stringify({ id: 'evt_3', type: 't', timestamp: '2026-11-24T00:00:00.000Z', data: {} });
-  const now = new Date('2026-11-24T12:00:00Z');
-  const headers = {
-    'webhook-id': 'evt_3',
-    'webhook-timestamp': String(now.getTime() / 1000),
-    'webhook-signature': new Webhook(secret).sign('evt_3', now, body),
-  };
-  const at = (ms: number) => ({ now: () => ms });
-
-  it('accepts the untouched request within the tolerance', () => {
-    expect(refusal(() => verifyWebhook(body, headers, secret, 'STANDARD_WEBHOOKS', at(now.getTime() + 299_000)))).toBe('accepted');
+    it('accepts a Headers object, a Uint8Array body, and secrets without the whsec_ prefix', async () => {
+      const secret = newSecret();
+      const body = JSON.stringify({ id: 'evt_2', type: 't', timestamp: new Date().toISOString(), data: null });
+      const now = new Date();
+      const headers = new Headers({
+        'Webhook-Id': 'evt_2',
+        'Webhook-Timestamp': String(Math.floor(now.getTime() / 1000)),
+        'Webhook-Signature': new Webhook(secret).sign('evt_2', now, body),
+      });
+      expect((await verifyWebhook(new TextEncoder().encode(body), headers, secret.slice('whsec_'.length))).id).toBe('evt_2');
+    });
   });
 
-  it.each<[string, () => unknown, WebhookVerificationFailure]>([
-    ['a tampered body', () => verifyWebhook(`${body} `, headers, secret, 'STANDARD_WEBHOOKS', at(now.getTime())), 'MISMATCH'],
-    ['a wrong secret', () => verifyWebhook(body, headers, newSecret(), 'STANDARD_WEBHOOKS', at(now.getTime())), 'MISMATCH'],
-    ['a changed webhook-id', () => verifyWebhook(body, { ...headers, 'webhook-id': 'evt_4' }, secret, 'STANDARD_WEBHOOKS', at(now.getTime())), 'MISMATCH'],
-    ['a timestamp 6 minutes old', () => verifyWebhook(body, headers, secret, 'STANDARD_WEBHOOKS', at(now.getTime() + 360_000)), 'EXPIRED'],
-    ['a timestamp 6 minutes ahead', () => verifyWebhook(body, headers, secret, 'STANDARD_WEBHOOKS', at(now.getTime() - 360_000)), 'EXPIRED'],
-    ['a tighter tolerance', () => verifyWebhook(body, headers, secret, 'STANDARD_WEBHOOKS', { toleranceSeconds: 10, now: () => now.getTime() + 11_000 }), 'EXPIRED'],
-    ['no signature header', () => verifyWebhook(body, { ...headers, 'webhook-signature': undefined }, secret, 'STANDARD_WEBHOOKS', at(now.getTime())), 'MISSING_HEADER'],
-    ['no webhook-id', () => verifyWebhook(body, { ...headers, 'webhook-id': '' }, secret, 'STANDARD_WEBHOOKS', at(now.getTime())), 'MISSING_HEADER'],
-    ['a timestamp that is not a number', () => verifyWebhook(body, { ...headers, 'webhook-timestamp': 'soon' }, secret, 'STANDARD_WEBHOOKS', at(now.getTime())), 'BAD_FORMAT'],
-    ['a signature of another version', () => verifyWebhook(body, { ...headers, 'webhook-signature': 'v2,abc' }, secret, 'STANDARD_WEBHOOKS', at(now.getTime())), 'BAD_FORMAT'],
-    ['a truncated signature', () => verifyWebhook(body, { ...headers, 'webhook-signature': headers['webhook-signature'].slice(0, -4) }, secret, 'STANDARD_WEBHOOKS', at(now.getTime())), 'BAD_FORMAT'],
-    ['a timestamped header without t=', () => verifyWebhook(body, { 'x-herald-signature': `v1=${'0'.repeat(64)}` }, secret, 'HMAC_SHA256_TIMESTAMPED', at(now.getTime())), 'BAD_FORMAT'],
-    ['a body signature that is not hex', () => verifyWebhook(body, { 'x-herald-signature': 'zz' }, secret, 'HMAC_SHA256_BODY'), 'BAD_FORMAT'],
-    ['a body signature that does not match', () => verifyWebhook(body, { 'x-herald-signature': '0'.repeat(64) }, secret, 'HMAC_SHA256_BODY'), 'MISMATCH'],
-  ])('refuses %s', (_what, verify, reason) => {
-    expect(refusal(verify)).toBe(reason);
-  });
+  describe('refusals', async () => {
+    const secret = newSecret();
+    const body = JSON.stringify({ id: 'evt_3', type: 't', timestamp: '2026-11-24T00:00:00.000Z', data: {} });
+    const now = new Date('2026-11-24T12:00:00Z');
+    const headers = {
+      'webhook-id': 'evt_3',
+      'webhook-timestamp': String(now.getTime() / 1000),
+      'webhook-signature': new Webhook(secret).sign('evt_3', now, body),
+    };
+    const at = (ms: number) => ({ now: () => ms });
 
-  it('refuses a body that is not a Herald envelope, even when correctly signed', () => {
-    const now2 = new Date();
-    const text = '[1,2,3]';
-    const signed = { 'webhook-id': 'm', 'webhook-timestamp': String(Math.floor(now2.getTime() / 1000)), 'webhook-signature': new Webhook(secret).sign('m', now2, text) };
-    expect(refusal(() => verifyWebhook(text, signed, secret))).toBe('BAD_FORMAT');
-  });
+    it('accepts the untouched request within the tolerance', async () => {
+      expect(await refusal(() => verifyWebhook(body, headers, secret, at(now.getTime() + 299_000)))).toBe('accepted');
+    });
 
-  it('rejects a secret that is not base64 as a programming error', () => {
-    expect(() => verifyWebhook(body, headers, 'whsec_***')).toThrow(TypeError);
+    it.each<[string, () => unknown, WebhookVerificationFailure]>([
+      ['a tampered body', () => verifyWebhook(`${body} `, headers, secret, at(now.getTime())), 'MISMATCH'],
+      ['a wrong secret', () => verifyWebhook(body, headers, newSecret(), at(now.getTime())), 'MISMATCH'],
+      ['a changed webhook-id', () => verifyWebhook(body, { ...headers, 'webhook-id': 'evt_4' }, secret, at(now.getTime())), 'MISMATCH'],
+      ['a timestamp 6 minutes old', () => verifyWebhook(body, headers, secret, at(now.getTime() + 360_000)), 'EXPIRED'],
+      ['a timestamp 6 minutes ahead', () => verifyWebhook(body, headers, secret, at(now.getTime() - 360_000)), 'EXPIRED'],
+      ['a tighter tolerance', () => verifyWebhook(body, headers, secret, { toleranceSeconds: 10, now: () => now.getTime() + 11_000 }), 'EXPIRED'],
+      ['no signature header', () => verifyWebhook(body, { ...headers, 'webhook-signature': undefined }, secret, at(now.getTime())), 'MISSING_HEADER'],
+      ['no webhook-id', () => verifyWebhook(body, { ...headers, 'webhook-id': '' }, secret, at(now.getTime())), 'MISSING_HEADER'],
+      ['a timestamp that is not a number', () => verifyWebhook(body, { ...headers, 'webhook-timestamp': 'soon' }, secret, at(now.getTime())), 'BAD_FORMAT'],
+      ['a signature of another version', () => verifyWebhook(body, { ...headers, 'webhook-signature': 'v2,abc' }, secret, at(now.getTime())), 'BAD_FORMAT'],
+      ['a truncated signature', () => verifyWebhook(body, { ...headers, 'webhook-signature': headers['webhook-signature'].slice(0, -4) }, secret, at(now.getTime())), 'BAD_FORMAT'],
+      ['a timestamped header without t=', () => verifyWebhook(body, { 'x-herald-signature': `v1=${'0'.repeat(64)}` }, secret, { scheme: 'HMAC_SHA256_TIMESTAMPED', ...at(now.getTime()) }), 'BAD_FORMAT'],
+      ['a body signature that is not hex', () => verifyWebhook(body, { 'x-herald-signature': 'zz' }, secret, { scheme: 'HMAC_SHA256_BODY' }), 'BAD_FORMAT'],
+      ['a body signature that does not match', () => verifyWebhook(body, { 'x-herald-signature': '0'.repeat(64) }, secret, { scheme: 'HMAC_SHA256_BODY' }), 'MISMATCH'],
+    ])('refuses %s', async (_what, verify, reason) => {
+      expect(await refusal(verify)).toBe(reason);
+    });
+
+    it('refuses a body that is not a Herald envelope, even when correctly signed', async () => {
+      const now2 = new Date();
+      const text = '[1,2,3]';
+      const signed = { 'webhook-id': 'm', 'webhook-timestamp': String(Math.floor(now2.getTime() / 1000)), 'webhook-signature': new Webhook(secret).sign('m', now2, text) };
+      expect(await refusal(() => verifyWebhook(text, signed, secret))).toBe('BAD_FORMAT');
+    });
+
+    it('rejects a secret that is not base64 as a programming error', async () => {
+      await expect(async () => verifyWebhook(body, headers, 'whsec_***')).rejects.toThrow(TypeError);
+    });
   });
 });
 
@@ -138,15 +155,15 @@ describe('real deliveries', () => {
   it('verifies a delivery of each scheme, and refuses it tampered or with another secret', async () => {
     const endpoints = await Promise.all(SCHEMES.map(endpointWith));
     const received = await publishAndReceive(endpoints.map((e) => e.path));
-    for (const [index, endpoint] of endpoints.entries()) {
+    for (const [index, endpoint] of endpoints.entries()) for (const [, verifyWebhook] of VERIFIERS) {
       const scheme = SCHEMES[index]!;
       const request = received.get(endpoint.path)!;
-      const webhook = verifyWebhook<{ order: string; items: string[] }>(request.body, request.headers, endpoint.secret, scheme);
+      const webhook = await verifyWebhook<{ order: string; items: string[] }>(request.body, request.headers, endpoint.secret, { scheme });
       expect(webhook).toMatchObject({ id: request.headers['webhook-id'], type: 'order.shipped', data: { order: 'o_1', items: ['é', '😀'] } });
-      expect(refusal(() => verifyWebhook(request.body.replace('o_1', 'o_2'), request.headers, endpoint.secret, scheme))).toBe('MISMATCH');
-      expect(refusal(() => verifyWebhook(request.body, request.headers, newSecret(), scheme))).toBe('MISMATCH');
-      await client.deleteEndpoint({ id: endpoint.id });
+      expect(await refusal(() => verifyWebhook(request.body.replace('o_1', 'o_2'), request.headers, endpoint.secret, { scheme }))).toBe('MISMATCH');
+      expect(await refusal(() => verifyWebhook(request.body, request.headers, newSecret(), { scheme }))).toBe('MISMATCH');
     }
+    for (const endpoint of endpoints) await client.deleteEndpoint({ id: endpoint.id });
     // What Herald signs and the SDK accepts, the standardwebhooks package accepts too.
     const standard = received.get(endpoints[0]!.path)!;
     expect(new Webhook(endpoints[0]!.secret).verify(standard.body, standard.headers as Record<string, string>)).toMatchObject({ type: 'order.shipped' });
@@ -160,17 +177,17 @@ describe('real deliveries', () => {
       return { ...endpoint, newSecret: result.secret };
     }));
     const received = await publishAndReceive(rotated.map((e) => e.path));
-    for (const [index, endpoint] of rotated.entries()) {
+    for (const [index, endpoint] of rotated.entries()) for (const [, verifyWebhook] of VERIFIERS) {
       const scheme = SCHEMES[index]!;
       const request = received.get(endpoint.path)!;
-      expect(refusal(() => verifyWebhook(request.body, request.headers, endpoint.secret, scheme))).toBe('accepted');
-      expect(refusal(() => verifyWebhook(request.body, request.headers, endpoint.newSecret, scheme))).toBe('accepted');
-      expect(refusal(() => verifyWebhook(request.body, request.headers, [newSecret(), endpoint.newSecret], scheme))).toBe('accepted');
-      expect(refusal(() => verifyWebhook(request.body, request.headers, newSecret(), scheme))).toBe('MISMATCH');
+      expect(await refusal(() => verifyWebhook(request.body, request.headers, endpoint.secret, { scheme }))).toBe('accepted');
+      expect(await refusal(() => verifyWebhook(request.body, request.headers, endpoint.newSecret, { scheme }))).toBe('accepted');
+      expect(await refusal(() => verifyWebhook(request.body, request.headers, [newSecret(), endpoint.newSecret], { scheme }))).toBe('accepted');
+      expect(await refusal(() => verifyWebhook(request.body, request.headers, newSecret(), { scheme }))).toBe('MISMATCH');
       // A delivery verified now is refused when it arrives (or is replayed) 10 minutes later.
       if (scheme !== 'HMAC_SHA256_BODY') {
         const later = { now: () => Date.now() + 600_000 };
-        expect(refusal(() => verifyWebhook(request.body, request.headers, endpoint.newSecret, scheme, later))).toBe('EXPIRED');
+        expect(await refusal(() => verifyWebhook(request.body, request.headers, endpoint.newSecret, { scheme, ...later }))).toBe('EXPIRED');
       }
     }
   });
