@@ -39,6 +39,17 @@ export class LimitExceededError extends Error {
   }
 }
 
+/** The object is in a state that does not allow the operation; `state` says which (a status). */
+export class InvalidStateError extends Error {
+  override name = 'InvalidStateError';
+  readonly state: string;
+
+  constructor(message: string, state: string) {
+    super(message);
+    this.state = state;
+  }
+}
+
 export class EndpointVerificationError extends Error {
   override name = 'EndpointVerificationError';
 }

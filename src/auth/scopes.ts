@@ -20,3 +20,11 @@ export function parseScopes(input: readonly string[] | undefined): { ok: true; s
   }
   return { ok: true, scopes: [...new Set(input as Scope[])] };
 }
+
+/**
+ * The `$granted` scope a mutation gives the object it returns: the key that was allowed to write
+ * (or publish) a thing may read that thing back in the same answer, without the read scope. Nothing
+ * nested below it inherits the grant: an event's deliveries, a delivery's attempts or endpoint
+ * still need their own read scope (a publish-only key must not read receivers' answers).
+ */
+export const MUTATION_RESULT = 'mutationResult';

@@ -5,6 +5,8 @@ import { buildEnvelope, deliveryHeaders } from '../delivery/envelope.ts';
 import type { HttpSender } from '../delivery/http-sender.ts';
 import { parseRetryAfter } from '../delivery/retry-schedule.ts';
 import { signatureHeaders } from '../delivery/signing.ts';
+import { openHeaders } from '../endpoints/custom-headers.ts';
+import type { EndpointHeader } from '../endpoints/endpoint-rules.ts';
 import { openSecret } from '../endpoints/secret-box.ts';
 import { parseSigningSecret } from '../endpoints/signing-secret.ts';
 import type { AppServices } from '../graphql/context.ts';
@@ -68,7 +70,7 @@ export async function deliverBatch(deps: DeliverDeps, jobs: readonly DeliverJob[
   const { services } = deps;
   const claimed = await claimAttempts(services.db, jobs);
   // A batch often holds many attempts to one endpoint: its secrets are opened once per batch.
-  const keys = new Map<string, Buffer[]>();
+  const keys = new Map<string, OpenedEndpoint>();
   const running = claimed.map((delivery) => attemptOne(deps, delivery, keys));
   const inTime = deps.mayDetach?.() === false ? await Promise.all(running) : await settleMost(running, { maxMs: BATCH_PATIENCE_MS, graceMs: 50, quorum: 0.8 });
 
@@ -161,7 +163,7 @@ async function recordEachIfNeeded(services: AppServices, attempts: AttemptToReco
   }
 }
 
-async function attemptOne(deps: DeliverDeps, claimed: ClaimedDelivery, keysByEndpoint: Map<string, Buffer[]>): Promise<AttemptToRecord> {
+async function attemptOne(deps: DeliverDeps, claimed: ClaimedDelivery, opened: Map<string, OpenedEndpoint>): Promise<AttemptToRecord> {
   const { services, sender } = deps;
   const now = deps.now ?? (() => new Date());
   // The event's public id is the webhook-id: the same on every attempt, so receivers dedupe on it.
@@ -174,15 +176,16 @@ async function attemptOne(deps: DeliverDeps, claimed: ClaimedDelivery, keysByEnd
     payload: claimed.event.payload,
     test: claimed.isTest,
   });
+  const secrets = openOnce(opened, services, claimed, now());
   const signature = signatureHeaders({
     scheme: claimed.endpoint.signatureScheme,
     messageId,
     timestampSeconds,
     body,
-    keys: signingKeysOnce(keysByEndpoint, services, claimed, now()),
+    keys: secrets.keys,
     signatureHeader: services.config.signatureHeader,
   });
-  const headers = deliveryHeaders({ messageId, timestampSeconds, userAgent: USER_AGENT, customHeaders: claimed.endpoint.headers, signature });
+  const headers = deliveryHeaders({ messageId, timestampSeconds, userAgent: USER_AGENT, customHeaders: secrets.headers, signature });
   const sent = await sender.send({ url: claimed.endpoint.url, body, headers, pool: claimed.endpoint.id });
 
   const outcome = decideAttemptOutcome({
@@ -203,13 +206,19 @@ async function attemptOne(deps: DeliverDeps, claimed: ClaimedDelivery, keysByEnd
   };
 }
 
-function signingKeysOnce(cache: Map<string, Buffer[]>, services: AppServices, claimed: ClaimedDelivery, now: Date): Buffer[] {
-  let keys = cache.get(claimed.endpoint.id);
-  if (!keys) {
-    keys = signingKeys(services, claimed, now);
-    cache.set(claimed.endpoint.id, keys);
+/** An endpoint's signing keys and custom headers, unsealed. */
+interface OpenedEndpoint {
+  keys: Buffer[];
+  headers: EndpointHeader[];
+}
+
+function openOnce(cache: Map<string, OpenedEndpoint>, services: AppServices, claimed: ClaimedDelivery, now: Date): OpenedEndpoint {
+  let opened = cache.get(claimed.endpoint.id);
+  if (!opened) {
+    opened = { keys: signingKeys(services, claimed, now), headers: openHeaders(claimed.endpoint.headers, services.encryptionKeys, claimed.endpoint.id) };
+    cache.set(claimed.endpoint.id, opened);
   }
-  return keys;
+  return opened;
 }
 
 /** The current secret, then the previous one while its rotation grace lasts. */

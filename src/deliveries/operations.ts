@@ -1,11 +1,11 @@
 // Operator actions on deliveries: test sends, manual retries and replays. Each one schedules an
 // attempt the same way publishing does: row change and job in one transaction.
 import { v7 as uuidv7 } from 'uuid';
-import { NotFoundError, ValidationError } from '../errors.ts';
+import { InvalidStateError, NotFoundError, ValidationError } from '../errors.ts';
 import type { Delivery } from '../generated/prisma/client.ts';
 import type { DeliveryStatus } from '../generated/prisma/enums.ts';
 import type { AppServices } from '../graphql/context.ts';
-import { notifyChange } from './notify.ts';
+import { notifyChange, notifyChanges } from './notify.ts';
 
 export const TEST_EVENT_TYPE = 'webhook.test';
 export const MAX_REPLAY = 10_000;
@@ -31,63 +31,91 @@ export async function testEndpoint(services: AppServices, organizationId: string
 }
 
 const FINISHED: DeliveryStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
+/** A delivery waiting for a retry can be attempted now too: the user fixed the receiver. */
+const RETRYABLE: DeliveryStatus[] = [...FINISHED, 'RETRYING'];
 
-/** One more attempt, now. Only finished deliveries of active endpoints (or test sends). */
+const NOT_RETRYABLE: Partial<Record<DeliveryStatus, string>> = {
+  PENDING: 'it is queued for an attempt already',
+  SENDING: 'an attempt is in flight',
+};
+
+/**
+ * One more attempt, now. Finished deliveries, and RETRYING ones (the waiting retry is then taken
+ * now; its scheduled job finds the attempt done and does nothing, and the schedule goes on from
+ * this attempt). Only for active endpoints, or test sends.
+ */
 export async function retryDelivery(services: AppServices, organizationId: string, deliveryId: string): Promise<Delivery> {
   const delivery = await services.db.delivery.findFirst({ where: { id: deliveryId, organizationId }, include: { endpoint: true } });
   if (!delivery) throw new NotFoundError('Delivery');
-  if (!FINISHED.includes(delivery.status)) throw ValidationError.of(['id'], `the delivery is ${delivery.status}; it will be attempted anyway`);
   if (!delivery.endpoint.active && !delivery.isTest) throw ValidationError.of(['id'], 'the endpoint is disabled; turn it on first');
-  const [rescheduled] = await reschedule(services, organizationId, [delivery]);
-  return rescheduled!;
+  const [rescheduled] = await reschedule(services, organizationId, [delivery], RETRYABLE);
+  if (rescheduled) return rescheduled;
+  // Not retryable as read, or it moved meanwhile (another retry, an attempt starting): say where it is now.
+  const now = await services.db.delivery.findFirst({ where: { id: deliveryId, organizationId }, select: { status: true } });
+  if (!now) throw new NotFoundError('Delivery');
+  throw new InvalidStateError(`The delivery is ${now.status}: ${NOT_RETRYABLE[now.status] ?? 'it changed meanwhile; try again'}.`, now.status);
 }
 
-export async function replayDeliveries(
-  services: AppServices,
-  organizationId: string,
-  endpointId: string,
-  since: Date,
-  statuses: DeliveryStatus[] | null | undefined,
-): Promise<number> {
-  const wanted = statuses && statuses.length > 0 ? statuses : (['FAILED'] as DeliveryStatus[]);
+export interface ReplayInput {
+  endpointId: string;
+  since: Date;
+  until?: Date | null | undefined;
+  statuses?: DeliveryStatus[] | null | undefined;
+}
+
+/** Queues again the finished deliveries of one endpoint created in [since, until). */
+export async function replayDeliveries(services: AppServices, organizationId: string, input: ReplayInput): Promise<Delivery[]> {
+  const wanted = input.statuses && input.statuses.length > 0 ? input.statuses : (['FAILED'] as DeliveryStatus[]);
   const unfinished = wanted.filter((status) => !FINISHED.includes(status));
   if (unfinished.length > 0) throw ValidationError.of(['statuses'], `only finished deliveries can be replayed (${FINISHED.join(', ')})`);
-  const endpoint = await services.db.endpoint.findFirst({ where: { id: endpointId, organizationId } });
+  if (input.until != null && input.until <= input.since) throw ValidationError.of(['until'], 'must be later than since');
+  const endpoint = await services.db.endpoint.findFirst({ where: { id: input.endpointId, organizationId } });
   if (!endpoint) throw new NotFoundError('Endpoint');
   if (!endpoint.active) throw ValidationError.of(['endpointId'], 'the endpoint is disabled; turn it on first');
   const deliveries = await services.db.delivery.findMany({
-    where: { organizationId, endpointId, status: { in: wanted }, createdAt: { gte: since }, isTest: false },
+    where: {
+      organizationId,
+      endpointId: endpoint.id,
+      status: { in: wanted },
+      createdAt: { gte: input.since, ...(input.until != null ? { lt: input.until } : {}) },
+      isTest: false,
+    },
     orderBy: { id: 'asc' },
     take: MAX_REPLAY + 1,
   });
   if (deliveries.length > MAX_REPLAY) throw ValidationError.of(['since'], `more than ${MAX_REPLAY} deliveries match; replay a shorter period`);
-  return (await reschedule(services, organizationId, deliveries)).length;
+  return reschedule(services, organizationId, deliveries, FINISHED);
 }
 
-async function reschedule(services: AppServices, organizationId: string, deliveries: Delivery[]): Promise<Delivery[]> {
+/**
+ * Back to PENDING with a job for the next attempt, in one statement for the whole set. Guarded by
+ * status: a delivery that moved meanwhile (a concurrent retry made it PENDING, an attempt started)
+ * is left alone, so it is never queued twice.
+ */
+async function reschedule(services: AppServices, organizationId: string, deliveries: Delivery[], from: DeliveryStatus[]): Promise<Delivery[]> {
+  const candidates = deliveries.filter((delivery) => from.includes(delivery.status));
+  if (candidates.length === 0) return [];
   return services.db.$transaction(async (tx) => {
-    const moved: Delivery[] = [];
-    for (const delivery of deliveries) {
-      // Guarded by the attempt count: a concurrent retry of the same delivery moves it only once.
-      const { count } = await tx.delivery.updateMany({
-        where: { id: delivery.id, attemptCount: delivery.attemptCount, status: { in: FINISHED } },
-        data: { status: 'PENDING', nextAttemptAt: new Date(), completedAt: null },
-      });
-      if (count === 0) continue;
-      await notifyChange(tx, {
-        kind: 'delivery',
+    const moved = await tx.delivery.updateManyAndReturn({
+      where: { organizationId, id: { in: candidates.map((delivery) => delivery.id) }, status: { in: from } },
+      data: { status: 'PENDING', nextAttemptAt: new Date(), completedAt: null },
+    });
+    moved.sort((a, b) => (a.id < b.id ? -1 : 1));
+    await notifyChanges(
+      tx,
+      moved.map((delivery) => ({
+        kind: 'delivery' as const,
         id: delivery.id,
         organizationId,
         endpointId: delivery.endpointId,
         eventId: delivery.eventId,
         status: 'PENDING',
         attemptCount: delivery.attemptCount,
-      });
-      moved.push({ ...delivery, status: 'PENDING', nextAttemptAt: new Date(), completedAt: null });
-    }
+      })),
+    );
     await services.queue.enqueue(
       tx,
-      moved.map((d) => ({ deliveryId: d.id, attempt: d.attemptCount + 1, endpointId: d.endpointId })),
+      moved.map((delivery) => ({ deliveryId: delivery.id, attempt: delivery.attemptCount + 1, endpointId: delivery.endpointId })),
     );
     return moved;
   }, { timeout: 60_000 });

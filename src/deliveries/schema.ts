@@ -1,14 +1,16 @@
+import { MUTATION_RESULT } from '../auth/scopes.ts';
 import { builder } from '../graphql/builder.ts';
 import { assertStillAuthorized } from '../graphql/subscription-auth.ts';
 import { organizationIdOf } from '../graphql/context.ts';
-import { NotFoundError, ValidationError } from '../graphql/error-types.ts';
+import { ErrorInterface, InvalidStateError, NotFoundError, ValidationError } from '../graphql/error-types.ts';
 import { idOfType, requireIdOfType } from '../graphql/global-id.ts';
 import { registerNodeLoader } from '../graphql/node.ts';
-import { assertPageSize } from '../graphql/pagination.ts';
+import { checkPage } from '../graphql/pagination.ts';
 import { readBatched, readOncePerNotice } from '../pubsub/shared-read.ts';
 import type { Delivery } from '../generated/prisma/client.ts';
 import type { DeliveryStatus } from '../generated/prisma/enums.ts';
 import { replayDeliveries, retryDelivery, testEndpoint } from './operations.ts';
+import { chargeResponseBytes } from '../graphql/response-budget.ts';
 
 const DeliveryStatusEnum = builder.enumType('DeliveryStatus', {
   values: ['PENDING', 'SENDING', 'SUCCEEDED', 'RETRYING', 'FAILED', 'CANCELLED'] as const,
@@ -24,12 +26,14 @@ const AttemptErrorRef = builder
 
 builder.prismaObject('Attempt', {
   description: 'One HTTP request of a delivery.',
+  // Receivers' answers: never readable without deliveries:read, whatever led to them.
+  authScopes: { scope: 'deliveries:read' },
   fields: (t) => ({
     number: t.exposeInt('number'),
     startedAt: t.expose('startedAt', { type: 'DateTime' }),
     durationMs: t.exposeInt('durationMs'),
     responseStatus: t.exposeInt('responseStatus', { nullable: true }),
-    responseBody: t.exposeString('responseBody', { nullable: true, description: 'The first 4 KiB of the response.' }),
+    responseBody: t.string({ nullable: true, description: 'The first 4 KiB of the response.', resolve: (attempt, _args, ctx) => chargeResponseBytes(ctx, attempt.responseBody) }),
     error: t.field({
       type: AttemptErrorRef,
       nullable: true,
@@ -39,8 +43,10 @@ builder.prismaObject('Attempt', {
 });
 
 export const DeliveryRef = builder.prismaNode('Delivery', {
-  id: { field: 'id' },
+  id: { field: 'id', skipTypeScopes: true },
   description: 'One event on its way to one endpoint, with every attempt.',
+  // deliveries:read, or a delivery that the caller's own mutation created (publishing, testing, retrying).
+  authScopes: { $any: { scope: 'deliveries:read', $granted: MUTATION_RESULT } },
   fields: (t) => ({
     event: t.relation('event'),
     endpoint: t.relation('endpoint'),
@@ -52,7 +58,7 @@ export const DeliveryRef = builder.prismaNode('Delivery', {
     isTest: t.exposeBoolean('isTest'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),
-    attempts: t.relation('attempts', { query: { orderBy: { number: 'asc' } } }),
+    attempts: t.relation('attempts', { query: { orderBy: { number: 'asc' } }, authScopes: { scope: 'deliveries:read' } }),
   }),
 });
 
@@ -80,13 +86,14 @@ builder.queryField('deliveries', (t) =>
       description: "The organization's deliveries, newest first.",
       authScopes: { scope: 'deliveries:read' },
       args: { filter: t.arg({ type: DeliveryFilter }) },
-      resolve: (query, _root, args, ctx) => {
-        assertPageSize(args);
+      resolve: async (query, _root, args, ctx) => {
+        const organizationId = organizationIdOf(ctx);
+      await checkPage(args, async (id) => (await ctx.db.delivery.count({ where: { id, organizationId } })) > 0);
         const filter = args.filter;
         return ctx.db.delivery.findMany({
           ...query,
           where: {
-            organizationId: organizationIdOf(ctx),
+            organizationId,
             ...(filter?.endpointId != null ? { endpointId: idOfType(String(filter.endpointId), 'Endpoint') ?? NOTHING } : {}),
             ...(filter?.eventId != null ? { eventId: idOfType(String(filter.eventId), 'Event') ?? NOTHING } : {}),
             ...(filter?.status != null ? { status: filter.status } : {}),
@@ -103,7 +110,7 @@ builder.queryField('deliveries', (t) =>
 
 const deliveryPayload = (name: string) =>
   builder.objectRef<{ delivery: Delivery }>(name).implement({
-    fields: (t) => ({ delivery: t.field({ type: DeliveryRef, resolve: (p) => p.delivery }) }),
+    fields: (t) => ({ delivery: t.field({ type: DeliveryRef, grantScopes: [MUTATION_RESULT], resolve: (p) => p.delivery }) }),
   });
 
 const TestEndpointInput = builder.inputType('TestEndpointInput', {
@@ -127,11 +134,21 @@ builder.mutationField('testEndpoint', (t) =>
 
 const RetryDeliveryInput = builder.inputType('RetryDeliveryInput', { fields: (t) => ({ id: t.id({ required: true }) }) });
 
+builder.objectType(InvalidStateError, {
+  name: 'InvalidStateError',
+  description: 'The delivery is in a state that does not allow this (retrying one that is queued or in flight, for instance); nothing was changed.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    status: t.field({ type: DeliveryStatusEnum, description: 'Its status now.', resolve: (error) => error.state as DeliveryStatus }),
+  }),
+});
+
 builder.mutationField('retryDelivery', (t) =>
   t.field({
     type: deliveryPayload('RetryDeliveryPayload'),
+    description: 'Attempts a finished or RETRYING delivery now; a RETRYING one continues its schedule from this attempt.',
     authScopes: { scope: 'deliveries:write' },
-    errors: { types: [ValidationError, NotFoundError] },
+    errors: { types: [ValidationError, NotFoundError, InvalidStateError] },
     args: { input: t.arg({ type: RetryDeliveryInput, required: true }) },
     resolve: async (_root, { input }, ctx) => ({
       delivery: await retryDelivery(ctx, organizationIdOf(ctx), requireIdOfType(input.id, 'Delivery')),
@@ -142,23 +159,36 @@ builder.mutationField('retryDelivery', (t) =>
 const ReplayDeliveriesInput = builder.inputType('ReplayDeliveriesInput', {
   fields: (t) => ({
     endpointId: t.id({ required: true }),
-    since: t.field({ type: 'DateTime', required: true }),
+    since: t.field({ type: 'DateTime', required: true, description: 'Deliveries created at or after this instant.' }),
+    until: t.field({ type: 'DateTime', description: 'And before this instant (default: now).' }),
     statuses: t.field({ type: [DeliveryStatusEnum], description: 'Finished statuses to replay; default [FAILED].' }),
   }),
 });
 
-const ReplayDeliveriesPayload = builder.objectRef<{ count: number }>('ReplayDeliveriesPayload').implement({
-  fields: (t) => ({ count: t.exposeInt('count') }),
+/** How many of the queued deliveries a replay answers with; all of them show on `deliveryUpdated`. */
+const REPLAY_SHOWN = 100;
+
+const ReplayDeliveriesPayload = builder.objectRef<{ queued: Delivery[] }>('ReplayDeliveriesPayload').implement({
+  fields: (t) => ({
+    count: t.int({ description: 'How many deliveries were queued again; 0 when nothing matched.', resolve: (p) => p.queued.length }),
+    deliveries: t.field({
+      type: [DeliveryRef],
+      grantScopes: [MUTATION_RESULT],
+      description: `The first ${REPLAY_SHOWN} deliveries queued, oldest first. Follow them all with deliveryUpdated(filter: { endpointId }).`,
+      resolve: (p) => p.queued.slice(0, REPLAY_SHOWN),
+    }),
+  }),
 });
 
 builder.mutationField('replayDeliveries', (t) =>
   t.field({
     type: ReplayDeliveriesPayload,
+    description: "Queues again an endpoint's finished deliveries of a period (at most 10,000).",
     authScopes: { scope: 'deliveries:write' },
     errors: { types: [ValidationError, NotFoundError] },
     args: { input: t.arg({ type: ReplayDeliveriesInput, required: true }) },
     resolve: async (_root, { input }, ctx) => ({
-      count: await replayDeliveries(ctx, organizationIdOf(ctx), requireIdOfType(input.endpointId, 'Endpoint'), input.since, input.statuses),
+      queued: await replayDeliveries(ctx, organizationIdOf(ctx), { ...input, endpointId: requireIdOfType(input.endpointId, 'Endpoint') }),
     }),
   }),
 );

@@ -3,6 +3,7 @@
 // notifies subscribers in the same transaction (NOTIFY is delivered at commit, never before).
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../db/prisma.ts';
+import type { StoredHeader } from '../endpoints/custom-headers.ts';
 import type { DeliveryStatus } from '../generated/prisma/enums.ts';
 import type { AppServices } from '../graphql/context.ts';
 import type { DeliverJob } from '../jobs/queue.ts';
@@ -16,7 +17,8 @@ export interface ClaimedDelivery {
   endpoint: {
     id: string;
     url: string;
-    headers: Array<{ name: string; value: string }>;
+    /** As stored: values sealed (src/endpoints/custom-headers.ts). */
+    headers: StoredHeader[];
     signatureScheme: 'STANDARD_WEBHOOKS' | 'HMAC_SHA256_TIMESTAMPED' | 'HMAC_SHA256_BODY';
     secretSealed: string;
     previousSecretSealed: string | null;
@@ -32,7 +34,7 @@ interface ClaimRow {
   is_test: boolean;
   endpoint_id: string;
   url: string;
-  headers: Array<{ name: string; value: string }>;
+  headers: StoredHeader[];
   signature_scheme: ClaimedDelivery['endpoint']['signatureScheme'];
   secret_sealed: string;
   previous_secret_sealed: string | null;

@@ -8,6 +8,7 @@ import { cancelPendingDeliveries } from '../deliveries/transitions.ts';
 import { eventTypeNames } from '../event-types/event-types.ts';
 import type { Endpoint, Prisma } from '../generated/prisma/client.ts';
 import type { SignatureScheme } from '../generated/prisma/enums.ts';
+import type { Db } from '../db/prisma.ts';
 import type { AppServices } from '../graphql/context.ts';
 import {
   type CheckedEndpointFields,
@@ -15,7 +16,8 @@ import {
   validateEndpointCreate,
   validateEndpointUpdate,
 } from './endpoint-rules.ts';
-import { sealSecret } from './secret-box.ts';
+import { hasPlainValues, openHeaders, sealHeaders } from './custom-headers.ts';
+import { sealSecret, type EncryptionKey } from './secret-box.ts';
 import { generateSigningSecret, parseSigningSecret } from './signing-secret.ts';
 
 export interface CreateEndpointInput extends EndpointInput {
@@ -64,7 +66,7 @@ export async function createEndpoint(
       data: {
         id,
         organizationId,
-        ...toColumns(fields),
+        ...toColumns(fields, services.encryptionKey, id),
         url: fields.url,
         name: fields.name ?? defaultName(fields.url),
         signatureScheme: input.signatureScheme ?? 'STANDARD_WEBHOOKS',
@@ -90,7 +92,7 @@ export async function updateEndpoint(
   return services.db.endpoint.update({
     where: { id: existing.id },
     // A new URL has not answered the echo challenge.
-    data: { ...toColumns(fields), ...(fields.name ? { name: fields.name } : {}), ...(urlChanged ? { verifiedAt: null } : {}) },
+    data: { ...toColumns(fields, services.encryptionKey, existing.id), ...(fields.name ? { name: fields.name } : {}), ...(urlChanged ? { verifiedAt: null } : {}) },
   });
 }
 
@@ -171,13 +173,13 @@ async function rulesContext(services: AppServices) {
 
 type EndpointColumns = Pick<Prisma.EndpointUncheckedCreateInput, 'url' | 'description' | 'eventTypes' | 'projects' | 'headers'>;
 
-function toColumns(fields: CheckedEndpointFields): Partial<EndpointColumns> {
+function toColumns(fields: CheckedEndpointFields, key: EncryptionKey, endpointId: string): Partial<EndpointColumns> {
   return {
     ...(fields.url !== undefined ? { url: fields.url } : {}),
     ...(fields.description != null ? { description: fields.description } : {}),
     ...(fields.eventTypes != null ? { eventTypes: fields.eventTypes } : {}),
     ...(fields.projects != null ? { projects: fields.projects } : {}),
-    ...(fields.headers != null ? { headers: fields.headers.map(({ name, value }) => ({ name, value })) } : {}),
+    ...(fields.headers != null ? { headers: sealHeaders(fields.headers, key, endpointId) } : {}),
   };
 }
 
@@ -187,4 +189,25 @@ function defaultName(url: string): string {
 
 function endpointLimit(limit: number): LimitExceededError {
   return new LimitExceededError(`An organization may have at most ${limit} endpoints (HERALD_MAX_ENDPOINTS_PER_ORG).`, limit);
+}
+
+/**
+ * Seals custom header values that an older Herald stored in the clear. Run at start-up, after the
+ * migrations: an SQL migration cannot do it (the encryption key never reaches the database).
+ * Returns how many endpoints were sealed.
+ */
+export async function sealPlainHeaderValues(db: Db, keys: readonly EncryptionKey[]): Promise<number> {
+  const [current] = keys;
+  if (!current) throw new Error('sealPlainHeaderValues needs an encryption key');
+  const rows = await db.$queryRaw<Array<{ id: string; headers: unknown }>>`
+    SELECT id, headers FROM endpoints WHERE jsonb_path_exists(headers, '$[*] ? (exists(@.value))')`;
+  let sealed = 0;
+  for (const row of rows) {
+    if (!hasPlainValues(row.headers)) continue;
+    const headers = sealHeaders(openHeaders(row.headers, keys, row.id), current, row.id);
+    // Guarded by the old value: an endpoint updated meanwhile keeps what its update wrote.
+    const { count } = await db.endpoint.updateMany({ where: { id: row.id, headers: { equals: row.headers as Prisma.InputJsonValue } }, data: { headers } });
+    sealed += count;
+  }
+  return sealed;
 }

@@ -1,6 +1,7 @@
+import { MUTATION_RESULT } from '../auth/scopes.ts';
 import { builder } from '../graphql/builder.ts';
 import { assertStillAuthorized } from '../graphql/subscription-auth.ts';
-import { organizationIdOf } from '../graphql/context.ts';
+import { organizationIdOf, type Context } from '../graphql/context.ts';
 import {
   EndpointVerificationError,
   LimitExceededError,
@@ -9,10 +10,12 @@ import {
 } from '../graphql/error-types.ts';
 import { requireIdOfType } from '../graphql/global-id.ts';
 import { registerNodeLoader } from '../graphql/node.ts';
-import { assertPageSize } from '../graphql/pagination.ts';
+import { checkPage } from '../graphql/pagination.ts';
 import { readBatched, readOncePerNotice } from '../pubsub/shared-read.ts';
 import type { Endpoint } from '../generated/prisma/client.ts';
 import type { DisabledReason } from '../generated/prisma/enums.ts';
+import { maskHeaders, openHeaders } from './custom-headers.ts';
+import type { EndpointHeader } from './endpoint-rules.ts';
 import {
   createEndpoint,
   deleteEndpoint,
@@ -37,25 +40,32 @@ const DisabledReasonEnum = builder.enumType('EndpointDisabledReason', {
   } as const,
 });
 
-interface HeaderShape {
-  name: string;
-  value: string;
-}
-
-const EndpointHeaderRef = builder.objectRef<HeaderShape>('EndpointHeader').implement({
-  fields: (t) => ({ name: t.exposeString('name'), value: t.exposeString('value') }),
+const EndpointHeaderRef = builder.objectRef<EndpointHeader>('EndpointHeader').implement({
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    value: t.exposeString('value', { description: 'Sealed at rest; shown to keys with endpoints:write, masked (••••••••) for others.' }),
+  }),
 });
 
 export const EndpointRef = builder.prismaNode('Endpoint', {
-  id: { field: 'id' },
+  // An id alone discloses nothing: it stays readable wherever the endpoint is reached (a delivery's
+  // `endpoint { id }`); every other field needs endpoints:read, or is the result of the caller's write.
+  id: { field: 'id', skipTypeScopes: true },
   description: 'A URL that receives webhooks. Its signing secret is never readable after creation or rotation.',
+  authScopes: { $any: { scope: 'endpoints:read', $granted: MUTATION_RESULT } },
   fields: (t) => ({
     name: t.exposeString('name'),
     description: t.exposeString('description'),
     url: t.exposeString('url'),
     eventTypes: t.exposeStringList('eventTypes'),
     projects: t.exposeStringList('projects'),
-    headers: t.field({ type: [EndpointHeaderRef], resolve: (endpoint) => endpoint.headers as unknown as HeaderShape[] }),
+    // Values are sealed at rest and often the receiver's credentials: only a key that may rewrite
+    // them sees them; other readers see names and a mask.
+    headers: t.field({
+      type: [EndpointHeaderRef],
+      resolve: (endpoint, _args, ctx) =>
+        mayWriteEndpoints(ctx) ? openHeaders(endpoint.headers, ctx.encryptionKeys, endpoint.id) : maskHeaders(endpoint.headers),
+    }),
     signatureScheme: t.expose('signatureScheme', { type: SignatureSchemeEnum }),
     active: t.exposeBoolean('active'),
     disabledReason: t.expose('disabledReason', { type: DisabledReasonEnum, nullable: true }),
@@ -70,6 +80,10 @@ export const EndpointRef = builder.prismaNode('Endpoint', {
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),
 });
+
+function mayWriteEndpoints(ctx: Context): boolean {
+  return ctx.principal?.kind === 'organization' && ctx.principal.scopes.has('endpoints:write');
+}
 
 registerNodeLoader('Endpoint', { scope: 'endpoints:read' }, (ctx, id) =>
   ctx.db.endpoint.findFirst({ where: { id, organizationId: organizationIdOf(ctx) } }),
@@ -89,13 +103,14 @@ builder.queryField('endpoints', (t) =>
     description: "The organization's endpoints, newest first.",
     authScopes: { scope: 'endpoints:read' },
     args: { filter: t.arg({ type: EndpointFilter }) },
-    resolve: (query, _root, args, ctx) => {
-      assertPageSize(args);
+    resolve: async (query, _root, args, ctx) => {
+      const organizationId = organizationIdOf(ctx);
+      await checkPage(args, async (id) => (await ctx.db.endpoint.count({ where: { id, organizationId } })) > 0);
       const { filter } = args;
       return ctx.db.endpoint.findMany({
         ...query,
         where: {
-          organizationId: organizationIdOf(ctx),
+          organizationId,
           ...(filter?.active != null ? { active: filter.active } : {}),
           ...(filter?.project != null
             ? { OR: [{ projects: { isEmpty: true } }, { projects: { has: filter.project } }] }
@@ -113,13 +128,13 @@ const EndpointHeaderInput = builder.inputType('EndpointHeaderInput', {
 
 const endpointPayload = (name: string) =>
   builder.objectRef<{ endpoint: Endpoint }>(name).implement({
-    fields: (t) => ({ endpoint: t.field({ type: EndpointRef, resolve: (p) => p.endpoint }) }),
+    fields: (t) => ({ endpoint: t.field({ type: EndpointRef, grantScopes: [MUTATION_RESULT], resolve: (p) => p.endpoint }) }),
   });
 
 const endpointWithSecretPayload = (name: string) =>
   builder.objectRef<{ endpoint: Endpoint; secret: string }>(name).implement({
     fields: (t) => ({
-      endpoint: t.field({ type: EndpointRef, resolve: (p) => p.endpoint }),
+      endpoint: t.field({ type: EndpointRef, grantScopes: [MUTATION_RESULT], resolve: (p) => p.endpoint }),
       secret: t.exposeString('secret', { description: 'The signing secret (whsec_…). Shown this once.' }),
     }),
   });

@@ -1,4 +1,4 @@
-// Signing secrets at rest: AES-256-GCM under HERALD_ENCRYPTION_KEY. A fresh 12-byte IV per seal;
+// Signing secrets and custom header values at rest: AES-256-GCM under HERALD_ENCRYPTION_KEY. A fresh 12-byte IV per seal;
 // the 16-byte tag length is explicit on both sides (otherwise a truncated tag would be accepted);
 // the endpoint id is associated data, so a sealed secret copied onto another row does not open;
 // the key's fingerprint travels with the ciphertext, so a key rotation can still open old rows.
@@ -23,14 +23,35 @@ export function encryptionKeyFromBytes(key: Buffer): EncryptionKey {
   return { id: createHash('sha256').update(key).digest('hex').slice(0, 8), key };
 }
 
-export function sealSecret(secret: string, key: EncryptionKey, endpointId: string, iv: Buffer = randomBytes(IV_BYTES)): string {
-  const cipher = createCipheriv('aes-256-gcm', key.key, iv, { authTagLength: TAG_BYTES });
-  cipher.setAAD(associatedData(endpointId));
-  const ciphertext = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
-  return [FORMAT, key.id, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ciphertext.toString('base64url')].join('.');
+export function sealSecret(secret: string, key: EncryptionKey, endpointId: string, iv?: Buffer): string {
+  return seal(secret, key, associatedData('endpoint-secret', endpointId), iv);
 }
 
 export function openSecret(sealed: string, keys: readonly EncryptionKey[], endpointId: string): string {
+  return open(sealed, keys, associatedData('endpoint-secret', endpointId));
+}
+
+/**
+ * Custom header values are often the receiver's credentials, so they are sealed like secrets. The
+ * header's name is part of the associated data: a value copied onto another header (or row) does
+ * not open.
+ */
+export function sealHeaderValue(value: string, key: EncryptionKey, endpointId: string, headerName: string, iv?: Buffer): string {
+  return seal(value, key, associatedData('endpoint-header', `${endpointId}:${headerName.toLowerCase()}`), iv);
+}
+
+export function openHeaderValue(sealed: string, keys: readonly EncryptionKey[], endpointId: string, headerName: string): string {
+  return open(sealed, keys, associatedData('endpoint-header', `${endpointId}:${headerName.toLowerCase()}`));
+}
+
+function seal(plain: string, key: EncryptionKey, aad: Buffer, iv: Buffer = randomBytes(IV_BYTES)): string {
+  const cipher = createCipheriv('aes-256-gcm', key.key, iv, { authTagLength: TAG_BYTES });
+  cipher.setAAD(aad);
+  const ciphertext = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+  return [FORMAT, key.id, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ciphertext.toString('base64url')].join('.');
+}
+
+function open(sealed: string, keys: readonly EncryptionKey[], aad: Buffer): string {
   const [format, keyId, iv, tag, ciphertext, ...rest] = sealed.split('.');
   if (format !== FORMAT || !keyId || !iv || !tag || ciphertext === undefined || rest.length > 0) {
     throw new SecretBoxError('not a sealed secret');
@@ -42,7 +63,7 @@ export function openSecret(sealed: string, keys: readonly EncryptionKey[], endpo
   if (ivBytes.length !== IV_BYTES || tagBytes.length !== TAG_BYTES) throw new SecretBoxError('not a sealed secret');
   try {
     const decipher = createDecipheriv('aes-256-gcm', key.key, ivBytes, { authTagLength: TAG_BYTES });
-    decipher.setAAD(associatedData(endpointId));
+    decipher.setAAD(aad);
     decipher.setAuthTag(tagBytes);
     return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
   } catch {
@@ -50,6 +71,6 @@ export function openSecret(sealed: string, keys: readonly EncryptionKey[], endpo
   }
 }
 
-function associatedData(endpointId: string): Buffer {
-  return Buffer.from(`herald:endpoint-secret:${FORMAT}:${endpointId}`, 'utf8');
+function associatedData(purpose: 'endpoint-secret' | 'endpoint-header', subject: string): Buffer {
+  return Buffer.from(`herald:${purpose}:${FORMAT}:${subject}`, 'utf8');
 }

@@ -1,20 +1,27 @@
+import { MUTATION_RESULT } from '../auth/scopes.ts';
 import { builder } from '../graphql/builder.ts';
 import { organizationIdOf, type Context } from '../graphql/context.ts';
 import { NotFoundError, ValidationError } from '../graphql/error-types.ts';
 import { requireIdOfType } from '../graphql/global-id.ts';
 import { registerNodeLoader } from '../graphql/node.ts';
-import { assertPageSize } from '../graphql/pagination.ts';
+import { checkPage } from '../graphql/pagination.ts';
 import { publishEvents, type Published } from './publish.ts';
 import { MAX_BATCH } from './publish-rules.ts';
+import { chargeResponseBytes } from '../graphql/response-budget.ts';
+
+// What a delivery log shows of its event (id, type, project, time) is delivery data too; the payload
+// is the event's content and needs events:read (or to be the caller's own publish).
+const EVENT_CONTENT = { $any: { scope: 'events:read', $granted: MUTATION_RESULT } } as const;
 
 export const EventRef = builder.prismaNode('Event', {
-  id: { field: 'id' },
+  id: { field: 'id', skipTypeScopes: true },
   description: 'A published event. Its id (evt_…) is the webhook-id of every delivery of it.',
+  authScopes: { $any: { scope: 'events:read', $granted: MUTATION_RESULT, $any: { scope: 'deliveries:read' } } },
   fields: (t) => ({
     type: t.exposeString('type'),
-    payload: t.expose('payload', { type: 'JSON' }),
+    payload: t.field({ type: 'JSON', authScopes: EVENT_CONTENT, resolve: (event, _args, ctx) => chargeResponseBytes(ctx, event.payload) }),
     project: t.exposeString('project', { nullable: true }),
-    idempotencyKey: t.exposeString('idempotencyKey', { nullable: true }),
+    idempotencyKey: t.exposeString('idempotencyKey', { nullable: true, authScopes: EVENT_CONTENT }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     deliveries: t.relation('deliveries', { query: { orderBy: { id: 'asc' } } }),
   }),
@@ -40,13 +47,14 @@ builder.queryField('events', (t) =>
       description: "The organization's events, newest first.",
       authScopes: { scope: 'events:read' },
       args: { filter: t.arg({ type: EventFilter }) },
-      resolve: (query, _root, args, ctx) => {
-        assertPageSize(args);
+      resolve: async (query, _root, args, ctx) => {
+        const organizationId = organizationIdOf(ctx);
+      await checkPage(args, async (id) => (await ctx.db.event.count({ where: { id, organizationId } })) > 0);
         const filter = args.filter;
         return ctx.db.event.findMany({
           ...query,
           where: {
-            organizationId: organizationIdOf(ctx),
+            organizationId,
             ...(filter?.type != null ? { type: filter.type } : {}),
             ...(filter?.project != null ? { project: filter.project } : {}),
             ...(filter?.since != null ? { createdAt: { gte: filter.since } } : {}),
@@ -72,8 +80,8 @@ const PublishEventInput = builder.inputType('PublishEventInput', {
 
 const PublishEventPayload = builder.objectRef<Published>('PublishEventPayload').implement({
   fields: (t) => ({
-    event: t.field({ type: EventRef, resolve: (p) => p.event }),
-    deliveries: t.prismaField({ type: ['Delivery'], resolve: (_query, p) => p.deliveries }),
+    event: t.field({ type: EventRef, grantScopes: [MUTATION_RESULT], resolve: (p) => p.event }),
+    deliveries: t.prismaField({ type: ['Delivery'], grantScopes: [MUTATION_RESULT], resolve: (_query, p) => p.deliveries }),
   }),
 });
 

@@ -3,6 +3,7 @@
 import {
   EndpointVerificationError,
   type FieldIssue,
+  InvalidStateError,
   LimitExceededError,
   NotFoundError,
   ValidationError,
@@ -48,4 +49,5 @@ builder.objectType(EndpointVerificationError, {
   interfaces: [ErrorInterface],
 });
 
-export { EndpointVerificationError, LimitExceededError, NotFoundError, ValidationError };
+// InvalidStateError's object type lives with the state it reports (src/deliveries/schema.ts).
+export { EndpointVerificationError, InvalidStateError, LimitExceededError, NotFoundError, ValidationError };

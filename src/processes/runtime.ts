@@ -6,6 +6,7 @@ import { resolveEncryptionKey } from '../config/encryption-key.ts';
 import { openDatabase } from '../db/database.ts';
 import { migrate, pendingMigrations } from '../db/migrate.ts';
 import { createPrisma, type Db } from '../db/prisma.ts';
+import { sealPlainHeaderValues } from '../endpoints/endpoints.ts';
 import { encryptionKeyFromBytes } from '../endpoints/secret-box.ts';
 import type { AppServices } from '../graphql/context.ts';
 import type { Logger } from '../log.ts';
@@ -64,6 +65,8 @@ export async function openRuntime(config: HeraldConfig, log: Logger, options: Ru
     }
     const feed = options.listen ? openChangeFeed(database.url, (line) => log.warn(line)) : null;
     const services = createAppServices(db, config, key, boss ? createDeliveryQueue(boss, config) : NO_QUEUE, feed?.changes);
+    const sealed = await sealPlainHeaderValues(db, services.encryptionKeys);
+    if (sealed > 0) log.info(`sealed the custom header values of ${sealed} endpoint(s) stored in the clear by an older Herald`);
     const metrics = createMetrics({
       queueDepth: async () => {
         const rows = await db.$queryRaw<Array<{ n: bigint }>>`

@@ -89,3 +89,35 @@ describe('cross-organization ids', () => {
     expect(list.data?.endpoints.edges).toEqual([]);
   });
 });
+
+describe('cursors', () => {
+  const cursorOf = (id: string | undefined) => Buffer.from(`GPC:S:${id}`).toString('base64');
+  const lists = ['endpoints', 'deliveries', 'events'] as const;
+
+  it.each(lists)('%s: a cursor of another organization’s row answers like a missing or forged one, and pages nothing', async (list) => {
+    await herald.graphql(
+      'mutation { publishEvent(input: { type: "webhook.test", payload: {} }) { __typename } }',
+      {},
+      alice.key,
+    );
+    const page = (key: string, cursor: string | null, direction: 'after' | 'before' = 'after') =>
+      herald.graphql(`query($c: String) { ${list}(${direction}: $c, first: 5) { edges { node { id } cursor } } }`, { c: cursor }, key);
+    const own = await page(alice.key, null);
+    const aliceCursor = own.data?.[list].edges[0]?.cursor as string;
+    expect(aliceCursor, 'alice has a row to page from').toBeTruthy();
+    expect((await page(alice.key, aliceCursor)).errors).toBeUndefined();
+
+    const foreign = await page(bob.key, aliceCursor);
+    const missing = await page(bob.key, cursorOf('01900000-0000-7000-8000-00000000dead'));
+    const forged = [cursorOf('garbage'), 'R1BDOlM6Z2FyYmFnZQ==', 'not base64!', cursorOf(`${idOfType(aliceEndpoint, 'Endpoint')}' OR 1=1`), 'R1BDOk46MQ=='];
+    expect(foreign.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(foreign.data ?? null).toBeNull();
+    expect(foreign).toEqual(missing);
+    expect(await page(bob.key, aliceCursor, 'before')).toEqual(await page(bob.key, cursorOf('01900000-0000-7000-8000-00000000dead'), 'before'));
+    for (const cursor of forged) {
+      const answer = await page(bob.key, cursor);
+      expect(answer.status, cursor).toBe(200);
+      expect(answer.errors?.[0]?.extensions?.code, JSON.stringify(answer)).toBe('BAD_USER_INPUT');
+    }
+  });
+});

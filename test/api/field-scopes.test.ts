@@ -1,0 +1,252 @@
+// De-risks scope bypass through nested fields: a key reads an object's data only with the scope that
+// guards that data, however it reached the object (a list, `node`, a mutation's payload, another
+// object's field). The test walks the printed schema: for every root field it selects everything
+// reachable (each type once per path), runs it with a key of every scope set, then walks the answer
+// and checks each value that resolved against the policy below. The policy is written here on its
+// own, not read from the code, so a scope dropped from a type makes this test fail.
+import {
+  getNamedType,
+  isAbstractType,
+  isLeafType,
+  isNonNullType,
+  isObjectType,
+  type GraphQLField,
+  type GraphQLNamedType,
+  type GraphQLObjectType,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+} from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAdminKey, createOrganizationKey } from '../../src/api-keys/api-keys.ts';
+import { ORGANIZATION_SCOPES, type Scope } from '../../src/auth/scopes.ts';
+import { MASKED_HEADER_VALUE } from '../../src/endpoints/custom-headers.ts';
+import { heraldSchema } from '../../src/graphql/schema.ts';
+import { startTestHerald, type TestHerald } from '../support/herald.ts';
+import { startReceiver, type Receiver } from '../support/receiver.ts';
+import { waitFor } from '../support/wait.ts';
+
+/** Who may read a field of these types; every other type carries no tenant data of its own. */
+const POLICY: Record<string, { type: Scope[]; fields?: Record<string, Scope[]>; grantedByMutation: boolean }> = {
+  Endpoint: { type: ['endpoints:read'], grantedByMutation: true },
+  Delivery: { type: ['deliveries:read'], fields: { attempts: ['deliveries:read'] }, grantedByMutation: true },
+  Attempt: { type: ['deliveries:read'], grantedByMutation: false },
+  Event: {
+    type: ['events:read', 'deliveries:read'],
+    fields: { payload: ['events:read'], idempotencyKey: ['events:read'] },
+    grantedByMutation: true,
+  },
+};
+const HEADER_VALUE = 'Bearer receiver-credential';
+const MAX_DEPTH = 5;
+
+let herald: TestHerald;
+let receiver: Receiver;
+let organizationId: string;
+const ids: Record<'endpoint' | 'event' | 'delivery', string> = { endpoint: '', event: '', delivery: '' };
+const PUBLISH_INPUT = { type: 'order.created', payload: { amount: 42 }, idempotencyKey: 'scope-walk-1' };
+
+beforeAll(async () => {
+  herald = await startTestHerald({ allowPrivateNetworks: true, retryScheduleMs: [0] }, { worker: true });
+  receiver = await startReceiver((_request, response) => response.end('receiver says hello'));
+  await herald.db.eventType.create({ data: { name: 'order.created' } });
+  const organization = await herald.organization('walker');
+  organizationId = organization.globalId;
+  const created = await herald.graphql(
+    `mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { ... on CreateEndpointPayload { endpoint { id } } } }`,
+    { input: { url: `${receiver.url}/hook`, eventTypes: ['*'], headers: [{ name: 'X-Receiver-Auth', value: HEADER_VALUE }] } },
+    organization.key,
+  );
+  ids.endpoint = created.data!.createEndpoint.endpoint.id;
+  const published = await herald.graphql(
+    `mutation($input: PublishEventInput!) { publishEvent(input: $input) { ... on PublishEventPayload { event { id } deliveries { id } } } }`,
+    { input: PUBLISH_INPUT },
+    organization.key,
+  );
+  ids.event = published.data!.publishEvent.event.id;
+  ids.delivery = published.data!.publishEvent.deliveries[0].id;
+  // Every type must hold data for the walk to mean something: wait for the attempt.
+  await waitFor(async () => (await herald.db.attempt.count()) > 0, 'the first attempt');
+});
+afterAll(async () => {
+  await herald?.close();
+  await receiver?.close();
+});
+
+/** A selection of everything reachable from a type, each named type at most once per path. */
+function selectionOf(schema: GraphQLSchema, type: GraphQLNamedType, path: readonly string[]): string {
+  if (isLeafType(type)) return '';
+  if (path.length >= MAX_DEPTH) return '{ __typename }';
+  if (isAbstractType(type)) {
+    const members = schema.getPossibleTypes(type).map((member) => `... on ${member.name} ${selectionOf(schema, member, path)}`);
+    return `{ __typename ${members.join(' ')} }`;
+  }
+  if (!isObjectType(type)) return '';
+  const fields = Object.values(type.getFields())
+    .filter((field) => field.args.every((arg) => !isNonNullType(arg.type) || arg.defaultValue !== undefined))
+    .filter((field) => {
+      const named = getNamedType(field.type);
+      return isLeafType(named) || !path.includes(named.name);
+    })
+    .map((field) => `${field.name} ${selectionOf(schema, getNamedType(field.type), [...path, type.name])}`);
+  return `{ __typename ${fields.join(' ')} }`;
+}
+
+interface Principal {
+  label: string;
+  key: string;
+  scopes: ReadonlySet<Scope>;
+  admin: boolean;
+}
+
+interface Finding {
+  where: string;
+  value: unknown;
+}
+
+/** Every value in `data` whose field the policy does not let this principal read. */
+function violations(schema: GraphQLSchema, root: GraphQLObjectType, data: unknown, principal: Principal, seen: Map<string, number>): Finding[] {
+  const found: Finding[] = [];
+  const visit = (value: unknown, type: GraphQLOutputType, where: string, granted: boolean) => {
+    if (value == null) return;
+    const named = getNamedType(type);
+    if (Array.isArray(value)) return value.forEach((item, index) => visit(item, type, `${where}.${index}`, granted));
+    if (isLeafType(named) || typeof value !== 'object') return;
+    const record = value as Record<string, unknown>;
+    const concrete = isAbstractType(named) ? schema.getType(String(record.__typename)) : named;
+    if (!isObjectType(concrete)) return;
+    for (const [name, inner] of Object.entries(record)) {
+      if (name === '__typename') continue;
+      const field: GraphQLField<unknown, unknown> | undefined = concrete.getFields()[name];
+      if (!field) continue;
+      const at = `${where}.${name}`;
+      seen.set(`${concrete.name}.${name}`, (seen.get(`${concrete.name}.${name}`) ?? 0) + (inner == null ? 0 : 1));
+      if (inner != null && !mayRead(concrete.name, name, principal, granted)) found.push({ where: `${at} (${concrete.name}.${name})`, value: inner });
+      if (concrete.name === 'EndpointHeader' && name === 'value' && inner !== MASKED_HEADER_VALUE && !principal.scopes.has('endpoints:write')) {
+        found.push({ where: `${at} (unmasked header value)`, value: inner });
+      }
+      // A mutation's payload grants its direct results, nothing below them.
+      visit(inner, field.type, at, concrete.name.endsWith('Payload'));
+    }
+  };
+  visit(data, root, root.name, false);
+  return found;
+}
+
+function mayRead(typeName: string, fieldName: string, principal: Principal, granted: boolean): boolean {
+  const rule = POLICY[typeName];
+  if (!rule || fieldName === 'id') return true;
+  const has = (scopes: Scope[]) => scopes.some((scope) => principal.scopes.has(scope));
+  const fieldRule = rule.fields?.[fieldName];
+  // Fields with a rule of their own (attempts) are never granted by a mutation.
+  if (fieldRule && fieldName === 'attempts') return has(fieldRule);
+  if (granted && rule.grantedByMutation) return true;
+  return has(rule.type) && (!fieldRule || has(fieldRule));
+}
+
+function operations(schema: GraphQLSchema): Array<{ root: GraphQLObjectType; document: string; variables: Record<string, unknown> }> {
+  const query = schema.getQueryType()!;
+  const mutation = schema.getMutationType()!;
+  const select = (root: GraphQLObjectType, field: string) => selectionOf(schema, getNamedType(root.getFields()[field]!.type), [root.name]);
+  const list = Object.values(query.getFields())
+    .filter((field) => field.args.every((arg) => !isNonNullType(arg.type) || arg.defaultValue !== undefined))
+    .map((field) => ({ root: query, document: `query { ${field.name} ${select(query, field.name)} }`, variables: {} }));
+  for (const id of Object.values(ids)) {
+    list.push({ root: query, document: `query($id: ID!) { node(id: $id) ${select(query, 'node')} }`, variables: { id } });
+  }
+  // Publishing again with the same idempotency key answers the first event and writes nothing.
+  list.push({
+    root: mutation,
+    document: `mutation($input: PublishEventInput!) { publishEvent(input: $input) ${select(mutation, 'publishEvent')} }`,
+    variables: { input: PUBLISH_INPUT },
+  });
+  list.push({
+    root: mutation,
+    document: `mutation($input: UpdateEndpointInput!) { updateEndpoint(input: $input) ${select(mutation, 'updateEndpoint')} }`,
+    variables: { input: { id: ids.endpoint } },
+  });
+  return list;
+}
+
+function subsets<T>(items: readonly T[]): T[][] {
+  return items.reduce<T[][]>((all, item) => all.concat(all.map((subset) => [...subset, item])), [[]]);
+}
+
+describe('every field checks the scope that guards its data', () => {
+  it('for every scope set, no value outside the key’s scopes resolves on any reachable path', async () => {
+    const schema = heraldSchema();
+    const organization = (await herald.db.organization.findFirstOrThrow({ where: { slug: 'walker' } })).id;
+    const principals: Principal[] = [];
+    // The empty set is left out: a key created with no scopes has all of them.
+    for (const scopes of subsets(ORGANIZATION_SCOPES).filter((subset) => subset.length > 0)) {
+      const { token } = await createOrganizationKey(herald.db, { organizationId: organization, scopes });
+      principals.push({ label: scopes.join(' '), key: token, scopes: new Set(scopes), admin: false });
+    }
+    principals.push({ label: 'admin', key: (await createAdminKey(herald.db)).token, scopes: new Set(), admin: true });
+
+    const seenByFullKey = new Map<string, number>();
+    const problems: string[] = [];
+    for (const principal of principals) {
+      const full = principal.scopes.size === ORGANIZATION_SCOPES.length;
+      for (const operation of operations(schema)) {
+        const variables =
+          principal.admin && operation.document.includes('PublishEventInput')
+            ? { input: { ...PUBLISH_INPUT, organizationId } }
+            : operation.variables;
+        const response = await herald.graphql(operation.document, variables, principal.key);
+        expect(response.status, operation.document).toBeLessThan(500);
+        for (const error of response.errors ?? []) {
+          // Refusals only: anything else would hide a path this walk never checked.
+          expect(['FORBIDDEN', 'UNAUTHENTICATED'], `${principal.label}: ${error.message}`).toContain(error.extensions?.code);
+        }
+        const seen = full ? seenByFullKey : new Map<string, number>();
+        for (const finding of violations(schema, operation.root, response.data, principal, seen)) {
+          problems.push(`${principal.label}: ${finding.where} = ${JSON.stringify(finding.value).slice(0, 80)}`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+    // The walk reached the data it guards: with every scope, each guarded field resolved somewhere.
+    for (const [type, rule] of Object.entries(POLICY)) {
+      const reached = [...seenByFullKey].filter(([name, count]) => name.startsWith(`${type}.`) && count > 0).map(([name]) => name);
+      expect(reached.length, `fields of ${type} reached with every scope`).toBeGreaterThan(2);
+      for (const field of Object.keys(rule.fields ?? {})) expect(reached, type).toContain(`${type}.${field}`);
+    }
+    expect(seenByFullKey.get('Attempt.responseBody')).toBeGreaterThan(0);
+    expect(seenByFullKey.get('EndpointHeader.value')).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('a publish-only key reads back what it published, and nothing of the receivers', async () => {
+    const { token } = await createOrganizationKey(herald.db, {
+      organizationId: (await herald.db.organization.findFirstOrThrow({ where: { slug: 'walker' } })).id,
+      scopes: ['events:publish'],
+    });
+    const publish = (selection: string) =>
+      herald.graphql(`mutation($input: PublishEventInput!) { publishEvent(input: $input) { ... on PublishEventPayload { ${selection} } } }`, { input: PUBLISH_INPUT }, token);
+    const own = await publish('event { id type payload } deliveries { id status attemptCount endpoint { id } }');
+    expect(own.errors).toBeUndefined();
+    expect(own.data!.publishEvent).toMatchObject({ event: { id: ids.event, payload: { amount: 42 } }, deliveries: [{ id: ids.delivery, endpoint: { id: ids.endpoint } }] });
+    for (const selection of ['deliveries { attempts { responseBody } }', 'deliveries { endpoint { url } }', 'deliveries { endpoint { headers { value } } }', 'event { deliveries { status attempts { responseBody } } }']) {
+      const refused = await publish(selection);
+      expect(refused.errors?.[0]?.extensions?.code, selection).toBe('FORBIDDEN');
+      expect(JSON.stringify(refused.data ?? null), selection).not.toMatch(/receiver says hello|hook|receiver-credential/);
+    }
+  });
+});
+
+describe('custom header values', () => {
+  it('are sealed at rest and shown only to keys that may write the endpoint', async () => {
+    const [row] = await herald.db.$queryRaw<Array<{ headers: string }>>`SELECT headers::text FROM endpoints`;
+    expect(row!.headers).toContain('X-Receiver-Auth');
+    expect(row!.headers).not.toContain('receiver-credential');
+    const organization = (await herald.db.organization.findFirstOrThrow({ where: { slug: 'walker' } })).id;
+    const read = async (scopes: Scope[]) => {
+      const { token } = await createOrganizationKey(herald.db, { organizationId: organization, scopes });
+      const response = await herald.graphql('query { endpoints { edges { node { headers { name value } } } } }', {}, token);
+      return response.data!.endpoints.edges[0].node.headers;
+    };
+    expect(await read(['endpoints:read'])).toEqual([{ name: 'X-Receiver-Auth', value: MASKED_HEADER_VALUE }]);
+    expect(await read(['endpoints:read', 'endpoints:write'])).toEqual([{ name: 'X-Receiver-Auth', value: HEADER_VALUE }]);
+    // And the receiver got the real value.
+    expect(receiver.requests.at(-1)?.headers['x-receiver-auth']).toBe(HEADER_VALUE);
+  });
+});
