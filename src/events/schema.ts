@@ -16,7 +16,8 @@ const EVENT_CONTENT = { $any: { scope: 'events:read', $granted: MUTATION_RESULT 
 export const EventRef = builder.prismaNode('Event', {
   id: { field: 'id', skipTypeScopes: true },
   description: 'A published event. Its id (evt_…) is the webhook-id of every delivery of it.',
-  authScopes: { $any: { scope: 'events:read', $granted: MUTATION_RESULT, $any: { scope: 'deliveries:read' } } },
+  // A publisher reads the event and its deliveries' `event { type }` back from its own publish.
+  authScopes: { $any: { scope: 'events:read', $granted: MUTATION_RESULT, $any: { scope: 'deliveries:read', $any: { scope: 'events:publish' } } } },
   fields: (t) => ({
     type: t.exposeString('type'),
     payload: t.field({ type: 'JSON', authScopes: EVENT_CONTENT, resolve: (event, _args, ctx) => chargeResponseBytes(ctx, event.payload) }),

@@ -31,7 +31,7 @@ const POLICY: Record<string, { type: Scope[]; fields?: Record<string, Scope[]>; 
   Delivery: { type: ['deliveries:read'], fields: { attempts: ['deliveries:read'] }, grantedByMutation: true },
   Attempt: { type: ['deliveries:read'], grantedByMutation: false },
   Event: {
-    type: ['events:read', 'deliveries:read'],
+    type: ['events:read', 'deliveries:read', 'events:publish'],
     fields: { payload: ['events:read'], idempotencyKey: ['events:read'] },
     grantedByMutation: true,
   },
@@ -222,7 +222,8 @@ describe('every field checks the scope that guards its data', () => {
     });
     const publish = (selection: string) =>
       herald.graphql(`mutation($input: PublishEventInput!) { publishEvent(input: $input) { ... on PublishEventPayload { ${selection} } } }`, { input: PUBLISH_INPUT }, token);
-    const own = await publish('event { id type payload } deliveries { id status attemptCount endpoint { id } }');
+    // What the SDK's publishEvent selects: its DeliveryFields fragment included.
+    const own = await publish('event { id type payload } deliveries { id status attemptCount lastError lastStatusCode endpoint { id } event { id type } }');
     expect(own.errors).toBeUndefined();
     expect(own.data!.publishEvent).toMatchObject({ event: { id: ids.event, payload: { amount: 42 } }, deliveries: [{ id: ids.delivery, endpoint: { id: ids.endpoint } }] });
     for (const selection of ['deliveries { attempts { responseBody } }', 'deliveries { endpoint { url } }', 'deliveries { endpoint { headers { value } } }', 'event { deliveries { status attempts { responseBody } } }']) {
