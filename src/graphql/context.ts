@@ -5,6 +5,7 @@ import type { Scope } from '../auth/scopes.ts';
 import type { EndpointVerifier } from '../endpoints/verification.ts';
 import type { DeliveryQueue } from '../jobs/queue.ts';
 import type { ChangeSource } from '../pubsub/changes.ts';
+import type { ResponseBudget } from './response-budget.ts';
 
 /** Who is calling, resolved once per request from the bearer key. */
 export type Principal =
@@ -28,6 +29,8 @@ export interface AppServices {
 
 export interface Context extends AppServices {
   principal: Principal | null;
+  /** Bytes of payloads and response bodies this request (or graphql-ws operation) may still return. */
+  responseBudget: ResponseBudget;
 }
 
 /** The organization an org-scoped field works on. Scope-auth has already refused other callers. */

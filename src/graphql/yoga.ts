@@ -8,8 +8,11 @@ import { parseBearer } from '../auth/api-key-token.ts';
 import type { Logger } from '../log.ts';
 import type { AppServices, Context, Principal } from './context.ts';
 import type { HeraldMetrics } from '../metrics/metrics.ts';
+import { metricsAccess } from '../metrics/metrics-access.ts';
+import { renderGraphiQL, useGraphiQLAssets, useSecurityHeaders } from './graphiql.ts';
 import { useNoNulCharacters } from './nul-characters.ts';
 import { useRequestLimits } from './request-limits.ts';
+import { createResponseBudget } from './response-budget.ts';
 import { heraldSchema } from './schema.ts';
 
 export interface HeraldYogaOptions {
@@ -25,17 +28,35 @@ export type HeraldYoga = YogaServerInstance<Record<string, unknown>, Context>;
 
 export function createHeraldYoga({ services, log, isReady, metrics }: HeraldYogaOptions): HeraldYoga {
   const { config } = services;
+  // The key is looked up once per HTTP request: by the body limits (before the body is read) and
+  // then by the context factory, which finds it here. Keyed by the Request, so it goes with it.
+  const principals = new WeakMap<Request, Promise<Principal | null>>();
+  const principalOfRequest = (request: Request): Promise<Principal | null> => {
+    let principal = principals.get(request);
+    if (!principal) {
+      principal = principalOf(services, request.headers.get('authorization'));
+      principals.set(request, principal);
+    }
+    return principal;
+  };
   return createYoga<Record<string, unknown>, Context>({
     schema: heraldSchema(),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
     logging: false,
-    graphiql: { title: 'Herald', headers: JSON.stringify({ Authorization: 'Bearer <your key>' }) },
-    cors:
-      config.corsOrigins.length > 0
-        ? { origin: config.corsOrigins, methods: ['GET', 'POST', 'OPTIONS'], allowedHeaders: ['authorization', 'content-type'], maxAge: 600 }
-        : false,
+    graphiql: config.graphiql ? { title: 'Herald', headers: JSON.stringify({ Authorization: 'Bearer <your key>' }) } : false,
+    renderGraphiQL,
+    // Herald's parser (request-limits.ts) is the one body limit. Yoga's own, 25,000,000 bytes by
+    // default, sat below HERALD_MAX_REQUEST_BYTES's default (27.5 MiB) and so was the limit in force.
+    maxRequestBodySize: false,
+    // Only configured origins, never `null` (sandboxed frames and file: pages send Origin: null);
+    // no credentials, since Herald's keys travel in the Authorization header, not in cookies.
+    cors: (request) => {
+      const origin = request.headers.get('origin');
+      if (origin === null || !config.corsOrigins.includes(origin)) return false;
+      return { origin: config.corsOrigins, credentials: false, methods: ['GET', 'POST', 'OPTIONS'], allowedHeaders: ['authorization', 'content-type'], maxAge: 600 };
+    },
     maskedErrors: {
       maskError(error, message, isDev) {
         const original = error instanceof GraphQLError ? error.originalError : error;
@@ -45,15 +66,21 @@ export function createHeraldYoga({ services, log, isReady, metrics }: HeraldYoga
         return maskError(error, message, isDev);
       },
     },
-    // HTTP and SSE carry the key in the Authorization header; graphql-ws in connection_init.
+    // HTTP and SSE carry the key in the Authorization header; graphql-ws in connection_init. The
+    // factory runs once per HTTP request and once per graphql-ws operation (websocket.ts), so each
+    // gets its own response budget.
     context: async (initial): Promise<Context> => {
       const { request, connectionParams } = initial as { request?: Request; connectionParams?: { authorization?: unknown } };
-      const header = request?.headers?.get?.('authorization') ?? (typeof connectionParams?.authorization === 'string' ? connectionParams.authorization : null);
-      return { ...services, principal: await principalOf(services, header) };
+      const principal = request?.headers
+        ? await principalOfRequest(request)
+        : await principalOf(services, typeof connectionParams?.authorization === 'string' ? connectionParams.authorization : null);
+      return { ...services, principal, responseBudget: createResponseBudget(config.maxResponseBytes) };
     },
     plugins: [
-      ...(metrics ? [useMetricsEndpoint(metrics)] : []),
-      useRequestLimits(config.maxRequestBytes),
+      useSecurityHeaders(),
+      ...(metrics ? [useMetricsEndpoint(metrics, config)] : []),
+      ...(config.graphiql ? [useGraphiQLAssets()] : []),
+      useRequestLimits({ maxRequestBytes: config.maxRequestBytes, principalOf: principalOfRequest }),
       useNoNulCharacters(),
       EnvelopArmorPlugin({
         maxDepth: { n: 12 },
@@ -79,11 +106,15 @@ async function principalOf(services: AppServices, authorization: string | null):
   return token ? authenticate(services.db, token) : null;
 }
 
-/** GET /metrics answers the Prometheus text format, before any GraphQL handling. */
-function useMetricsEndpoint(metrics: Pick<HeraldMetrics, 'render'>): Plugin {
+/** GET /metrics answers the Prometheus text format, before any GraphQL handling (access: metrics-access.ts). */
+function useMetricsEndpoint(metrics: Pick<HeraldMetrics, 'render'>, config: HeraldYogaOptions['services']['config']): Plugin {
   return {
     async onRequest({ request, url, endResponse }) {
       if (url.pathname !== '/metrics' || request.method !== 'GET') return;
+      const status = metricsAccess(config, request.headers.get('authorization'));
+      if (status !== 200) {
+        return endResponse(new Response(null, { status, headers: status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {} }));
+      }
       const { contentType, body } = await metrics.render();
       endResponse(new Response(body, { headers: { 'content-type': contentType } }));
     },

@@ -1,19 +1,23 @@
-// The API as a Node HTTP server: Yoga on PORT, with /health, /ready and GraphiQL.
+// The API as a Node HTTP server: Yoga on HERALD_HOST:PORT, with /health, /ready, /metrics and GraphiQL.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHeraldYoga } from '../graphql/yoga.ts';
+import { metricsAccess } from '../metrics/metrics-access.ts';
 import { attachGraphQLWebSocket } from '../graphql/websocket.ts';
 import type { Runtime } from './runtime.ts';
 
 export interface ApiServer {
   server: Server;
   port: number;
+  /** The address bound, as `host:port` (`[::1]:4000` for IPv6). */
+  address: string;
+  /** A URL to reach it from this machine: `localhost` for loopback and every-interface addresses. */
   url: string;
   /** Stops accepting requests; requests in flight finish (bounded by `graceMs`). */
   close(graceMs?: number): Promise<void>;
 }
 
-export async function startApiServer(runtime: Runtime, options: { port: number; host?: string; isDraining: () => boolean }): Promise<ApiServer> {
+export async function startApiServer(runtime: Runtime, options: { port: number; host: string; isDraining: () => boolean }): Promise<ApiServer> {
   const yoga = createHeraldYoga({
     services: runtime.services,
     log: runtime.log,
@@ -28,19 +32,22 @@ export async function startApiServer(runtime: Runtime, options: { port: number; 
   });
 }
 
-async function listen(server: Server, port: number, host: string | undefined, dispose: () => Promise<void> | void): Promise<ApiServer> {
+async function listen(server: Server, port: number, host: string, dispose: () => Promise<void> | void): Promise<ApiServer> {
   // Slow-loris guard: a client must send its headers and body within these bounds.
   server.headersTimeout = 10_000;
   server.requestTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host ?? '0.0.0.0', () => resolve());
+    server.listen(port, host, () => resolve());
   });
-  const actualPort = (server.address() as AddressInfo).port;
+  const bound = server.address() as AddressInfo;
+  const hostPart = (address: string) => (bound.family === 'IPv6' ? `[${address}]` : address);
+  const reachableAs = ['127.0.0.1', '::1', '0.0.0.0', '::'].includes(bound.address) ? 'localhost' : hostPart(bound.address);
   return {
     server,
-    port: actualPort,
-    url: `http://127.0.0.1:${actualPort}`,
+    port: bound.port,
+    address: `${hostPart(bound.address)}:${bound.port}`,
+    url: `http://${reachableAs}:${bound.port}`,
     close: (graceMs = 10_000) =>
       new Promise<void>((resolve) => {
         const force = setTimeout(() => server.closeAllConnections(), graceMs);
@@ -55,11 +62,17 @@ async function listen(server: Server, port: number, host: string | undefined, di
 }
 
 /** `herald worker` serves only the probes on PORT, for orchestrators. */
-export async function startProbeServer(runtime: Runtime, options: { port: number; host?: string; isDraining: () => boolean }): Promise<ApiServer> {
+export async function startProbeServer(runtime: Runtime, options: { port: number; host: string; isDraining: () => boolean }): Promise<ApiServer> {
   const server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     if (path === '/health') return void response.end('ok');
     if (path === '/metrics') {
+      const status = metricsAccess(runtime.config, request.headers.authorization);
+      if (status !== 200) {
+        if (status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
+        response.statusCode = status;
+        return void response.end();
+      }
       void runtime.metrics.render().then(({ contentType, body }) => {
         response.setHeader('content-type', contentType);
         response.end(body);

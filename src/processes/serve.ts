@@ -17,12 +17,12 @@ export async function serve(kind: ProcessKind, config: HeraldConfig, log: Logger
   if (kind !== 'api') worker = await startWorker(runtime, runtime.boss!);
   const server: ApiServer =
     kind === 'worker'
-      ? await startProbeServer(runtime, { port: config.port, isDraining })
-      : await startApiServer(runtime, { port: config.port, isDraining });
+      ? await startProbeServer(runtime, { port: config.port, host: config.host, isDraining })
+      : await startApiServer(runtime, { port: config.port, host: config.host, isDraining });
   log.info(
     kind === 'worker'
-      ? `Herald worker is running (probes on http://localhost:${server.port}/health)`
-      : `Herald is listening on http://localhost:${server.port}/graphql`,
+      ? `Herald worker is running (probes on ${server.url}/health) bound to ${server.address}`
+      : `Herald is listening on ${server.url}/graphql (bound to ${server.address})`,
   );
 
   const shutdown = async (signal: string) => {
