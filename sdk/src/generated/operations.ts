@@ -133,9 +133,12 @@ export type PublishEventsInput = {
 
 export type ReplayDeliveriesInput = {
   endpointId: string;
+  /** Deliveries created at or after this instant. */
   since: Date | string;
   /** Finished statuses to replay; default [FAILED]. */
   statuses?: Array<DeliveryStatus> | null | undefined;
+  /** And before this instant (default: now). */
+  until?: Date | string | null | undefined;
 };
 
 export type RetryDeliveryInput = {
@@ -251,6 +254,7 @@ export type RetryDeliveryMutationVariables = Exact<{
 
 
 export type RetryDeliveryMutation = { __typename: 'Mutation', retryDelivery:
+    | { __typename: 'InvalidStateError', message: string }
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'RetryDeliveryPayload', delivery: { __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } } }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
@@ -356,6 +360,8 @@ export type PublishEventsMutation = { __typename: 'Mutation', publishEvents:
 
 type ErrorFields_EndpointVerificationError_Fragment = { __typename: 'EndpointVerificationError', message: string };
 
+type ErrorFields_InvalidStateError_Fragment = { __typename: 'InvalidStateError', message: string };
+
 type ErrorFields_LimitExceededError_Fragment = { __typename: 'LimitExceededError', limit: number, message: string };
 
 type ErrorFields_NotFoundError_Fragment = { __typename: 'NotFoundError', message: string };
@@ -364,6 +370,7 @@ type ErrorFields_ValidationError_Fragment = { __typename: 'ValidationError', mes
 
 export type ErrorFieldsFragment =
   | ErrorFields_EndpointVerificationError_Fragment
+  | ErrorFields_InvalidStateError_Fragment
   | ErrorFields_LimitExceededError_Fragment
   | ErrorFields_NotFoundError_Fragment
   | ErrorFields_ValidationError_Fragment
