@@ -50,7 +50,15 @@ export const LIMITS = {
   headerValueLength: 4096,
 } as const;
 
+// RFC 9110 grammar, as Node's HTTP client enforces it when it sends: a name is a token; a value is
+// visible ASCII with spaces or tabs inside. A header it refuses (ERR_INVALID_CHAR) failed every
+// delivery until the endpoint was disabled, so it is refused here, when it is set. Values are
+// refused, not trimmed, with whitespace at either end: what is stored is exactly what is sent.
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const FIELD_VALUE = /^[\x21-\x7E](?:[\x20\x09\x21-\x7E]*[\x21-\x7E])?$/;
+// Headers are sent from a plain object keyed by lower-case name: "__proto__" set its prototype
+// (the header vanished), and the other names it inherits would be read back as functions.
+const OBJECT_PROPERTY_NAMES = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype'].map((name) => name.toLowerCase()));
 const PROJECT = /^[A-Za-z0-9_.:-]+$/;
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade']);
 const SET_BY_HERALD = new Set(['host', 'content-type', 'content-length', 'user-agent']);
@@ -175,6 +183,8 @@ function headerIssues(headers: EndpointHeader[], signatureHeader: string): Field
     const namePath = ['headers', String(index), 'name'];
     if (name.length < 1 || name.length > LIMITS.headerNameLength || !TOKEN.test(name)) {
       issues.push({ path: namePath, message: `must be 1–${LIMITS.headerNameLength} header token characters (letters, digits, !#$%&'*+-.^_\`|~)` });
+    } else if (OBJECT_PROPERTY_NAMES.has(lower)) {
+      issues.push({ path: namePath, message: `${name} is reserved and cannot be used as a header name` });
     } else if (SET_BY_HERALD.has(lower) || lower.startsWith('webhook-') || lower === signatureHeader.toLowerCase()) {
       issues.push({ path: namePath, message: `${name} is set by Herald and cannot be overridden` });
     } else if (HOP_BY_HOP.has(lower) || lower.startsWith('proxy-')) {
@@ -183,8 +193,11 @@ function headerIssues(headers: EndpointHeader[], signatureHeader: string): Field
       issues.push({ path: namePath, message: `${name} is listed twice` });
     }
     seen.add(lower);
-    if (value.length < 1 || value.length > LIMITS.headerValueLength || /[\r\n\0]/.test(value)) {
-      issues.push({ path: ['headers', String(index), 'value'], message: `must be 1–${LIMITS.headerValueLength} characters with no CR, LF or NUL` });
+    if (value.length < 1 || value.length > LIMITS.headerValueLength || !FIELD_VALUE.test(value)) {
+      issues.push({
+        path: ['headers', String(index), 'value'],
+        message: `must be 1–${LIMITS.headerValueLength} visible ASCII characters, with spaces or tabs only between them (no control characters, no non-ASCII)`,
+      });
     }
   });
   return issues;

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { FieldIssue } from '../errors.ts';
 import type { PayloadValidator } from '../event-types/payload-schema.ts';
+import { MAX_JSON_DEPTH, jsonDepth } from '../graphql/json-value.ts';
 
 export interface PublishInput {
   type: string;
@@ -25,6 +26,10 @@ export function publishIssues(
   }
   if (typeof input.payload !== 'object' || input.payload === null || Array.isArray(input.payload)) {
     issues.push({ path: [...path, 'payload'], message: 'must be a JSON object' });
+  } else if (jsonDepth(input.payload, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+    // The JSON scalar refuses these first; this guards the recursive walks below (stringify, the
+    // schema check, requestHash) for any caller that did not come through it.
+    issues.push({ path: [...path, 'payload'], message: `nests more than ${MAX_JSON_DEPTH} levels of objects and arrays` });
   } else {
     const bytes = Buffer.byteLength(JSON.stringify(input.payload));
     if (bytes > context.maxPayloadBytes) {

@@ -1,5 +1,6 @@
 import { GraphQLError, Kind, type ValueNode } from 'graphql';
 import { builder } from './builder.ts';
+import { JSON_PROBLEM_MESSAGES, MAX_JSON_DEPTH, jsonValueProblem } from './json-value.ts';
 
 builder.scalarType('DateTime', {
   description: 'An instant in UTC, as an ISO 8601 string (2026-11-24T19:30:00.000Z).',
@@ -9,26 +10,18 @@ builder.scalarType('DateTime', {
 });
 
 builder.scalarType('JSON', {
+  // The printed schema.graphql (and the SDK's copy) carry this text; changing it means reprinting them.
   description: 'Any JSON value. An object key "__proto__" is refused (it cannot be stored faithfully).',
   serialize: (value) => value,
-  parseValue: (value) => refuseProtoKeys(value),
-  parseLiteral: (ast, variables) => refuseProtoKeys(literalToJson(ast, variables ?? undefined)),
+  parseValue: (value) => checkedJson(value),
+  parseLiteral: (ast, variables) => checkedJson(literalToJson(ast, variables ?? undefined, 0)),
 });
 
-/**
- * Prisma rebuilds JSON objects by assignment before it stores them, so a "__proto__" key was
- * either dropped silently (its value became the copy's prototype) or, with null, failed the write
- * as a masked fault. Such a key is refused up front. Found by the hostile-input suite.
- */
-function refuseProtoKeys(value: unknown): unknown {
-  if (hasProtoKey(value)) throw new GraphQLError('JSON objects must not have a "__proto__" key.', { extensions: { code: 'BAD_USER_INPUT' } });
+/** Checked once, without recursion, before anything else walks the value (see json-value.ts). */
+function checkedJson(value: unknown): unknown {
+  const problem = jsonValueProblem(value);
+  if (problem) throw new GraphQLError(JSON_PROBLEM_MESSAGES[problem], { extensions: { code: 'BAD_USER_INPUT' } });
   return value;
-}
-
-function hasProtoKey(value: unknown): boolean {
-  if (Array.isArray(value)) return value.some(hasProtoKey);
-  if (value === null || typeof value !== 'object') return false;
-  return Object.hasOwn(value, '__proto__') || Object.values(value).some(hasProtoKey);
 }
 
 function parseDateTime(value: unknown): Date {
@@ -39,7 +32,14 @@ function parseDateTime(value: unknown): Date {
   throw new GraphQLError('DateTime must be an ISO 8601 string with a time zone, such as 2026-11-24T19:30:00Z.');
 }
 
-function literalToJson(ast: ValueNode, variables: Record<string, unknown> | undefined): unknown {
+/**
+ * A literal is built recursively, so its depth is bounded as it goes (the parser's token limit
+ * bounds it too); a variable inside it is a raw value, checked with the whole by checkedJson.
+ */
+function literalToJson(ast: ValueNode, variables: Record<string, unknown> | undefined, depth: number): unknown {
+  if ((ast.kind === Kind.LIST || ast.kind === Kind.OBJECT) && depth >= MAX_JSON_DEPTH) {
+    throw new GraphQLError(JSON_PROBLEM_MESSAGES['too-deep'], { extensions: { code: 'BAD_USER_INPUT' } });
+  }
   switch (ast.kind) {
     case Kind.STRING:
     case Kind.BOOLEAN:
@@ -50,9 +50,9 @@ function literalToJson(ast: ValueNode, variables: Record<string, unknown> | unde
     case Kind.NULL:
       return null;
     case Kind.LIST:
-      return ast.values.map((item) => literalToJson(item, variables));
+      return ast.values.map((item) => literalToJson(item, variables, depth + 1));
     case Kind.OBJECT:
-      return Object.fromEntries(ast.fields.map((field) => [field.name.value, literalToJson(field.value, variables)]));
+      return Object.fromEntries(ast.fields.map((field) => [field.name.value, literalToJson(field.value, variables, depth + 1)]));
     case Kind.VARIABLE:
       return variables?.[ast.name.value];
     default:

@@ -105,8 +105,34 @@ describe('headers', () => {
     },
   );
 
-  it.each(['', 'a\rb', 'a\nb', 'a\0b', 'v'.repeat(4097)])('refuses the header value %j', (value) => {
+  it.each(['__proto__', 'constructor', 'prototype', 'Constructor', 'hasOwnProperty', 'toString', '__defineGetter__'])(
+    'refuses the header name %j, which a plain object of headers already has',
+    (name) => {
+      expect(paths(header(name))).toEqual(['headers.0.name']);
+    },
+  );
+
+  it.each(['X-Custom', 'x_custom', "!#$%&'*+-.^_`|~", 'Proto', 'X-Constructor'])('accepts the header name %j', (name) => {
+    expect(paths(header(name))).toEqual([]);
+  });
+
+  // RFC 9110 field-value: visible ASCII, spaces and tabs only inside. Node refuses the rest when it
+  // sends (ERR_INVALID_CHAR), which failed every delivery to the endpoint.
+  it.each([
+    '', 'a\rb', 'a\nb', 'a\0b', 'v'.repeat(4097),
+    'price €5', 'café', '\u0001', 'a\u007fb', '\u0080', '\u00a0', '😀', '\ud800', 'a\u001bb', '\u2028',
+    ' leading', 'trailing ', '\tleading', 'trailing\t', ' ',
+  ])('refuses the header value %j', (value) => {
     expect(paths(header('X-Custom', value))).toEqual(['headers.0.value']);
+  });
+
+  it.each(['v', 'Bearer abc.def-ghi_jkl==', 'a b\tc', 'x'.repeat(4096), '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~'])('accepts the header value %j', (value) => {
+    expect(paths(header('X-Custom', value))).toEqual([]);
+  });
+
+  it('checks headers on update the same way', () => {
+    const result = validateEndpointUpdate({ headers: [{ name: '__proto__', value: 'x' }, { name: 'X-Price', value: 'price €5' }] }, context);
+    expect(result.ok === false && result.issues.map((issue) => issue.path.join('.'))).toEqual(['headers.0.name', 'headers.1.value']);
   });
 
   it('refuses the same name twice, whatever its case', () => {
