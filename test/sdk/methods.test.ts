@@ -174,6 +174,7 @@ describe('events and deliveries', () => {
     await waitFor(async () => (await client.delivery(deliveryIds[0]!))?.attemptCount === 2, 'the retried delivery to be attempted again');
     const replayed = ok(await client.replayDeliveries({ endpointId, since: startedAt, statuses: ['SUCCEEDED'] }), 'ReplayDeliveriesPayload');
     expect(replayed.count).toBeGreaterThanOrEqual(3);
+    expect(replayed.deliveries.map((d) => d.endpoint.id)).toEqual(Array(replayed.count).fill(endpointId));
 
     const test = ok(await client.testEndpoint({ id: endpointId }), 'TestEndpointPayload');
     expect(test.delivery).toMatchObject({ isTest: true, endpoint: { id: endpointId }, event: { type: 'webhook.test' } });

@@ -267,7 +267,7 @@ export type ReplayDeliveriesMutationVariables = Exact<{
 
 export type ReplayDeliveriesMutation = { __typename: 'Mutation', replayDeliveries:
     | { __typename: 'NotFoundError', message: string }
-    | { __typename: 'ReplayDeliveriesPayload', count: number }
+    | { __typename: 'ReplayDeliveriesPayload', count: number, deliveries: Array<{ __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } }> }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
    };
 
@@ -898,6 +898,9 @@ export const ReplayDeliveriesDocument = new TypedDocumentString(`
     __typename
     ... on ReplayDeliveriesPayload {
       count
+      deliveries {
+        ...DeliveryFields
+      }
     }
     ...ErrorFields
   }
@@ -913,6 +916,25 @@ export const ReplayDeliveriesDocument = new TypedDocumentString(`
   }
   ... on LimitExceededError {
     limit
+  }
+}
+fragment DeliveryFields on Delivery {
+  __typename
+  id
+  status
+  attemptCount
+  isTest
+  lastError
+  lastStatusCode
+  nextAttemptAt
+  completedAt
+  createdAt
+  endpoint {
+    id
+  }
+  event {
+    id
+    type
   }
 }`) as unknown as TypedDocumentString<ReplayDeliveriesMutation, ReplayDeliveriesMutationVariables>;
 export const CreateEndpointDocument = new TypedDocumentString(`
