@@ -4,8 +4,12 @@
 // response in the pen test). Each large field is charged against the budget as it resolves; once
 // the budget is spent the field answers RESPONSE_TOO_LARGE and the response stays near the budget.
 import { GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
 
-/** Fresh per HTTP request and per graphql-ws operation: a budget is never shared between them. */
+/**
+ * Fresh per HTTP request and per graphql-ws operation: a budget is never shared between them. A
+ * subscription's budget is per event (see useResponseBudgetPerEvent).
+ */
 export interface ResponseBudget {
   readonly limit: number;
   spent: number;
@@ -32,4 +36,24 @@ export function chargeResponseBytes<T>(ctx: { responseBudget: ResponseBudget }, 
   }
   budget.spent += bytes;
   return value;
+}
+
+/**
+ * A subscription executes every event with the one context of its operation; without this, a
+ * dashboard following deliveryUpdated would run out of budget after its first few MiB and read
+ * RESPONSE_TOO_LARGE for good. Events are executed one after another, so each starts afresh.
+ */
+export function useResponseBudgetPerEvent(): Plugin<{ responseBudget: ResponseBudget }> {
+  return {
+    onSubscribe({ args }) {
+      const budget = args.contextValue.responseBudget;
+      return {
+        onSubscribeResult: () => ({
+          onNext: () => {
+            budget.spent = 0;
+          },
+        }),
+      };
+    },
+  };
 }

@@ -12,7 +12,7 @@ import { metricsAccess } from '../metrics/metrics-access.ts';
 import { renderGraphiQL, useGraphiQLAssets, useSecurityHeaders } from './graphiql.ts';
 import { useNoNulCharacters } from './nul-characters.ts';
 import { useRequestLimits } from './request-limits.ts';
-import { createResponseBudget } from './response-budget.ts';
+import { createResponseBudget, useResponseBudgetPerEvent } from './response-budget.ts';
 import { heraldSchema } from './schema.ts';
 
 export interface HeraldYogaOptions {
@@ -82,6 +82,7 @@ export function createHeraldYoga({ services, log, isReady, metrics }: HeraldYoga
       ...(config.graphiql ? [useGraphiQLAssets()] : []),
       useRequestLimits({ maxRequestBytes: config.maxRequestBytes, principalOf: principalOfRequest }),
       useNoNulCharacters(),
+      useResponseBudgetPerEvent(),
       EnvelopArmorPlugin({
         maxDepth: { n: 12 },
         maxAliases: { n: 15 },

@@ -172,6 +172,50 @@ describe('response budget', () => {
   });
 });
 
+describe('response budget of a subscription', () => {
+  it('is per event, so a long-lived subscription never runs out', async () => {
+    const endpoint = await herald.db.endpoint.create({ data: { organizationId: org.id, name: 'live', url: 'https://example.com/live', eventTypes: ['*'], projects: [], secretSealed: 'unused' } });
+    const event = await herald.db.event.create({ data: { organizationId: org.id, type: 'webhook.test', payload: {} } });
+    const delivery = await herald.db.delivery.create({ data: { organizationId: org.id, eventId: event.id, endpointId: endpoint.id, status: 'RETRYING' } });
+    for (let number = 1; number <= 2; number++) {
+      await herald.db.attempt.create({ data: { deliveryId: delivery.id, number, startedAt: new Date(), durationMs: 1, responseStatus: 500, responseBody: 'b'.repeat(PAYLOAD_BYTES) } });
+    }
+    // Each event carries 6,000 bytes of a 10,000-byte budget: a budget per operation fails the second.
+    const abort = new AbortController();
+    const response = await herald.yoga.fetch('http://herald.test/graphql', {
+      method: 'POST',
+      signal: abort.signal,
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${org.key}` },
+      body: JSON.stringify({ query: `subscription { deliveryUpdated(filter: { deliveryId: "${encodeGlobalId('Delivery', delivery.id)}" }) { attempts { responseBody } } }` }),
+    });
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    const notice = JSON.stringify({ kind: 'delivery', id: delivery.id, organizationId: org.id, endpointId: endpoint.id, eventId: event.id });
+    const received: Array<{ data?: { deliveryUpdated: { attempts: Array<{ responseBody: string | null }> } }; errors?: unknown[] }> = [];
+    let buffer = '';
+    // The subscription listens only once its stream is open: notices repeat until three events are in.
+    // (A Prisma query runs only once awaited or given a callback: `catch` starts it.)
+    const notifying = setInterval(() => herald.db.$executeRaw`SELECT pg_notify('herald_changes', ${notice})`.catch(() => undefined), 50);
+    try {
+      while (received.length < 3) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value;
+        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+          const data = buffer.slice(0, end).split('\n').find((line) => line.startsWith('data: '));
+          buffer = buffer.slice(end + 2);
+          if (data) received.push(JSON.parse(data.slice('data: '.length)));
+        }
+      }
+    } finally {
+      clearInterval(notifying);
+      abort.abort();
+    }
+    expect(received.slice(0, 3).map((result) => [result.errors, result.data?.deliveryUpdated.attempts.map((attempt) => attempt.responseBody?.length)])).toEqual(
+      Array(3).fill([undefined, [PAYLOAD_BYTES, PAYLOAD_BYTES]]),
+    );
+  });
+});
+
 describe('GraphiQL', () => {
   const page = (yoga: ReturnType<typeof yogaWith>) => yoga.fetch('http://herald.test/graphql', { headers: { accept: 'text/html' } });
 
