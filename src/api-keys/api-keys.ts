@@ -82,3 +82,18 @@ export function stillAuthorized(db: Db, keyId: string, now = Date.now()): Promis
   keyChecks.set(keyId, { at: now, valid });
   return valid;
 }
+
+/**
+ * Which of `keyIds` are revoked or gone, in one query: the graphql-ws layer asks this every few
+ * seconds for the keys holding open sockets, so an idle subscription of a revoked key is closed
+ * too (stillAuthorized only runs when an event arrives, and costs a query per key).
+ */
+export async function revokedAmong(db: Db, keyIds: readonly string[]): Promise<Set<string>> {
+  const valid = new Set<string>();
+  // Bounded batches keep every query well under PostgreSQL's bind-parameter limit.
+  for (let start = 0; start < keyIds.length; start += 5_000) {
+    const rows = await db.apiKey.findMany({ where: { id: { in: keyIds.slice(start, start + 5_000) }, revokedAt: null }, select: { id: true } });
+    for (const row of rows) valid.add(row.id);
+  }
+  return new Set(keyIds.filter((id) => !valid.has(id)));
+}

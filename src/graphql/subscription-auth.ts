@@ -2,8 +2,26 @@ import { GraphQLError } from 'graphql';
 import { stillAuthorized } from '../api-keys/api-keys.ts';
 import type { Context } from './context.ts';
 
+/** Called with the key's id when a subscription finds its key revoked. */
+export type KeyRevokedHandler = (keyId: string) => void;
+
+// A symbol, so nothing a client sends and no field of the context can stand in for it.
+const KEY_REVOKED = Symbol('herald.keyRevoked');
+
+type WithHandler = { [KEY_REVOKED]?: KeyRevokedHandler };
+
+/**
+ * Lets the transport act on a revocation: graphql-ws closes every socket of the key (4401) rather
+ * than send an error for each event that follows. SSE has no such handler and gets the error.
+ */
+export function onKeyRevoked<T extends object>(ctx: T, handler: KeyRevokedHandler): T {
+  (ctx as T & WithHandler)[KEY_REVOKED] = handler;
+  return ctx;
+}
+
 /** For each subscription event: a key revoked since the subscription began gets no more data. */
 export async function assertStillAuthorized(ctx: Context): Promise<void> {
   if (ctx.principal && (await stillAuthorized(ctx.db, ctx.principal.keyId))) return;
+  if (ctx.principal) (ctx as Context & WithHandler)[KEY_REVOKED]?.(ctx.principal.keyId);
   throw new GraphQLError('This key was revoked.', { extensions: { code: 'UNAUTHENTICATED' } });
 }

@@ -2,66 +2,246 @@
 // envelop (`getEnveloped`), so parsing, validation, limits, auth and error masking are identical
 // on both transports. A socket authenticates once, in `connection_init` with
 // `{ "authorization": "Bearer <key>" }`; without a valid key it is closed (4403).
-import type { Server } from 'node:http';
-import type { ExecutionArgs } from 'graphql';
-import type { ServerOptions } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
-import { authenticate } from '../api-keys/api-keys.ts';
+//
+// One key must not take what every tenant shares, so per API process (src/graphql/socket-limits.ts):
+// - past HERALD_MAX_SOCKETS_PER_KEY sockets, a new socket of that key is closed with 4429;
+// - past HERALD_MAX_SUBSCRIPTIONS_PER_SOCKET operations on a socket, or HERALD_MAX_SUBSCRIPTIONS_PER_KEY
+//   over all of its key's sockets, the new one gets a TOO_MANY_SUBSCRIPTIONS error; the socket stays
+//   usable. (graphql-ws makes every operation a subscription: queries in flight count too.)
+// - a revoked key's sockets are all closed with 4401, as soon as an event finds the key revoked or
+//   at the next periodic check of the keys holding sockets, whichever comes first.
+//
+// graphql-ws is bound to `ws` here rather than through `graphql-ws/use/ws`, whose handlers print
+// client-triggered errors (an oversized frame, say) with their stacks to the console.
+import type { IncomingMessage, Server } from 'node:http';
+import { getOperationAST, GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { CloseCode, handleProtocols, makeServer } from 'graphql-ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { authenticate, revokedAmong } from '../api-keys/api-keys.ts';
 import { parseBearer } from '../auth/api-key-token.ts';
+import type { Logger } from '../log.ts';
 import type { AppServices } from './context.ts';
+import { createSocketLedger } from './socket-limits.ts';
+import { onKeyRevoked } from './subscription-auth.ts';
 import type { HeraldYoga } from './yoga.ts';
 
-/** Yoga's enveloped execute/subscribe, handed to graphql-ws through the root value. */
-type Run = (args: ExecutionArgs) => ReturnType<NonNullable<ServerOptions['execute']>>;
+/** Close code of every socket of a key found revoked. */
+export const CLOSE_KEY_REVOKED = 4401;
+/** Close code of a socket past HERALD_MAX_SOCKETS_PER_KEY. */
+export const CLOSE_TOO_MANY_SOCKETS = 4429;
+/** How often the keys holding sockets are looked at again, so an idle revoked subscription ends too. */
+export const KEY_CHECK_MS = 5_000;
+/** graphql-ws's own default: a socket that does not answer a ping within this is dropped. */
+const KEEP_ALIVE_MS = 12_000;
+
+type OperationResult = AsyncIterable<ExecutionResult> | ExecutionResult;
+type Run = (args: ExecutionArgs) => Promise<OperationResult> | OperationResult;
+/** Yoga's enveloped execute/subscribe and the operation's slot, handed to graphql-ws through the root value. */
 interface EnvelopedRoot {
   execute: Run;
   subscribe: Run;
+  release: () => void;
+}
+interface Extra {
+  socket: WebSocket;
+  request: IncomingMessage;
 }
 
 export interface GraphQLWebSocket {
   /** Closes every socket with 1001 (going away). */
   dispose(): Promise<void>;
   openSockets(): number;
+  /** What the limits hold now: authenticated sockets, operations, keys (all 0 once every socket closed). */
+  held(): { sockets: number; subscriptions: number; keys: number };
 }
 
-export function attachGraphQLWebSocket(server: Server, yoga: HeraldYoga, services: AppServices): GraphQLWebSocket {
-  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: 1024 * 1024 });
-  const disposable = useServer(
-    {
-      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
-      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
-      onConnect: async (ctx) => {
-        const token = parseBearer(String(ctx.connectionParams?.authorization ?? ''));
-        return token !== null && (await authenticate(services.db, token)) !== null;
-      },
-      onSubscribe: async (ctx, _id, params) => {
+export function attachGraphQLWebSocket(server: Server, yoga: HeraldYoga, services: AppServices, log: Logger, keyCheckMs = KEY_CHECK_MS): GraphQLWebSocket {
+  const ledger = createSocketLedger<WebSocket>(services.config);
+  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: 1024 * 1024, handleProtocols });
+
+  const closeSocketsOf = (keyId: string) => {
+    const sockets = ledger.socketsOf(keyId);
+    if (sockets.length === 0) return;
+    for (const socket of sockets) {
+      ledger.close(socket);
+      socket.close(CLOSE_KEY_REVOKED, 'key revoked');
+    }
+    log.info('closed the graphql-ws sockets of a revoked key', { keyId, sockets: sockets.length });
+  };
+
+  const graphqlWs = makeServer<Record<string, unknown> | undefined, Extra>({
+    execute: (args) => run(args, 'execute'),
+    subscribe: (args) => run(args, 'subscribe'),
+    onConnect: async (ctx) => {
+      const token = parseBearer(String(ctx.connectionParams?.authorization ?? ''));
+      const principal = token === null ? null : await authenticate(services.db, token);
+      if (!principal) return false;
+      if (!ledger.open(ctx.extra.socket, principal.keyId)) {
+        // graphql-ws then closes with 4403 for the `false`; ws ignores that second close.
+        ctx.extra.socket.close(CLOSE_TOO_MANY_SOCKETS, 'too many sockets for this key');
+        return false;
+      }
+      return true;
+    },
+    onSubscribe: async (ctx, _id, params) => {
+      // Counted before any parsing or database work, so a flood past the limit costs nothing.
+      const slot = ledger.acquire(ctx.extra.socket);
+      if (!slot.ok) return [refusal(slot.full, services.config)];
+      try {
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
           socket: ctx.extra.socket,
           params,
         });
-        const args = {
+        const operationName = params.operationName ?? null;
+        const document = parse(params.query);
+        const errors = validate(schema, document);
+        if (errors.length > 0) {
+          slot.release();
+          return errors;
+        }
+        // graphql-ws would answer this itself, but only after onSubscribe, with no operation run to release the slot.
+        if (!getOperationAST(document, operationName)) {
+          slot.release();
+          return [new GraphQLError('Unable to identify operation.')];
+        }
+        const root: EnvelopedRoot = { execute, subscribe, release: slot.release };
+        return {
           schema,
-          operationName: params.operationName ?? null,
-          document: parse(params.query),
+          operationName,
+          document,
           variableValues: params.variables ?? null,
-          contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
+          contextValue: onKeyRevoked(await contextFactory(), closeSocketsOf),
+          rootValue: root,
         };
-        const errors = validate(args.schema, args.document);
-        if (errors.length > 0) return errors;
-        return args;
-      },
+      } catch (error) {
+        slot.release();
+        // A syntax error, or a query over the token limit (graphql-armor refuses it while parsing).
+        if (error instanceof GraphQLError) return [error];
+        throw error;
+      }
     },
-    wss,
-  );
+  });
+
+  wss.on('error', (error) => log.error('graphql-ws server error', { error: String(error.stack ?? error) }));
+  wss.on('connection', (socket, request) => bindSocket(socket, request));
+
+  function bindSocket(socket: WebSocket, request: IncomingMessage) {
+    // Errors here are the client's doing (an oversized or malformed frame); ws closes the socket itself.
+    socket.on('error', (error) => log.warn('graphql-ws socket error', { error: error.message }));
+    let pongWait: NodeJS.Timeout | null = null;
+    const keepAlive = setInterval(() => {
+      if (socket.readyState !== socket.OPEN) return;
+      pongWait = setTimeout(() => socket.terminate(), KEEP_ALIVE_MS);
+      socket.once('pong', () => {
+        if (pongWait) clearTimeout(pongWait);
+        pongWait = null;
+      });
+      socket.ping();
+    }, KEEP_ALIVE_MS);
+    const closed = graphqlWs.opened(
+      {
+        protocol: socket.protocol,
+        send: (data) =>
+          new Promise<void>((resolve, reject) => {
+            if (socket.readyState !== socket.OPEN) return resolve();
+            socket.send(data, (error) => (error ? reject(error) : resolve()));
+          }),
+        close: (code, reason) => socket.close(code, reason),
+        onMessage: (handle) =>
+          socket.on('message', (data) => {
+            handle(String(data)).catch((error: unknown) => {
+              log.error('graphql-ws message failed', { error: String((error as Error).stack ?? error) });
+              socket.close(CloseCode.InternalServerError, 'Internal server error');
+            });
+          }),
+      },
+      { socket, request },
+    );
+    socket.once('close', (code, reason) => {
+      clearInterval(keepAlive);
+      if (pongWait) clearTimeout(pongWait);
+      ledger.close(socket);
+      closed(code, String(reason)).catch((error: unknown) => log.error('graphql-ws close failed', { error: String((error as Error).stack ?? error) }));
+    });
+  }
+
+  // One query per interval for all keys holding sockets. A check still running skips the next tick.
+  let checking = false;
+  const keyCheck = setInterval(() => {
+    const keyIds = ledger.keyIds();
+    if (checking || keyIds.length === 0) return;
+    checking = true;
+    revokedAmong(services.db, keyIds)
+      .then((revoked) => revoked.forEach(closeSocketsOf))
+      .catch((error: unknown) => log.warn('graphql-ws key check failed', { error: (error as Error).message }))
+      .finally(() => (checking = false));
+  }, keyCheckMs);
+  keyCheck.unref();
+
   return {
     dispose: async () => {
-      await disposable.dispose();
-      wss.close();
+      clearInterval(keyCheck);
+      for (const socket of wss.clients) socket.close(1001, 'Going away');
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
     openSockets: () => wss.clients.size,
+    held: () => ledger.totals(),
+  };
+}
+
+function refusal(full: 'socket' | 'key' | 'closed', limits: AppServices['config']): GraphQLError {
+  if (full === 'closed') return new GraphQLError('This socket is closing.', { extensions: { code: 'UNAUTHENTICATED' } });
+  const message =
+    full === 'socket'
+      ? `This socket already holds ${limits.maxSubscriptionsPerSocket} subscriptions; complete one first.`
+      : `This key already holds ${limits.maxSubscriptionsPerKey} subscriptions over its sockets; complete one first.`;
+  return new GraphQLError(message, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } });
+}
+
+/** Runs the operation and releases its slot when it ends: at once for a result, when the stream ends for a subscription. */
+async function run(args: ExecutionArgs, kind: 'execute' | 'subscribe'): Promise<OperationResult> {
+  const root = args.rootValue as EnvelopedRoot;
+  try {
+    const result = await root[kind](args);
+    if (!(Symbol.asyncIterator in result)) {
+      root.release();
+      return result;
+    }
+    return releasing(result, root.release);
+  } catch (error) {
+    root.release();
+    throw error;
+  }
+}
+
+// A hand-written iterator, not an async generator: a generator's return() waits for the pending
+// next() — for an idle subscription, until the next event — so closing would not release.
+function releasing<T>(source: AsyncIterable<T>, release: () => void): AsyncIterableIterator<T> & { return(value?: unknown): Promise<IteratorResult<T>> } {
+  const iterator = source[Symbol.asyncIterator]();
+  return {
+    next: () =>
+      iterator.next().then(
+        (step) => {
+          if (step.done) release();
+          return step;
+        },
+        (error: unknown) => {
+          release();
+          throw error;
+        },
+      ),
+    return: (value) => {
+      release();
+      return iterator.return ? iterator.return(value) : Promise.resolve({ done: true, value: undefined });
+    },
+    throw: (error) => {
+      release();
+      return iterator.throw ? iterator.throw(error) : Promise.reject(error);
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
   };
 }

@@ -25,7 +25,7 @@ export async function startApiServer(runtime: Runtime, options: { port: number; 
     isReady: async () => !options.isDraining() && (await runtime.databaseReady()),
   });
   const server = createServer(yoga);
-  const sockets = attachGraphQLWebSocket(server, yoga, runtime.services);
+  const sockets = attachGraphQLWebSocket(server, yoga, runtime.services, runtime.log);
   return listen(server, options.port, options.host, async () => {
     await sockets.dispose();
     await yoga.dispose();

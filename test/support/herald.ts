@@ -86,7 +86,7 @@ export async function startTestHerald(overrides: Partial<HeraldConfig> = {}, opt
     feed,
     async listen() {
       const server = createServer(yoga);
-      const sockets = attachGraphQLWebSocket(server, yoga, services);
+      const sockets = attachGraphQLWebSocket(server, yoga, services, silentLogger);
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const { port } = server.address() as AddressInfo;
       return {
