@@ -1,37 +1,176 @@
-// Change notices for live subscriptions: ids only on one channel. NOTIFY payloads are capped near
-// 8 KB, and subscribers re-read the row with their own key, so a notice can never leak another
-// organization's data. Sent inside the writer's transaction, so only committed changes are heard.
+// Change notices for live subscriptions, one typed shape per topic on one channel. Each carries the
+// state its row reached at the transition it announces, so a subscriber that re-reads the row
+// later (when it may have moved on) still shows every transition, each as one consistent snapshot.
+// Other data (attempts, names, URLs) is re-read with the subscriber's own key, scoped to its
+// organization. Sent inside the writer's transaction, so only committed changes are heard, and in
+// commit order.
+import { Prisma, type Delivery, type Endpoint } from '../generated/prisma/client.ts';
+import type { DeliveryStatus, DisabledReason } from '../generated/prisma/enums.ts';
 import type { Db } from '../db/prisma.ts';
+import { parseXactSnapshot, type XactSnapshot } from '../pubsub/current-first.ts';
 
 export const CHANGES_CHANNEL = 'herald_changes';
 
 export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
-export interface ChangeNotice {
-  kind: 'delivery' | 'endpoint';
+/**
+ * NOTIFY payloads are capped at 8000 bytes. Everything in a notice is bounded but the last error;
+ * cut there, even 1,000 characters JSON-escaped to 6 bytes each stay well under the cap.
+ */
+export const NOTICE_LAST_ERROR_CHARS = 1_000;
+
+/** The scalar state of a delivery, as every writer has it after its write. */
+export interface DeliveryState {
   id: string;
   organizationId: string;
-  /** For delivery notices, so subscriptions can filter without reading the row. */
-  endpointId?: string;
-  eventId?: string;
-  /**
-   * The status and attempt count this notice announces. A subscriber re-reads the row later, when
-   * it may already have moved on; reporting these keeps every status, in order.
-   */
-  status?: string;
-  attemptCount?: number;
-  /** For endpoint notices: the state announced, for the same reason. */
-  active?: boolean;
-  disabledReason?: string | null;
+  endpointId: string;
+  eventId: string;
+  status: DeliveryStatus;
+  attemptCount: number;
+  nextAttemptAt: Date | string | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  completedAt: Date | string | null;
 }
 
-export async function notifyChange(tx: Tx, notice: ChangeNotice): Promise<void> {
-  await tx.$executeRaw`SELECT pg_notify(${CHANGES_CHANNEL}, ${JSON.stringify(notice)})`;
+export interface DeliveryNotice {
+  kind: 'delivery';
+  id: string;
+  organizationId: string;
+  endpointId: string;
+  eventId: string;
+  status: DeliveryStatus;
+  /** Attempts are immutable once recorded: the ones numbered up to this are the transition's. */
+  attemptCount: number;
+  nextAttemptAt: string | null;
+  lastStatusCode: number | null;
+  /** At most NOTICE_LAST_ERROR_CHARS; `lastErrorCut` says the row holds more. */
+  lastError: string | null;
+  lastErrorCut: boolean;
+  completedAt: string | null;
+  /**
+   * The writer's transaction id (xid8, as text), added by the NOTIFY statement: whether a read's
+   * snapshot already saw this transition (src/pubsub/current-first.ts). '0' for a state read,
+   * not written (`currentDeliveryNotices`).
+   */
+  xid: string;
+}
+
+export interface EndpointState {
+  id: string;
+  organizationId: string;
+  active: boolean;
+  disabledReason: DisabledReason | null;
+  consecutiveFailures: number;
+}
+
+export interface EndpointNotice extends EndpointState {
+  kind: 'endpoint';
+  xid: string;
+}
+
+export type ChangeNotice = DeliveryNotice | EndpointNotice;
+export type ChangeTopic = ChangeNotice['kind'];
+/** The notice of `topic`. */
+export type NoticeOf<T extends ChangeTopic> = Extract<ChangeNotice, { kind: T }>;
+/** What a writer sends: the transaction id is the database's to add. */
+type Unsent<N extends ChangeNotice> = Omit<N, 'xid'>;
+
+export function deliveryNotice(state: DeliveryState): Unsent<DeliveryNotice> {
+  const lastErrorCut = state.lastError !== null && state.lastError.length > NOTICE_LAST_ERROR_CHARS;
+  return {
+    kind: 'delivery',
+    id: state.id,
+    organizationId: state.organizationId,
+    endpointId: state.endpointId,
+    eventId: state.eventId,
+    status: state.status,
+    attemptCount: state.attemptCount,
+    nextAttemptAt: isoOrNull(state.nextAttemptAt),
+    lastStatusCode: state.lastStatusCode,
+    lastError: lastErrorCut ? state.lastError!.slice(0, NOTICE_LAST_ERROR_CHARS) : state.lastError,
+    lastErrorCut,
+    completedAt: isoOrNull(state.completedAt),
+  };
+}
+
+export function endpointNotice(state: EndpointState): Unsent<EndpointNotice> {
+  return {
+    kind: 'endpoint',
+    id: state.id,
+    organizationId: state.organizationId,
+    active: state.active,
+    disabledReason: state.disabledReason,
+    consecutiveFailures: state.consecutiveFailures,
+  };
+}
+
+/**
+ * For raw writers: `RETURNING ${DELIVERY_STATE}` gives a `state` column that `deliveryNotice`
+ * takes, read from the row as the statement left it. The table must be aliased `d`.
+ */
+export const DELIVERY_STATE = Prisma.sql`json_build_object(
+  'id', d.id, 'organizationId', d.organization_id, 'endpointId', d.endpoint_id, 'eventId', d.event_id,
+  'status', d.status, 'attemptCount', d.attempt_count, 'nextAttemptAt', d.next_attempt_at,
+  'lastStatusCode', d.last_status_code, 'lastError', d.last_error, 'completedAt', d.completed_at) AS state`;
+
+export async function notifyChange(tx: Tx, notice: Unsent<ChangeNotice>): Promise<void> {
+  await notifyChanges(tx, [notice]);
 }
 
 /** Many notices in one statement (a batch of attempts). */
-export async function notifyChanges(tx: Tx, notices: readonly ChangeNotice[]): Promise<void> {
+export async function notifyChanges(tx: Tx, notices: ReadonlyArray<Unsent<ChangeNotice>>): Promise<void> {
   if (notices.length === 0) return;
   const payloads = notices.map((notice) => JSON.stringify(notice));
-  await tx.$executeRaw`SELECT pg_notify(${CHANGES_CHANNEL}, payload) FROM unnest(${payloads}::text[]) AS payload`;
+  await tx.$executeRaw`
+    SELECT pg_notify(${CHANGES_CHANNEL}, (payload::jsonb || jsonb_build_object('xid', pg_current_xact_id()::text))::text)
+      FROM unnest(${payloads}::text[]) AS payload`;
+}
+
+/**
+ * The matching deliveries' state now, as notices, with the snapshot it was read under: a
+ * subscription starts with these, then hears only what the snapshot had not seen.
+ */
+export async function currentDeliveryNotices(db: Db, where: Prisma.DeliveryWhereInput): Promise<{ notices: DeliveryNotice[]; snapshot: XactSnapshot }> {
+  // One snapshot for both statements: the first statement of a REPEATABLE READ transaction takes it.
+  const [snapshot, rows] = await db.$transaction(
+    async (tx) => {
+      const [{ snapshot }] = await tx.$queryRaw<[{ snapshot: string }]>`SELECT pg_current_snapshot()::text AS snapshot`;
+      return [snapshot, await tx.delivery.findMany({ where, orderBy: { id: 'asc' } })] as const;
+    },
+    { isolationLevel: 'RepeatableRead' },
+  );
+  return { notices: rows.map((row) => ({ ...deliveryNotice(row), xid: '0' })), snapshot: parseXactSnapshot(snapshot) };
+}
+
+/**
+ * A delivery re-read after `notice` shown as of the notice: its scalars, and only the attempts it
+ * had then (attempts are immutable once recorded, numbered from 1). The row may have moved on.
+ */
+export function deliveryAsNoticed<Row extends Partial<Delivery> & { attempts?: Array<{ number?: number }> }>(row: Row, notice: DeliveryNotice): Row {
+  const sameState = row.status === notice.status && row.attemptCount === notice.attemptCount;
+  return {
+    ...row,
+    status: notice.status,
+    attemptCount: notice.attemptCount,
+    nextAttemptAt: dateOrNull(notice.nextAttemptAt),
+    lastStatusCode: notice.lastStatusCode,
+    // A cut error is shown whole from the row while the row is still at this transition.
+    lastError: notice.lastErrorCut && sameState && row.lastError?.startsWith(notice.lastError ?? '') ? row.lastError : notice.lastError,
+    completedAt: dateOrNull(notice.completedAt),
+    ...(Array.isArray(row.attempts) ? { attempts: row.attempts.filter((attempt) => attempt.number === undefined || attempt.number <= notice.attemptCount) } : {}),
+  };
+}
+
+/** An endpoint re-read after `notice`, shown with the state the notice announced. */
+export function endpointAsNoticed<Row extends Partial<Endpoint>>(row: Row, notice: EndpointNotice): Row {
+  return { ...row, active: notice.active, disabledReason: notice.disabledReason, consecutiveFailures: notice.consecutiveFailures };
+}
+
+function dateOrNull(value: string | null): Date | null {
+  return value === null ? null : new Date(value);
+}
+
+function isoOrNull(value: Date | string | null): string | null {
+  return value === null ? null : new Date(value).toISOString();
 }

@@ -5,7 +5,7 @@ import { InvalidStateError, NotFoundError, ValidationError } from '../errors.ts'
 import type { Delivery } from '../generated/prisma/client.ts';
 import type { DeliveryStatus } from '../generated/prisma/enums.ts';
 import type { AppServices } from '../graphql/context.ts';
-import { notifyChange, notifyChanges } from './notify.ts';
+import { deliveryNotice, notifyChange, notifyChanges } from './notify.ts';
 
 export const TEST_EVENT_TYPE = 'webhook.test';
 export const MAX_REPLAY = 10_000;
@@ -25,7 +25,7 @@ export async function testEndpoint(services: AppServices, organizationId: string
       data: { id: uuidv7(), organizationId, eventId: event.id, endpointId, isTest: true },
     });
     await services.queue.enqueue(tx, [{ deliveryId: delivery.id, attempt: 1, endpointId }]);
-    await notifyChange(tx, { kind: 'delivery', id: delivery.id, organizationId, endpointId, eventId: event.id, status: 'PENDING', attemptCount: 0 });
+    await notifyChange(tx, deliveryNotice(delivery));
     return delivery;
   });
 }
@@ -101,18 +101,7 @@ async function reschedule(services: AppServices, organizationId: string, deliver
       data: { status: 'PENDING', nextAttemptAt: new Date(), completedAt: null },
     });
     moved.sort((a, b) => (a.id < b.id ? -1 : 1));
-    await notifyChanges(
-      tx,
-      moved.map((delivery) => ({
-        kind: 'delivery' as const,
-        id: delivery.id,
-        organizationId,
-        endpointId: delivery.endpointId,
-        eventId: delivery.eventId,
-        status: 'PENDING',
-        attemptCount: delivery.attemptCount,
-      })),
-    );
+    await notifyChanges(tx, moved.map(deliveryNotice));
     await services.queue.enqueue(
       tx,
       moved.map((delivery) => ({ deliveryId: delivery.id, attempt: delivery.attemptCount + 1, endpointId: delivery.endpointId })),

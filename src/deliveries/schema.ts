@@ -6,7 +6,9 @@ import { ErrorInterface, InvalidStateError, NotFoundError, ValidationError } fro
 import { idOfType, requireIdOfType } from '../graphql/global-id.ts';
 import { registerNodeLoader } from '../graphql/node.ts';
 import { checkPage } from '../graphql/pagination.ts';
+import { currentFirst } from '../pubsub/current-first.ts';
 import { readBatched, readOncePerNotice } from '../pubsub/shared-read.ts';
+import { currentDeliveryNotices, deliveryAsNoticed } from './notify.ts';
 import type { Delivery } from '../generated/prisma/client.ts';
 import type { DeliveryStatus } from '../generated/prisma/enums.ts';
 import { replayDeliveries, retryDelivery, testEndpoint } from './operations.ts';
@@ -202,10 +204,10 @@ builder.subscriptionField('deliveryUpdated', (t) =>
     type: 'Delivery',
     nullable: true,
     description:
-      "Each time one of the organization's deliveries changes status or gains an attempt. Null when the delivery was deleted (with its endpoint) before it could be read.",
+      "Each time one of the organization's deliveries changes status or gains an attempt, each item the delivery as it was at that change. Filtered by deliveryId or eventId, it starts with the matching deliveries as they are now. Null when the delivery was deleted (with its endpoint) before it could be read.",
     authScopes: { scope: 'deliveries:read' },
     args: { filter: t.arg({ type: DeliveryUpdatedFilter }) },
-    subscribe: (_root, { filter: wanted }, ctx) => {
+    subscribe: async (_root, { filter: wanted }, ctx) => {
       const organizationId = organizationIdOf(ctx);
       // Filter ids of another type or organization simply match nothing.
       const only = {
@@ -213,7 +215,8 @@ builder.subscriptionField('deliveryUpdated', (t) =>
         endpointId: wanted?.endpointId != null ? (idOfType(String(wanted.endpointId), 'Endpoint') ?? NOTHING) : null,
         eventId: wanted?.eventId != null ? (idOfType(String(wanted.eventId), 'Event') ?? NOTHING) : null,
       };
-      return ctx.changes.subscribe(
+      // Listening from here on, before the current state is read (src/pubsub/current-first.ts).
+      const feed = ctx.changes.subscribe(
         'delivery',
         (notice) =>
           notice.organizationId === organizationId &&
@@ -221,9 +224,23 @@ builder.subscriptionField('deliveryUpdated', (t) =>
           (only.endpointId === null || notice.endpointId === only.endpointId) &&
           (only.eventId === null || notice.eventId === only.eventId),
       );
+      // A few deliveries at most: an endpoint's whole history is what queries are for.
+      if (only.id === null && only.eventId === null) return feed;
+      try {
+        const { notices, snapshot } = await currentDeliveryNotices(ctx.db, {
+          organizationId,
+          ...(only.id !== null ? { id: only.id } : {}),
+          ...(only.endpointId !== null ? { endpointId: only.endpointId } : {}),
+          ...(only.eventId !== null ? { eventId: only.eventId } : {}),
+        });
+        return currentFirst(feed, notices, snapshot);
+      } catch (error) {
+        await feed.return?.();
+        throw error;
+      }
     },
-    // Notices carry ids: the row is read again, scoped to the subscriber's organization, and shown
-    // with the status and attempt count the notice announced (the row may have moved on since).
+    // The row is read again, scoped to the subscriber's organization, and shown as the notice
+    // announced it: the row may have moved on since, and the item must be one state, not two.
     resolve: async (query, notice, _args, ctx) => {
       await assertStillAuthorized(ctx);
       const organizationId = organizationIdOf(ctx);
@@ -231,12 +248,7 @@ builder.subscriptionField('deliveryUpdated', (t) =>
       const row = await readOncePerNotice(notice, key, () =>
         readBatched(key, notice.id, (ids) => ctx.db.delivery.findMany({ ...query, where: { id: { in: ids }, organizationId } })),
       );
-      if (!row) return null;
-      return {
-        ...row,
-        status: (notice.status as DeliveryStatus | undefined) ?? row.status,
-        attemptCount: notice.attemptCount ?? row.attemptCount,
-      };
+      return row ? deliveryAsNoticed(row, notice) : null;
     },
   }),
 );

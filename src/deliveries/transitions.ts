@@ -7,7 +7,7 @@ import type { StoredHeader } from '../endpoints/custom-headers.ts';
 import type { DeliveryStatus } from '../generated/prisma/enums.ts';
 import type { AppServices } from '../graphql/context.ts';
 import type { DeliverJob } from '../jobs/queue.ts';
-import { notifyChange, notifyChanges, type Tx } from './notify.ts';
+import { DELIVERY_STATE, deliveryNotice, endpointNotice, notifyChange, notifyChanges, type DeliveryState, type Tx } from './notify.ts';
 
 export interface ClaimedDelivery {
   deliveryId: string;
@@ -56,7 +56,7 @@ export async function claimAttempts(db: Db, jobs: readonly DeliverJob[]): Promis
   // Set-based: one UPDATE for the whole batch and one NOTIFY statement, in one transaction.
   const wanted = JSON.stringify(jobs.map((job) => ({ id: job.deliveryId, attempt: job.attempt })));
   return db.$transaction(async (tx) => {
-    const rows = await tx.$queryRaw<Array<ClaimRow & { attempt: number }>>`
+    const rows = await tx.$queryRaw<Array<ClaimRow & { attempt: number; state: DeliveryState }>>`
       UPDATE deliveries d SET status = 'SENDING', updated_at = now()
         FROM jsonb_to_recordset(${wanted}::jsonb) AS w(id uuid, attempt int), endpoints e, events ev
        WHERE d.id = w.id AND d.attempt_count = w.attempt - 1
@@ -64,19 +64,8 @@ export async function claimAttempts(db: Db, jobs: readonly DeliverJob[]): Promis
          AND e.id = d.endpoint_id AND ev.id = d.event_id AND (e.active OR d.is_test)
       RETURNING d.id AS delivery_id, d.organization_id, d.is_test, w.attempt, e.id AS endpoint_id, e.url, e.headers,
                 e.signature_scheme, e.secret_sealed, e.previous_secret_sealed, e.previous_secret_expires_at,
-                e.consecutive_failures, ev.id AS event_id, ev.type, ev.payload, ev.created_at`;
-    await notifyChanges(
-      tx,
-      rows.map((row) => ({
-        kind: 'delivery',
-        id: row.delivery_id,
-        organizationId: row.organization_id,
-        endpointId: row.endpoint_id,
-        eventId: row.event_id,
-        status: 'SENDING',
-        attemptCount: row.attempt - 1,
-      })),
-    );
+                e.consecutive_failures, ev.id AS event_id, ev.type, ev.payload, ev.created_at, ${DELIVERY_STATE}`;
+    await notifyChanges(tx, rows.map((row) => deliveryNotice(row.state)));
     return rows.map((row) => ({
       deliveryId: row.delivery_id,
       organizationId: row.organization_id,
@@ -146,7 +135,7 @@ export async function recordAttempts(
     })),
   );
   return db.$transaction(async (tx) => {
-    const moved = await tx.$queryRaw<Array<{ id: string }>>`
+    const moved = await tx.$queryRaw<Array<{ id: string; state: DeliveryState }>>`
       UPDATE deliveries d
          SET status = v.status::"DeliveryStatus", attempt_count = v.attempt, next_attempt_at = v.next_at,
              last_status_code = v.code, last_error = v.error, updated_at = now(),
@@ -154,7 +143,7 @@ export async function recordAttempts(
         FROM jsonb_to_recordset(${changes}::jsonb)
              AS v(id uuid, attempt int, status text, next_at timestamptz, code int, error text, done boolean)
        WHERE d.id = v.id AND d.attempt_count = v.attempt - 1 AND d.status = 'SENDING'
-      RETURNING d.id`;
+      RETURNING d.id, ${DELIVERY_STATE}`;
     const movedIds = new Set(moved.map((row) => row.id));
     const recorded = items.filter((item) => movedIds.has(item.claimed.deliveryId));
     if (recorded.length === 0) return items.map(() => false);
@@ -180,6 +169,9 @@ export async function recordAttempts(
         FROM jsonb_to_recordset(${attempts}::jsonb)
              AS a(id uuid, delivery_id uuid, number int, started_at timestamptz, duration_ms int, response_status int,
                   response_body text, error_kind text, error_message text)`;
+    // Before the endpoint's health below: turning it off cancels its RETRYING deliveries, some maybe
+    // of this batch, and NOTIFY keeps the order sent, so their CANCELLED comes after their RETRYING.
+    await notifyChanges(tx, moved.map((row) => deliveryNotice(row.state)));
     await queue.enqueue(
       tx,
       recorded
@@ -200,18 +192,6 @@ export async function recordAttempts(
     for (const item of counted.filter(({ verdict }) => verdict.status === 'FAILED')) {
       await updateEndpointHealth(tx, config.disableAfterFailures, item.claimed, item.verdict);
     }
-    await notifyChanges(
-      tx,
-      recorded.map(({ claimed, verdict }) => ({
-        kind: 'delivery',
-        id: claimed.deliveryId,
-        organizationId: claimed.organizationId,
-        endpointId: claimed.endpoint.id,
-        eventId: claimed.event.id,
-        status: verdict.status,
-        attemptCount: claimed.attempt,
-      })),
-    );
     return items.map((item) => movedIds.has(item.claimed.deliveryId));
   });
 }
@@ -226,24 +206,13 @@ export async function abandonAttempts(db: Db, jobs: readonly DeliverJob[], reaso
   if (jobs.length === 0) return 0;
   const wanted = JSON.stringify(jobs.map((job) => ({ id: job.deliveryId, attempt: job.attempt })));
   return db.$transaction(async (tx) => {
-    const rows = await tx.$queryRaw<Array<{ id: string; organization_id: string; endpoint_id: string; event_id: string; attempt_count: number }>>`
+    const rows = await tx.$queryRaw<Array<{ state: DeliveryState }>>`
       UPDATE deliveries d SET status = 'FAILED', next_attempt_at = NULL, last_error = ${reason},
              completed_at = now(), updated_at = now()
         FROM jsonb_to_recordset(${wanted}::jsonb) AS w(id uuid, attempt int)
        WHERE d.id = w.id AND d.attempt_count = w.attempt - 1 AND d.status IN ('PENDING', 'RETRYING', 'SENDING')
-      RETURNING d.id, d.organization_id, d.endpoint_id, d.event_id, d.attempt_count`;
-    await notifyChanges(
-      tx,
-      rows.map((row) => ({
-        kind: 'delivery',
-        id: row.id,
-        organizationId: row.organization_id,
-        endpointId: row.endpoint_id,
-        eventId: row.event_id,
-        status: 'FAILED',
-        attemptCount: row.attempt_count,
-      })),
-    );
+      RETURNING ${DELIVERY_STATE}`;
+    await notifyChanges(tx, rows.map((row) => deliveryNotice(row.state)));
     return rows.length;
   });
 }
@@ -258,9 +227,9 @@ async function updateEndpointHealth(tx: Tx, disableAfterFailures: number, claime
       ? 'FAILING'
       : null;
   if (!reason || !counted.active) return;
-  await tx.endpoint.update({ where: { id: endpointId }, data: { active: false, disabledReason: reason } });
+  const disabled = await tx.endpoint.update({ where: { id: endpointId }, data: { active: false, disabledReason: reason } });
   await cancelPendingDeliveries(tx, endpointId, claimed.organizationId);
-  await notifyChange(tx, { kind: 'endpoint', id: endpointId, organizationId: claimed.organizationId, active: false, disabledReason: reason });
+  await notifyChange(tx, endpointNotice(disabled));
 }
 
 /**
@@ -268,13 +237,11 @@ async function updateEndpointHealth(tx: Tx, disableAfterFailures: number, claime
  * cancelled delivery is announced like any other status change. Test sends are left to finish.
  */
 export async function cancelPendingDeliveries(tx: Tx, endpointId: string, organizationId: string): Promise<number> {
-  const cancelled = await tx.$queryRaw<Array<{ id: string; event_id: string; attempt_count: number }>>`
-    UPDATE deliveries SET status = 'CANCELLED', next_attempt_at = NULL, completed_at = now(), updated_at = now()
-     WHERE endpoint_id = ${endpointId}::uuid AND status IN ('PENDING', 'RETRYING') AND NOT is_test
-    RETURNING id, event_id, attempt_count`;
-  await notifyChanges(
-    tx,
-    cancelled.map((row) => ({ kind: 'delivery', id: row.id, organizationId, endpointId, eventId: row.event_id, status: 'CANCELLED', attemptCount: row.attempt_count })),
-  );
+  const cancelled = await tx.$queryRaw<Array<{ state: DeliveryState }>>`
+    UPDATE deliveries d SET status = 'CANCELLED', next_attempt_at = NULL, completed_at = now(), updated_at = now()
+     WHERE d.endpoint_id = ${endpointId}::uuid AND d.organization_id = ${organizationId}::uuid
+       AND d.status IN ('PENDING', 'RETRYING') AND NOT d.is_test
+    RETURNING ${DELIVERY_STATE}`;
+  await notifyChanges(tx, cancelled.map((row) => deliveryNotice(row.state)));
   return cancelled.length;
 }

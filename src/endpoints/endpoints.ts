@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { EndpointVerificationError, LimitExceededError, NotFoundError, ValidationError } from '../errors.ts';
-import { notifyChange } from '../deliveries/notify.ts';
+import { endpointNotice, notifyChange } from '../deliveries/notify.ts';
 import { cancelPendingDeliveries } from '../deliveries/transitions.ts';
 import { eventTypeNames } from '../event-types/event-types.ts';
 import type { Endpoint, Prisma } from '../generated/prisma/client.ts';
@@ -146,7 +146,7 @@ export async function toggleEndpoint(
         ? { active: true, disabledReason: null, consecutiveFailures: 0 }
         : { active: false, disabledReason: 'MANUAL' },
     });
-    await notifyChange(tx, { kind: 'endpoint', id: endpoint.id, organizationId, active: endpoint.active, disabledReason: endpoint.disabledReason });
+    await notifyChange(tx, endpointNotice(endpoint));
     return endpoint;
   });
 }

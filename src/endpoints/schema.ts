@@ -12,8 +12,8 @@ import { requireIdOfType } from '../graphql/global-id.ts';
 import { registerNodeLoader } from '../graphql/node.ts';
 import { checkPage } from '../graphql/pagination.ts';
 import { readBatched, readOncePerNotice } from '../pubsub/shared-read.ts';
+import { endpointAsNoticed } from '../deliveries/notify.ts';
 import type { Endpoint } from '../generated/prisma/client.ts';
-import type { DisabledReason } from '../generated/prisma/enums.ts';
 import { maskHeaders, openHeaders } from './custom-headers.ts';
 import type { EndpointHeader } from './endpoint-rules.ts';
 import {
@@ -261,12 +261,7 @@ builder.subscriptionField('endpointUpdated', (t) =>
       const row = await readOncePerNotice(notice, key, () =>
         readBatched(key, notice.id, (ids) => ctx.db.endpoint.findMany({ ...query, where: { id: { in: ids }, organizationId } })),
       );
-      if (!row) return null;
-      return {
-        ...row,
-        active: notice.active ?? row.active,
-        disabledReason: notice.disabledReason !== undefined ? (notice.disabledReason as DisabledReason | null) : row.disabledReason,
-      };
+      return row ? endpointAsNoticed(row, notice) : null;
     },
   }),
 );

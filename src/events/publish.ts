@@ -8,7 +8,7 @@ import { ValidationError, type FieldIssue } from '../errors.ts';
 import { compilePayloadSchema, type PayloadValidator } from '../event-types/payload-schema.ts';
 import type { Delivery, Event, Prisma } from '../generated/prisma/client.ts';
 import type { AppServices } from '../graphql/context.ts';
-import { notifyChanges } from '../deliveries/notify.ts';
+import { deliveryNotice, notifyChanges } from '../deliveries/notify.ts';
 import { publishIssues, requestHash, type PublishInput } from './publish-rules.ts';
 
 export interface Published {
@@ -102,7 +102,7 @@ async function writeAll(
   );
   const deliveries = deliveryRows.length > 0 ? await tx.delivery.createManyAndReturn({ data: deliveryRows }) : [];
   await services.queue.enqueue(tx, deliveries.map((d) => ({ deliveryId: d.id, attempt: 1, endpointId: d.endpointId })));
-  await notifyChanges(tx, deliveries.map((d) => ({ kind: 'delivery', id: d.id, organizationId, endpointId: d.endpointId, eventId: d.eventId, status: 'PENDING', attemptCount: 0 })));
+  await notifyChanges(tx, deliveries.map(deliveryNotice));
 
   const eventsById = new Map(created.map((event) => [event.id, event]));
   const deliveriesByEvent = Map.groupBy(deliveries.sort((a, b) => a.id.localeCompare(b.id)), (d) => d.eventId);

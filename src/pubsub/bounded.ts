@@ -3,24 +3,56 @@
 // made every subscription queue every notice of its organization: at 1,000 subscriptions that was
 // most of the API's CPU, measured by `npm run bench`.)
 //
+// The listener is registered when `listen` is called, not on the first `next()` (as an async
+// generator or a Repeater would): a subscription is acknowledged once its subscribe resolver has
+// returned (src/graphql/subscription-ready.ts), and from then on it must hear every notice. The
+// caller must end it with `return()`; graphql-js and graphql-ws always do, even for a
+// subscription cancelled before its first result.
+//
 // A subscriber that reads slower than changes arrive must not grow the server's memory: each
 // subscription keeps at most `size` notices waiting and drops the oldest beyond that. (Each notice
-// carries its delivery's status, so a consumer that falls behind loses intermediate statuses, not
-// the latest one.)
-import { Repeater, SlidingBuffer } from 'graphql-yoga';
+// carries its row's state, so a consumer that falls behind loses intermediate states, not the
+// latest one.)
 
 export const SUBSCRIPTION_BUFFER = 1_000;
 
-export function listen<T>(target: EventTarget, topic: string, keep: (value: T) => boolean = () => true, size = SUBSCRIPTION_BUFFER): AsyncIterable<T> {
-  return new Repeater<T>(async (push, stop) => {
-    const listener = (event: Event) => {
-      const value = (event as CustomEvent<T>).detail;
-      // With a sliding buffer, push never waits: the oldest waiting notice is dropped instead.
-      if (keep(value)) void push(value);
-    };
-    target.addEventListener(topic, listener);
-    // Returning the iterator (the subscriber left) resolves `stop` and releases the listener.
-    await stop;
+export function listen<T>(target: EventTarget, topic: string, keep: (value: T) => boolean = () => true, size = SUBSCRIPTION_BUFFER): AsyncIterableIterator<T> {
+  const waiting: T[] = [];
+  const readers: Array<(step: IteratorResult<T, undefined>) => void> = [];
+  let ended = false;
+  const listener = (event: Event) => {
+    const value = (event as CustomEvent<T>).detail;
+    if (!keep(value)) return;
+    const reader = readers.shift();
+    if (reader) return reader({ done: false, value });
+    waiting.push(value);
+    if (waiting.length > size) waiting.shift();
+  };
+  target.addEventListener(topic, listener);
+  const end = () => {
+    if (ended) return;
+    ended = true;
     target.removeEventListener(topic, listener);
-  }, new SlidingBuffer(size));
+    waiting.length = 0;
+    for (const reader of readers.splice(0)) reader({ done: true, value: undefined });
+  };
+  const iterator: AsyncIterableIterator<T> = {
+    next() {
+      if (waiting.length > 0) return Promise.resolve({ done: false, value: waiting.shift()! });
+      if (ended) return Promise.resolve({ done: true, value: undefined });
+      return new Promise((resolve) => readers.push(resolve));
+    },
+    return() {
+      end();
+      return Promise.resolve({ done: true, value: undefined });
+    },
+    throw(error: unknown) {
+      end();
+      return Promise.reject(error);
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
 }

@@ -1,14 +1,17 @@
-// The change feed subscriptions listen to: notices of ids (src/deliveries/notify.ts) carried by
+// The change feed subscriptions listen to: typed notices (src/deliveries/notify.ts) carried by
 // PostgreSQL NOTIFY to every API process.
-import { CHANGES_CHANNEL, type ChangeNotice } from '../deliveries/notify.ts';
+import { CHANGES_CHANNEL, type ChangeTopic, type NoticeOf } from '../deliveries/notify.ts';
 import { listen } from './bounded.ts';
 import { createPgEventTarget, type PgEventTarget } from './pg-event-target.ts';
 
-export type ChangeTopic = 'delivery' | 'endpoint';
+export type { ChangeTopic } from '../deliveries/notify.ts';
 
 export interface ChangeSource {
-  /** The notices of `topic` that `keep` accepts, as they arrive; leaving (return) stops listening. */
-  subscribe(topic: ChangeTopic, keep?: (notice: ChangeNotice) => boolean): AsyncIterable<ChangeNotice>;
+  /**
+   * The notices of `topic` that `keep` accepts, heard from this call on (not from the first
+   * `next()`); leaving (`return()`) stops listening.
+   */
+  subscribe<T extends ChangeTopic>(topic: T, keep?: (notice: NoticeOf<T>) => boolean): AsyncIterableIterator<NoticeOf<T>>;
 }
 
 export interface ChangeFeed {
