@@ -32,15 +32,20 @@ function notACursor(name: string): GraphQLError {
 }
 
 /**
- * Pothos decodes cursors before the resolver runs and refuses text that is not one of its cursors
- * with an error of its own (no code, the input echoed). The error masker turns that into the same
- * answer as every other refused cursor.
+ * Pothos checks connection arguments before the resolver runs and refuses what it cannot use with
+ * an error of its own, without a code: a cursor that is not one of its cursors (the input echoed),
+ * or `before` with `first`. The error masker turns those into BAD_USER_INPUT, a refused cursor
+ * with the same answer as every other refused cursor.
  */
-export function cursorErrorFor(error: GraphQLError): GraphQLError | null {
+export function connectionArgumentErrorFor(error: GraphQLError): GraphQLError | null {
   const original = error.originalError;
-  if (original?.name !== 'PothosValidationError' || !original.message.startsWith('Invalid cursor')) return null;
-  const refused = notACursor('after/before');
-  return new GraphQLError(refused.message, { nodes: error.nodes, path: error.path, extensions: refused.extensions });
+  if (original?.name !== 'PothosValidationError') return null;
+  const refused = original.message.startsWith('Invalid cursor') ? notACursor('after/before') : null;
+  return new GraphQLError(refused?.message ?? `${original.message}.`, {
+    nodes: error.nodes,
+    path: error.path,
+    extensions: { code: 'BAD_USER_INPUT' },
+  });
 }
 
 export function assertPageSize(args: PageArgs): void {

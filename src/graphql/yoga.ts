@@ -11,9 +11,11 @@ import type { HeraldMetrics } from '../metrics/metrics.ts';
 import { metricsAccess } from '../metrics/metrics-access.ts';
 import { renderGraphiQL, useGraphiQLAssets, useSecurityHeaders } from './graphiql.ts';
 import { useNoNulCharacters } from './nul-characters.ts';
+import { connectionArgumentErrorFor } from './pagination.ts';
 import { useRequestLimits } from './request-limits.ts';
 import { createResponseBudget, useResponseBudgetPerEvent } from './response-budget.ts';
 import { heraldSchema } from './schema.ts';
+import { useSubscriptionReady } from './subscription-ready.ts';
 
 export interface HeraldYogaOptions {
   services: AppServices;
@@ -59,6 +61,8 @@ export function createHeraldYoga({ services, log, isReady, metrics }: HeraldYoga
     },
     maskedErrors: {
       maskError(error, message, isDev) {
+        const argumentError = error instanceof GraphQLError ? connectionArgumentErrorFor(error) : null;
+        if (argumentError) return argumentError;
         const original = error instanceof GraphQLError ? error.originalError : error;
         if (original && !(original instanceof GraphQLError)) {
           log.error('unexpected error', { error: String((original as Error).stack ?? original) });
@@ -83,6 +87,7 @@ export function createHeraldYoga({ services, log, isReady, metrics }: HeraldYoga
       useRequestLimits({ maxRequestBytes: config.maxRequestBytes, principalOf: principalOfRequest }),
       useNoNulCharacters(),
       useResponseBudgetPerEvent(),
+      useSubscriptionReady(),
       EnvelopArmorPlugin({
         maxDepth: { n: 12 },
         maxAliases: { n: 15 },

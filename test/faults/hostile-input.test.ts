@@ -14,7 +14,7 @@ import { deliveryHeaders } from '../../src/delivery/envelope.ts';
 import { MAX_JSON_DEPTH } from '../../src/graphql/json-value.ts';
 import { startTestHerald, type GraphQLResponse, type TestHerald } from '../support/herald.ts';
 
-const TYPED_ERRORS = ['ValidationError', 'NotFoundError', 'LimitExceededError', 'EndpointVerificationError'];
+const TYPED_ERRORS = ['ValidationError', 'NotFoundError', 'LimitExceededError', 'EndpointVerificationError', 'InvalidStateError'];
 const RUNS = 250;
 
 let herald: TestHerald;
@@ -305,6 +305,34 @@ it('id-taking mutations never reach another organization and refuse malformed id
       expect(JSON.stringify(await herald.db.endpoint.findMany({ where: { organization: { slug: 'hostile-theirs' } }, orderBy: { id: 'asc' } }))).toBe(theirsBefore);
     }), { numRuns: 120 });
   }
+});
+
+/**
+ * Cursors are row ids in disguise (base64 of `GPC:S:<uuid>`): forged ones, malformed ones and another
+ * organization's were a masked fault (the uuid column refused them) or paged from the other
+ * organization's position. Taking checkPage's cursor check out turns this red.
+ */
+it('connections answer forged, malformed and foreign cursors with BAD_USER_INPUT and page nothing', async () => {
+  const theirCursors: string[] = [];
+  for (const list of ['endpoints', 'events', 'deliveries']) {
+    const page = await herald.graphql(`{ ${list}(first: 1) { edges { cursor } } }`, {}, theirs.key);
+    theirCursors.push(page.data![list].edges[0].cursor);
+  }
+  const cursorOf = (text: string) => Buffer.from(text, 'latin1').toString('base64');
+  const cursor = fc.oneof(
+    fc.constantFrom(...theirCursors),
+    hostileString,
+    hostileString.map((text) => cursorOf(`GPC:S:${text}`)),
+    fc.uuid().map((uuid) => cursorOf(`GPC:S:${uuid}`)),
+    fc.string().map((text) => cursorOf(`GPC:${text}`)),
+    fc.string().map(cursorOf),
+  );
+  await fc.assert(fc.asyncProperty(fc.constantFrom('endpoints', 'events', 'deliveries'), fc.constantFrom('after', 'before'), cursor, async (list, direction, value) => {
+    const response = await herald.graphql(`query($c: String) { ${list}(${direction}: $c, first: 5) { edges { node { id } } } }`, { c: value }, mine.key);
+    expect(response.status).toBeLessThan(500);
+    expect(response.data ?? null).toBeNull();
+    expect(response.errors?.map((error) => error.extensions?.code), JSON.stringify(response.errors)).toEqual(['BAD_USER_INPUT']);
+  }), { numRuns: 200, examples: [['deliveries', 'after', 'R1BDOlM6Z2FyYmFnZQ==']] });
 });
 
 it('admin mutations answer hostile input with a payload or a typed error', async () => {
