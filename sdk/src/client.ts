@@ -2,7 +2,7 @@
 // graphql-ws with reconnection, one typed method per operation of the SDK (generated into
 // ./generated/methods.ts) and an async iterator per connection.
 import { createClient, type Client as SocketClient } from 'graphql-ws';
-import { errorFromGraphQLErrors, HeraldAuthError, HeraldError, type GraphQLErrorLike } from './errors.ts';
+import { errorFromGraphQLErrors, HeraldAuthError, HeraldError, HeraldNetworkError, type GraphQLErrorLike } from './errors.ts';
 import { operationMethods, paginationMethods, type OperationMethods, type PaginationMethods } from './generated/methods.ts';
 import { publishMethods, type PublishMethods } from './publish.ts';
 import { createHttpRequester, type HeraldSubscription, type Requester, type Subscriber } from './transport.ts';
@@ -106,18 +106,46 @@ export function createHeraldClient(options: HeraldClientOptions): HeraldClient {
     pick: (data: TResult) => TItem,
     subscribeOptions: { signal?: AbortSignal } = {},
   ): HeraldSubscription<TItem> => {
+    type Step = IteratorResult<{ data?: TResult | null | undefined; errors?: readonly GraphQLErrorLike[] | undefined; extensions?: unknown }>;
     const results = openSocket().iterate<TResult>({
       query: document.toString(),
       variables: (variables ?? {}) as Record<string, unknown>,
+      // Herald's first result is then an acknowledgement (no data) once the subscription is live.
+      extensions: { herald: { ready: true } },
     });
-    const stop = () => void results.return?.();
+    // Read now, not on the caller's first next(), so `ready` settles without iterating. The
+    // acknowledgement is consumed; anything else (an error, or an item from a server that does not
+    // acknowledge) is kept for next().
+    let settleReady!: (error?: HeraldError) => void;
+    const ready = new Promise<void>((resolve, reject) => {
+      settleReady = (error) => (error ? reject(error) : resolve());
+    });
+    ready.catch(() => undefined); // Awaiting it is optional: an unobserved rejection is not a crash.
+    let head: Promise<Step | null> | null = results.next().then(
+      (step) => {
+        settleReady(step.done ? new HeraldNetworkError('ABORTED', 'the subscription ended before Herald acknowledged it') : undefined);
+        return !step.done && isAcknowledgement(step.value) ? null : step;
+      },
+      (reason: unknown) => {
+        const error = subscriptionError(reason);
+        settleReady(error);
+        throw error;
+      },
+    );
+    head.catch(() => undefined);
+    const stop = () => void subscription.return();
     subscribeOptions.signal?.addEventListener('abort', stop, { once: true });
     const subscription: HeraldSubscription<TItem> = {
+      ready,
       async next() {
         if (subscribeOptions.signal?.aborted) return this.return();
-        let step: IteratorResult<{ data?: TResult | null | undefined; errors?: readonly GraphQLErrorLike[] | undefined }>;
+        let step: Step;
         try {
-          step = await results.next();
+          const first = head;
+          head = null;
+          step = (first && (await first)) ?? (await results.next());
+          // A reconnected socket subscribes again, and Herald acknowledges again.
+          while (!step.done && isAcknowledgement(step.value)) step = await results.next();
         } catch (reason) {
           throw subscriptionError(reason);
         }
@@ -131,6 +159,8 @@ export function createHeraldClient(options: HeraldClientOptions): HeraldClient {
       },
       async return() {
         subscribeOptions.signal?.removeEventListener('abort', stop);
+        // graphql-ws leaves a pending read unsettled when its iterator is returned.
+        settleReady(new HeraldNetworkError('ABORTED', 'the subscription ended before Herald acknowledged it'));
         await results.return?.();
         return { done: true, value: undefined };
       },
@@ -153,6 +183,12 @@ export function createHeraldClient(options: HeraldClientOptions): HeraldClient {
       socket = undefined;
     },
   };
+}
+
+/** Herald's acknowledgement of a live subscription (src/graphql/subscription-ready.ts on the server). */
+function isAcknowledgement(result: { data?: unknown; errors?: unknown; extensions?: unknown }): boolean {
+  const herald = (result.extensions as { herald?: { subscribed?: unknown } } | undefined)?.herald;
+  return result.data == null && result.errors == null && herald?.subscribed === true;
 }
 
 function webSocketUrl(url: URL): string {

@@ -48,6 +48,12 @@ export type Subscriber = <TResult, TVariables, TItem>(
  * error the server sends, or when the socket cannot reconnect.
  */
 export interface HeraldSubscription<TItem> extends AsyncIterableIterator<TItem> {
+  /**
+   * Resolves once Herald has registered the subscription: every change after that is delivered.
+   * Await it before acting on what you follow (publishing, retrying). Rejects with the error that
+   * ends the subscription first, or `ABORTED` when it is ended before; nothing is yielded for it.
+   */
+  readonly ready: Promise<void>;
   return(): Promise<IteratorResult<TItem, undefined>>;
 }
 
