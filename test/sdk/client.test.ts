@@ -34,9 +34,8 @@ function connect(apiKey: string): HeraldClient {
   return c;
 }
 
-/** Consumes a subscription in the background; resolves once Herald has registered it. */
+/** Consumes a subscription in the background; resolves once Herald has acknowledged it (`ready`). */
 async function follow<T>(subscription: HeraldSubscription<T>) {
-  const before = herald.feed.target.listenerCount();
   const items: T[] = [];
   const failure = (async () => {
     try {
@@ -46,7 +45,7 @@ async function follow<T>(subscription: HeraldSubscription<T>) {
       return error;
     }
   })();
-  await waitFor(async () => herald.feed.target.listenerCount() > before, 'the subscription to be registered');
+  await subscription.ready;
   return { items, failure };
 }
 
@@ -122,6 +121,29 @@ describe('subscriptions', () => {
     const done = items.find((item) => item?.status === 'SUCCEEDED')!;
     expect(done.attempts).toEqual([expect.objectContaining({ number: 1, responseStatus: 200, error: null })]);
     expect(done.event).toEqual({ id: published.event.id, type: 'invoice.paid' });
+  });
+
+  it('after `await sub.ready`, sees every transition from PENDING, each item consistent', async () => {
+    const created = await client.createEndpoint({ url: `${receiver.url}/ready`, eventTypes: ['invoice.paid'] });
+    if (created.__typename !== 'CreateEndpointPayload') throw new Error(created.__typename);
+    for (let round = 0; round < 5; round++) {
+      const sub = client.deliveryUpdated({ filter: { endpointId: created.endpoint.id } });
+      await sub.ready;
+      const published = await client.publishEvent({ type: 'invoice.paid', payload: { round } });
+      if (published.__typename !== 'PublishEventPayload') throw new Error(published.__typename);
+      const deliveryId = published.deliveries.find((d) => d.endpoint.id === created.endpoint.id)!.id;
+      const seen = [];
+      for await (const item of sub) {
+        if (item?.id !== deliveryId) continue;
+        seen.push(item);
+        if (item.status === 'SUCCEEDED') break;
+      }
+      expect(seen.map((item) => `${item.status}/${item.attemptCount}/${item.attempts.length}/${item.completedAt ? 'done' : 'open'}`)).toEqual([
+        'PENDING/0/0/open',
+        'SENDING/0/0/open',
+        'SUCCEEDED/1/1/done',
+      ]);
+    }
   });
 
   it('fails a subscription with a refused key as HeraldAuthError, without reconnecting', async () => {

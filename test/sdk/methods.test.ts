@@ -51,14 +51,13 @@ function connect(apiKey: string, options: Partial<HeraldClientOptions> = {}): He
   return Object.assign(track(real, ''), { paginate: track(real.paginate, 'paginate.') });
 }
 
-/** Consumes a subscription in the background; resolves once Herald has registered it. */
+/** Consumes a subscription in the background; resolves once Herald has acknowledged it (`ready`). */
 async function follow<T>(subscription: HeraldSubscription<T>) {
-  const before = herald.feed.target.listenerCount();
   const items: T[] = [];
   const done = (async () => {
     for await (const item of subscription) items.push(item);
   })();
-  await waitFor(async () => herald.feed.target.listenerCount() > before, 'the subscription to be registered');
+  await subscription.ready;
   return { items, done };
 }
 
