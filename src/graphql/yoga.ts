@@ -16,7 +16,6 @@ import { useRequestLimits } from './request-limits.ts';
 import { createResponseBudget, useResponseBudgetPerEvent } from './response-budget.ts';
 import { heraldSchema } from './schema.ts';
 import { useSubscriptionReady } from './subscription-ready.ts';
-import { useSubscriptionReady } from './subscription-ready.ts';
 
 export interface HeraldYogaOptions {
   services: AppServices;
@@ -88,7 +87,6 @@ export function createHeraldYoga({ services, log, isReady, metrics }: HeraldYoga
       useRequestLimits({ maxRequestBytes: config.maxRequestBytes, principalOf: principalOfRequest }),
       useNoNulCharacters(),
       useResponseBudgetPerEvent(),
-      useSubscriptionReady(),
       useSubscriptionReady(),
       EnvelopArmorPlugin({
         maxDepth: { n: 12 },
