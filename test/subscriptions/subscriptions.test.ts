@@ -50,23 +50,24 @@ function client(key: string | null): Client {
 
 const DELIVERY_UPDATED = `subscription($filter: DeliveryUpdatedFilter) { deliveryUpdated(filter: $filter) { id status attemptCount endpoint { id } } }`;
 
-/** Subscribes and resolves once the server has registered the listener. */
+/** Subscribes and resolves on Herald's acknowledgement (src/graphql/subscription-ready.ts), or a refusal. */
 async function subscribe(c: Client, query: string, variables: Record<string, unknown> = {}) {
-  const before = herald.feed.target.listenerCount();
   const events: Array<Record<string, any>> = [];
   const errors: unknown[] = [];
-  const iterator = c.iterate({ query, variables });
+  let acknowledged = false;
+  const iterator = c.iterate({ query, variables, extensions: { herald: { ready: true } } });
   void (async () => {
     try {
       for await (const result of iterator) {
-        if (result.errors) errors.push(result.errors);
+        if (!acknowledged && !result.data && !result.errors) acknowledged = true;
+        else if (result.errors) errors.push(result.errors);
         else events.push(result.data as Record<string, any>);
       }
     } catch (error) {
       errors.push(error);
     }
   })();
-  await waitFor(async () => herald.feed.target.listenerCount() > before || errors.length > 0, 'the subscription to start');
+  await waitFor(async () => acknowledged || errors.length > 0, 'the subscription to start');
   return {
     events,
     errors,
