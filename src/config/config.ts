@@ -37,6 +37,10 @@ export interface HeraldConfig {
   maxSocketsPerKey: number;
   /** Bytes of event payloads and response bodies one GraphQL response may carry. */
   maxResponseBytes: number;
+  /** Where people reach this Herald (`https://hooks.example.com`), for the links it prints; unset: http://localhost:PORT. */
+  publicUrl: string | undefined;
+  /** Origins that may put the webhooks portal in an iframe (CSP frame-ancestors); empty: none. */
+  portalFrameAncestors: string[];
 }
 
 export class ConfigError extends Error {
@@ -183,6 +187,16 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     default: '8MiB',
     description: 'Bytes of event payloads and receiver response bodies one GraphQL response may carry; past it the remaining fields answer RESPONSE_TOO_LARGE. At least 64KiB, at most 1GiB.',
   },
+  {
+    name: 'HERALD_PUBLIC_URL',
+    default: 'unset (http://localhost:PORT)',
+    description: 'The URL people reach this Herald at, such as `https://hooks.example.com` (no path, query or fragment); portal links name it.',
+  },
+  {
+    name: 'HERALD_PORTAL_FRAME_ANCESTORS',
+    default: 'none (the portal cannot be framed)',
+    description: 'Comma-separated origins allowed to embed the webhooks portal in an iframe, such as `https://app.example.com` (sent as CSP frame-ancestors).',
+  },
 ];
 
 const KNOWN = new Set(CONFIG_VARIABLES.map((variable) => variable.name));
@@ -266,6 +280,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   );
   const maxResponseBytes = parseSize('HERALD_MAX_RESPONSE_BYTES', read('HERALD_MAX_RESPONSE_BYTES') ?? '8MiB', 64 * 1024, MAX_REQUEST_LIMIT);
 
+  const publicUrl = parsePublicUrl(read('HERALD_PUBLIC_URL'));
+  const portalFrameAncestors = parseOrigins('HERALD_PORTAL_FRAME_ANCESTORS', read('HERALD_PORTAL_FRAME_ANCESTORS'));
+
   return {
     nodeEnv,
     databaseUrl,
@@ -289,6 +306,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxSubscriptionsPerKey,
     maxSocketsPerKey,
     maxResponseBytes,
+    publicUrl,
+    portalFrameAncestors,
   };
 }
 
@@ -436,7 +455,20 @@ function parseSignatureHeader(text: string): string {
   return text;
 }
 
+function parsePublicUrl(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const origin = originOf(text.replace(/\/$/, ''));
+  if (origin === null) {
+    throw new ConfigError('HERALD_PUBLIC_URL', `expected an http:// or https:// URL with no path, such as https://hooks.example.com, got ${shown(text)}`);
+  }
+  return origin;
+}
+
 function parseCorsOrigins(text: string | undefined): string[] {
+  return parseOrigins('HERALD_CORS_ORIGINS', text);
+}
+
+function parseOrigins(name: string, text: string | undefined): string[] {
   if (text === undefined) return [];
   const origins: string[] = [];
   for (const item of text.split(',').map((part) => part.trim())) {
@@ -444,7 +476,7 @@ function parseCorsOrigins(text: string | undefined): string[] {
     const origin = originOf(item);
     if (origin === null) {
       throw new ConfigError(
-        'HERALD_CORS_ORIGINS',
+        name,
         `expected comma-separated origins such as https://app.example.com or http://localhost:3000 (no path), got ${shown(item)}`,
       );
     }

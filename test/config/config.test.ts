@@ -92,6 +92,8 @@ describe('loadConfig', () => {
       maxSubscriptionsPerKey: 500,
       maxSocketsPerKey: 50,
       maxResponseBytes: 8 * 1024 * 1024,
+      publicUrl: undefined,
+      portalFrameAncestors: [],
     } satisfies HeraldConfig);
   });
 
@@ -103,6 +105,9 @@ describe('loadConfig', () => {
   const good: Array<[string, string, keyof HeraldConfig, unknown]> = [
     ['NODE_ENV', 'test', 'nodeEnv', 'test'],
     ['HERALD_HOST', '0.0.0.0', 'host', '0.0.0.0'],
+    ['HERALD_PUBLIC_URL', 'https://hooks.example.com/', 'publicUrl', 'https://hooks.example.com'],
+    ['HERALD_PUBLIC_URL', 'http://localhost:4000', 'publicUrl', 'http://localhost:4000'],
+    ['HERALD_PORTAL_FRAME_ANCESTORS', 'https://app.example.com, https://admin.example.com', 'portalFrameAncestors', ['https://app.example.com', 'https://admin.example.com']],
     ['HERALD_HOST', '::', 'host', '::'],
     ['HERALD_GRAPHIQL', 'false', 'graphiql', false],
     ['HERALD_METRICS_TOKEN', 'a'.repeat(24), 'metricsToken', 'a'.repeat(24)],
@@ -152,6 +157,9 @@ describe('loadConfig', () => {
   const bad: Array<[string, string, string]> = [
     ['NODE_ENV', 'staging', 'expected development, test or production'],
     ['HERALD_HOST', 'localhost', 'expected an IP address'],
+    ['HERALD_PUBLIC_URL', 'https://hooks.example.com/portal', 'expected an http:// or https:// URL with no path'],
+    ['HERALD_PUBLIC_URL', 'ftp://x', 'expected an http:// or https:// URL with no path'],
+    ['HERALD_PORTAL_FRAME_ANCESTORS', 'https://app.example.com/settings', 'expected comma-separated origins'],
     ['HERALD_HOST', '0.0.0.0:4000', 'expected an IP address'],
     ['HERALD_GRAPHIQL', 'yes', 'expected true, false, 1 or 0'],
     ['HERALD_METRICS_TOKEN', 'short', 'expected 16 to 256 visible ASCII characters'],
