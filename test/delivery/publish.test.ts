@@ -147,8 +147,12 @@ describe('atomicity', () => {
 
 describe('who may publish', () => {
   it('lets admin keys publish for a named organization only', async () => {
-    const named = await herald.graphql(PUBLISH, { input: { type: 'user.deleted', payload: {}, organizationId: org.globalId } }, herald.adminKey);
+    // An admin key reads back what it published, not the organization's endpoints (no scope of its own).
+    const asAdmin = PUBLISH.replace('endpoint { name }', 'endpoint { id }');
+    const named = await herald.graphql(asAdmin, { input: { type: 'user.deleted', payload: {}, organizationId: org.globalId } }, herald.adminKey);
     expect(named.data?.publishEvent.__typename).toBe('PublishEventPayload');
+    const reading = await herald.graphql(PUBLISH, { input: { type: 'user.deleted', payload: {}, organizationId: org.globalId } }, herald.adminKey);
+    expect(reading.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const unnamed = await herald.graphql(PUBLISH, { input: { type: 'user.deleted', payload: {} } }, herald.adminKey);
     expect(unnamed.data?.publishEvent.__typename).toBe('ValidationError');
     const missing = await herald.graphql(PUBLISH, { input: { type: 'user.deleted', payload: {}, organizationId: 'org_0190000000007000800000000000dead' } }, herald.adminKey);
