@@ -9,6 +9,7 @@ import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type HeraldConfig } from '../../src/config/config.ts';
+import { deliveryNotice, notifyChange } from '../../src/deliveries/notify.ts';
 import { encodeGlobalId } from '../../src/graphql/global-id.ts';
 import { createHeraldYoga } from '../../src/graphql/yoga.ts';
 import { silentLogger } from '../../src/log.ts';
@@ -162,6 +163,7 @@ describe('response budget', () => {
     for (let number = 1; number <= 6; number++) {
       await herald.db.attempt.create({ data: { deliveryId: delivery.id, number, startedAt: new Date(), durationMs: 1, responseStatus: 500, responseBody: 'b'.repeat(PAYLOAD_BYTES) } });
     }
+    Object.assign(delivery, await herald.db.delivery.update({ where: { id: delivery.id }, data: { attemptCount: 2 } }));
     const query = `{ node(id: "${encodeGlobalId('Delivery', delivery.id)}") { ... on Delivery { attempts { number responseBody } } } }`;
     for (let round = 0; round < 2; round++) {
       const response = await herald.graphql(query, {}, org.key);
@@ -180,6 +182,7 @@ describe('response budget of a subscription', () => {
     for (let number = 1; number <= 2; number++) {
       await herald.db.attempt.create({ data: { deliveryId: delivery.id, number, startedAt: new Date(), durationMs: 1, responseStatus: 500, responseBody: 'b'.repeat(PAYLOAD_BYTES) } });
     }
+    Object.assign(delivery, await herald.db.delivery.update({ where: { id: delivery.id }, data: { attemptCount: 2 } }));
     // Each event carries 6,000 bytes of a 10,000-byte budget: a budget per operation fails the second.
     const abort = new AbortController();
     const response = await herald.yoga.fetch('http://herald.test/graphql', {
@@ -189,12 +192,12 @@ describe('response budget of a subscription', () => {
       body: JSON.stringify({ query: `subscription { deliveryUpdated(filter: { deliveryId: "${encodeGlobalId('Delivery', delivery.id)}" }) { attempts { responseBody } } }` }),
     });
     const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-    const notice = JSON.stringify({ kind: 'delivery', id: delivery.id, organizationId: org.id, endpointId: endpoint.id, eventId: event.id });
+    const notice = deliveryNotice(delivery);
     const received: Array<{ data?: { deliveryUpdated: { attempts: Array<{ responseBody: string | null }> } }; errors?: unknown[] }> = [];
     let buffer = '';
     // The subscription listens only once its stream is open: notices repeat until three events are in.
     // (A Prisma query runs only once awaited or given a callback: `catch` starts it.)
-    const notifying = setInterval(() => herald.db.$executeRaw`SELECT pg_notify('herald_changes', ${notice})`.catch(() => undefined), 50);
+    const notifying = setInterval(() => herald.db.$transaction((tx) => notifyChange(tx, notice)).catch(() => undefined), 50);
     try {
       while (received.length < 3) {
         const { value, done } = await reader.read();
