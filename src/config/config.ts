@@ -54,11 +54,16 @@ export class ConfigError extends Error {
 
 export interface ConfigVariable {
   name: string;
-  default: string;
+  /** The value loadConfig uses when the variable is unset (per NODE_ENV when a function); none: unset. */
+  fallback?: string | ((nodeEnv: HeraldConfig['nodeEnv']) => string);
+  /** The default as the README's table shows it. */
+  shownDefault: string;
+  /** What it accepts, as the README's table says it (Markdown). */
   description: string;
 }
 
 const DEFAULT_RETRY_SCHEDULE = '0s,1m,5m,30m,2h';
+const DEFAULT_NODE_ENV = 'development';
 const MAX_RETRY_STEPS = 50;
 const MAX_RETRY_STEP_MS = 7 * 86_400_000;
 const MIN_TIMEOUT_MS = 1;
@@ -75,145 +80,64 @@ export function defaultMaxRequestBytes(maxPayloadBytes: number): number {
   return Math.max(MiB, 110 * maxPayloadBytes);
 }
 
-/** Every variable Herald reads, in the order loadConfig checks them. README.md lists the same. */
+/**
+ * Every variable Herald reads, in the order loadConfig checks them: the one source of their
+ * defaults (loadConfig reads `fallback`) and of the README's table (`npm run docs:config` prints
+ * it; test/config/config.test.ts fails when the README's copy is stale).
+ */
 export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
-  {
-    name: 'NODE_ENV',
-    default: 'development',
-    description: '`development`, `test` or `production`; production requires HERALD_ENCRYPTION_KEY and logs JSON.',
-  },
-  {
-    name: 'DATABASE_URL',
-    default: 'unset (embedded PostgreSQL under HERALD_DATA_DIR)',
-    description: 'A `postgres://` or `postgresql://` URL of the PostgreSQL server to use.',
-  },
-  {
-    name: 'PORT',
-    default: '4000',
-    description: 'HTTP port for the API, /health, /ready and /metrics, 0–65535; 0 picks a free port.',
-  },
-  {
-    name: 'HERALD_DATA_DIR',
-    default: '.data',
-    description: 'Folder for the embedded database and the development encryption key, relative to the working directory.',
-  },
-  {
-    name: 'HERALD_ENCRYPTION_KEY',
-    default: 'unset (generated once into HERALD_DATA_DIR/encryption-key, development and test only)',
-    description: 'Base64 of exactly 32 bytes (`openssl rand -base64 32`) encrypting endpoint secrets; required in production.',
-  },
-  {
-    name: 'HERALD_RETRY_SCHEDULE',
-    default: DEFAULT_RETRY_SCHEDULE,
-    description: `Comma-separated delays before each attempt, the first included (so its length is the number of attempts); units ms, s, m, h, d; 1–${MAX_RETRY_STEPS} steps of at most 7d.`,
-  },
-  {
-    name: 'HERALD_DELIVERY_TIMEOUT',
-    default: '30s',
-    description: 'How long one delivery attempt may take, from 1ms to 5m.',
-  },
-  {
-    name: 'HERALD_DISABLE_AFTER_FAILURES',
-    default: '10',
-    description: 'Disable an endpoint (reason FAILING) after this many consecutive failed deliveries; 0 = never.',
-  },
-  {
-    name: 'HERALD_ALLOW_PRIVATE_NETWORKS',
-    default: 'false',
-    description: '`true` or `1` allows endpoints on private, loopback and link-local addresses and `http://` URLs (development); `false` or `0` refuses them.',
-  },
-  {
-    name: 'HERALD_MAX_PAYLOAD_BYTES',
-    default: '256KiB',
-    description: 'Largest event payload; bytes, or with a unit B, KiB, MiB; at most 16MiB.',
-  },
-  {
-    name: 'HERALD_MAX_ENDPOINTS_PER_ORG',
-    default: '20',
-    description: 'Most endpoints one organization may have, at least 1.',
-  },
-  {
-    name: 'HERALD_RETENTION_DAYS',
-    default: '30',
-    description: 'Days events, deliveries and attempts are kept, 1–3650.',
-  },
-  {
-    name: 'HERALD_SIGNATURE_HEADER',
-    default: 'X-Herald-Signature',
-    description: 'Header carrying the HMAC signature for the two HMAC schemes; an HTTP token, not `webhook-*` nor a standard header.',
-  },
-  {
-    name: 'HERALD_CORS_ORIGINS',
-    default: 'none',
-    description: 'Comma-separated origins allowed to call the API from a browser, such as `https://app.example.com,http://localhost:3000` (scheme, host, optional port; no path).',
-  },
-  {
-    name: 'HERALD_MAX_REQUEST_BYTES',
-    default: 'max(1MiB, 110 × HERALD_MAX_PAYLOAD_BYTES) (27.5MiB by default)',
-    description: 'Largest HTTP request body the API accepts, at least HERALD_MAX_PAYLOAD_BYTES and at most 1GiB; the default fits publishEvents of 100 largest events.',
-  },
-  {
-    name: 'HERALD_HOST',
-    default: '127.0.0.1 (0.0.0.0 when NODE_ENV=production)',
-    description: 'Address the API (and a worker\'s probes) listen on: an IPv4 or IPv6 address; `0.0.0.0` or `::` for every interface.',
-  },
-  {
-    name: 'HERALD_GRAPHIQL',
-    default: 'true (false when NODE_ENV=production)',
-    description: '`true` or `1` serves GraphiQL on GET /graphql (assets from the package, with a Content-Security-Policy); `false` or `0` does not.',
-  },
-  {
-    name: 'HERALD_METRICS_TOKEN',
-    default: 'unset (/metrics open outside production, off in production)',
-    description: 'When set, /metrics answers only requests with `Authorization: Bearer <token>` (16–256 visible characters).',
-  },
-  {
-    name: 'HERALD_MAX_SUBSCRIPTIONS_PER_SOCKET',
-    default: '100',
-    description: 'Subscriptions one graphql-ws socket may hold at once; past it the new one gets a TOO_MANY_SUBSCRIPTIONS error. 1–100000.',
-  },
-  {
-    name: 'HERALD_MAX_SUBSCRIPTIONS_PER_KEY',
-    default: '500',
-    description: 'Subscriptions one key may hold at once across its sockets, per API process. 1–1000000.',
-  },
-  {
-    name: 'HERALD_MAX_SOCKETS_PER_KEY',
-    default: '50',
-    description: 'graphql-ws sockets one key may hold open at once, per API process; past it the socket is closed with 4429. 1–100000.',
-  },
-  {
-    name: 'HERALD_MAX_RESPONSE_BYTES',
-    default: '8MiB',
-    description: 'Bytes of event payloads and receiver response bodies one GraphQL response may carry; past it the remaining fields answer RESPONSE_TOO_LARGE. At least 64KiB, at most 1GiB.',
-  },
-  {
-    name: 'HERALD_PUBLIC_URL',
-    default: 'unset (http://localhost:PORT)',
-    description: 'The URL people reach this Herald at, such as `https://hooks.example.com` (no path, query or fragment); portal links name it.',
-  },
-  {
-    name: 'HERALD_PORTAL_FRAME_ANCESTORS',
-    default: 'none (the portal cannot be framed)',
-    description: 'Comma-separated origins allowed to embed the webhooks portal in an iframe, such as `https://app.example.com` (sent as CSP frame-ancestors).',
-  },
+  { name: 'NODE_ENV', fallback: DEFAULT_NODE_ENV, shownDefault: `\`${DEFAULT_NODE_ENV}\``, description: '`development`, `test` or `production`. Production requires `HERALD_ENCRYPTION_KEY` and logs JSON lines.' },
+  { name: 'DATABASE_URL', shownDefault: 'unset: embedded PostgreSQL under `HERALD_DATA_DIR`', description: 'A `postgres://` or `postgresql://` URL.' },
+  { name: 'PORT', fallback: '4000', shownDefault: '`4000`', description: '0–65535; 0 picks a free port.' },
+  { name: 'HERALD_HOST', fallback: (env) => (env === 'production' ? '0.0.0.0' : '127.0.0.1'), shownDefault: '`127.0.0.1`; `0.0.0.0` in production', description: 'Address the API (and a worker\'s probes) listen on; `0.0.0.0` or `::` for every interface.' },
+  { name: 'HERALD_PUBLIC_URL', shownDefault: '`http://localhost:PORT`', description: 'The URL people reach this Herald at (`https://hooks.example.com`, no path); portal links name it.' },
+  { name: 'HERALD_DATA_DIR', fallback: '.data', shownDefault: '`.data`', description: 'Folder for the embedded database and the development encryption key.' },
+  { name: 'HERALD_ENCRYPTION_KEY', shownDefault: 'generated into `HERALD_DATA_DIR` (not in production)', description: 'Base64 of exactly 32 bytes (`openssl rand -base64 32`); seals signing secrets and header values.' },
+  { name: 'HERALD_RETRY_SCHEDULE', fallback: DEFAULT_RETRY_SCHEDULE, shownDefault: `\`${DEFAULT_RETRY_SCHEDULE}\``, description: `Delays before each attempt, the first included (1–${MAX_RETRY_STEPS} steps, each ≤ 7d; units ms, s, m, h, d).` },
+  { name: 'HERALD_DELIVERY_TIMEOUT', fallback: '30s', shownDefault: '`30s`', description: 'Time allowed for one attempt, 1ms–5m. Endpoint verification uses min(this, 10s).' },
+  { name: 'HERALD_DISABLE_AFTER_FAILURES', fallback: '10', shownDefault: '`10`', description: 'Consecutive failed deliveries before an endpoint is disabled as `FAILING`; `0` = never.' },
+  { name: 'HERALD_ALLOW_PRIVATE_NETWORKS', fallback: 'false', shownDefault: '`false`', description: '`true`/`1` allows `http://`, loopback and private addresses (development); metadata addresses stay refused.' },
+  { name: 'HERALD_MAX_PAYLOAD_BYTES', fallback: '256KiB', shownDefault: '`256KiB`', description: 'Largest event payload, 1B–16MiB (`262144`, `256KiB`, `1MiB`).' },
+  { name: 'HERALD_MAX_ENDPOINTS_PER_ORG', fallback: '20', shownDefault: '`20`', description: 'At least 1.' },
+  { name: 'HERALD_RETENTION_DAYS', fallback: '30', shownDefault: '`30`', description: '1–3650: older events, deliveries and attempts are purged.' },
+  { name: 'HERALD_SIGNATURE_HEADER', fallback: 'X-Herald-Signature', shownDefault: '`X-Herald-Signature`', description: 'The header of the two HMAC schemes: not `webhook-*` nor a standard header.' },
+  { name: 'HERALD_CORS_ORIGINS', shownDefault: 'none', description: 'Comma-separated origins (`https://app.example.com`) allowed to call the API from a browser.' },
+  { name: 'HERALD_PORTAL_FRAME_ANCESTORS', shownDefault: 'none', description: 'Comma-separated origins allowed to embed the webhooks portal in an iframe (CSP `frame-ancestors`).' },
+  { name: 'HERALD_GRAPHIQL', fallback: (env) => (env === 'production' ? 'false' : 'true'), shownDefault: '`true`; `false` in production', description: 'Serve GraphiQL on `GET /graphql`, its assets from the package, under a Content-Security-Policy.' },
+  { name: 'HERALD_METRICS_TOKEN', shownDefault: 'unset: open outside production, off in production', description: 'When set, `/metrics` answers only `Authorization: Bearer <token>` (16–256 visible characters).' },
+  { name: 'HERALD_MAX_REQUEST_BYTES', shownDefault: 'max(1MiB, 110 × payload limit)', description: 'Largest request body (room for `publishEvents` of 100 events); from the payload limit to 1GiB.' },
+  { name: 'HERALD_MAX_RESPONSE_BYTES', fallback: '8MiB', shownDefault: '`8MiB`', description: 'Bytes of payloads and response bodies one response may carry (64KiB–1GiB); past it `RESPONSE_TOO_LARGE`.' },
+  { name: 'HERALD_MAX_SUBSCRIPTIONS_PER_SOCKET', fallback: '100', shownDefault: '`100`', description: 'Operations one graphql-ws socket may hold at once; the next gets `TOO_MANY_SUBSCRIPTIONS`.' },
+  { name: 'HERALD_MAX_SUBSCRIPTIONS_PER_KEY', fallback: '500', shownDefault: '`500`', description: 'Operations one key may hold at once over its sockets, per API process.' },
+  { name: 'HERALD_MAX_SOCKETS_PER_KEY', fallback: '50', shownDefault: '`50`', description: 'graphql-ws sockets one key may hold open, per API process; the next is closed with 4429.' },
 ];
 
-const KNOWN = new Set(CONFIG_VARIABLES.map((variable) => variable.name));
+/** The README's configuration table, printed from CONFIG_VARIABLES. */
+export function configTableMarkdown(): string {
+  const rows = CONFIG_VARIABLES.map((variable) => `| \`${variable.name}\` | ${variable.shownDefault} | ${variable.description} |`);
+  return ['| variable | default | what it accepts |', '|---|---|---|', ...rows].join('\n');
+}
+
+const BY_NAME = new Map(CONFIG_VARIABLES.map((variable) => [variable.name, variable]));
 
 /** Parses and checks every variable; throws ConfigError on the first bad one. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): HeraldConfig {
   // An empty value counts as unset: `FOO=` in a compose file or a shell means "no value".
-  const read = (name: string): string | undefined => {
-    if (!KNOWN.has(name)) throw new Error(`${name} is missing from CONFIG_VARIABLES`);
+  const given = (name: string): string | undefined => {
     const value = env[name]?.trim();
     return value === undefined || value === '' ? undefined : value;
   };
-
-  const nodeEnv = parseNodeEnv(read('NODE_ENV'));
+  // NODE_ENV first: other variables' defaults depend on it.
+  const nodeEnv = parseNodeEnv(given('NODE_ENV') ?? DEFAULT_NODE_ENV);
+  const read = (name: string): string | undefined => {
+    const variable = BY_NAME.get(name);
+    if (!variable) throw new Error(`${name} is missing from CONFIG_VARIABLES`);
+    const fallback = typeof variable.fallback === 'function' ? variable.fallback(nodeEnv) : variable.fallback;
+    return given(name) ?? fallback;
+  };
   const databaseUrl = parseDatabaseUrl(read('DATABASE_URL'));
-  const port = parseInteger('PORT', read('PORT') ?? '4000', 0, 65_535, 'a port number from 0 to 65535');
-  const dataDir = resolve(read('HERALD_DATA_DIR') ?? '.data');
+  const port = parseInteger('PORT', required(read('PORT')), 0, 65_535, 'a port number from 0 to 65535');
+  const dataDir = resolve(required(read('HERALD_DATA_DIR')));
   const encryptionKeyBase64 = parseEncryptionKey(read('HERALD_ENCRYPTION_KEY'));
   if (nodeEnv === 'production' && encryptionKeyBase64 === undefined) {
     throw new ConfigError(
@@ -221,31 +145,31 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'required when NODE_ENV=production: set it to the base64 of 32 random bytes (openssl rand -base64 32)',
     );
   }
-  const retryScheduleMs = parseRetrySchedule(read('HERALD_RETRY_SCHEDULE') ?? DEFAULT_RETRY_SCHEDULE);
-  const deliveryTimeoutMs = parseTimeout(read('HERALD_DELIVERY_TIMEOUT') ?? '30s');
+  const retryScheduleMs = parseRetrySchedule(required(read('HERALD_RETRY_SCHEDULE')));
+  const deliveryTimeoutMs = parseTimeout(required(read('HERALD_DELIVERY_TIMEOUT')));
   const disableAfterFailures = parseInteger(
     'HERALD_DISABLE_AFTER_FAILURES',
-    read('HERALD_DISABLE_AFTER_FAILURES') ?? '10',
+    required(read('HERALD_DISABLE_AFTER_FAILURES')),
     0,
     1_000_000,
     'a whole number of failures, 0 for never',
   );
-  const allowPrivateNetworks = parseBoolean('HERALD_ALLOW_PRIVATE_NETWORKS', read('HERALD_ALLOW_PRIVATE_NETWORKS') ?? 'false');
+  const allowPrivateNetworks = parseBoolean('HERALD_ALLOW_PRIVATE_NETWORKS', required(read('HERALD_ALLOW_PRIVATE_NETWORKS')));
   const maxPayloadBytes = parseSize(
     'HERALD_MAX_PAYLOAD_BYTES',
-    read('HERALD_MAX_PAYLOAD_BYTES') ?? '256KiB',
+    required(read('HERALD_MAX_PAYLOAD_BYTES')),
     1,
     MAX_PAYLOAD_LIMIT,
   );
   const maxEndpointsPerOrg = parseInteger(
     'HERALD_MAX_ENDPOINTS_PER_ORG',
-    read('HERALD_MAX_ENDPOINTS_PER_ORG') ?? '20',
+    required(read('HERALD_MAX_ENDPOINTS_PER_ORG')),
     1,
     1_000_000,
     'a whole number of endpoints, at least 1',
   );
-  const retentionDays = parseInteger('HERALD_RETENTION_DAYS', read('HERALD_RETENTION_DAYS') ?? '30', 1, 3650, 'a whole number of days from 1 to 3650');
-  const signatureHeader = parseSignatureHeader(read('HERALD_SIGNATURE_HEADER') ?? 'X-Herald-Signature');
+  const retentionDays = parseInteger('HERALD_RETENTION_DAYS', required(read('HERALD_RETENTION_DAYS')), 1, 3650, 'a whole number of days from 1 to 3650');
+  const signatureHeader = parseSignatureHeader(required(read('HERALD_SIGNATURE_HEADER')));
   const corsOrigins = parseCorsOrigins(read('HERALD_CORS_ORIGINS'));
   const requestText = read('HERALD_MAX_REQUEST_BYTES');
   const maxRequestBytes =
@@ -253,32 +177,31 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? defaultMaxRequestBytes(maxPayloadBytes)
       : parseSize('HERALD_MAX_REQUEST_BYTES', requestText, maxPayloadBytes, MAX_REQUEST_LIMIT, 'HERALD_MAX_PAYLOAD_BYTES');
 
-  const production = nodeEnv === 'production';
-  const host = parseHost(read('HERALD_HOST') ?? (production ? '0.0.0.0' : '127.0.0.1'));
-  const graphiql = parseBoolean('HERALD_GRAPHIQL', read('HERALD_GRAPHIQL') ?? (production ? 'false' : 'true'));
+  const host = parseHost(required(read('HERALD_HOST')));
+  const graphiql = parseBoolean('HERALD_GRAPHIQL', required(read('HERALD_GRAPHIQL')));
   const metricsToken = parseMetricsToken(read('HERALD_METRICS_TOKEN'));
   const maxSubscriptionsPerSocket = parseInteger(
     'HERALD_MAX_SUBSCRIPTIONS_PER_SOCKET',
-    read('HERALD_MAX_SUBSCRIPTIONS_PER_SOCKET') ?? '100',
+    required(read('HERALD_MAX_SUBSCRIPTIONS_PER_SOCKET')),
     1,
     100_000,
     'a whole number of subscriptions from 1 to 100000',
   );
   const maxSubscriptionsPerKey = parseInteger(
     'HERALD_MAX_SUBSCRIPTIONS_PER_KEY',
-    read('HERALD_MAX_SUBSCRIPTIONS_PER_KEY') ?? '500',
+    required(read('HERALD_MAX_SUBSCRIPTIONS_PER_KEY')),
     1,
     1_000_000,
     'a whole number of subscriptions from 1 to 1000000',
   );
   const maxSocketsPerKey = parseInteger(
     'HERALD_MAX_SOCKETS_PER_KEY',
-    read('HERALD_MAX_SOCKETS_PER_KEY') ?? '50',
+    required(read('HERALD_MAX_SOCKETS_PER_KEY')),
     1,
     100_000,
     'a whole number of sockets from 1 to 100000',
   );
-  const maxResponseBytes = parseSize('HERALD_MAX_RESPONSE_BYTES', read('HERALD_MAX_RESPONSE_BYTES') ?? '8MiB', 64 * 1024, MAX_REQUEST_LIMIT);
+  const maxResponseBytes = parseSize('HERALD_MAX_RESPONSE_BYTES', required(read('HERALD_MAX_RESPONSE_BYTES')), 64 * 1024, MAX_REQUEST_LIMIT);
 
   const publicUrl = parsePublicUrl(read('HERALD_PUBLIC_URL'));
   const portalFrameAncestors = parseOrigins('HERALD_PORTAL_FRAME_ANCESTORS', read('HERALD_PORTAL_FRAME_ANCESTORS'));
@@ -322,13 +245,18 @@ export function configFromDefaults(overrides: Partial<HeraldConfig> = {}): Heral
   return config;
 }
 
+/** The value of a variable that has a fallback, so is never unset. */
+function required(value: string | undefined): string {
+  if (value === undefined) throw new Error('a variable read with required() has no fallback in CONFIG_VARIABLES');
+  return value;
+}
+
 /** The value as shown in an error: quoted with escapes (so the message stays one line), cut short. */
 function shown(text: string): string {
   return JSON.stringify(text.length > 80 ? `${text.slice(0, 77)}...` : text);
 }
 
-function parseNodeEnv(text: string | undefined): HeraldConfig['nodeEnv'] {
-  const value = text ?? 'development';
+function parseNodeEnv(value: string): HeraldConfig['nodeEnv'] {
   if (value === 'development' || value === 'test' || value === 'production') return value;
   throw new ConfigError('NODE_ENV', `expected development, test or production, got ${shown(value)}`);
 }
