@@ -1,4 +1,5 @@
 import { MUTATION_RESULT } from '../auth/scopes.ts';
+import { ATTEMPT_ERROR_KINDS } from '../delivery/attempt-outcome.ts';
 import { builder } from '../graphql/builder.ts';
 import { assertStillAuthorized } from '../graphql/subscription-auth.ts';
 import { organizationIdOf } from '../graphql/context.ts';
@@ -19,7 +20,7 @@ const DeliveryStatusEnum = builder.enumType('DeliveryStatus', {
 });
 
 const AttemptErrorKindEnum = builder.enumType('AttemptErrorKind', {
-  values: ['TIMEOUT', 'CONNECTION', 'DNS', 'TLS', 'BLOCKED_ADDRESS', 'RESPONSE_TOO_LARGE', 'HTTP_STATUS'] as const,
+  values: ATTEMPT_ERROR_KINDS,
 });
 
 const AttemptErrorRef = builder

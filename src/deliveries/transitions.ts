@@ -3,6 +3,8 @@
 // notifies subscribers in the same transaction (NOTIFY is delivered at commit, never before).
 import { v7 as uuidv7 } from 'uuid';
 import type { Db } from '../db/prisma.ts';
+import type { AttemptErrorKind } from '../delivery/attempt-outcome.ts';
+import type { SignatureScheme } from '../delivery/signing.ts';
 import type { StoredHeader } from '../endpoints/custom-headers.ts';
 import type { DeliveryStatus } from '../generated/prisma/enums.ts';
 import type { AppServices } from '../graphql/context.ts';
@@ -19,7 +21,7 @@ export interface ClaimedDelivery {
     url: string;
     /** As stored: values sealed (src/endpoints/custom-headers.ts). */
     headers: StoredHeader[];
-    signatureScheme: 'STANDARD_WEBHOOKS' | 'HMAC_SHA256_TIMESTAMPED' | 'HMAC_SHA256_BODY';
+    signatureScheme: SignatureScheme;
     secretSealed: string;
     previousSecretSealed: string | null;
     previousSecretExpiresAt: Date | null;
@@ -91,7 +93,7 @@ export interface AttemptRecord {
   durationMs: number;
   responseStatus: number | null;
   responseBody: string | null;
-  error: { kind: 'TIMEOUT' | 'CONNECTION' | 'DNS' | 'TLS' | 'BLOCKED_ADDRESS' | 'RESPONSE_TOO_LARGE' | 'HTTP_STATUS'; message: string } | null;
+  error: { kind: AttemptErrorKind; message: string } | null;
 }
 
 export interface AttemptVerdict {

@@ -2,7 +2,10 @@
 // means for its endpoint's health. Pure: the clock and randomness come in as arguments.
 import { retryDelay } from './retry-schedule.ts';
 
-export type AttemptErrorKind = 'TIMEOUT' | 'CONNECTION' | 'DNS' | 'TLS' | 'BLOCKED_ADDRESS' | 'RESPONSE_TOO_LARGE' | 'HTTP_STATUS';
+/** Why an attempt failed: the closed set the HTTP edge maps every failure to. The GraphQL enum and
+ * the database enum are spelled from this (test/engine/enums.test.ts holds the database to it). */
+export const ATTEMPT_ERROR_KINDS = ['TIMEOUT', 'CONNECTION', 'DNS', 'TLS', 'BLOCKED_ADDRESS', 'RESPONSE_TOO_LARGE', 'HTTP_STATUS'] as const;
+export type AttemptErrorKind = (typeof ATTEMPT_ERROR_KINDS)[number];
 
 export interface AttemptOutcomeInput {
   attemptNumber: number;

@@ -3,7 +3,9 @@
 // receiver holding either secret verifies.
 import { createHmac } from 'node:crypto';
 
-export type SignatureScheme = 'STANDARD_WEBHOOKS' | 'HMAC_SHA256_TIMESTAMPED' | 'HMAC_SHA256_BODY';
+/** The schemes, in the order the API lists them; the database enum is held to it by test/engine/enums.test.ts. */
+export const SIGNATURE_SCHEMES = ['STANDARD_WEBHOOKS', 'HMAC_SHA256_TIMESTAMPED', 'HMAC_SHA256_BODY'] as const;
+export type SignatureScheme = (typeof SIGNATURE_SCHEMES)[number];
 
 export interface SigningInput {
   scheme: SignatureScheme;

@@ -1,4 +1,5 @@
 import { MUTATION_RESULT } from '../auth/scopes.ts';
+import type { SignatureScheme } from '../delivery/signing.ts';
 import { builder } from '../graphql/builder.ts';
 import { assertStillAuthorized } from '../graphql/subscription-auth.ts';
 import { organizationIdOf, type Context } from '../graphql/context.ts';
@@ -29,7 +30,7 @@ export const SignatureSchemeEnum = builder.enumType('SignatureScheme', {
     STANDARD_WEBHOOKS: { description: 'webhook-signature: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">' },
     HMAC_SHA256_TIMESTAMPED: { description: 'X-Herald-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "{t}.{body}">' },
     HMAC_SHA256_BODY: { description: 'X-Herald-Signature: <hex HMAC-SHA256 of the raw body>' },
-  } as const,
+  } as const satisfies Record<SignatureScheme, { description: string }>,
 });
 
 const DisabledReasonEnum = builder.enumType('EndpointDisabledReason', {
