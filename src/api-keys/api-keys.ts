@@ -4,7 +4,7 @@ import { parseScopes, type Scope } from '../auth/scopes.ts';
 import type { Db } from '../db/prisma.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { ApiKey } from '../generated/prisma/client.ts';
-import type { Principal } from '../graphql/context.ts';
+import type { KeyRefusal, Principal } from '../graphql/context.ts';
 
 export interface CreatedApiKey {
   apiKey: ApiKey;
@@ -42,21 +42,39 @@ export async function revokeApiKey(db: Db, id: string): Promise<ApiKey> {
   return db.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
 }
 
+/** A stored key's standing at `now`: an expired key is refused like a revoked one. */
+export function keyStanding(key: { revokedAt: Date | null; expiresAt: Date | null }, now: Date): 'VALID' | KeyRefusal {
+  if (key.revokedAt) return 'REVOKED';
+  if (key.expiresAt && key.expiresAt.getTime() <= now.getTime()) return 'EXPIRED';
+  return 'VALID';
+}
+
+export type Authentication = { ok: true; principal: Principal } | { ok: false; reason: KeyRefusal | 'UNKNOWN' };
+
 /**
- * The principal behind a bearer key, or null for an unknown or revoked key. The lookup is by the
- * key's SHA-256 (unique index), then the digests are compared in constant time.
+ * The principal behind a bearer key, or why there is none. The lookup is by the key's SHA-256
+ * (unique index), then the digests are compared in constant time.
  */
-export async function authenticate(db: Db, token: string): Promise<Principal | null> {
+export async function authenticateKey(db: Db, token: string, now = new Date()): Promise<Authentication> {
   const key = await db.apiKey.findUnique({ where: { hash: Uint8Array.from(hashApiKey(token)) } });
-  if (!key || key.revokedAt || !tokensMatch(Buffer.from(key.hash), token)) return null;
-  if (key.kind === 'ADMIN') return { kind: 'admin', keyId: key.id };
-  if (!key.organizationId) return null;
-  return {
-    kind: 'organization',
-    keyId: key.id,
-    organizationId: key.organizationId,
-    scopes: new Set(key.scopes as Scope[]),
-  };
+  if (!key || !tokensMatch(Buffer.from(key.hash), token)) return { ok: false, reason: 'UNKNOWN' };
+  const standing = keyStanding(key, now);
+  if (standing !== 'VALID') return { ok: false, reason: standing };
+  if (key.kind === 'ADMIN') return { ok: true, principal: { kind: 'admin', keyId: key.id } };
+  if (!key.organizationId) return { ok: false, reason: 'UNKNOWN' };
+  const scopes = new Set(key.scopes as Scope[]);
+  if (key.kind === 'PORTAL') {
+    // A session without an expiry would be a long-lived key in a browser: never accepted.
+    if (!key.expiresAt) return { ok: false, reason: 'UNKNOWN' };
+    return { ok: true, principal: { kind: 'organization', keyId: key.id, organizationId: key.organizationId, scopes, session: { expiresAt: key.expiresAt } } };
+  }
+  return { ok: true, principal: { kind: 'organization', keyId: key.id, organizationId: key.organizationId, scopes } };
+}
+
+/** The principal behind a bearer key, or null for an unknown, revoked or expired key. */
+export async function authenticate(db: Db, token: string): Promise<Principal | null> {
+  const result = await authenticateKey(db, token);
+  return result.ok ? result.principal : null;
 }
 
 /** How long a subscription trusts its key before looking again (a revocation takes effect within). */
@@ -76,7 +94,9 @@ export function stillAuthorized(db: Db, keyId: string, now = Date.now()): Promis
   if (keyChecks.size > 10_000) {
     for (const [id, old] of keyChecks) if (now - old.at >= KEY_RECHECK_MS) keyChecks.delete(id);
   }
-  const valid = db.apiKey.findUnique({ where: { id: keyId }, select: { revokedAt: true } }).then((key) => !!key && !key.revokedAt);
+  const valid = db.apiKey
+    .findUnique({ where: { id: keyId }, select: { revokedAt: true, expiresAt: true } })
+    .then((key) => !!key && keyStanding(key, new Date(now)) === 'VALID');
   // A failed read is not remembered: the next event asks again.
   valid.catch(() => keyChecks.delete(keyId));
   keyChecks.set(keyId, { at: now, valid });
@@ -84,15 +104,19 @@ export function stillAuthorized(db: Db, keyId: string, now = Date.now()): Promis
 }
 
 /**
- * Which of `keyIds` are revoked or gone, in one query: the graphql-ws layer asks this every few
+ * Which of `keyIds` are revoked, expired or gone, in one query: the graphql-ws layer asks this every few
  * seconds for the keys holding open sockets, so an idle subscription of a revoked key is closed
  * too (stillAuthorized only runs when an event arrives, and costs a query per key).
  */
-export async function revokedAmong(db: Db, keyIds: readonly string[]): Promise<Set<string>> {
+export async function revokedAmong(db: Db, keyIds: readonly string[], now = new Date()): Promise<Set<string>> {
   const valid = new Set<string>();
   // Bounded batches keep every query well under PostgreSQL's bind-parameter limit.
   for (let start = 0; start < keyIds.length; start += 5_000) {
-    const rows = await db.apiKey.findMany({ where: { id: { in: keyIds.slice(start, start + 5_000) }, revokedAt: null }, select: { id: true } });
+    const rows = await db.apiKey.findMany({
+      // The same rule as keyStanding, in SQL.
+      where: { id: { in: keyIds.slice(start, start + 5_000) }, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+      select: { id: true },
+    });
     for (const row of rows) valid.add(row.id);
   }
   return new Set(keyIds.filter((id) => !valid.has(id)));

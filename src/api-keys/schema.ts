@@ -3,9 +3,19 @@ import { NotFoundError, ValidationError } from '../graphql/error-types.ts';
 import { requireIdOfType } from '../graphql/global-id.ts';
 import { registerNodeLoader } from '../graphql/node.ts';
 import type { ApiKey } from '../generated/prisma/client.ts';
+import { ORGANIZATION_SCOPES } from '../auth/scopes.ts';
+import type { Principal } from '../graphql/context.ts';
+import { OrganizationRef } from '../organizations/schema.ts';
+import { isReadOnly } from '../portal/portal-sessions.ts';
 import { createOrganizationKey, revokeApiKey } from './api-keys.ts';
 
-const ApiKeyKindEnum = builder.enumType('ApiKeyKind', { values: ['ADMIN', 'ORGANIZATION'] as const });
+export const ApiKeyKindEnum = builder.enumType('ApiKeyKind', {
+  values: {
+    ADMIN: { description: 'Administers the deployment; belongs to no organization.' },
+    ORGANIZATION: { description: "An organization's long-lived key, for its servers." },
+    PORTAL: { description: 'A portal session: a short-lived key of one organization, safe to hand to a browser.' },
+  } as const,
+});
 
 export const ApiKeyRef = builder.prismaNode('ApiKey', {
   id: { field: 'id' },
@@ -18,8 +28,51 @@ export const ApiKeyRef = builder.prismaNode('ApiKey', {
     organization: t.relation('organization', { nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true, description: 'When the key stops working (portal sessions); null: never.' }),
   }),
 });
+
+const AccessRef = builder.objectRef<Principal>('Access').implement({
+  description: 'The credential a request is made with: what it is and what it may do.',
+  fields: (t) => ({
+    kind: t.field({
+      type: ApiKeyKindEnum,
+      resolve: (principal) => (principal.kind === 'admin' ? 'ADMIN' : principal.session ? 'PORTAL' : 'ORGANIZATION'),
+    }),
+    scopes: t.stringList({
+      description: 'Empty for an admin key, whose powers are fixed.',
+      resolve: (principal) => (principal.kind === 'organization' ? ORGANIZATION_SCOPES.filter((scope) => principal.scopes.has(scope)) : []),
+    }),
+    readOnly: t.boolean({
+      description: 'True when every scope only reads (`*:read`).',
+      resolve: (principal) => principal.kind === 'organization' && isReadOnly(principal.scopes),
+    }),
+    expiresAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      resolve: (principal) => (principal.kind === 'organization' ? (principal.session?.expiresAt ?? null) : null),
+    }),
+    organization: t.field({
+      type: OrganizationRef,
+      nullable: true,
+      description: 'Null for an admin key.',
+      resolve: (principal, _args, ctx) =>
+        principal.kind === 'organization' ? ctx.db.organization.findUnique({ where: { id: principal.organizationId } }) : null,
+    }),
+  }),
+});
+
+builder.queryField('access', (t) =>
+  t.field({
+    type: AccessRef,
+    description: 'The calling key: its kind, scopes and expiry. Any valid key may ask.',
+    authScopes: { admin: true, organization: true },
+    resolve: (_root, _args, ctx) => {
+      if (!ctx.principal) throw new Error('access resolved without a principal');
+      return ctx.principal;
+    },
+  }),
+);
 
 registerNodeLoader('ApiKey', { admin: true }, (ctx, id) => ctx.db.apiKey.findUnique({ where: { id } }));
 

@@ -2,12 +2,12 @@
 // scanners can find leaked keys); only its SHA-256 is stored, and lookups go by that hash.
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-const PREFIX = { ADMIN: 'hrld_admin_', ORGANIZATION: 'hrld_org_' } as const;
+const PREFIX = { ADMIN: 'hrld_admin_', ORGANIZATION: 'hrld_org_', PORTAL: 'hrld_portal_' } as const;
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 /** How much of the token is stored in clear, to tell keys apart in a list. */
 const SHOWN_CHARACTERS = 6;
 
-export function generateApiKey(kind: 'ADMIN' | 'ORGANIZATION', randomBytes: (n: number) => Buffer): { token: string; prefix: string; hash: Buffer } {
+export function generateApiKey(kind: keyof typeof PREFIX, randomBytes: (n: number) => Buffer): { token: string; prefix: string; hash: Buffer } {
   const token = `${PREFIX[kind]}${toBase62(randomBytes(32))}`;
   return { token, prefix: token.slice(0, PREFIX[kind].length + SHOWN_CHARACTERS), hash: hashApiKey(token) };
 }

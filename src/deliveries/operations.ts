@@ -8,6 +8,8 @@ import type { AppServices } from '../graphql/context.ts';
 import { deliveryNotice, notifyChange, notifyChanges } from './notify.ts';
 
 export const TEST_EVENT_TYPE = 'webhook.test';
+/** What testEndpoint sends as `webhook.test`; the catalog shows it as the type's example. */
+export const TEST_EVENT_PAYLOAD = { message: 'A test webhook from Herald.' } as const;
 export const MAX_REPLAY = 10_000;
 
 /** Sends `webhook.test` (or an empty sample of another type) through the normal path, even to an inactive endpoint. */
@@ -18,7 +20,7 @@ export async function testEndpoint(services: AppServices, organizationId: string
   if (!(await services.db.eventType.findUnique({ where: { name: type } }))) {
     throw ValidationError.of(['eventType'], `"${type}" is not in the event catalog`);
   }
-  const payload = type === TEST_EVENT_TYPE ? { message: 'A test webhook from Herald.' } : {};
+  const payload = type === TEST_EVENT_TYPE ? { ...TEST_EVENT_PAYLOAD } : {};
   return services.db.$transaction(async (tx) => {
     const event = await tx.event.create({ data: { id: uuidv7(), organizationId, type, payload } });
     const delivery = await tx.delivery.create({

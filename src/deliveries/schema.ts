@@ -14,6 +14,9 @@ import type { Delivery } from '../generated/prisma/client.ts';
 import type { DeliveryStatus } from '../generated/prisma/enums.ts';
 import { replayDeliveries, retryDelivery, testEndpoint } from './operations.ts';
 import { chargeResponseBytes } from '../graphql/response-budget.ts';
+import { EndpointRef } from '../endpoints/schema.ts';
+import { GraphQLError } from 'graphql';
+import { loadEndpointStats, MAX_STATS_HOURS, MIN_STATS_HOURS, type EndpointStats } from './endpoint-stats.ts';
 
 const DeliveryStatusEnum = builder.enumType('DeliveryStatus', {
   values: ['PENDING', 'SENDING', 'SUCCEEDED', 'RETRYING', 'FAILED', 'CANCELLED'] as const,
@@ -250,6 +253,33 @@ builder.subscriptionField('deliveryUpdated', (t) =>
         readBatched(key, notice.id, (ids) => ctx.db.delivery.findMany({ ...query, where: { id: { in: ids }, organizationId } })),
       );
       return row ? deliveryAsNoticed(row, notice) : null;
+    },
+  }),
+);
+
+const EndpointStatsRef = builder.objectRef<EndpointStats>('EndpointStats').implement({
+  description: "Deliveries to one endpoint created in the last `hours`, by outcome.",
+  fields: (t) => ({
+    total: t.exposeInt('total', { description: 'Every delivery, finished or not.' }),
+    succeeded: t.exposeInt('succeeded'),
+    failed: t.exposeInt('failed', { description: 'Failed for good (retries exhausted or refused); retrying ones are not counted.' }),
+    successRate: t.exposeFloat('successRate', { nullable: true, description: 'succeeded / (succeeded + failed), from 0 to 1; null when none finished.' }),
+    lastDeliveryAt: t.expose('lastDeliveryAt', { type: 'DateTime', nullable: true, description: 'The newest delivery in the window.' }),
+  }),
+});
+
+builder.objectField(EndpointRef, 'stats', (t) =>
+  t.field({
+    type: EndpointStatsRef,
+    description: `Delivery counts over the last \`hours\` (${MIN_STATS_HOURS}–${MAX_STATS_HOURS}). The endpoints of one page are counted in one query.`,
+    // Counts of deliveries are delivery data, whoever reached the endpoint and however.
+    authScopes: { scope: 'deliveries:read' },
+    args: { hours: t.arg.int({ defaultValue: 24, required: true }) },
+    resolve: (endpoint, { hours }, ctx) => {
+      if (!Number.isInteger(hours) || hours < MIN_STATS_HOURS || hours > MAX_STATS_HOURS) {
+        throw new GraphQLError(`hours must be from ${MIN_STATS_HOURS} to ${MAX_STATS_HOURS}.`, { extensions: { code: 'BAD_USER_INPUT' } });
+      }
+      return loadEndpointStats(ctx, organizationIdOf(ctx), endpoint.id, hours);
     },
   }),
 );

@@ -1,7 +1,9 @@
 import { builder } from '../graphql/builder.ts';
 import { NotFoundError, ValidationError } from '../graphql/error-types.ts';
 import type { EventType } from '../generated/prisma/client.ts';
+import { TEST_EVENT_PAYLOAD, TEST_EVENT_TYPE } from '../deliveries/operations.ts';
 import { createEventType, listEventTypes, updateEventType } from './event-types.ts';
+import { examplePayload } from './example-payload.ts';
 
 export const EventTypeRef = builder.prismaObject('EventType', {
   description: 'An entry of the event catalog. `webhook.test` is built in.',
@@ -9,6 +11,13 @@ export const EventTypeRef = builder.prismaObject('EventType', {
     name: t.exposeString('name'),
     description: t.exposeString('description'),
     schema: t.expose('schema', { type: 'JSON', nullable: true, description: 'JSON Schema the payload must satisfy.' }),
+    example: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: "A sample payload: the schema's `examples[0]`, else one built from the schema; null without a schema.",
+      resolve: (eventType) =>
+        eventType.schema != null ? examplePayload(eventType.schema) : eventType.name === TEST_EVENT_TYPE ? TEST_EVENT_PAYLOAD : null,
+    }),
     deprecated: t.exposeBoolean('deprecated'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),

@@ -15,7 +15,10 @@ import { decodeGlobalId, encodeGlobalId } from './global-id.ts';
 
 export interface AuthScopes {
   admin: boolean;
+  /** Any key of an organization, portal sessions included. */
   organization: boolean;
+  /** A long-lived organization key, not a portal session (minting and revoking sessions). */
+  organizationKey: boolean;
   scope: Scope;
 }
 
@@ -52,14 +55,19 @@ export const builder = new SchemaBuilder<{
     authScopes: (ctx) => ({
       admin: ctx.principal?.kind === 'admin',
       organization: ctx.principal?.kind === 'organization',
+      organizationKey: ctx.principal?.kind === 'organization' && !ctx.principal.session,
       scope: (scope) => ctx.principal?.kind === 'organization' && ctx.principal.scopes.has(scope),
     }),
     unauthorizedError: (_parent, ctx) =>
       ctx.principal
         ? new GraphQLError('This key is not allowed to do that.', { extensions: { code: 'FORBIDDEN' } })
-        : new GraphQLError('A valid API key is required: send Authorization: Bearer <key>.', {
-            extensions: { code: 'UNAUTHENTICATED' },
-          }),
+        : ctx.keyRefusal
+          ? new GraphQLError(ctx.keyRefusal === 'EXPIRED' ? 'This key has expired.' : 'This key was revoked.', {
+              extensions: { code: 'UNAUTHENTICATED', reason: ctx.keyRefusal },
+            })
+          : new GraphQLError('A valid API key is required: send Authorization: Bearer <key>.', {
+              extensions: { code: 'UNAUTHENTICATED' },
+            }),
   },
   errors: {
     directResult: true,

@@ -7,10 +7,17 @@ import type { DeliveryQueue } from '../jobs/queue.ts';
 import type { ChangeSource } from '../pubsub/changes.ts';
 import type { ResponseBudget } from './response-budget.ts';
 
-/** Who is calling, resolved once per request from the bearer key. */
+/**
+ * Who is calling, resolved once per request from the bearer key. A portal session acts as its
+ * organization with its own (never wider) scopes; `session` tells it apart from the organization's
+ * long-lived keys, which alone may mint or revoke sessions.
+ */
 export type Principal =
   | { kind: 'admin'; keyId: string }
-  | { kind: 'organization'; keyId: string; organizationId: string; scopes: ReadonlySet<Scope> };
+  | { kind: 'organization'; keyId: string; organizationId: string; scopes: ReadonlySet<Scope>; session?: { expiresAt: Date } };
+
+/** Why a bearer key that exists was refused: the portal shows a different page for each. */
+export type KeyRefusal = 'REVOKED' | 'EXPIRED';
 
 /** What the process provides to every request; built once at start-up. */
 export interface AppServices {
@@ -29,6 +36,8 @@ export interface AppServices {
 
 export interface Context extends AppServices {
   principal: Principal | null;
+  /** Set when the request's key exists but was revoked or has expired (`extensions.reason`). */
+  keyRefusal?: KeyRefusal | undefined;
   /** Bytes of payloads and response bodies this request (or graphql-ws operation) may still return. */
   responseBudget: ResponseBudget;
 }

@@ -10,6 +10,7 @@ import '../event-types/schema.ts';
 import '../endpoints/schema.ts';
 import '../events/schema.ts';
 import '../deliveries/schema.ts';
+import '../portal/schema.ts';
 
 builder.queryType({});
 builder.mutationType({});

@@ -23,5 +23,5 @@ export function onKeyRevoked<T extends object>(ctx: T, handler: KeyRevokedHandle
 export async function assertStillAuthorized(ctx: Context): Promise<void> {
   if (ctx.principal && (await stillAuthorized(ctx.db, ctx.principal.keyId))) return;
   if (ctx.principal) (ctx as Context & WithHandler)[KEY_REVOKED]?.(ctx.principal.keyId);
-  throw new GraphQLError('This key was revoked.', { extensions: { code: 'UNAUTHENTICATED' } });
+  throw new GraphQLError('This key was revoked or has expired.', { extensions: { code: 'UNAUTHENTICATED' } });
 }

@@ -3,7 +3,7 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import { authenticate } from '../api-keys/api-keys.ts';
+import { authenticateKey, type Authentication } from '../api-keys/api-keys.ts';
 import { parseBearer } from '../auth/api-key-token.ts';
 import type { Logger } from '../log.ts';
 import type { AppServices, Context, Principal } from './context.ts';
@@ -32,14 +32,18 @@ export function createHeraldYoga({ services, log, isReady, metrics }: HeraldYoga
   const { config } = services;
   // The key is looked up once per HTTP request: by the body limits (before the body is read) and
   // then by the context factory, which finds it here. Keyed by the Request, so it goes with it.
-  const principals = new WeakMap<Request, Promise<Principal | null>>();
-  const principalOfRequest = (request: Request): Promise<Principal | null> => {
-    let principal = principals.get(request);
-    if (!principal) {
-      principal = principalOf(services, request.headers.get('authorization'));
-      principals.set(request, principal);
+  const authentications = new WeakMap<Request, Promise<Authentication | null>>();
+  const authenticationOfRequest = (request: Request): Promise<Authentication | null> => {
+    let authentication = authentications.get(request);
+    if (!authentication) {
+      authentication = authenticationOf(services, request.headers.get('authorization'));
+      authentications.set(request, authentication);
     }
-    return principal;
+    return authentication;
+  };
+  const principalOfRequest = async (request: Request): Promise<Principal | null> => {
+    const authentication = await authenticationOfRequest(request);
+    return authentication?.ok ? authentication.principal : null;
   };
   return createYoga<Record<string, unknown>, Context>({
     schema: heraldSchema(),
@@ -75,10 +79,15 @@ export function createHeraldYoga({ services, log, isReady, metrics }: HeraldYoga
     // gets its own response budget.
     context: async (initial): Promise<Context> => {
       const { request, connectionParams } = initial as { request?: Request; connectionParams?: { authorization?: unknown } };
-      const principal = request?.headers
-        ? await principalOfRequest(request)
-        : await principalOf(services, typeof connectionParams?.authorization === 'string' ? connectionParams.authorization : null);
-      return { ...services, principal, responseBudget: createResponseBudget(config.maxResponseBytes) };
+      const authentication = request?.headers
+        ? await authenticationOfRequest(request)
+        : await authenticationOf(services, typeof connectionParams?.authorization === 'string' ? connectionParams.authorization : null);
+      return {
+        ...services,
+        principal: authentication?.ok ? authentication.principal : null,
+        keyRefusal: authentication && !authentication.ok && authentication.reason !== 'UNKNOWN' ? authentication.reason : undefined,
+        responseBudget: createResponseBudget(config.maxResponseBytes),
+      };
     },
     plugins: [
       useSecurityHeaders(),
@@ -107,9 +116,10 @@ export function createHeraldYoga({ services, log, isReady, metrics }: HeraldYoga
   });
 }
 
-async function principalOf(services: AppServices, authorization: string | null): Promise<Principal | null> {
+/** Null without a bearer key. */
+async function authenticationOf(services: AppServices, authorization: string | null): Promise<Authentication | null> {
   const token = parseBearer(authorization);
-  return token ? authenticate(services.db, token) : null;
+  return token ? authenticateKey(services.db, token) : null;
 }
 
 /** GET /metrics answers the Prometheus text format, before any GraphQL handling (access: metrics-access.ts). */

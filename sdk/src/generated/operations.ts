@@ -5,8 +5,12 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { JsonValue } from '../json.ts';
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 export type ApiKeyKind =
+  /** Administers the deployment; belongs to no organization. */
   | 'ADMIN'
-  | 'ORGANIZATION';
+  /** An organization's long-lived key, for its servers. */
+  | 'ORGANIZATION'
+  /** A portal session: a short-lived key of one organization, safe to hand to a browser. */
+  | 'PORTAL';
 
 export type AttemptErrorKind =
   | 'BLOCKED_ADDRESS'
@@ -57,6 +61,17 @@ export type CreateOrganizationInput = {
   name?: string | null | undefined;
   /** Lowercase letters, digits and hyphens; unique. */
   slug: string;
+};
+
+export type CreatePortalSessionInput = {
+  /** Default 3600 (1 hour), at most 86400 (24 hours). */
+  expiresInSeconds?: number | null | undefined;
+  /** Required with an admin key; an organization key mints for its own organization. */
+  organizationId?: string | null | undefined;
+  /** Keep only the *:read scopes: the portal can look but not change. */
+  readOnly?: boolean | null | undefined;
+  /** Default: the minting key's scopes (all of them for an admin key). Never more than the minting key holds. */
+  scopes?: Array<string> | null | undefined;
 };
 
 export type DeleteEndpointInput = {
@@ -149,6 +164,11 @@ export type RevokeApiKeyInput = {
   id: string;
 };
 
+export type RevokePortalSessionsInput = {
+  /** Required with an admin key; an organization key revokes its own sessions. */
+  organizationId?: string | null | undefined;
+};
+
 export type RotateEndpointSecretInput = {
   /** How long the old secret keeps signing (default 0, at most 7 days). */
   gracePeriodSeconds?: number | null | undefined;
@@ -212,7 +232,7 @@ export type CreateApiKeyMutationVariables = Exact<{
 
 
 export type CreateApiKeyMutation = { __typename: 'Mutation', createApiKey:
-    | { __typename: 'CreateApiKeyPayload', key: string, apiKey: { __typename: 'ApiKey', id: string, name: string, kind: ApiKeyKind, prefix: string, scopes: Array<string>, revokedAt: string | null, createdAt: string, organization: { __typename: 'Organization', id: string, slug: string } | null } }
+    | { __typename: 'CreateApiKeyPayload', key: string, apiKey: { __typename: 'ApiKey', id: string, name: string, kind: ApiKeyKind, prefix: string, scopes: Array<string>, revokedAt: string | null, expiresAt: string | null, createdAt: string, organization: { __typename: 'Organization', id: string, slug: string } | null } }
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
    };
@@ -224,7 +244,7 @@ export type RevokeApiKeyMutationVariables = Exact<{
 
 export type RevokeApiKeyMutation = { __typename: 'Mutation', revokeApiKey:
     | { __typename: 'NotFoundError', message: string }
-    | { __typename: 'RevokeApiKeyPayload', apiKey: { __typename: 'ApiKey', id: string, name: string, kind: ApiKeyKind, prefix: string, scopes: Array<string>, revokedAt: string | null, createdAt: string, organization: { __typename: 'Organization', id: string, slug: string } | null } }
+    | { __typename: 'RevokeApiKeyPayload', apiKey: { __typename: 'ApiKey', id: string, name: string, kind: ApiKeyKind, prefix: string, scopes: Array<string>, revokedAt: string | null, expiresAt: string | null, createdAt: string, organization: { __typename: 'Organization', id: string, slug: string } | null } }
    };
 
 export type CreateEventTypeMutationVariables = Exact<{
@@ -388,11 +408,57 @@ export type DeliveryWithAttemptsFieldsFragment = { __typename: 'Delivery', id: s
 
 export type EventFieldsFragment = { __typename: 'Event', id: string, type: string, project: string | null, payload: JsonValue, idempotencyKey: string | null, createdAt: string };
 
-export type ApiKeyFieldsFragment = { __typename: 'ApiKey', id: string, name: string, kind: ApiKeyKind, prefix: string, scopes: Array<string>, revokedAt: string | null, createdAt: string, organization: { __typename: 'Organization', id: string, slug: string } | null };
+export type ApiKeyFieldsFragment = { __typename: 'ApiKey', id: string, name: string, kind: ApiKeyKind, prefix: string, scopes: Array<string>, revokedAt: string | null, expiresAt: string | null, createdAt: string, organization: { __typename: 'Organization', id: string, slug: string } | null };
 
 export type OrganizationFieldsFragment = { __typename: 'Organization', id: string, slug: string, name: string, createdAt: string };
 
 export type EventTypeFieldsFragment = { __typename: 'EventType', name: string, description: string, schema: JsonValue | null, deprecated: boolean, createdAt: string };
+
+export type AccessQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AccessQuery = { __typename: 'Query', access: { __typename: 'Access', kind: ApiKeyKind, scopes: Array<string>, readOnly: boolean, expiresAt: string | null, organization: { __typename: 'Organization', id: string, slug: string, name: string, createdAt: string } | null } };
+
+export type EndpointsOverviewQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
+  filter?: EndpointFilter | null | undefined;
+  hours?: number | null | undefined;
+}>;
+
+
+export type EndpointsOverviewQuery = { __typename: 'Query', endpoints: { __typename: 'EndpointConnection', edges: Array<{ __typename: 'EndpointEdge', cursor: string, node: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, stats: { __typename: 'EndpointStats', total: number, succeeded: number, failed: number, successRate: number | null, lastDeliveryAt: string | null }, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }> } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+
+export type EventCatalogQueryVariables = Exact<{
+  includeDeprecated?: boolean | null | undefined;
+}>;
+
+
+export type EventCatalogQuery = { __typename: 'Query', eventTypes: Array<{ __typename: 'EventType', name: string, description: string, schema: JsonValue | null, example: JsonValue | null, deprecated: boolean }> };
+
+export type CreatePortalSessionMutationVariables = Exact<{
+  input: CreatePortalSessionInput;
+}>;
+
+
+export type CreatePortalSessionMutation = { __typename: 'Mutation', createPortalSession:
+    | { __typename: 'CreatePortalSessionPayload', token: string, url: string, expiresAt: string, session: { __typename: 'ApiKey', id: string, name: string, kind: ApiKeyKind, prefix: string, scopes: Array<string>, revokedAt: string | null, expiresAt: string | null, createdAt: string, organization: { __typename: 'Organization', id: string, slug: string } | null } }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
+   };
+
+export type RevokePortalSessionsMutationVariables = Exact<{
+  input: RevokePortalSessionsInput;
+}>;
+
+
+export type RevokePortalSessionsMutation = { __typename: 'Mutation', revokePortalSessions:
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'RevokePortalSessionsPayload', revokedCount: number }
+    | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
+   };
 
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -645,6 +711,7 @@ export const ApiKeyFieldsFragmentDoc = new TypedDocumentString(`
   prefix
   scopes
   revokedAt
+  expiresAt
   createdAt
   organization {
     id
@@ -737,6 +804,7 @@ fragment ApiKeyFields on ApiKey {
   prefix
   scopes
   revokedAt
+  expiresAt
   createdAt
   organization {
     id
@@ -776,6 +844,7 @@ fragment ApiKeyFields on ApiKey {
   prefix
   scopes
   revokedAt
+  expiresAt
   createdAt
   organization {
     id
@@ -1304,6 +1373,157 @@ fragment EventFields on Event {
   idempotencyKey
   createdAt
 }`) as unknown as TypedDocumentString<PublishEventsMutation, PublishEventsMutationVariables>;
+export const AccessDocument = new TypedDocumentString(`
+    query Access {
+  access {
+    kind
+    scopes
+    readOnly
+    expiresAt
+    organization {
+      ...OrganizationFields
+    }
+  }
+}
+    fragment OrganizationFields on Organization {
+  __typename
+  id
+  slug
+  name
+  createdAt
+}`) as unknown as TypedDocumentString<AccessQuery, AccessQueryVariables>;
+export const EndpointsOverviewDocument = new TypedDocumentString(`
+    query EndpointsOverview($first: Int, $after: String, $last: Int, $before: String, $filter: EndpointFilter, $hours: Int) {
+  endpoints(
+    first: $first
+    after: $after
+    last: $last
+    before: $before
+    filter: $filter
+  ) {
+    edges {
+      cursor
+      node {
+        ...EndpointFields
+        stats(hours: $hours) {
+          total
+          succeeded
+          failed
+          successRate
+          lastDeliveryAt
+        }
+      }
+    }
+    pageInfo {
+      ...PageInfoFields
+    }
+  }
+}
+    fragment PageInfoFields on PageInfo {
+  hasNextPage
+  hasPreviousPage
+  startCursor
+  endCursor
+}
+fragment EndpointFields on Endpoint {
+  __typename
+  id
+  name
+  description
+  url
+  eventTypes
+  projects
+  headers {
+    name
+    value
+  }
+  signatureScheme
+  active
+  disabledReason
+  consecutiveFailures
+  verifiedAt
+  previousSecretExpiresAt
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<EndpointsOverviewQuery, EndpointsOverviewQueryVariables>;
+export const EventCatalogDocument = new TypedDocumentString(`
+    query EventCatalog($includeDeprecated: Boolean) {
+  eventTypes(includeDeprecated: $includeDeprecated) {
+    __typename
+    name
+    description
+    schema
+    example
+    deprecated
+  }
+}
+    `) as unknown as TypedDocumentString<EventCatalogQuery, EventCatalogQueryVariables>;
+export const CreatePortalSessionDocument = new TypedDocumentString(`
+    mutation CreatePortalSession($input: CreatePortalSessionInput!) {
+  createPortalSession(input: $input) {
+    __typename
+    ... on CreatePortalSessionPayload {
+      token
+      url
+      expiresAt
+      session {
+        ...ApiKeyFields
+      }
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fields {
+      path
+      message
+    }
+  }
+  ... on LimitExceededError {
+    limit
+  }
+}
+fragment ApiKeyFields on ApiKey {
+  __typename
+  id
+  name
+  kind
+  prefix
+  scopes
+  revokedAt
+  expiresAt
+  createdAt
+  organization {
+    id
+    slug
+  }
+}`) as unknown as TypedDocumentString<CreatePortalSessionMutation, CreatePortalSessionMutationVariables>;
+export const RevokePortalSessionsDocument = new TypedDocumentString(`
+    mutation RevokePortalSessions($input: RevokePortalSessionsInput!) {
+  revokePortalSessions(input: $input) {
+    __typename
+    ... on RevokePortalSessionsPayload {
+      revokedCount
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fields {
+      path
+      message
+    }
+  }
+  ... on LimitExceededError {
+    limit
+  }
+}`) as unknown as TypedDocumentString<RevokePortalSessionsMutation, RevokePortalSessionsMutationVariables>;
 export const ViewerDocument = new TypedDocumentString(`
     query Viewer {
   viewer {

@@ -1,0 +1,98 @@
+// Portal sessions: short-lived keys of one organization for the webhooks portal, so that no
+// organization key ever sits in a browser. A session is an api_keys row of kind PORTAL with an
+// expiry, so hashing, lookup, revocation and the subscription re-checks are the keys' own.
+import { randomBytes } from 'node:crypto';
+import { generateApiKey } from '../auth/api-key-token.ts';
+import { ORGANIZATION_SCOPES, parseScopes, type Scope } from '../auth/scopes.ts';
+import type { HeraldConfig } from '../config/config.ts';
+import type { Db } from '../db/prisma.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
+import type { ApiKey } from '../generated/prisma/client.ts';
+
+export const DEFAULT_SESSION_SECONDS = 3_600;
+export const MAX_SESSION_SECONDS = 86_400;
+
+/** Who mints a session: an admin key may give any scope, an organization key only its own. */
+export type SessionMinter = { kind: 'admin' } | { kind: 'organization'; scopes: ReadonlySet<Scope> };
+
+export interface SessionRequest {
+  /** Default: the minter's scopes (every scope for an admin key). */
+  scopes?: readonly string[] | null | undefined;
+  /** Keeps only the `*:read` scopes. */
+  readOnly?: boolean | null | undefined;
+  expiresInSeconds?: number | null | undefined;
+}
+
+/** The scopes and lifetime of a new session, or the ValidationError that refuses it. Pure. */
+export function sessionGrant(minter: SessionMinter, request: SessionRequest): { scopes: Scope[]; seconds: number } {
+  const seconds = request.expiresInSeconds ?? DEFAULT_SESSION_SECONDS;
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_SESSION_SECONDS) {
+    throw ValidationError.of(['expiresInSeconds'], `must be a whole number of seconds from 1 to ${MAX_SESSION_SECONDS} (24 hours)`);
+  }
+  const allowed: readonly Scope[] = minter.kind === 'admin' ? ORGANIZATION_SCOPES : [...minter.scopes];
+  let scopes: Scope[];
+  if (request.scopes == null || request.scopes.length === 0) {
+    scopes = [...allowed];
+  } else {
+    const parsed = parseScopes(request.scopes);
+    if (!parsed.ok) throw ValidationError.of(['scopes'], parsed.message);
+    const beyond = parsed.scopes.filter((scope) => !allowed.includes(scope));
+    if (beyond.length > 0) throw ValidationError.of(['scopes'], `this key cannot give scopes it does not hold: ${beyond.join(', ')}`);
+    scopes = parsed.scopes;
+  }
+  if (request.readOnly) scopes = scopes.filter(isReadScope);
+  // An empty list would read as "every scope" wherever scopes are parsed again: never stored.
+  if (scopes.length === 0) throw ValidationError.of([request.readOnly ? 'readOnly' : 'scopes'], 'the session would have no scope');
+  return { scopes: ORGANIZATION_SCOPES.filter((scope) => scopes.includes(scope)), seconds };
+}
+
+export function isReadScope(scope: string): boolean {
+  return scope.endsWith(':read');
+}
+
+/** True when every scope only reads (a read-only session, or a key that was given read scopes only). */
+export function isReadOnly(scopes: Iterable<string>): boolean {
+  return [...scopes].every(isReadScope);
+}
+
+export interface CreatedPortalSession {
+  session: ApiKey;
+  /** Shown once, never stored. */
+  token: string;
+  expiresAt: Date;
+  url: string;
+}
+
+export async function createPortalSession(
+  db: Db,
+  config: Pick<HeraldConfig, 'publicUrl' | 'port'>,
+  organizationId: string,
+  grant: { scopes: Scope[]; seconds: number },
+  now = new Date(),
+): Promise<CreatedPortalSession> {
+  const organization = await db.organization.findUnique({ where: { id: organizationId } });
+  if (!organization) throw new NotFoundError('Organization');
+  const { token, prefix, hash } = generateApiKey('PORTAL', randomBytes);
+  const expiresAt = new Date(now.getTime() + grant.seconds * 1_000);
+  const session = await db.apiKey.create({
+    data: { kind: 'PORTAL', organizationId, name: 'portal session', prefix, hash: Uint8Array.from(hash), scopes: grant.scopes, expiresAt },
+  });
+  return { session, token, expiresAt, url: portalUrl(config, token) };
+}
+
+/** The portal's address with the token in the fragment, which browsers never send to a server (nor to its logs). */
+export function portalUrl(config: Pick<HeraldConfig, 'publicUrl' | 'port'>, token: string): string {
+  const base = config.publicUrl ?? `http://localhost:${config.port}`;
+  return `${base.replace(/\/+$/, '')}/portal/#token=${encodeURIComponent(token)}`;
+}
+
+/** Revokes every live session of the organization at once; answers how many. */
+export async function revokePortalSessions(db: Db, organizationId: string, now = new Date()): Promise<number> {
+  const organization = await db.organization.findUnique({ where: { id: organizationId }, select: { id: true } });
+  if (!organization) throw new NotFoundError('Organization');
+  const { count } = await db.apiKey.updateMany({
+    where: { kind: 'PORTAL', organizationId, revokedAt: null, expiresAt: { gt: now } },
+    data: { revokedAt: now },
+  });
+  return count;
+}

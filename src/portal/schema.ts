@@ -1,0 +1,83 @@
+// Portal sessions in the API: minted and revoked by an admin key for any organization, or by an
+// organization key for its own. A session cannot mint or revoke sessions (a browser token must not
+// outlive its expiry by minting its successor).
+import { builder } from '../graphql/builder.ts';
+import type { Context } from '../graphql/context.ts';
+import { NotFoundError, ValidationError } from '../graphql/error-types.ts';
+import { idOfType } from '../graphql/global-id.ts';
+import { ApiKeyRef } from '../api-keys/schema.ts';
+import { createPortalSession, revokePortalSessions, sessionGrant, type CreatedPortalSession, type SessionMinter } from './portal-sessions.ts';
+
+const CreatePortalSessionInput = builder.inputType('CreatePortalSessionInput', {
+  fields: (t) => ({
+    organizationId: t.id({ description: 'Required with an admin key; an organization key mints for its own organization.' }),
+    expiresInSeconds: t.int({ description: 'Default 3600 (1 hour), at most 86400 (24 hours).' }),
+    readOnly: t.boolean({ description: 'Keep only the *:read scopes: the portal can look but not change.' }),
+    scopes: t.stringList({ description: "Default: the minting key's scopes (all of them for an admin key). Never more than the minting key holds." }),
+  }),
+});
+
+const CreatePortalSessionPayload = builder.objectRef<CreatedPortalSession>('CreatePortalSessionPayload').implement({
+  fields: (t) => ({
+    token: t.exposeString('token', { description: 'The session key (hrld_portal_…). Shown this once.' }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
+    url: t.exposeString('url', { description: 'The portal with the token in the fragment (#token=…), which browsers do not send to servers.' }),
+    session: t.field({ type: ApiKeyRef, resolve: (payload) => payload.session }),
+  }),
+});
+
+/** The organization a session mutation acts on: an admin key names it, an organization key may only name its own. */
+function targetOrganization(ctx: Context, organizationId: string | number | null | undefined): string {
+  const principal = ctx.principal;
+  if (principal?.kind === 'organization') {
+    if (organizationId != null && idOfType(String(organizationId), 'Organization') !== principal.organizationId) {
+      throw new NotFoundError('Organization');
+    }
+    return principal.organizationId;
+  }
+  if (organizationId == null) throw ValidationError.of(['organizationId'], 'is required with an admin key');
+  const id = idOfType(String(organizationId), 'Organization');
+  if (!id) throw new NotFoundError('Organization');
+  return id;
+}
+
+function minterOf(ctx: Context): SessionMinter {
+  return ctx.principal?.kind === 'organization' ? { kind: 'organization', scopes: ctx.principal.scopes } : { kind: 'admin' };
+}
+
+builder.mutationField('createPortalSession', (t) =>
+  t.field({
+    type: CreatePortalSessionPayload,
+    description: 'A short-lived key of one organization and the portal link that carries it.',
+    authScopes: { admin: true, organizationKey: true },
+    errors: { types: [ValidationError, NotFoundError] },
+    args: { input: t.arg({ type: CreatePortalSessionInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const organizationId = targetOrganization(ctx, input.organizationId);
+      return createPortalSession(ctx.db, ctx.config, organizationId, sessionGrant(minterOf(ctx), input));
+    },
+  }),
+);
+
+const RevokePortalSessionsInput = builder.inputType('RevokePortalSessionsInput', {
+  fields: (t) => ({
+    organizationId: t.id({ description: 'Required with an admin key; an organization key revokes its own sessions.' }),
+  }),
+});
+
+const RevokePortalSessionsPayload = builder.objectRef<{ revokedCount: number }>('RevokePortalSessionsPayload').implement({
+  fields: (t) => ({ revokedCount: t.exposeInt('revokedCount', { description: 'Sessions that were live and are now revoked.' }) }),
+});
+
+builder.mutationField('revokePortalSessions', (t) =>
+  t.field({
+    type: RevokePortalSessionsPayload,
+    description: "Revokes every live portal session of the organization; their requests answer UNAUTHENTICATED (reason REVOKED).",
+    authScopes: { admin: true, organizationKey: true },
+    errors: { types: [ValidationError, NotFoundError] },
+    args: { input: t.arg({ type: RevokePortalSessionsInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => ({
+      revokedCount: await revokePortalSessions(ctx.db, targetOrganization(ctx, input.organizationId)),
+    }),
+  }),
+);
