@@ -5,6 +5,8 @@ import { PrismaClient } from '../generated/prisma/client.ts';
 
 export { PrismaClient };
 export type Db = PrismaClient;
+/** The client an interactive transaction hands its callback. */
+export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
 export function createPrisma(databaseUrl: string, options: { poolMax?: number } = {}): PrismaClient {
   const adapter = new PrismaPg({

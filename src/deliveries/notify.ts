@@ -6,12 +6,10 @@
 // commit order.
 import { Prisma, type Delivery, type Endpoint } from '../generated/prisma/client.ts';
 import type { DeliveryStatus, DisabledReason } from '../generated/prisma/enums.ts';
-import type { Db } from '../db/prisma.ts';
+import type { Db, Tx } from '../db/prisma.ts';
 import { parseXactSnapshot, type XactSnapshot } from '../pubsub/current-first.ts';
 
 export const CHANGES_CHANNEL = 'herald_changes';
-
-export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
 /**
  * NOTIFY payloads are capped at 8000 bytes. Everything in a notice is bounded but the last error;

@@ -2,14 +2,14 @@
 // attempt number and status, so a duplicate or late job changes nothing, and each transition
 // notifies subscribers in the same transaction (NOTIFY is delivered at commit, never before).
 import { v7 as uuidv7 } from 'uuid';
-import type { Db } from '../db/prisma.ts';
+import type { Db, Tx } from '../db/prisma.ts';
 import type { AttemptErrorKind } from '../delivery/attempt-outcome.ts';
 import type { SignatureScheme } from '../delivery/signing.ts';
 import type { StoredHeader } from '../endpoints/custom-headers.ts';
 import type { DeliveryStatus } from '../generated/prisma/enums.ts';
 import type { AppServices } from '../graphql/context.ts';
 import type { DeliverJob } from '../jobs/queue.ts';
-import { DELIVERY_STATE, deliveryNotice, endpointNotice, notifyChange, notifyChanges, type DeliveryState, type Tx } from './notify.ts';
+import { DELIVERY_STATE, deliveryNotice, endpointNotice, notifyChange, notifyChanges, type DeliveryState } from './notify.ts';
 
 export interface ClaimedDelivery {
   deliveryId: string;

@@ -1,7 +1,7 @@
 // Publishing: the event, one delivery per matching active endpoint, and their first jobs are
 // written in ONE transaction — an acknowledged event is never lost and never half-scheduled.
 import { v7 as uuidv7 } from 'uuid';
-import type { Db } from '../db/prisma.ts';
+import type { Db, Tx } from '../db/prisma.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { endpointReceives } from '../delivery/fan-out.ts';
 import { ValidationError, type FieldIssue } from '../errors.ts';
@@ -15,8 +15,6 @@ export interface Published {
   event: Event;
   deliveries: Delivery[];
 }
-
-type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
 /** `path` prefixes issue paths (['events', '3'] for the fourth event of publishEvents). */
 export async function publishEvents(
