@@ -1,0 +1,162 @@
+// One delivery: its payload and every attempt (response status, body, duration, error), the next
+// attempt, and "retry now". Its status follows deliveryUpdated.
+import { useEffect, useState } from 'react';
+import type { DeliveryWithAttempts } from '@herald/sdk';
+import { formatTime } from '../layout/format.ts';
+import { LongText, prettyJson } from '../layout/LongText.tsx';
+import { href } from '../layout/route.ts';
+import { DeliveryStatusBadge } from '../layout/Status.tsx';
+import { describeMutationError } from '../session/errors.ts';
+import { useSession } from '../session/session.tsx';
+import { useLoad } from '../session/use-load.ts';
+
+export function DeliveryDetail({ id }: { id: string }) {
+  const { herald, report, can } = useSession();
+  const loaded = useLoad((signal) => herald.delivery(id, { signal }), [id]);
+  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const delivery = loaded.data;
+  const eventId = delivery?.event.id ?? null;
+  const payload = useLoad(
+    async (signal) => (eventId ? ((await herald.event(eventId, { signal }))?.payload ?? null) : null),
+    [eventId],
+  );
+
+  useEffect(() => {
+    const controller = new AbortController();
+    const sub = herald.deliveryUpdated({ filter: { deliveryId: id } }, { signal: controller.signal });
+    void (async () => {
+      try {
+        for await (const update of sub) if (update) loaded.set(() => update);
+      } catch (error) {
+        if (!controller.signal.aborted) report(error);
+      }
+    })();
+    return () => controller.abort();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [herald, id]);
+
+  if (loaded.error) return <p role="alert">{loaded.error}</p>;
+  if (loaded.loading && !delivery) return <p className="muted">Loading delivery…</p>;
+  if (!delivery) {
+    return (
+      <section>
+        <h1>Delivery not found</h1>
+        <p>
+          It may have been deleted with its endpoint. <a href={href.deliveries()}>Back to the delivery log</a>
+        </p>
+      </section>
+    );
+  }
+
+  const retry = async () => {
+    setBusy(true);
+    try {
+      const result = await herald.retryDelivery({ id: delivery.id });
+      if (result.__typename === 'RetryDeliveryPayload') setMessage({ text: 'Retry queued: the new attempt appears below.', error: false });
+      else setMessage({ text: describeMutationError(result), error: true });
+    } catch (error) {
+      setMessage({ text: report(error), error: true });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <p>
+        <a href={href.endpoint(delivery.endpoint.id)}>← Endpoint</a> · <a href={href.deliveries()}>Delivery log</a>
+      </p>
+      <section aria-labelledby="delivery-title">
+        <div className="heading-row">
+          <h1 id="delivery-title">
+            Delivery of <span className="mono">{delivery.event.type}</span>
+          </h1>
+          <span data-status={delivery.status} className="delivery-status">
+            <DeliveryStatusBadge status={delivery.status} />
+          </span>
+        </div>
+        <dl className="facts">
+          <dt>Created</dt>
+          <dd>{formatTime(delivery.createdAt)}</dd>
+          <dt>Attempts</dt>
+          <dd>{delivery.attemptCount}</dd>
+          {delivery.nextAttemptAt && (
+            <>
+              <dt>Next attempt</dt>
+              <dd>{formatTime(delivery.nextAttemptAt)}</dd>
+            </>
+          )}
+          {delivery.completedAt && (
+            <>
+              <dt>Finished</dt>
+              <dd>{formatTime(delivery.completedAt)}</dd>
+            </>
+          )}
+          {delivery.lastError && (
+            <>
+              <dt>Last error</dt>
+              <dd>
+                <LongText text={delivery.lastError} label="Last error" />
+              </dd>
+            </>
+          )}
+        </dl>
+        {can('deliveries:write') && (
+          <div className="actions">
+            <button type="button" onClick={retry} disabled={busy}>
+              Retry now
+            </button>
+          </div>
+        )}
+        <p role="status" className={message?.error ? 'field-error' : 'muted'}>
+          {message?.text ?? ''}
+        </p>
+      </section>
+      <section aria-labelledby="payload-title">
+        <h2 id="payload-title">Payload</h2>
+        {payload.error ? (
+          <p>The payload is not available to this portal link.</p>
+        ) : payload.loading ? (
+          <p className="muted">Loading payload…</p>
+        ) : (
+          <LongText text={prettyJson(payload.data)} label="Payload" />
+        )}
+      </section>
+      <section aria-labelledby="attempts-title">
+        <h2 id="attempts-title">Attempts</h2>
+        <AttemptTimeline delivery={delivery} />
+      </section>
+    </>
+  );
+}
+
+function AttemptTimeline({ delivery }: { delivery: DeliveryWithAttempts }) {
+  if (delivery.attempts.length === 0) return <p>No attempt yet.</p>;
+  return (
+    <ol className="timeline">
+      {[...delivery.attempts].reverse().map((attempt) => (
+        <li key={attempt.number}>
+          <h3>
+            Attempt {attempt.number} · {formatTime(attempt.startedAt)}
+          </h3>
+          <dl className="facts">
+            <dt>Response status</dt>
+            <dd>{attempt.responseStatus ?? 'No response'}</dd>
+            <dt>Duration</dt>
+            <dd>{attempt.durationMs} ms</dd>
+            {attempt.error && (
+              <>
+                <dt>Error</dt>
+                <dd>
+                  <span className="mono">{attempt.error.kind}</span>: {attempt.error.message}
+                </dd>
+              </>
+            )}
+          </dl>
+          {attempt.responseBody !== null && attempt.responseBody !== '' && <LongText text={attempt.responseBody} label={`Response body of attempt ${attempt.number}`} />}
+        </li>
+      ))}
+    </ol>
+  );
+}

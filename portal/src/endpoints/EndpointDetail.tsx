@@ -1,0 +1,96 @@
+// One endpoint: what it receives, what can be done to it, how to verify its signatures, and its
+// live delivery log.
+import type { Endpoint } from '@herald/sdk';
+import { DeliveryLog } from '../deliveries/DeliveryLog.tsx';
+import { formatTime } from '../layout/format.ts';
+import { LongText } from '../layout/LongText.tsx';
+import { href } from '../layout/route.ts';
+import { EndpointStateBadge } from '../layout/Status.tsx';
+import { loadCatalog } from '../session/portal-api.ts';
+import { useSession } from '../session/session.tsx';
+import { useLoad } from '../session/use-load.ts';
+import { EndpointActions } from './EndpointActions.tsx';
+import { SCHEMES } from './schemes.ts';
+import { VerifySnippet } from './VerifySnippet.tsx';
+
+export function EndpointDetail({ id }: { id: string }) {
+  const { herald, can } = useSession();
+  const loaded = useLoad(async (signal) => {
+    const [endpoint, catalog] = await Promise.all([herald.endpoint(id, { signal }), loadCatalog(herald, signal).catch(() => [])]);
+    return { endpoint, catalog };
+  }, [id]);
+  if (loaded.error) return <p role="alert">{loaded.error}</p>;
+  if (!loaded.data) return <p className="muted">Loading endpoint…</p>;
+  const { endpoint, catalog } = loaded.data;
+  if (!endpoint) {
+    return (
+      <section>
+        <h1>Endpoint not found</h1>
+        <p>It may have been deleted. <a href={href.endpoints()}>Back to endpoints</a></p>
+      </section>
+    );
+  }
+  const update = (next: Endpoint) => loaded.set((data) => data && { ...data, endpoint: next });
+  return (
+    <>
+      <p>
+        <a href={href.endpoints()}>← Endpoints</a>
+      </p>
+      <section aria-labelledby="endpoint-title">
+        <div className="heading-row">
+          <h1 id="endpoint-title">{endpoint.name}</h1>
+          <EndpointStateBadge endpoint={endpoint} />
+        </div>
+        <dl className="facts">
+          <dt>URL</dt>
+          <dd className="url">{endpoint.url}</dd>
+          {endpoint.description && (
+            <>
+              <dt>Description</dt>
+              <dd>
+                <LongText text={endpoint.description} label="Description" />
+              </dd>
+            </>
+          )}
+          <dt>Event types</dt>
+          <dd className="mono">{endpoint.eventTypes.join(', ')}</dd>
+          <dt>Projects</dt>
+          <dd>{endpoint.projects.length ? endpoint.projects.join(', ') : 'All projects'}</dd>
+          <dt>Signature scheme</dt>
+          <dd>{SCHEMES.find((scheme) => scheme.value === endpoint.signatureScheme)?.label ?? endpoint.signatureScheme}</dd>
+          {endpoint.headers.length > 0 && (
+            <>
+              <dt>Custom headers</dt>
+              <dd>
+                <ul className="plain">
+                  {endpoint.headers.map((header, index) => (
+                    <li key={index} className="mono">
+                      {header.name}: {header.value}
+                    </li>
+                  ))}
+                </ul>
+              </dd>
+            </>
+          )}
+          <dt>Ownership</dt>
+          <dd>{endpoint.verifiedAt ? `Verified ${formatTime(endpoint.verifiedAt)}` : 'Not verified'}</dd>
+          {endpoint.previousSecretExpiresAt && (
+            <>
+              <dt>Previous secret</dt>
+              <dd>Still signs deliveries until {formatTime(endpoint.previousSecretExpiresAt)}</dd>
+            </>
+          )}
+          {endpoint.consecutiveFailures > 0 && (
+            <>
+              <dt>Failures in a row</dt>
+              <dd>{endpoint.consecutiveFailures}</dd>
+            </>
+          )}
+        </dl>
+      </section>
+      {can('endpoints:write') && <EndpointActions endpoint={endpoint} catalog={catalog} onChange={update} />}
+      <VerifySnippet scheme={endpoint.signatureScheme} />
+      <DeliveryLog endpoint={endpoint} />
+    </>
+  );
+}

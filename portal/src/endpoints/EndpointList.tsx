@@ -1,0 +1,99 @@
+// Endpoints with their state and their last 24 hours of deliveries.
+import { useState } from 'react';
+import { formatRate, formatTime } from '../layout/format.ts';
+import { href } from '../layout/route.ts';
+import { EndpointStateBadge } from '../layout/Status.tsx';
+import { loadEndpoints } from '../session/portal-api.ts';
+import { useSession } from '../session/session.tsx';
+import { useLoad } from '../session/use-load.ts';
+
+const PAGE = 25;
+
+export function EndpointList() {
+  const { herald, can } = useSession();
+  const [cursors, setCursors] = useState<Array<string | null>>([null]);
+  const after = cursors[cursors.length - 1] ?? null;
+  const page = useLoad((signal) => loadEndpoints(herald, { first: PAGE, after }, signal), [after]);
+  const writable = can('endpoints:write');
+
+  if (page.error) return <p role="alert">{page.error}</p>;
+  if (!page.data) return <p className="muted">Loading endpoints…</p>;
+  const { rows, pageInfo } = page.data;
+
+  if (rows.length === 0 && cursors.length === 1) {
+    return (
+      <section className="empty">
+        <h1>Endpoints</h1>
+        <p>A webhook is a URL of yours that we call whenever something happens in your account.</p>
+        <p>Add an endpoint to receive those events as signed HTTP requests, and see every delivery here.</p>
+        {writable && (
+          <a className="button primary" href={href.newEndpoint()}>
+            Add endpoint
+          </a>
+        )}
+      </section>
+    );
+  }
+
+  return (
+    <section>
+      <div className="heading-row">
+        <h1>Endpoints</h1>
+        {writable && (
+          <a className="button primary" href={href.newEndpoint()}>
+            Add endpoint
+          </a>
+        )}
+      </div>
+      <div className="table-wrap">
+        <table>
+          <caption className="visually-hidden">Your webhook endpoints, with deliveries over the last 24 hours</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">URL</th>
+              <th scope="col">Event types</th>
+              <th scope="col">Projects</th>
+              <th scope="col">State</th>
+              <th scope="col">Success (24 h)</th>
+              <th scope="col">Last delivery</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((endpoint) => (
+              <tr key={endpoint.id}>
+                <th scope="row">
+                  <a href={href.endpoint(endpoint.id)}>{endpoint.name || endpoint.url}</a>
+                </th>
+                <td className="url">{endpoint.url}</td>
+                <td>{endpoint.eventTypes.join(', ')}</td>
+                <td>{endpoint.projects.length ? endpoint.projects.join(', ') : 'All'}</td>
+                <td>
+                  <EndpointStateBadge endpoint={endpoint} />
+                </td>
+                <td>
+                  {endpoint.stats && endpoint.stats.total > 0
+                    ? `${formatRate(endpoint.stats.successRate)} of ${endpoint.stats.total}`
+                    : 'No deliveries'}
+                </td>
+                <td>{formatTime(endpoint.stats?.lastDeliveryAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <div className="pager">
+        {cursors.length > 1 && (
+          <button type="button" onClick={() => setCursors((c) => c.slice(0, -1))}>
+            Previous page
+          </button>
+        )}
+        {pageInfo.hasNextPage && pageInfo.endCursor && (
+          <button type="button" onClick={() => setCursors((c) => [...c, pageInfo.endCursor])}>
+            Next page
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}

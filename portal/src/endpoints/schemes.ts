@@ -1,0 +1,19 @@
+import type { SignatureScheme } from '@herald/sdk';
+
+export const SCHEMES: ReadonlyArray<{ value: SignatureScheme; label: string; line: string }> = [
+  {
+    value: 'STANDARD_WEBHOOKS',
+    label: 'Standard Webhooks',
+    line: 'webhook-id, webhook-timestamp and webhook-signature headers; libraries exist for most languages. Recommended.',
+  },
+  {
+    value: 'HMAC_SHA256_TIMESTAMPED',
+    label: 'HMAC-SHA256 with timestamp',
+    line: 'X-Herald-Signature: t=<unix time>,v1=<hex HMAC of "t.body">; old requests can be rejected.',
+  },
+  {
+    value: 'HMAC_SHA256_BODY',
+    label: 'HMAC-SHA256 of the body',
+    line: 'X-Herald-Signature: <hex HMAC of the body>; simplest, but a replayed request verifies too.',
+  },
+];

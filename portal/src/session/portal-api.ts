@@ -1,0 +1,41 @@
+// The portal's reads that need more than one SDK method's shape: the session's access, the
+// endpoints with their last 24 hours, and the event catalog. Every call goes through the SDK.
+import type { Endpoint, HeraldClient, PageInfo } from '@herald/sdk';
+import type { PortalAccess } from './access.ts';
+
+export interface EndpointStats {
+  total: number;
+  succeeded: number;
+  failed: number;
+  successRate: number | null;
+  lastDeliveryAt: string | null;
+}
+
+export type EndpointRow = Endpoint & { stats: EndpointStats | null };
+
+export interface CatalogEntry {
+  name: string;
+  description: string;
+  schema: unknown;
+  example: unknown;
+  deprecated: boolean;
+}
+
+export async function loadAccess(herald: HeraldClient, signal: AbortSignal): Promise<PortalAccess> {
+  const organization = await herald.viewer({ signal });
+  return { organization: { name: organization?.name ?? '', slug: organization?.slug ?? '' }, scopes: ['*'], readOnly: false, expiresAt: null };
+}
+
+export async function loadEndpoints(
+  herald: HeraldClient,
+  page: { first: number; after?: string | null },
+  signal: AbortSignal,
+): Promise<{ rows: EndpointRow[]; pageInfo: PageInfo }> {
+  const connection = await herald.endpoints({ first: page.first, after: page.after ?? null }, { signal });
+  return { rows: connection.edges.map((edge) => ({ ...edge.node, stats: null })), pageInfo: connection.pageInfo };
+}
+
+export async function loadCatalog(herald: HeraldClient, signal: AbortSignal): Promise<CatalogEntry[]> {
+  const types = await herald.eventTypes({}, { signal });
+  return types.map((type) => ({ name: type.name, description: type.description, schema: type.schema, example: null, deprecated: type.deprecated }));
+}
