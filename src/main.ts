@@ -8,6 +8,7 @@ import {
   keyCreate,
   migrateCommand,
   orgCreate,
+  portalLink,
   UsageError,
 } from './cli/commands.ts';
 import { loadConfigOrExit } from './config/exit-on-config-error.ts';
@@ -26,6 +27,9 @@ const HELP = `Usage: herald <command>
   admin-key create [--name N]   create an admin API key (prints the key alone)
   event-type create <name> [--description D] [--schema file.json]
                                 add an event type to the catalog
+  portal-link --org <slug> [--read-only] [--expires 1h] [--scope S]...
+                                mint a portal session (default 1h, at most 24h) and
+                                print its link alone; HERALD_PUBLIC_URL names the host
 
 Configuration is read from environment variables; see README.md.`;
 
@@ -39,6 +43,8 @@ async function main(argv: string[]): Promise<number> {
       scope: { type: 'string', multiple: true },
       description: { type: 'string' },
       schema: { type: 'string' },
+      'read-only': { type: 'boolean' },
+      expires: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -74,6 +80,10 @@ async function main(argv: string[]): Promise<number> {
     case 'event-type create':
       if (!arg) throw new UsageError('usage: herald event-type create <name> [--description D] [--schema file.json]');
       print(await eventTypeCreate(config, log, arg, values.description, values.schema));
+      return 0;
+    case 'portal-link':
+      if (!values.org) throw new UsageError('usage: herald portal-link --org <slug> [--read-only] [--expires 1h] [--scope S]...');
+      print(await portalLink(config, log, { orgSlug: values.org, readOnly: values['read-only'] ?? false, expires: values.expires, scopes: values.scope ?? [] }));
       return 0;
     default:
       throw new UsageError(`unknown command "${positionals.join(' ')}"; see herald help`);

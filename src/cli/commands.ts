@@ -9,6 +9,8 @@ import { createEventType } from '../event-types/event-types.ts';
 import type { Logger } from '../log.ts';
 import { createOrganization, findOrganizationBySlug } from '../organizations/organizations.ts';
 import { openRuntime, type Runtime } from '../processes/runtime.ts';
+import { createPortalSession, sessionGrant } from '../portal/portal-sessions.ts';
+import { parseDuration } from '../config/units.ts';
 
 export class UsageError extends Error {}
 
@@ -68,6 +70,26 @@ export async function eventTypeCreate(
     }
   }
   return withRuntime(config, log, async ({ db }) => (await createEventType(db, { name, description, schema })).name);
+}
+
+/** A portal session for the organization, printed as its link (the token rides in the fragment). */
+export async function portalLink(
+  config: HeraldConfig,
+  log: Logger,
+  options: { orgSlug: string; readOnly: boolean; expires: string | undefined; scopes: string[] },
+): Promise<string> {
+  let expiresInSeconds: number | undefined;
+  if (options.expires !== undefined) {
+    const ms = parseDuration(options.expires);
+    if (ms === null || ms % 1_000 !== 0) throw new UsageError(`--expires: expected a duration such as 30m, 2h or 1d, got "${options.expires}"`);
+    expiresInSeconds = ms / 1_000;
+  }
+  const grant = sessionGrant({ kind: 'admin' }, { scopes: options.scopes, readOnly: options.readOnly, expiresInSeconds });
+  return withRuntime(config, log, async ({ db }) => {
+    const organization = await findOrganizationBySlug(db, options.orgSlug);
+    if (!organization) throw new UsageError(`no organization with slug "${options.orgSlug}" (create it with: herald org create ${options.orgSlug})`);
+    return (await createPortalSession(db, config, organization.id, grant)).url;
+  });
 }
 
 /** One readable line for an expected failure. */

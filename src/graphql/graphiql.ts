@@ -77,11 +77,16 @@ export function useGraphiQLAssets(): Plugin {
   };
 }
 
-/** nosniff and no framing everywhere; the CSP on GraphiQL's page. */
+/**
+ * nosniff everywhere; no framing and GraphiQL's CSP on everything without a policy of its own. The
+ * portal (src/portal/serve-portal.ts) sets its own, which may let configured origins frame it:
+ * an X-Frame-Options: DENY added here would override its frame-ancestors.
+ */
 export function useSecurityHeaders(): Plugin {
   return {
     onResponse({ response }) {
       response.headers.set('X-Content-Type-Options', 'nosniff');
+      if (response.headers.has('Content-Security-Policy')) return;
       response.headers.set('X-Frame-Options', 'DENY');
       if (response.headers.get('content-type')?.startsWith('text/html')) {
         response.headers.set('Content-Security-Policy', GRAPHIQL_CONTENT_SECURITY_POLICY);

@@ -15,6 +15,7 @@ import { connectionArgumentErrorFor } from './pagination.ts';
 import { useRequestLimits } from './request-limits.ts';
 import { createResponseBudget, useResponseBudgetPerEvent } from './response-budget.ts';
 import { heraldSchema } from './schema.ts';
+import { usePortal } from '../portal/serve-portal.ts';
 import { useSubscriptionReady } from './subscription-ready.ts';
 
 export interface HeraldYogaOptions {
@@ -24,11 +25,13 @@ export interface HeraldYogaOptions {
   metrics?: Pick<HeraldMetrics, 'render'>;
   /** /ready answers 200 only while this resolves true (database reachable, migrated, not draining). */
   isReady: () => Promise<boolean>;
+  /** The built portal served on /portal/; default portal/dist (src/portal/serve-portal.ts). */
+  portalDir?: string;
 }
 
 export type HeraldYoga = YogaServerInstance<Record<string, unknown>, Context>;
 
-export function createHeraldYoga({ services, log, isReady, metrics }: HeraldYogaOptions): HeraldYoga {
+export function createHeraldYoga({ services, log, isReady, metrics, portalDir }: HeraldYogaOptions): HeraldYoga {
   const { config } = services;
   // The key is looked up once per HTTP request: by the body limits (before the body is read) and
   // then by the context factory, which finds it here. Keyed by the Request, so it goes with it.
@@ -91,6 +94,7 @@ export function createHeraldYoga({ services, log, isReady, metrics }: HeraldYoga
     },
     plugins: [
       useSecurityHeaders(),
+      usePortal({ dir: portalDir, frameAncestors: config.portalFrameAncestors, publicUrl: config.publicUrl }),
       ...(metrics ? [useMetricsEndpoint(metrics, config)] : []),
       ...(config.graphiql ? [useGraphiQLAssets()] : []),
       useRequestLimits({ maxRequestBytes: config.maxRequestBytes, principalOf: principalOfRequest }),
