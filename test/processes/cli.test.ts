@@ -55,7 +55,26 @@ describe('herald CLI', () => {
     expect(row).toMatchObject({ description: 'Paid', schema: { type: 'object' } });
   });
 
+  it('prints a portal link alone on stdout, naming HERALD_PUBLIC_URL, read-only and expiring as asked', async () => {
+    const before = Date.now();
+    const result = await runHerald(['portal-link', '--org', 'cli-co', '--read-only', '--expires', '2h'], { ...env, HERALD_PUBLIC_URL: 'https://hooks.example.com' });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^https:\/\/hooks\.example\.com\/portal\/#token=hrld_portal_[0-9A-Za-z]{43}\n$/);
+    const token = result.stdout.trim().split('#token=')[1]!;
+    const principal = await authenticate(database.prisma, token);
+    expect(principal?.kind === 'organization' && [...principal.scopes]).toEqual(['endpoints:read', 'events:read', 'deliveries:read']);
+    const expiresAt = principal?.kind === 'organization' ? principal.session!.expiresAt.getTime() : 0;
+    expect(expiresAt - before).toBeGreaterThan(7_190_000);
+    expect(expiresAt - before).toBeLessThan(7_300_000);
+    // Without HERALD_PUBLIC_URL the link names this machine's port; the default lifetime is an hour.
+    const local = await runHerald(['portal-link', '--org', 'cli-co'], { ...env, PORT: '4123' });
+    expect(local.stdout).toMatch(/^http:\/\/localhost:4123\/portal\/#token=hrld_portal_\S+\n$/);
+  });
+
   it.each([
+    ['a portal link past 24 hours', ['portal-link', '--org', 'cli-co', '--expires', '25h'], /expiresInSeconds/],
+    ['a portal link with a bad duration', ['portal-link', '--org', 'cli-co', '--expires', 'soon'], /--expires/],
+    ['a portal link for an unknown organization', ['portal-link', '--org', 'nobody'], /no organization with slug "nobody"/],
     ['an unknown organization', ['key', 'create', '--org', 'nobody'], /no organization with slug "nobody"/],
     ['an unknown scope', ['key', 'create', '--org', 'cli-co', '--scope', 'root'], /scopes/],
     ['a bad slug', ['org', 'create', 'Bad Slug'], /slug/],
@@ -92,6 +111,10 @@ describe('herald CLI', () => {
       body: JSON.stringify({ query: '{ viewer { slug } }' }),
     });
     expect(((await graphql.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code).toBe('UNAUTHENTICATED');
+    // The portal is served by the API process (its page when built, the 503 page until then), under its own policy.
+    const portal = await fetch(`${base}/portal/`);
+    expect([200, 503]).toContain(portal.status);
+    expect(portal.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
 
     // A live graphql-ws subscription is closed with 1001 (going away) by the drain.
     const organization = await createOrganization(database.prisma, { slug: 'socket-co' });
