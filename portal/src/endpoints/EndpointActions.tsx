@@ -18,7 +18,9 @@ export function EndpointActions({ endpoint, catalog, onChange }: { endpoint: End
   const [testType, setTestType] = useState('webhook.test');
   const testId = useId();
 
+  // Buttons stay enabled while busy (a disabled button drops keyboard focus to the page); a second press waits.
   const run = async (work: () => Promise<string | null>) => {
+    if (busy) return;
     setBusy(true);
     try {
       const text = await work();
@@ -51,7 +53,7 @@ export function EndpointActions({ endpoint, catalog, onChange }: { endpoint: End
         <a className="button" href={href.editEndpoint(endpoint.id)}>
           Edit
         </a>
-        <button type="button" onClick={toggle} disabled={busy}>
+        <button type="button" onClick={toggle} aria-disabled={busy}>
           {endpoint.active ? 'Pause endpoint' : 'Resume endpoint'}
         </button>
         <button type="button" onClick={() => setOpen('rotate')}>
@@ -73,7 +75,7 @@ export function EndpointActions({ endpoint, catalog, onChange }: { endpoint: End
               </option>
             ))}
         </select>
-        <button type="button" onClick={test} disabled={busy}>
+        <button type="button" onClick={test} aria-disabled={busy}>
           Send test event
         </button>
       </div>

@@ -22,20 +22,25 @@ export interface CatalogEntry {
 }
 
 export async function loadAccess(herald: HeraldClient, signal: AbortSignal): Promise<PortalAccess> {
-  const organization = await herald.viewer({ signal });
-  return { organization: { name: organization?.name ?? '', slug: organization?.slug ?? '' }, scopes: ['*'], readOnly: false, expiresAt: null };
+  const access = await herald.access({ signal });
+  return {
+    organization: { name: access.organization?.name ?? '', slug: access.organization?.slug ?? '' },
+    scopes: access.scopes,
+    readOnly: access.readOnly,
+    expiresAt: access.expiresAt,
+  };
 }
 
+/** Endpoints with their deliveries of the last 24 hours. */
 export async function loadEndpoints(
   herald: HeraldClient,
   page: { first: number; after?: string | null },
   signal: AbortSignal,
 ): Promise<{ rows: EndpointRow[]; pageInfo: PageInfo }> {
-  const connection = await herald.endpoints({ first: page.first, after: page.after ?? null }, { signal });
-  return { rows: connection.edges.map((edge) => ({ ...edge.node, stats: null })), pageInfo: connection.pageInfo };
+  const connection = await herald.endpointsOverview({ first: page.first, after: page.after ?? null, hours: 24 }, { signal });
+  return { rows: connection.edges.map((edge) => edge.node), pageInfo: connection.pageInfo };
 }
 
 export async function loadCatalog(herald: HeraldClient, signal: AbortSignal): Promise<CatalogEntry[]> {
-  const types = await herald.eventTypes({}, { signal });
-  return types.map((type) => ({ name: type.name, description: type.description, schema: type.schema, example: null, deprecated: type.deprecated }));
+  return herald.eventCatalog({}, { signal });
 }
