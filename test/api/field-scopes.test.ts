@@ -19,6 +19,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdminKey, createOrganizationKey } from '../../src/api-keys/api-keys.ts';
 import { ORGANIZATION_SCOPES, type Scope } from '../../src/auth/scopes.ts';
+import { createPortalSession } from '../../src/portal/portal-sessions.ts';
 import { MASKED_HEADER_VALUE } from '../../src/endpoints/custom-headers.ts';
 import { heraldSchema } from '../../src/graphql/schema.ts';
 import { startTestHerald, type TestHerald } from '../support/herald.ts';
@@ -27,7 +28,8 @@ import { waitFor } from '../support/wait.ts';
 
 /** Who may read a field of these types; every other type carries no tenant data of its own. */
 const POLICY: Record<string, { type: Scope[]; fields?: Record<string, Scope[]>; grantedByMutation: boolean }> = {
-  Endpoint: { type: ['endpoints:read'], grantedByMutation: true },
+  // Delivery counts are delivery data: stats needs deliveries:read however the endpoint was reached.
+  Endpoint: { type: ['endpoints:read'], fields: { stats: ['deliveries:read'] }, grantedByMutation: true },
   Delivery: { type: ['deliveries:read'], fields: { attempts: ['deliveries:read'] }, grantedByMutation: true },
   Attempt: { type: ['deliveries:read'], grantedByMutation: false },
   Event: {
@@ -137,8 +139,8 @@ function mayRead(typeName: string, fieldName: string, principal: Principal, gran
   if (!rule || fieldName === 'id') return true;
   const has = (scopes: Scope[]) => scopes.some((scope) => principal.scopes.has(scope));
   const fieldRule = rule.fields?.[fieldName];
-  // Fields with a rule of their own (attempts) are never granted by a mutation.
-  if (fieldRule && fieldName === 'attempts') return has(fieldRule);
+  // Fields with a rule of their own (attempts, stats) are never granted by a mutation.
+  if (fieldRule && (fieldName === 'attempts' || fieldName === 'stats')) return has(fieldRule);
   if (granted && rule.grantedByMutation) return true;
   return has(rule.type) && (!fieldRule || has(fieldRule));
 }
@@ -182,6 +184,11 @@ describe('every field checks the scope that guards its data', () => {
       principals.push({ label: scopes.join(' '), key: token, scopes: new Set(scopes), admin: false });
     }
     principals.push({ label: 'admin', key: (await createAdminKey(herald.db)).token, scopes: new Set(), admin: true });
+    // Portal sessions are held to their scopes the same way.
+    for (const scopes of [['endpoints:read', 'events:read', 'deliveries:read'], ['endpoints:read', 'endpoints:write']] as Scope[][]) {
+      const { token } = await createPortalSession(herald.db, herald.config, organization, { scopes, seconds: 600 });
+      principals.push({ label: `portal session: ${scopes.join(' ')}`, key: token, scopes: new Set(scopes), admin: false });
+    }
 
     const seenByFullKey = new Map<string, number>();
     const problems: string[] = [];
