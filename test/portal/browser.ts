@@ -2,8 +2,8 @@
 // portal at /portal/. One browser per test file; each test opens its own context (its own
 // sessionStorage), and every page is watched for what a hostile string could make it do: dialogs,
 // console errors, and requests that leave the origin.
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import chromium from '@sparticuz/chromium';
@@ -12,7 +12,6 @@ import { createHeraldClient, type HeraldClient } from '../../sdk/src/index.ts';
 import type { HeraldConfig } from '../../src/config/config.ts';
 import { attachGraphQLWebSocket } from '../../src/graphql/websocket.ts';
 import { silentLogger } from '../../src/log.ts';
-import { portalContentSecurityPolicy, portalFile } from '../../src/portal/serve-portal.ts';
 import { startTestHerald, type TestHerald } from '../support/herald.ts';
 import { ensurePortalBuilt } from './build.ts';
 
@@ -35,7 +34,7 @@ export interface PortalHarness {
   origin: string;
   browser: Browser;
   /** An organization, its key and an SDK client on it. */
-  organization(slug: string, scopes?: string[]): Promise<{ id: string; key: string; client: HeraldClient }>;
+  organization(slug: string, scopes?: string[]): Promise<{ id: string; dbId: string; key: string; client: HeraldClient }>;
   /** A portal link minted with createPortalSession, pointing at this server. */
   portalLink(client: HeraldClient, options?: { readOnly?: boolean; extra?: string }): Promise<{ url: string; token: string }>;
   linkFor(token: string, extra?: string): string;
@@ -50,13 +49,8 @@ export async function startPortalHarness(overrides: Partial<HeraldConfig> = {}):
     playwright.launch({ executablePath: await chromium.executablePath(), args: chromium.args, headless: true }),
     ensurePortalBuilt(),
   ]);
-  // The API serves the portal itself once usePortal is in its plugins; until then the helper
-  // serves portal/dist the same way (same CSP), so the page runs under the policy it will get.
-  const servedByApi = (await herald.yoga.fetch('http://herald.test/portal/')).headers.get('content-security-policy') !== null;
-  const server = createServer((request, response) => {
-    if (!servedByApi && request.url?.startsWith('/portal')) return servePortal(request, response);
-    return herald.yoga(request, response);
-  });
+  // The API serves /portal/ from portal/dist under the portal's CSP (src/portal/serve-portal.ts).
+  const server = createServer(herald.yoga);
   const sockets = attachGraphQLWebSocket(server, herald.yoga, herald.services, silentLogger);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -70,7 +64,7 @@ export async function startPortalHarness(overrides: Partial<HeraldConfig> = {}):
     async organization(slug, scopes) {
       const organization = await herald.organization(slug, scopes);
       const client = createHeraldClient({ url: `${origin}/graphql`, apiKey: organization.key, retries: 0 });
-      return { id: organization.globalId, key: organization.key, client };
+      return { id: organization.globalId, dbId: organization.id, key: organization.key, client };
     },
     async portalLink(client, options = {}) {
       const result = await client.createPortalSession({ readOnly: options.readOnly ?? false });
@@ -115,22 +109,4 @@ export async function startPortalHarness(overrides: Partial<HeraldConfig> = {}):
     },
   };
   return harness;
-}
-
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
-
-function servePortal(request: IncomingMessage, response: ServerResponse): void {
-  const url = new URL(request.url ?? '/', 'http://portal');
-  const dir = join(root, 'portal/dist');
-  const relative = url.pathname.replace(/^\/portal\/?/, '');
-  const file = (relative && portalFile(dir, relative)) || join(dir, 'index.html');
-  let body: Buffer;
-  try {
-    body = readFileSync(file);
-  } catch {
-    body = readFileSync(join(dir, 'index.html'));
-  }
-  response.setHeader('content-security-policy', portalContentSecurityPolicy({ frameAncestors: ["'self'"] }, request.headers.host ?? null));
-  response.setHeader('content-type', TYPES[file.slice(file.lastIndexOf('.'))] ?? 'text/html; charset=utf-8');
-  response.end(body);
 }
