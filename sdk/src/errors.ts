@@ -57,13 +57,22 @@ export class HeraldError extends Error {
   }
 }
 
-/** The API key is missing, unknown or revoked (`UNAUTHENTICATED`), or lacks a scope (`FORBIDDEN`). */
+/**
+ * Why a key that exists was refused (`extensions.reason`): `EXPIRED` for a portal session past its
+ * expiry, `REVOKED` for a revoked key or session. Absent for a missing or unknown key.
+ */
+export type HeraldAuthReason = 'EXPIRED' | 'REVOKED' | (string & {});
+
+/** The API key is missing, unknown, revoked or expired (`UNAUTHENTICATED`), or lacks a scope (`FORBIDDEN`). */
 export class HeraldAuthError extends HeraldError {
   override name = 'HeraldAuthError';
   declare readonly code: 'UNAUTHENTICATED' | 'FORBIDDEN';
+  /** Set when Herald said why it refused the key: the portal shows "expired" and "revoked" pages from it. */
+  readonly reason: HeraldAuthReason | undefined;
 
-  constructor(code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: string, options: HeraldErrorOptions = {}) {
+  constructor(code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: string, options: HeraldErrorOptions & { reason?: HeraldAuthReason | undefined } = {}) {
     super(code, message, options);
+    this.reason = options.reason;
   }
 }
 
@@ -87,7 +96,10 @@ export function errorFromGraphQLErrors(errors: readonly GraphQLErrorLike[], stat
   const options = { status, errors };
   for (const error of errors) {
     const code = error.extensions?.['code'];
-    if (code === 'UNAUTHENTICATED' || code === 'FORBIDDEN') return new HeraldAuthError(code, error.message, options);
+    if (code === 'UNAUTHENTICATED' || code === 'FORBIDDEN') {
+      const reason = error.extensions?.['reason'];
+      return new HeraldAuthError(code, error.message, { ...options, reason: typeof reason === 'string' ? reason : undefined });
+    }
   }
   const code = errors.map((error) => error.extensions?.['code']).find((value) => typeof value === 'string');
   const message = errors.map((error) => error.message).join('; ') || 'the request failed';

@@ -180,6 +180,39 @@ describe('events and deliveries', () => {
   });
 });
 
+describe('portal', () => {
+  it('mints a session that reads its access, endpoints with stats and the catalog, until revoked', async () => {
+    const organizationId = (await client.viewer())!.id;
+    const minted = ok(await client.createPortalSession({ readOnly: true, expiresInSeconds: 600 }), 'CreatePortalSessionPayload');
+    expect(minted.session).toMatchObject({ kind: 'PORTAL', expiresAt: minted.expiresAt, organization: { id: organizationId } });
+    expect(minted.url).toContain(`/portal/#token=${minted.token}`);
+    const portal = connect(minted.token);
+    expect(await portal.access()).toEqual({
+      kind: 'PORTAL', scopes: ['endpoints:read', 'events:read', 'deliveries:read'], readOnly: true, expiresAt: minted.expiresAt,
+      organization: expect.objectContaining({ id: organizationId }),
+    });
+
+    const page = await portal.endpointsOverview({ first: 1, hours: 48 });
+    expect(page.edges).toHaveLength(1);
+    expect(page.edges[0]!.node.stats.total).toBeGreaterThanOrEqual(page.edges[0]!.node.stats.succeeded);
+    const overview = await collect(portal.paginate.endpointsOverview({}, { pageSize: 2 }));
+    expect(overview.map((endpoint) => endpoint.id)).toEqual((await collect(client.paginate.endpoints())).map((endpoint) => endpoint.id));
+    // The publishing test delivered to one of them.
+    expect(overview.some((endpoint) => endpoint.stats.succeeded > 0 && endpoint.stats.successRate !== null && endpoint.stats.lastDeliveryAt !== null)).toBe(true);
+
+    const catalog = await portal.eventCatalog();
+    expect(catalog.find((type) => type.name === 'webhook.test')?.example).toEqual({ message: 'A test webhook from Herald.' });
+    expect(catalog.find((type) => type.name === 'order.placed')?.example).toEqual({ order: null });
+
+    ok(await admin.createPortalSession({ organizationId }), 'CreatePortalSessionPayload');
+    expect(ok(await client.revokePortalSessions({}), 'RevokePortalSessionsPayload').revokedCount).toBe(2);
+    const refused = await portal.access().catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(HeraldAuthError);
+    expect(refused).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'REVOKED' });
+    expect(ok(await admin.revokePortalSessions({ organizationId }), 'RevokePortalSessionsPayload').revokedCount).toBe(0);
+  });
+});
+
 describe('subscriptions over a dropped connection', () => {
   it('reconnects, tells onConnection, and the subscription goes on', async () => {
     // A TCP proxy in front of Herald that the test can cut, as a network drop would.
@@ -223,6 +256,6 @@ it('called every generated method and every paginate iterator', () => {
   const methods = Object.keys(client).filter((key) => !['request', 'subscribe', 'close', 'paginate'].includes(key));
   const iterators = Object.keys(client.paginate).map((key) => `paginate.${key}`);
   expect(methods.length).toBeGreaterThanOrEqual(25);
-  expect(iterators.sort()).toEqual(['paginate.deliveries', 'paginate.endpoints', 'paginate.events']);
+  expect(iterators.sort()).toEqual(['paginate.deliveries', 'paginate.endpoints', 'paginate.endpointsOverview', 'paginate.events']);
   expect([...methods, ...iterators].filter((name) => !called.has(name))).toEqual([]);
 });
