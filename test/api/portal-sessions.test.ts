@@ -12,6 +12,7 @@ import { encodeGlobalId } from '../../src/graphql/global-id.ts';
 import { createHeraldYoga } from '../../src/graphql/yoga.ts';
 import { silentLogger } from '../../src/log.ts';
 import { startTestHerald, type TestHerald } from '../support/herald.ts';
+import { waitFor } from '../support/wait.ts';
 
 let herald: TestHerald;
 let acme: { id: string; globalId: string; key: string };
@@ -149,6 +150,32 @@ describe('a session as a bearer key', () => {
       await server.close();
     }
   });
+
+  it('an open graphql-ws socket of a session is closed (4401) once the session expires', async () => {
+    const session = await mint(acme.key);
+    const server = await herald.listen();
+    let closeCode: number | undefined;
+    const client = createClient({
+      url: server.wsUrl,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      lazy: false,
+      connectionParams: { authorization: `Bearer ${session.token}` },
+      on: { closed: (event) => void (closeCode = (event as { code: number }).code) },
+      onNonLazyError: () => undefined,
+    });
+    try {
+      client.subscribe({ query: 'subscription { endpointUpdated { id } }' }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+      await waitFor(async () => server.sockets.held().subscriptions === 1, 'the subscription to be held');
+      await herald.db.apiKey.updateMany({ where: { hash: Uint8Array.from(hashApiKey(session.token)) }, data: { expiresAt: new Date(Date.now() - 1_000) } });
+      // The periodic check of the keys holding sockets (every 5 seconds) finds it expired.
+      await waitFor(async () => closeCode !== undefined, 'the socket to be closed', 10_000);
+      expect(closeCode).toBe(4401);
+    } finally {
+      await client.dispose();
+      await server.close();
+    }
+  }, 15_000);
 
   it('sees nothing of another organization', async () => {
     const created = await herald.graphql(
