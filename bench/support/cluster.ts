@@ -11,7 +11,7 @@ import { configFromDefaults } from '../../src/config/config.ts';
 import { databaseUrl, runAdminSql } from '../../src/db/admin.ts';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.ts';
 import { migrate } from '../../src/db/migrate.ts';
-import { createBoss, ensureQueues } from '../../src/jobs/queue.ts';
+import { createBoss, ensureQueues } from '../../src/worker/queue.ts';
 import { silentLogger } from '../../src/log.ts';
 
 export interface BenchCluster {

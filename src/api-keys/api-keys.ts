@@ -4,7 +4,7 @@ import { parseScopes, type Scope } from '../auth/scopes.ts';
 import type { Db } from '../db/prisma.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { ApiKey } from '../generated/prisma/client.ts';
-import type { KeyRefusal, Principal } from '../graphql/context.ts';
+import type { KeyRefusal, Principal } from '../auth/principal.ts';
 
 export interface CreatedApiKey {
   apiKey: ApiKey;
@@ -79,28 +79,35 @@ export async function authenticate(db: Db, token: string): Promise<Principal | n
 
 /** How long a subscription trusts its key before looking again (a revocation takes effect within). */
 export const KEY_RECHECK_MS = 1_000;
-// One check per key and interval for the whole process, shared by every subscription of that key:
-// with a check per subscription, 1,000 dashboards on one key cost 1,000 queries a second
-// (measured by `npm run bench`, live status).
-const keyChecks = new Map<string, { at: number; valid: Promise<boolean> }>();
-
 /**
- * Long-lived subscriptions authenticate once, at connection; this re-reads the key at most every
- * KEY_RECHECK_MS while events flow, so a revoked key stops receiving.
+ * Long-lived subscriptions authenticate once, at connection; `stillAuthorized` re-reads the key at
+ * most every KEY_RECHECK_MS while events flow, so a revoked key stops receiving. One check per key
+ * and interval for the whole process (one KeyChecks in AppServices), shared by every subscription
+ * of that key: with a check per subscription, 1,000 dashboards on one key cost 1,000 queries a
+ * second (measured by `npm run bench`, live status).
  */
-export function stillAuthorized(db: Db, keyId: string, now = Date.now()): Promise<boolean> {
-  const check = keyChecks.get(keyId);
-  if (check && now - check.at < KEY_RECHECK_MS) return check.valid;
-  if (keyChecks.size > 10_000) {
-    for (const [id, old] of keyChecks) if (now - old.at >= KEY_RECHECK_MS) keyChecks.delete(id);
-  }
-  const valid = db.apiKey
-    .findUnique({ where: { id: keyId }, select: { revokedAt: true, expiresAt: true } })
-    .then((key) => !!key && keyStanding(key, new Date(now)) === 'VALID');
-  // A failed read is not remembered: the next event asks again.
-  valid.catch(() => keyChecks.delete(keyId));
-  keyChecks.set(keyId, { at: now, valid });
-  return valid;
+export interface KeyChecks {
+  stillAuthorized(keyId: string, now?: number): Promise<boolean>;
+}
+
+export function createKeyChecks(db: Db): KeyChecks {
+  const checks = new Map<string, { at: number; valid: Promise<boolean> }>();
+  return {
+    stillAuthorized(keyId, now = Date.now()) {
+      const check = checks.get(keyId);
+      if (check && now - check.at < KEY_RECHECK_MS) return check.valid;
+      if (checks.size > 10_000) {
+        for (const [id, old] of checks) if (now - old.at >= KEY_RECHECK_MS) checks.delete(id);
+      }
+      const valid = db.apiKey
+        .findUnique({ where: { id: keyId }, select: { revokedAt: true, expiresAt: true } })
+        .then((key) => !!key && keyStanding(key, new Date(now)) === 'VALID');
+      // A failed read is not remembered: the next event asks again.
+      valid.catch(() => checks.delete(keyId));
+      checks.set(keyId, { at: now, valid });
+      return valid;
+    },
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { builder } from '../graphql/builder.ts';
 import { NotFoundError, ValidationError } from '../graphql/error-types.ts';
-import { requireIdOfType } from '../graphql/global-id.ts';
+import { requireIdOfType } from '../global-id.ts';
 import { registerNodeLoader } from '../graphql/node.ts';
 import type { ApiKey } from '../generated/prisma/client.ts';
 import { ORGANIZATION_SCOPES } from '../auth/scopes.ts';

@@ -3,6 +3,8 @@
 // message names the variable and what it accepts. Tests build a config with configFromDefaults.
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
+import { isHeaderToken } from '../engine/header-grammar.ts';
+import { decodeEncryptionKey, KEY_BYTES } from './encryption-key.ts';
 import { formatByteSize, formatDuration, parseByteSize, parseDuration, parseDurationList } from './units.ts';
 
 export interface HeraldConfig {
@@ -279,11 +281,11 @@ function parseDatabaseUrl(text: string | undefined): string | undefined {
 // The key is never echoed either.
 function parseEncryptionKey(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
-  const expected = 'expected the base64 of exactly 32 bytes (openssl rand -base64 32)';
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text)) throw new ConfigError('HERALD_ENCRYPTION_KEY', `${expected}, got text that is not base64`);
-  const bytes = Buffer.from(text, 'base64');
-  if (bytes.length !== 32) throw new ConfigError('HERALD_ENCRYPTION_KEY', `${expected}, got ${bytes.length} bytes`);
-  return bytes.toString('base64');
+  const decoded = decodeEncryptionKey(text);
+  if (!decoded.ok) {
+    throw new ConfigError('HERALD_ENCRYPTION_KEY', `expected the base64 of exactly ${KEY_BYTES} bytes (openssl rand -base64 32), got ${decoded.problem}`);
+  }
+  return decoded.key.toString('base64');
 }
 
 function parseInteger(name: string, text: string, min: number, max: number, expected: string): number {
@@ -356,8 +358,6 @@ function parseMetricsToken(text: string | undefined): string | undefined {
   return text;
 }
 
-// RFC 9110 token characters.
-const HEADER_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 // Headers that HTTP, proxies or Herald itself give a meaning; a signature must not hide in one.
 const RESERVED_HEADERS = new Set([
@@ -370,7 +370,7 @@ const RESERVED_HEADERS = new Set([
 
 function parseSignatureHeader(text: string): string {
   const name = 'HERALD_SIGNATURE_HEADER';
-  if (!HEADER_TOKEN.test(text) || text.length > 100) {
+  if (!isHeaderToken(text) || text.length > 100) {
     throw new ConfigError(name, `expected an HTTP header name such as X-Herald-Signature, got ${shown(text)}`);
   }
   const lower = text.toLowerCase();

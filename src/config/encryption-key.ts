@@ -6,7 +6,18 @@ import { mkdir, readFile, rm, writeFile, link, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HeraldConfig } from './config.ts';
 
-const KEY_BYTES = 32;
+export const KEY_BYTES = 32;
+
+/**
+ * The one check of an encryption key's text (HERALD_ENCRYPTION_KEY, the key file): the key, or
+ * what is wrong with it, never the text itself (it is a secret).
+ */
+export function decodeEncryptionKey(text: string): { ok: true; key: Buffer } | { ok: false; problem: string } {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text)) return { ok: false, problem: 'text that is not base64' };
+  const key = Buffer.from(text, 'base64');
+  if (key.length !== KEY_BYTES) return { ok: false, problem: `${key.length} bytes` };
+  return { ok: true, key };
+}
 
 export function encryptionKeyPath(config: Pick<HeraldConfig, 'dataDir'>): string {
   return join(config.dataDir, 'encryption-key');
@@ -14,9 +25,9 @@ export function encryptionKeyPath(config: Pick<HeraldConfig, 'dataDir'>): string
 
 export async function resolveEncryptionKey(config: HeraldConfig, warn: (line: string) => void): Promise<Buffer> {
   if (config.encryptionKeyBase64 !== undefined) {
-    const key = Buffer.from(config.encryptionKeyBase64, 'base64');
-    if (key.length !== KEY_BYTES) throw new Error(`HERALD_ENCRYPTION_KEY must be the base64 of ${KEY_BYTES} bytes, got ${key.length}`);
-    return key;
+    const decoded = decodeEncryptionKey(config.encryptionKeyBase64);
+    if (!decoded.ok) throw new Error(`HERALD_ENCRYPTION_KEY must be the base64 of ${KEY_BYTES} bytes, got ${decoded.problem}`);
+    return decoded.key;
   }
   if (config.nodeEnv === 'production') throw new Error('HERALD_ENCRYPTION_KEY is required when NODE_ENV=production');
 
@@ -55,13 +66,12 @@ async function readKeyFile(path: string): Promise<Buffer | null> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
   }
-  const trimmed = text.trim();
-  const key = Buffer.from(trimmed, 'base64');
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(trimmed) || key.length !== KEY_BYTES) {
+  const decoded = decodeEncryptionKey(text.trim());
+  if (!decoded.ok) {
     throw new Error(
       `encryption key file ${path} is corrupt: expected the base64 of ${KEY_BYTES} bytes. ` +
         'Restore it, or delete it to generate a new key (endpoint secrets stored under the old key will no longer decrypt).',
     );
   }
-  return key;
+  return decoded.key;
 }

@@ -1,7 +1,6 @@
 // Delivery counts per endpoint over a recent window, for the portal's endpoint list. The endpoints
 // of a page are counted together: every `stats` field asked for in one tick of one request joins
 // one grouped query (`endpoint_id IN (…)`), not one query per endpoint.
-import { createContextCache } from '@pothos/core';
 import type { Db } from '../db/prisma.ts';
 
 export const MIN_STATS_HOURS = 1;
@@ -71,11 +70,14 @@ interface PendingBatch {
   result: Promise<Map<string, EndpointStats>>;
 }
 
-/** Per request (Pothos' context cache): the batch still collecting ids, one per window. */
-const batchesOf = createContextCache(() => new Map<number, PendingBatch>());
+/** The batches still collecting ids, one per window: one per request (the caller keeps it on its context). */
+export type StatsBatches = Map<number, PendingBatch>;
 
-export function loadEndpointStats(ctx: { db: Db }, organizationId: string, endpointId: string, hours: number, now = new Date()): Promise<EndpointStats> {
-  const batches = batchesOf(ctx);
+export function newStatsBatches(): StatsBatches {
+  return new Map();
+}
+
+export function loadEndpointStats(batches: StatsBatches, db: Db, organizationId: string, endpointId: string, hours: number, now = new Date()): Promise<EndpointStats> {
   const key = hours;
   let batch = batches.get(key);
   if (!batch) {
@@ -85,7 +87,7 @@ export function loadEndpointStats(ctx: { db: Db }, organizationId: string, endpo
     const result = new Promise<Map<string, EndpointStats>>((resolve, reject) =>
       setImmediate(() => {
         batches.delete(key);
-        readStats(ctx.db, organizationId, [...ids], since).then(resolve, reject);
+        readStats(db, organizationId, [...ids], since).then(resolve, reject);
       }),
     );
     batch = { since, ids, result };

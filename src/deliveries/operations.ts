@@ -1,11 +1,12 @@
-// Operator actions on deliveries: test sends, manual retries and replays. Each one schedules an
-// attempt the same way publishing does: row change and job in one transaction.
+// Operator actions on deliveries: test sends, manual retries and replays. What may be done is decided
+// here; the rows move through the delivery state machine (src/delivery-state), like every other
+// change of a delivery.
 import { v7 as uuidv7 } from 'uuid';
 import { InvalidStateError, NotFoundError, ValidationError } from '../errors.ts';
 import type { Delivery } from '../generated/prisma/client.ts';
 import type { DeliveryStatus } from '../generated/prisma/enums.ts';
-import type { AppServices } from '../graphql/context.ts';
-import { deliveryNotice, notifyChange, notifyChanges } from './notify.ts';
+import type { AppServices } from '../services.ts';
+import { createDeliveries, reschedule } from '../delivery-state/scheduling.ts';
 
 export const TEST_EVENT_TYPE = 'webhook.test';
 /** What testEndpoint sends as `webhook.test`; the catalog shows it as the type's example. */
@@ -23,12 +24,8 @@ export async function testEndpoint(services: AppServices, organizationId: string
   const payload = type === TEST_EVENT_TYPE ? { ...TEST_EVENT_PAYLOAD } : {};
   return services.db.$transaction(async (tx) => {
     const event = await tx.event.create({ data: { id: uuidv7(), organizationId, type, payload } });
-    const delivery = await tx.delivery.create({
-      data: { id: uuidv7(), organizationId, eventId: event.id, endpointId, isTest: true },
-    });
-    await services.queue.enqueue(tx, [{ deliveryId: delivery.id, attempt: 1, endpointId }]);
-    await notifyChange(tx, deliveryNotice(delivery));
-    return delivery;
+    const [delivery] = await createDeliveries(tx, services.queue, [{ organizationId, eventId: event.id, endpointId, isTest: true }]);
+    return delivery!;
   });
 }
 
@@ -50,7 +47,9 @@ export async function retryDelivery(services: AppServices, organizationId: strin
   const delivery = await services.db.delivery.findFirst({ where: { id: deliveryId, organizationId }, include: { endpoint: true } });
   if (!delivery) throw new NotFoundError('Delivery');
   if (!delivery.endpoint.active && !delivery.isTest) throw ValidationError.of(['id'], 'the endpoint is disabled; turn it on first');
-  const [rescheduled] = await reschedule(services, organizationId, [delivery], RETRYABLE);
+  const [rescheduled] = RETRYABLE.includes(delivery.status)
+    ? await services.db.$transaction((tx) => reschedule(tx, services.queue, organizationId, [delivery.id], RETRYABLE))
+    : [];
   if (rescheduled) return rescheduled;
   // Not retryable as read, or it moved meanwhile (another retry, an attempt starting): say where it is now.
   const now = await services.db.delivery.findFirst({ where: { id: deliveryId, organizationId }, select: { status: true } });
@@ -86,28 +85,6 @@ export async function replayDeliveries(services: AppServices, organizationId: st
     take: MAX_REPLAY + 1,
   });
   if (deliveries.length > MAX_REPLAY) throw ValidationError.of(['since'], `more than ${MAX_REPLAY} deliveries match; replay a shorter period`);
-  return reschedule(services, organizationId, deliveries, FINISHED);
-}
-
-/**
- * Back to PENDING with a job for the next attempt, in one statement for the whole set. Guarded by
- * status: a delivery that moved meanwhile (a concurrent retry made it PENDING, an attempt started)
- * is left alone, so it is never queued twice.
- */
-async function reschedule(services: AppServices, organizationId: string, deliveries: Delivery[], from: DeliveryStatus[]): Promise<Delivery[]> {
-  const candidates = deliveries.filter((delivery) => from.includes(delivery.status));
-  if (candidates.length === 0) return [];
-  return services.db.$transaction(async (tx) => {
-    const moved = await tx.delivery.updateManyAndReturn({
-      where: { organizationId, id: { in: candidates.map((delivery) => delivery.id) }, status: { in: from } },
-      data: { status: 'PENDING', nextAttemptAt: new Date(), completedAt: null },
-    });
-    moved.sort((a, b) => (a.id < b.id ? -1 : 1));
-    await notifyChanges(tx, moved.map(deliveryNotice));
-    await services.queue.enqueue(
-      tx,
-      moved.map((delivery) => ({ deliveryId: delivery.id, attempt: delivery.attemptCount + 1, endpointId: delivery.endpointId })),
-    );
-    return moved;
-  }, { timeout: 60_000 });
+  const ids = deliveries.map((delivery) => delivery.id);
+  return services.db.$transaction((tx) => reschedule(tx, services.queue, organizationId, ids, FINISHED), { timeout: 60_000 });
 }

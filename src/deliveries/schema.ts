@@ -1,25 +1,29 @@
 import { MUTATION_RESULT } from '../auth/scopes.ts';
-import { ATTEMPT_ERROR_KINDS } from '../delivery/attempt-outcome.ts';
+import { ATTEMPT_ERROR_KINDS } from '../engine/attempt-outcome.ts';
 import { builder } from '../graphql/builder.ts';
 import { assertStillAuthorized } from '../graphql/subscription-auth.ts';
 import { organizationIdOf } from '../graphql/context.ts';
 import { ErrorInterface, InvalidStateError, NotFoundError, ValidationError } from '../graphql/error-types.ts';
-import { idOfType, requireIdOfType } from '../graphql/global-id.ts';
+import { idOfType, requireIdOfType } from '../global-id.ts';
 import { registerNodeLoader } from '../graphql/node.ts';
 import { checkPage } from '../graphql/pagination.ts';
 import { currentFirst } from '../pubsub/current-first.ts';
-import { readBatched, readOncePerNotice } from '../pubsub/shared-read.ts';
-import { currentDeliveryNotices, deliveryAsNoticed } from './notify.ts';
+import { currentDeliveryNotices, deliveryAsNoticed } from '../pubsub/notices.ts';
 import type { Delivery } from '../generated/prisma/client.ts';
-import type { DeliveryStatus } from '../generated/prisma/enums.ts';
+import { DeliveryStatus } from '../generated/prisma/enums.ts';
 import { replayDeliveries, retryDelivery, testEndpoint } from './operations.ts';
 import { chargeResponseBytes } from '../graphql/response-budget.ts';
 import { EndpointRef } from '../endpoints/schema.ts';
 import { GraphQLError } from 'graphql';
-import { loadEndpointStats, MAX_STATS_HOURS, MIN_STATS_HOURS, type EndpointStats } from './endpoint-stats.ts';
+import { createContextCache } from '@pothos/core';
+import { loadEndpointStats, MAX_STATS_HOURS, MIN_STATS_HOURS, newStatsBatches, type EndpointStats } from './endpoint-stats.ts';
 
+/** Per request: the endpoints of a page are counted in one grouped query. */
+const statsBatchesOf = createContextCache(newStatsBatches);
+
+// The statuses are the database's (schema.prisma), in its order.
 const DeliveryStatusEnum = builder.enumType('DeliveryStatus', {
-  values: ['PENDING', 'SENDING', 'SUCCEEDED', 'RETRYING', 'FAILED', 'CANCELLED'] as const,
+  values: Object.values(DeliveryStatus),
 });
 
 const AttemptErrorKindEnum = builder.enumType('AttemptErrorKind', {
@@ -249,8 +253,8 @@ builder.subscriptionField('deliveryUpdated', (t) =>
       await assertStillAuthorized(ctx);
       const organizationId = organizationIdOf(ctx);
       const key = JSON.stringify(['delivery', organizationId, query]);
-      const row = await readOncePerNotice(notice, key, () =>
-        readBatched(key, notice.id, (ids) => ctx.db.delivery.findMany({ ...query, where: { id: { in: ids }, organizationId } })),
+      const row = await ctx.sharedReads.readOncePerNotice(notice, key, () =>
+        ctx.sharedReads.readBatched(key, notice.id, (ids) => ctx.db.delivery.findMany({ ...query, where: { id: { in: ids }, organizationId } })),
       );
       return row ? deliveryAsNoticed(row, notice) : null;
     },
@@ -279,7 +283,7 @@ builder.objectField(EndpointRef, 'stats', (t) =>
       if (!Number.isInteger(hours) || hours < MIN_STATS_HOURS || hours > MAX_STATS_HOURS) {
         throw new GraphQLError(`hours must be from ${MIN_STATS_HOURS} to ${MAX_STATS_HOURS}.`, { extensions: { code: 'BAD_USER_INPUT' } });
       }
-      return loadEndpointStats(ctx, organizationIdOf(ctx), endpoint.id, hours);
+      return loadEndpointStats(statsBatchesOf(ctx), ctx.db, organizationIdOf(ctx), endpoint.id, hours);
     },
   }),
 );

@@ -1,8 +1,9 @@
 // Every rule SPEC sets on an endpoint's fields, as one pure check that reports all problems at
 // once. Host names are not resolved here: the address that matters is checked at connect time.
 import type { FieldIssue } from '../errors.ts';
-import { checkAddress, isLocalHostname } from '../delivery/address-policy.ts';
-import { isEventTypePattern, matchesEventType } from '../delivery/fan-out.ts';
+import { checkAddress, isLocalHostname } from '../engine/address-policy.ts';
+import { isEventTypePattern, matchesEventType } from '../engine/fan-out.ts';
+import { isHeaderFieldValue, isHeaderToken } from '../engine/header-grammar.ts';
 
 export interface EndpointHeader {
   name: string;
@@ -50,12 +51,9 @@ export const LIMITS = {
   headerValueLength: 4096,
 } as const;
 
-// RFC 9110 grammar, as Node's HTTP client enforces it when it sends: a name is a token; a value is
-// visible ASCII with spaces or tabs inside. A header it refuses (ERR_INVALID_CHAR) failed every
-// delivery until the endpoint was disabled, so it is refused here, when it is set. Values are
-// refused, not trimmed, with whitespace at either end: what is stored is exactly what is sent.
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const FIELD_VALUE = /^[\x21-\x7E](?:[\x20\x09\x21-\x7E]*[\x21-\x7E])?$/;
+// Header names and values follow RFC 9110 as Node's client enforces it (../engine/header-grammar.ts):
+// a header it refuses (ERR_INVALID_CHAR) failed every delivery until the endpoint was disabled, so
+// it is refused here, when it is set. Values are refused, not trimmed, with whitespace at either end.
 // Headers are sent from a plain object keyed by lower-case name: "__proto__" set its prototype
 // (the header vanished), and the other names it inherits would be read back as functions.
 const OBJECT_PROPERTY_NAMES = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype'].map((name) => name.toLowerCase()));
@@ -181,7 +179,7 @@ function headerIssues(headers: EndpointHeader[], signatureHeader: string): Field
   headers.forEach(({ name, value }, index) => {
     const lower = name.toLowerCase();
     const namePath = ['headers', String(index), 'name'];
-    if (name.length < 1 || name.length > LIMITS.headerNameLength || !TOKEN.test(name)) {
+    if (name.length < 1 || name.length > LIMITS.headerNameLength || !isHeaderToken(name)) {
       issues.push({ path: namePath, message: `must be 1–${LIMITS.headerNameLength} header token characters (letters, digits, !#$%&'*+-.^_\`|~)` });
     } else if (OBJECT_PROPERTY_NAMES.has(lower)) {
       issues.push({ path: namePath, message: `${name} is reserved and cannot be used as a header name` });
@@ -193,7 +191,7 @@ function headerIssues(headers: EndpointHeader[], signatureHeader: string): Field
       issues.push({ path: namePath, message: `${name} is listed twice` });
     }
     seen.add(lower);
-    if (value.length < 1 || value.length > LIMITS.headerValueLength || !FIELD_VALUE.test(value)) {
+    if (value.length < 1 || value.length > LIMITS.headerValueLength || !isHeaderFieldValue(value)) {
       issues.push({
         path: ['headers', String(index), 'value'],
         message: `must be 1–${LIMITS.headerValueLength} visible ASCII characters, with spaces or tabs only between them (no control characters, no non-ASCII)`,

@@ -3,13 +3,13 @@
 import { randomBytes } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { EndpointVerificationError, LimitExceededError, NotFoundError, ValidationError } from '../errors.ts';
-import { endpointNotice, notifyChange } from '../deliveries/notify.ts';
-import { cancelPendingDeliveries } from '../deliveries/transitions.ts';
+import { endpointNotice, notifyChange } from '../pubsub/notices.ts';
+import { cancelPendingDeliveries } from '../delivery-state/transitions.ts';
 import { eventTypeNames } from '../event-types/event-types.ts';
 import type { Endpoint, Prisma } from '../generated/prisma/client.ts';
 import type { SignatureScheme } from '../generated/prisma/enums.ts';
 import type { Db } from '../db/prisma.ts';
-import type { AppServices } from '../graphql/context.ts';
+import type { AppServices } from '../services.ts';
 import {
   type CheckedEndpointFields,
   type EndpointInput,

@@ -1,5 +1,6 @@
 import { MUTATION_RESULT } from '../auth/scopes.ts';
-import type { SignatureScheme } from '../delivery/signing.ts';
+import type { SignatureScheme } from '../engine/signing.ts';
+import type { DisabledReason } from '../generated/prisma/enums.ts';
 import { builder } from '../graphql/builder.ts';
 import { assertStillAuthorized } from '../graphql/subscription-auth.ts';
 import { organizationIdOf, type Context } from '../graphql/context.ts';
@@ -9,11 +10,10 @@ import {
   NotFoundError,
   ValidationError,
 } from '../graphql/error-types.ts';
-import { requireIdOfType } from '../graphql/global-id.ts';
+import { requireIdOfType } from '../global-id.ts';
 import { registerNodeLoader } from '../graphql/node.ts';
 import { checkPage } from '../graphql/pagination.ts';
-import { readBatched, readOncePerNotice } from '../pubsub/shared-read.ts';
-import { endpointAsNoticed } from '../deliveries/notify.ts';
+import { endpointAsNoticed } from '../pubsub/notices.ts';
 import type { Endpoint } from '../generated/prisma/client.ts';
 import { maskHeaders, openHeaders } from './custom-headers.ts';
 import type { EndpointHeader } from './endpoint-rules.ts';
@@ -38,7 +38,7 @@ const DisabledReasonEnum = builder.enumType('EndpointDisabledReason', {
     MANUAL: { description: 'Turned off with toggleEndpoint.' },
     FAILING: { description: 'Too many consecutive failed deliveries (HERALD_DISABLE_AFTER_FAILURES).' },
     GONE: { description: 'The endpoint answered 410 Gone.' },
-  } as const,
+  } as const satisfies Record<DisabledReason, { description: string }>,
 });
 
 const EndpointHeaderRef = builder.objectRef<EndpointHeader>('EndpointHeader').implement({
@@ -259,8 +259,8 @@ builder.subscriptionField('endpointUpdated', (t) =>
       await assertStillAuthorized(ctx);
       const organizationId = organizationIdOf(ctx);
       const key = JSON.stringify(['endpoint', organizationId, query]);
-      const row = await readOncePerNotice(notice, key, () =>
-        readBatched(key, notice.id, (ids) => ctx.db.endpoint.findMany({ ...query, where: { id: { in: ids }, organizationId } })),
+      const row = await ctx.sharedReads.readOncePerNotice(notice, key, () =>
+        ctx.sharedReads.readBatched(key, notice.id, (ids) => ctx.db.endpoint.findMany({ ...query, where: { id: { in: ids }, organizationId } })),
       );
       return row ? endpointAsNoticed(row, notice) : null;
     },

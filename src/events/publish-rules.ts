@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { FieldIssue } from '../errors.ts';
 import type { PayloadValidator } from '../event-types/payload-schema.ts';
-import { MAX_JSON_DEPTH, jsonDepth } from '../graphql/json-value.ts';
+import { MAX_JSON_DEPTH, jsonDepth } from '../json-value.ts';
 
 export interface PublishInput {
   type: string;

@@ -3,12 +3,12 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Db, Tx } from '../db/prisma.ts';
 import { isUniqueViolation } from '../db/errors.ts';
-import { endpointReceives } from '../delivery/fan-out.ts';
+import { endpointReceives } from '../engine/fan-out.ts';
 import { ValidationError, type FieldIssue } from '../errors.ts';
 import { compilePayloadSchema, type PayloadValidator } from '../event-types/payload-schema.ts';
 import type { Delivery, Event, Prisma } from '../generated/prisma/client.ts';
-import type { AppServices } from '../graphql/context.ts';
-import { deliveryNotice, notifyChanges } from '../deliveries/notify.ts';
+import type { AppServices } from '../services.ts';
+import { createDeliveries } from '../delivery-state/scheduling.ts';
 import { publishIssues, requestHash, type PublishInput } from './publish-rules.ts';
 
 export interface Published {
@@ -93,17 +93,13 @@ async function writeAll(
   const endpoints = created.length > 0
     ? await tx.endpoint.findMany({ where: { organizationId, active: true }, select: { id: true, eventTypes: true, projects: true } })
     : [];
-  const deliveryRows = created.flatMap((event) =>
-    endpoints
-      .filter((endpoint) => endpointReceives(endpoint, event))
-      .map((endpoint) => ({ id: uuidv7(), organizationId, eventId: event.id, endpointId: endpoint.id })),
+  const wanted = created.flatMap((event) =>
+    endpoints.filter((endpoint) => endpointReceives(endpoint, event)).map((endpoint) => ({ organizationId, eventId: event.id, endpointId: endpoint.id })),
   );
-  const deliveries = deliveryRows.length > 0 ? await tx.delivery.createManyAndReturn({ data: deliveryRows }) : [];
-  await services.queue.enqueue(tx, deliveries.map((d) => ({ deliveryId: d.id, attempt: 1, endpointId: d.endpointId })));
-  await notifyChanges(tx, deliveries.map(deliveryNotice));
+  const deliveries = await createDeliveries(tx, services.queue, wanted);
 
   const eventsById = new Map(created.map((event) => [event.id, event]));
-  const deliveriesByEvent = Map.groupBy(deliveries.sort((a, b) => a.id.localeCompare(b.id)), (d) => d.eventId);
+  const deliveriesByEvent = Map.groupBy(deliveries, (d) => d.eventId);
   return results.map((result) =>
     'pending' in result
       ? { event: eventsById.get(result.pending.id)!, deliveries: deliveriesByEvent.get(result.pending.id) ?? [] }

@@ -2,7 +2,7 @@ import { MUTATION_RESULT } from '../auth/scopes.ts';
 import { builder } from '../graphql/builder.ts';
 import { organizationIdOf, type Context } from '../graphql/context.ts';
 import { NotFoundError, ValidationError } from '../graphql/error-types.ts';
-import { requireIdOfType } from '../graphql/global-id.ts';
+import { requireIdOfType } from '../global-id.ts';
 import { registerNodeLoader } from '../graphql/node.ts';
 import { checkPage } from '../graphql/pagination.ts';
 import { publishEvents, type Published } from './publish.ts';

@@ -11,7 +11,7 @@ import type { Scope } from '../auth/scopes.ts';
 import { getDatamodel } from '../generated/pothos-types.ts';
 import type PrismaTypes from '../generated/pothos-types.ts';
 import type { Context } from './context.ts';
-import { decodeGlobalId, encodeGlobalId } from './global-id.ts';
+import { decodeGlobalId, encodeGlobalId } from '../global-id.ts';
 
 export interface AuthScopes {
   admin: boolean;

@@ -5,7 +5,7 @@ import { GraphQLError } from 'graphql';
 import type { Scope } from '../auth/scopes.ts';
 import { builder } from './builder.ts';
 import type { Context } from './context.ts';
-import { decodeGlobalId, type NodeTypeName } from './global-id.ts';
+import { decodeGlobalId, type NodeTypeName } from '../global-id.ts';
 
 /** Who may load a type through `node`: an organization key with a scope, or admin keys. */
 type Access = { scope: Scope } | { admin: true } | { organizationOrAdmin: true };

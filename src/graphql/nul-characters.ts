@@ -9,7 +9,7 @@
 // the recursive walk here), and graphql-js's `visit` is iterative too.
 import { GraphQLError, Kind, visit, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { JSON_PROBLEM_MESSAGES, textProblem, variablesProblem, type TextProblem } from './json-value.ts';
+import { JSON_PROBLEM_MESSAGES, textProblem, variablesProblem, type TextProblem } from '../json-value.ts';
 
 function documentProblem(document: DocumentNode): TextProblem | null {
   let found: TextProblem | null = null;

@@ -1,6 +1,6 @@
 import { GraphQLError, Kind, type ValueNode } from 'graphql';
 import { builder } from './builder.ts';
-import { JSON_PROBLEM_MESSAGES, MAX_JSON_DEPTH, jsonValueProblem } from './json-value.ts';
+import { JSON_PROBLEM_MESSAGES, MAX_JSON_DEPTH, jsonValueProblem } from '../json-value.ts';
 
 builder.scalarType('DateTime', {
   description: 'An instant in UTC, as an ISO 8601 string (2026-11-24T19:30:00.000Z).',

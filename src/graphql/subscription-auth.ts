@@ -1,5 +1,4 @@
 import { GraphQLError } from 'graphql';
-import { stillAuthorized } from '../api-keys/api-keys.ts';
 import type { Context } from './context.ts';
 
 /** Called with the key's id when a subscription finds its key revoked. */
@@ -21,7 +20,7 @@ export function onKeyRevoked<T extends object>(ctx: T, handler: KeyRevokedHandle
 
 /** For each subscription event: a key revoked since the subscription began gets no more data. */
 export async function assertStillAuthorized(ctx: Context): Promise<void> {
-  if (ctx.principal && (await stillAuthorized(ctx.db, ctx.principal.keyId))) return;
+  if (ctx.principal && (await ctx.keyChecks.stillAuthorized(ctx.principal.keyId))) return;
   if (ctx.principal) (ctx as Context & WithHandler)[KEY_REVOKED]?.(ctx.principal.keyId);
   throw new GraphQLError('This key was revoked or has expired.', { extensions: { code: 'UNAUTHENTICATED' } });
 }

@@ -4,7 +4,7 @@
 import { builder } from '../graphql/builder.ts';
 import type { Context } from '../graphql/context.ts';
 import { NotFoundError, ValidationError } from '../graphql/error-types.ts';
-import { idOfType } from '../graphql/global-id.ts';
+import { idOfType } from '../global-id.ts';
 import { ApiKeyRef } from '../api-keys/schema.ts';
 import { createPortalSession, revokePortalSessions, sessionGrant, type CreatedPortalSession, type SessionMinter } from './portal-sessions.ts';
 

@@ -5,7 +5,7 @@ import type { HeraldConfig } from '../config/config.ts';
 import type { Logger } from '../log.ts';
 import { startApiServer, startProbeServer, type ApiServer } from './api-server.ts';
 import { openRuntime } from './runtime.ts';
-import { startWorker, type Worker } from './worker.ts';
+import { startWorker, type Worker } from '../worker/worker.ts';
 
 export type ProcessKind = 'serve' | 'api' | 'worker';
 

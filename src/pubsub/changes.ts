@@ -1,10 +1,10 @@
-// The change feed subscriptions listen to: typed notices (src/deliveries/notify.ts) carried by
+// The change feed subscriptions listen to: typed notices (src/pubsub/notices.ts) carried by
 // PostgreSQL NOTIFY to every API process.
-import { CHANGES_CHANNEL, type ChangeTopic, type NoticeOf } from '../deliveries/notify.ts';
+import { CHANGES_CHANNEL, type ChangeTopic, type NoticeOf } from './notices.ts';
 import { listen } from './bounded.ts';
 import { createPgEventTarget, type PgEventTarget } from './pg-event-target.ts';
 
-export type { ChangeTopic } from '../deliveries/notify.ts';
+export type { ChangeTopic } from './notices.ts';
 
 export interface ChangeSource {
   /**

@@ -85,11 +85,10 @@ export function createPgEventTarget(options: {
     set.delete(callback);
     if (set.size === 0) listeners.delete(topic);
   };
-  target.dispatchEvent = (event) => {
-    // Local publishes go through the database too, so every process hears the same stream.
-    const detail = (event as CustomEvent).detail;
-    void client?.query('SELECT pg_notify($1, $2)', [options.channel, JSON.stringify(detail)]).catch(() => undefined);
-    return true;
+  // Notices are sent by their writers with NOTIFY inside the writing transaction (src/pubsub/notices.ts),
+  // so only committed changes are heard; a dispatch from outside a transaction would break that.
+  target.dispatchEvent = () => {
+    throw new Error('changes are announced with notifyChanges() in the writing transaction, not dispatched');
   };
   target.ready = ready;
   target.listenerCount = () => [...listeners.values()].reduce((sum, set) => sum + set.size, 0);

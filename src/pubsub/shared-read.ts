@@ -12,17 +12,14 @@
 //   writes go on.
 const BATCHES_IN_FLIGHT = 2;
 
-const byNotice = new WeakMap<object, Map<string, Promise<unknown>>>();
-
-export function readOncePerNotice<T>(notice: object, key: string, read: () => Promise<T>): Promise<T> {
-  let byKey = byNotice.get(notice);
-  if (!byKey) byNotice.set(notice, (byKey = new Map()));
-  let pending = byKey.get(key) as Promise<T> | undefined;
-  if (!pending) {
-    pending = read();
-    byKey.set(key, pending);
-  }
-  return pending;
+export interface SharedReads {
+  /** `read()` once per notice object and key, whoever asks: the change feed hands every subscriber the same notice. */
+  readOncePerNotice<T>(notice: object, key: string, read: () => Promise<T>): Promise<T>;
+  /**
+   * The row with `id`, read together with every other id asked for under the same `key` (one
+   * selection and scope) while earlier batches were in flight; null when there is none.
+   */
+  readBatched<Row extends { id: string }>(key: string, id: string, readMany: (ids: string[]) => Promise<Row[]>): Promise<Row | null>;
 }
 
 interface Batch {
@@ -30,45 +27,57 @@ interface Batch {
   waiters: Map<string, Array<{ resolve: (row: unknown) => void; reject: (error: unknown) => void }>>;
 }
 
-const waitingBatches = new Map<string, Batch>();
-let inFlight = 0;
+/** One per process (in AppServices), so every subscription of the process shares its reads. */
+export function createSharedReads(): SharedReads {
+  const byNotice = new WeakMap<object, Map<string, Promise<unknown>>>();
+  const waitingBatches = new Map<string, Batch>();
+  let inFlight = 0;
 
-/**
- * The row with `id`, read together with every other id asked for under the same `key` (one
- * selection and scope) while earlier batches were in flight; null when there is none.
- */
-export function readBatched<Row extends { id: string }>(key: string, id: string, readMany: (ids: string[]) => Promise<Row[]>): Promise<Row | null> {
-  let batch = waitingBatches.get(key);
-  if (!batch) {
-    batch = { readMany, waiters: new Map() };
-    waitingBatches.set(key, batch);
-  }
-  const waiters = batch.waiters.get(id) ?? [];
-  batch.waiters.set(id, waiters);
-  const row = new Promise<Row | null>((resolve, reject) => waiters.push({ resolve: resolve as (row: unknown) => void, reject }));
-  setImmediate(runBatches);
-  return row;
-}
+  const runBatches = (): void => {
+    while (inFlight < BATCHES_IN_FLIGHT && waitingBatches.size > 0) {
+      const [key, batch] = waitingBatches.entries().next().value!;
+      waitingBatches.delete(key);
+      inFlight++;
+      batch
+        .readMany([...batch.waiters.keys()])
+        .then(
+          (rows) => {
+            const found = new Map(rows.map((row) => [row.id, row]));
+            for (const [id, waiters] of batch.waiters) for (const waiter of waiters) waiter.resolve(found.get(id) ?? null);
+          },
+          (error: unknown) => {
+            for (const waiters of batch.waiters.values()) for (const waiter of waiters) waiter.reject(error);
+          },
+        )
+        .finally(() => {
+          inFlight--;
+          runBatches();
+        });
+    }
+  };
 
-function runBatches(): void {
-  while (inFlight < BATCHES_IN_FLIGHT && waitingBatches.size > 0) {
-    const [key, batch] = waitingBatches.entries().next().value!;
-    waitingBatches.delete(key);
-    inFlight++;
-    batch
-      .readMany([...batch.waiters.keys()])
-      .then(
-        (rows) => {
-          const found = new Map(rows.map((row) => [row.id, row]));
-          for (const [id, waiters] of batch.waiters) for (const waiter of waiters) waiter.resolve(found.get(id) ?? null);
-        },
-        (error: unknown) => {
-          for (const waiters of batch.waiters.values()) for (const waiter of waiters) waiter.reject(error);
-        },
-      )
-      .finally(() => {
-        inFlight--;
-        runBatches();
-      });
-  }
+  return {
+    readOncePerNotice<T>(notice: object, key: string, read: () => Promise<T>): Promise<T> {
+      let byKey = byNotice.get(notice);
+      if (!byKey) byNotice.set(notice, (byKey = new Map()));
+      let pending = byKey.get(key) as Promise<T> | undefined;
+      if (!pending) {
+        pending = read();
+        byKey.set(key, pending);
+      }
+      return pending;
+    },
+    readBatched<Row extends { id: string }>(key: string, id: string, readMany: (ids: string[]) => Promise<Row[]>): Promise<Row | null> {
+      let batch = waitingBatches.get(key);
+      if (!batch) {
+        batch = { readMany, waiters: new Map() };
+        waitingBatches.set(key, batch);
+      }
+      const waiters = batch.waiters.get(id) ?? [];
+      batch.waiters.set(id, waiters);
+      const row = new Promise<Row | null>((resolve, reject) => waiters.push({ resolve: resolve as (row: unknown) => void, reject }));
+      setImmediate(runBatches);
+      return row;
+    },
+  };
 }

@@ -2,7 +2,7 @@
 // once and stored sealed, rotation, toggle, delete and paging — against a real Postgres.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSecret } from '../../src/endpoints/secret-box.ts';
-import { idOfType } from '../../src/graphql/global-id.ts';
+import { idOfType } from '../../src/global-id.ts';
 import { startTestHerald, type TestHerald } from '../support/herald.ts';
 import {
   CREATE_ENDPOINT,

@@ -1,7 +1,7 @@
 // De-risks tenant isolation: for every field that takes an id, an id of another organization
 // answers exactly as an id that does not exist (same typename, same message), and changes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { idOfType } from '../../src/graphql/global-id.ts';
+import { idOfType } from '../../src/global-id.ts';
 import { startTestHerald, type TestHerald } from '../support/herald.ts';
 import { CREATE_ENDPOINT, DELETE_ENDPOINT, NODE, ROTATE_SECRET, TOGGLE_ENDPOINT, UPDATE_ENDPOINT } from '../support/operations.ts';
 

@@ -3,7 +3,7 @@
 // every attempt recorded, Retry-After, 410 Gone, auto-disable and its reset, and test sends.
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { idOfType } from '../../src/graphql/global-id.ts';
+import { idOfType } from '../../src/global-id.ts';
 import { startTestHerald, type TestHerald } from '../support/herald.ts';
 import { CREATE_ENDPOINT, TOGGLE_ENDPOINT } from '../support/operations.ts';
 import { startReceiver, type Receiver } from '../support/receiver.ts';

@@ -5,8 +5,8 @@ import type { ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCheckedLookup, type Resolver } from '../../src/delivery/checked-lookup.ts';
-import { createHttpSender, type HttpSender } from '../../src/delivery/http-sender.ts';
+import { createCheckedLookup, type Resolver } from '../../src/http/checked-lookup.ts';
+import { createHttpSender, type HttpSender } from '../../src/http/http-sender.ts';
 import { startReceiver, type Receiver } from '../support/receiver.ts';
 import { waitFor } from '../support/wait.ts';
 

@@ -1,8 +1,8 @@
 // De-risks what an operator does with deliveries: listing events and deliveries with their
 // attempts (filters, paging), retrying one now, replaying a period, and the retention purge.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { purgeExpired } from '../../src/deliveries/retention.ts';
-import { idOfType } from '../../src/graphql/global-id.ts';
+import { purgeExpired } from '../../src/worker/retention.ts';
+import { idOfType } from '../../src/global-id.ts';
 import { startTestHerald, type TestHerald } from '../support/herald.ts';
 import { CREATE_ENDPOINT } from '../support/operations.ts';
 import { startReceiver, type Receiver } from '../support/receiver.ts';

@@ -4,7 +4,7 @@
 // answers the deliveries it queued, within [since, until), and says when nothing matched.
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { idOfType } from '../../src/graphql/global-id.ts';
+import { idOfType } from '../../src/global-id.ts';
 import { startTestHerald, type TestHerald } from '../support/herald.ts';
 import { CREATE_ENDPOINT } from '../support/operations.ts';
 import { startReceiver, type Receiver } from '../support/receiver.ts';

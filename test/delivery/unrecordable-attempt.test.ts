@@ -3,8 +3,8 @@
 // in SENDING for ever: the rest of the batch is recorded once, and when pg-boss's tries run out
 // the delivery ends FAILED with the reason, which `retryDelivery` can then retry.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { encodeGlobalId } from '../../src/graphql/global-id.ts';
-import { ABANDONED_QUEUE, createBoss, DELIVER_QUEUE, ensureQueues } from '../../src/jobs/queue.ts';
+import { encodeGlobalId } from '../../src/global-id.ts';
+import { ABANDONED_QUEUE, createBoss, DELIVER_QUEUE, ensureQueues } from '../../src/worker/queue.ts';
 import { silentLogger } from '../../src/log.ts';
 import { startTestHerald, type TestHerald } from '../support/herald.ts';
 import { CREATE_ENDPOINT } from '../support/operations.ts';

@@ -1,7 +1,7 @@
 // De-risks SSRF: every address range a webhook must never reach is refused, in every spelling
 // (IPv4-mapped, NAT64, 6to4, Teredo), and development mode opens only what it should.
 import { describe, expect, it } from 'vitest';
-import { checkAddress, isLocalHostname } from '../../src/delivery/address-policy.ts';
+import { checkAddress, isLocalHostname } from '../../src/engine/address-policy.ts';
 
 const strict = { allowPrivateNetworks: false };
 const dev = { allowPrivateNetworks: true };

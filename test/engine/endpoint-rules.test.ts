@@ -1,7 +1,7 @@
 // De-risks endpoint input rules as pure functions: each SPEC rule on both sides of its boundary,
 // every problem reported at once, and updates checking only what they change.
 import { describe, expect, it } from 'vitest';
-import { matchesEventType } from '../../src/delivery/fan-out.ts';
+import { matchesEventType } from '../../src/engine/fan-out.ts';
 import { validateEndpointCreate, validateEndpointUpdate } from '../../src/endpoints/endpoint-rules.ts';
 
 const context = {

@@ -2,8 +2,8 @@
 // schemes, delivery statuses) and the database enums Prisma generates from schema.prisma must
 // list the same values, or a write fails at run time (or a value can never be stored).
 import { describe, expect, it } from 'vitest';
-import { ATTEMPT_ERROR_KINDS } from '../../src/delivery/attempt-outcome.ts';
-import { SIGNATURE_SCHEMES } from '../../src/delivery/signing.ts';
+import { ATTEMPT_ERROR_KINDS } from '../../src/engine/attempt-outcome.ts';
+import { SIGNATURE_SCHEMES } from '../../src/engine/signing.ts';
 import { AttemptErrorKind, SignatureScheme } from '../../src/generated/prisma/enums.ts';
 
 describe('the engine and the database name the same values', () => {

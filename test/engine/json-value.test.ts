@@ -2,7 +2,7 @@
 // it: depth at and past the limit, values far too deep for any recursive walk, NUL and lone
 // surrogates in values and keys, and own "__proto__" keys.
 import { describe, expect, it } from 'vitest';
-import { MAX_JSON_DEPTH, jsonDepth, jsonValueProblem, textProblem, variablesProblem } from '../../src/graphql/json-value.ts';
+import { MAX_JSON_DEPTH, jsonDepth, jsonValueProblem, textProblem, variablesProblem } from '../../src/json-value.ts';
 
 /** Objects and arrays alternating, `levels` deep, around a string leaf. */
 function nested(levels: number, leaf: unknown = 'leaf'): unknown {

@@ -1,8 +1,8 @@
 // De-risks when deliveries are retried: the schedule, its jitter bounds, Retry-After honoured only
 // up to the next step, and what happens after the last attempt, 410 and repeated failures.
 import { describe, expect, it } from 'vitest';
-import { decideAttemptOutcome } from '../../src/delivery/attempt-outcome.ts';
-import { parseRetryAfter, retryDelay } from '../../src/delivery/retry-schedule.ts';
+import { decideAttemptOutcome, endpointDisableReason } from '../../src/engine/attempt-outcome.ts';
+import { parseRetryAfter, retryDelay } from '../../src/engine/retry-schedule.ts';
 
 const schedule = [0, 60_000, 300_000, 1_800_000, 7_200_000];
 const now = new Date('2026-11-24T12:00:00Z');
@@ -35,40 +35,48 @@ describe('parseRetryAfter', () => {
 });
 
 describe('decideAttemptOutcome', () => {
-  const base = { schedule, endpointConsecutiveFailures: 0, disableAfterFailures: 3, random: () => 0.5, now };
+  const base = { schedule, random: () => 0.5, now };
   const failed = (status: number | null, retryAfterMs: number | null = null) =>
     ({ ok: false, status, errorKind: status ? 'HTTP_STATUS' : 'TIMEOUT', retryAfterMs }) as const;
 
-  it('succeeds on 2xx and resets the failure count', () => {
-    expect(decideAttemptOutcome({ ...base, attemptNumber: 3, endpointConsecutiveFailures: 2, result: { ok: true, status: 204 } })).toEqual({
+  it('succeeds on 2xx, ending the endpoint\'s run of failures', () => {
+    expect(decideAttemptOutcome({ ...base, attemptNumber: 3, result: { ok: true, status: 204 } })).toEqual({
       status: 'SUCCEEDED',
       nextAttemptAt: null,
-      endpoint: { consecutiveFailures: 0, disable: null },
+      endpoint: 'RESET',
     });
   });
 
-  it('retries on the schedule, honouring Retry-After only for 429 and 503', () => {
-    expect(decideAttemptOutcome({ ...base, attemptNumber: 1, result: failed(null) }).nextAttemptAt).toEqual(new Date(now.getTime() + 60_000));
+  it('retries on the schedule, honouring Retry-After only for 429 and 503, without touching the endpoint\'s health', () => {
+    expect(decideAttemptOutcome({ ...base, attemptNumber: 1, result: failed(null) })).toEqual({
+      status: 'RETRYING',
+      nextAttemptAt: new Date(now.getTime() + 60_000),
+      endpoint: 'UNCHANGED',
+    });
     expect(decideAttemptOutcome({ ...base, attemptNumber: 1, result: failed(429, 5_000) }).nextAttemptAt).toEqual(new Date(now.getTime() + 5_000));
     expect(decideAttemptOutcome({ ...base, attemptNumber: 1, result: failed(503, 5_000) }).status).toBe('RETRYING');
     expect(decideAttemptOutcome({ ...base, attemptNumber: 1, result: failed(500, 5_000) }).nextAttemptAt).toEqual(new Date(now.getTime() + 60_000));
   });
 
-  it('fails after the last attempt, counting one failed delivery', () => {
-    expect(decideAttemptOutcome({ ...base, attemptNumber: 5, result: failed(500) })).toEqual({
-      status: 'FAILED',
-      nextAttemptAt: null,
-      endpoint: { consecutiveFailures: 1, disable: null },
-    });
+  it('fails after the last attempt, counting one failed delivery against the endpoint', () => {
+    expect(decideAttemptOutcome({ ...base, attemptNumber: 5, result: failed(500) })).toEqual({ status: 'FAILED', nextAttemptAt: null, endpoint: 'FAILED' });
   });
 
-  it('disables FAILING at the threshold, never when it is 0', () => {
-    const last = { ...base, attemptNumber: 5, endpointConsecutiveFailures: 2, result: failed(500) };
-    expect(decideAttemptOutcome(last).endpoint).toEqual({ consecutiveFailures: 3, disable: 'FAILING' });
-    expect(decideAttemptOutcome({ ...last, disableAfterFailures: 0 }).endpoint.disable).toBeNull();
+  it('gives up at once on 410, and the endpoint is gone', () => {
+    expect(decideAttemptOutcome({ ...base, attemptNumber: 1, result: failed(410) })).toEqual({ status: 'FAILED', nextAttemptAt: null, endpoint: 'GONE' });
+  });
+});
+
+describe('endpointDisableReason', () => {
+  it('turns an endpoint off as FAILING at the threshold of failed deliveries in a row, never when it is 0', () => {
+    expect(endpointDisableReason('FAILED', 2, 3)).toBeNull();
+    expect(endpointDisableReason('FAILED', 3, 3)).toBe('FAILING');
+    expect(endpointDisableReason('FAILED', 7, 3)).toBe('FAILING');
+    expect(endpointDisableReason('FAILED', 1_000, 0)).toBeNull();
   });
 
-  it('gives up at once and disables GONE on 410', () => {
-    expect(decideAttemptOutcome({ ...base, attemptNumber: 1, result: failed(410) })).toMatchObject({ status: 'FAILED', endpoint: { disable: 'GONE' } });
+  it('turns it off as GONE at once on 410, whatever the count', () => {
+    expect(endpointDisableReason('GONE', 1, 3)).toBe('GONE');
+    expect(endpointDisableReason('GONE', 1, 0)).toBe('GONE');
   });
 });

@@ -4,8 +4,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { buildEnvelope, deliveryHeaders } from '../../src/delivery/envelope.ts';
-import { signatureHeaders } from '../../src/delivery/signing.ts';
+import { buildEnvelope, deliveryHeaders } from '../../src/engine/envelope.ts';
+import { signatureHeaders } from '../../src/engine/signing.ts';
 
 const key = Buffer.from('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'utf8');
 const secret = `whsec_${key.toString('base64')}`;

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { generateApiKey, hashApiKey, parseBearer, tokensMatch } from '../../src/auth/api-key-token.ts';
 import { ORGANIZATION_SCOPES, parseScopes } from '../../src/auth/scopes.ts';
 import { generateSigningSecret, parseSigningSecret } from '../../src/endpoints/signing-secret.ts';
-import { decodeGlobalId, encodeGlobalId, idOfType } from '../../src/graphql/global-id.ts';
+import { decodeGlobalId, encodeGlobalId, idOfType } from '../../src/global-id.ts';
 
 describe('signing secrets', () => {
   it('generates whsec_ + base64 of 32 random bytes', () => {

@@ -15,7 +15,7 @@ import { configFromDefaults } from '../../src/config/config.ts';
 import { startEmbeddedPostgres, type EmbeddedCluster } from '../../src/db/embedded-postgres.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { createPrisma } from '../../src/db/prisma.ts';
-import { createBoss, ensureQueues } from '../../src/jobs/queue.ts';
+import { createBoss, ensureQueues } from '../../src/worker/queue.ts';
 import { silentLogger } from '../../src/log.ts';
 import { createOrganization } from '../../src/organizations/organizations.ts';
 import { spawnHerald, waitForOutput } from '../support/cli.ts';

@@ -10,8 +10,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { validateHeaderName, validateHeaderValue } from 'node:http';
-import { deliveryHeaders } from '../../src/delivery/envelope.ts';
-import { MAX_JSON_DEPTH } from '../../src/graphql/json-value.ts';
+import { deliveryHeaders } from '../../src/engine/envelope.ts';
+import { MAX_JSON_DEPTH } from '../../src/json-value.ts';
 import { startTestHerald, type GraphQLResponse, type TestHerald } from '../support/herald.ts';
 
 const TYPED_ERRORS = ['ValidationError', 'NotFoundError', 'LimitExceededError', 'EndpointVerificationError', 'InvalidStateError'];

@@ -5,7 +5,7 @@
 import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { idOfType } from '../../src/graphql/global-id.ts';
+import { idOfType } from '../../src/global-id.ts';
 import { startTestHerald, type TestHerald } from '../support/herald.ts';
 import { CREATE_ENDPOINT } from '../support/operations.ts';
 import { startReceiver, type Receiver } from '../support/receiver.ts';

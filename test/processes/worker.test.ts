@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { idOfType } from '../../src/graphql/global-id.ts';
+import { idOfType } from '../../src/global-id.ts';
 import { spawnHerald, waitForOutput } from '../support/cli.ts';
 import { startTestHerald, type TestHerald } from '../support/herald.ts';
 import { CREATE_ENDPOINT } from '../support/operations.ts';

@@ -2,7 +2,7 @@
 // and after the database drops the listener's connection (pg_terminate_backend) it reconnects,
 // re-LISTENs, and subscribers keep receiving without a restart.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHANGES_CHANNEL } from '../../src/deliveries/notify.ts';
+import { CHANGES_CHANNEL } from '../../src/pubsub/notices.ts';
 import { openChangeFeed, type ChangeFeed } from '../../src/pubsub/changes.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { waitFor } from '../support/wait.ts';

@@ -11,7 +11,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { revokeApiKey } from '../../src/api-keys/api-keys.ts';
-import { encodeGlobalId } from '../../src/graphql/global-id.ts';
+import { encodeGlobalId } from '../../src/global-id.ts';
 import { createSocketLedger } from '../../src/graphql/socket-limits.ts';
 import { attachGraphQLWebSocket, CLOSE_KEY_REVOKED, CLOSE_TOO_MANY_SOCKETS, type GraphQLWebSocket } from '../../src/graphql/websocket.ts';
 import type { Logger } from '../../src/log.ts';

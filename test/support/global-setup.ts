@@ -10,7 +10,7 @@ import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { configFromDefaults } from '../../src/config/config.ts';
-import { createBoss, ensureQueues } from '../../src/jobs/queue.ts';
+import { createBoss, ensureQueues } from '../../src/worker/queue.ts';
 import { silentLogger } from '../../src/log.ts';
 import { databaseUrl, runAdminSql } from '../../src/db/admin.ts';
 

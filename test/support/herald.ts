@@ -8,14 +8,14 @@ import { openChangeFeed, type ChangeFeed } from '../../src/pubsub/changes.ts';
 import { createAdminKey, createOrganizationKey } from '../../src/api-keys/api-keys.ts';
 import { configFromDefaults, type HeraldConfig } from '../../src/config/config.ts';
 import { encryptionKeyFromBytes } from '../../src/endpoints/secret-box.ts';
-import type { AppServices } from '../../src/graphql/context.ts';
-import { encodeGlobalId } from '../../src/graphql/global-id.ts';
+import type { AppServices } from '../../src/services.ts';
+import { encodeGlobalId } from '../../src/global-id.ts';
 import { createHeraldYoga, type HeraldYoga } from '../../src/graphql/yoga.ts';
 import { silentLogger } from '../../src/log.ts';
 import { createOrganization } from '../../src/organizations/organizations.ts';
-import { createAppServices } from '../../src/processes/services.ts';
-import { startWorker } from '../../src/processes/worker.ts';
-import { createBoss, createDeliveryQueue, ensureQueues } from '../../src/jobs/queue.ts';
+import { createAppServices } from '../../src/services.ts';
+import { startWorker } from '../../src/worker/worker.ts';
+import { createBoss, createDeliveryQueue, ensureQueues } from '../../src/worker/queue.ts';
 import { createTestDatabase } from './database.ts';
 
 // `any` here on purpose: tests walk arbitrary result shapes and assert on them.

@@ -1,5 +1,5 @@
 // Which IP addresses Herald may connect to. Used when an endpoint is saved (literal IPs) and, on
-// every outbound request, on the address DNS returned (src/delivery/checked-lookup.ts).
+// every outbound request, on the address DNS returned (src/http/checked-lookup.ts).
 import ipaddr from 'ipaddr.js';
 
 export type AddressVerdict = { allowed: true } | { allowed: false; reason: string };

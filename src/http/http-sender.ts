@@ -5,8 +5,8 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { isIP } from 'node:net';
 import got, { RequestError } from 'got';
-import { checkAddress } from './address-policy.ts';
-import type { AttemptErrorKind } from './attempt-outcome.ts';
+import { checkAddress } from '../engine/address-policy.ts';
+import type { AttemptErrorKind } from '../engine/attempt-outcome.ts';
 import { createCheckedLookup } from './checked-lookup.ts';
 
 export type { AttemptErrorKind };

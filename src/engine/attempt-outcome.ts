@@ -11,18 +11,20 @@ export interface AttemptOutcomeInput {
   attemptNumber: number;
   schedule: readonly number[];
   result: { ok: true; status: number } | { ok: false; status: number | null; errorKind: AttemptErrorKind; retryAfterMs: number | null };
-  /** Failed deliveries in a row before this one. */
-  endpointConsecutiveFailures: number;
-  /** 0 = never disable. */
-  disableAfterFailures: number;
   random: () => number;
   now: Date;
 }
 
+/**
+ * What one attempt means for its endpoint's health: a success ends a run of failures, a delivery
+ * that failed for good adds one (410 Gone also turns the endpoint off), a retry changes nothing yet.
+ */
+export type EndpointHealthEffect = 'RESET' | 'UNCHANGED' | 'FAILED' | 'GONE';
+
 export interface AttemptOutcome {
   status: 'SUCCEEDED' | 'RETRYING' | 'FAILED';
   nextAttemptAt: Date | null;
-  endpoint: { consecutiveFailures: number; disable: null | 'GONE' | 'FAILING' };
+  endpoint: EndpointHealthEffect;
 }
 
 /** Retry-After is a throttling signal only on these. */
@@ -30,24 +32,24 @@ const THROTTLING = new Set([429, 503]);
 
 export function decideAttemptOutcome(input: AttemptOutcomeInput): AttemptOutcome {
   const { result } = input;
-  if (result.ok) return { status: 'SUCCEEDED', nextAttemptAt: null, endpoint: { consecutiveFailures: 0, disable: null } };
-  const failures = input.endpointConsecutiveFailures + 1;
-  if (result.status === 410) {
-    return { status: 'FAILED', nextAttemptAt: null, endpoint: { consecutiveFailures: failures, disable: 'GONE' } };
-  }
+  if (result.ok) return { status: 'SUCCEEDED', nextAttemptAt: null, endpoint: 'RESET' };
+  if (result.status === 410) return { status: 'FAILED', nextAttemptAt: null, endpoint: 'GONE' };
   const delay = retryDelay({
     schedule: input.schedule,
     attemptNumber: input.attemptNumber,
     retryAfterMs: result.status !== null && THROTTLING.has(result.status) ? result.retryAfterMs : null,
     random: input.random,
   });
-  if (delay !== null) {
-    return {
-      status: 'RETRYING',
-      nextAttemptAt: new Date(input.now.getTime() + delay),
-      endpoint: { consecutiveFailures: input.endpointConsecutiveFailures, disable: null },
-    };
-  }
-  const disable = input.disableAfterFailures > 0 && failures >= input.disableAfterFailures ? 'FAILING' : null;
-  return { status: 'FAILED', nextAttemptAt: null, endpoint: { consecutiveFailures: failures, disable } };
+  if (delay !== null) return { status: 'RETRYING', nextAttemptAt: new Date(input.now.getTime() + delay), endpoint: 'UNCHANGED' };
+  return { status: 'FAILED', nextAttemptAt: null, endpoint: 'FAILED' };
+}
+
+/**
+ * The one rule for turning an endpoint off after a delivery failed for good: at once on 410 Gone,
+ * otherwise once its failed deliveries in a row reach the threshold (0: never). The caller passes
+ * the count after this failure, as the database incremented it (so concurrent workers agree).
+ */
+export function endpointDisableReason(effect: 'FAILED' | 'GONE', consecutiveFailures: number, disableAfterFailures: number): 'GONE' | 'FAILING' | null {
+  if (effect === 'GONE') return 'GONE';
+  return disableAfterFailures > 0 && consecutiveFailures >= disableAfterFailures ? 'FAILING' : null;
 }

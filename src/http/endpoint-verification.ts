@@ -3,7 +3,7 @@
 // the resolved address at connect time, so verification cannot be used to probe internal hosts.
 import { randomBytes } from 'node:crypto';
 import got, { AbortError, RequestError } from 'got';
-import { createCheckedLookup } from '../delivery/checked-lookup.ts';
+import { createCheckedLookup } from './checked-lookup.ts';
 
 export type EndpointVerifier = (url: string) => Promise<{ ok: true } | { ok: false; reason: string }>;
 

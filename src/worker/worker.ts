@@ -1,12 +1,16 @@
 // The delivery worker: takes attempt jobs from pg-boss in batches and runs them; schedules the
-// retention purge. Started by `herald worker` and `herald serve`.
+// retention purge: the handler of each queue. Started by `herald worker` and `herald serve`
+// (src/processes/serve.ts).
 import type { PgBoss } from 'pg-boss';
-import { deliverBatch } from '../deliveries/deliver.ts';
-import { abandonAttempts } from '../deliveries/transitions.ts';
-import { purgeExpired } from '../deliveries/retention.ts';
-import { createHttpSender } from '../delivery/http-sender.ts';
-import { ABANDONED_QUEUE, DELIVER_QUEUE, RETENTION_QUEUE, type DeliverJob } from '../jobs/queue.ts';
-import type { Runtime } from './runtime.ts';
+import { deliverBatch } from './deliver-batch.ts';
+import { abandonAttempts } from '../delivery-state/transitions.ts';
+import { purgeExpired } from './retention.ts';
+import { createHttpSender } from '../http/http-sender.ts';
+import { ABANDONED_QUEUE, DELIVER_QUEUE, RETENTION_QUEUE, type DeliverJob } from './queue.ts';
+import type { HeraldConfig } from '../config/config.ts';
+import type { Logger } from '../log.ts';
+import type { HeraldMetrics } from '../metrics/metrics.ts';
+import type { AppServices } from '../services.ts';
 
 /** Slow attempts one worker process lets run in the background at once (see deliverBatch). */
 export const MAX_DETACHED_ATTEMPTS = 1_000;
@@ -16,7 +20,15 @@ export interface Worker {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-export async function startWorker(runtime: Pick<Runtime, 'config' | 'services' | 'log'> & Partial<Pick<Runtime, 'metrics'>>, boss: PgBoss): Promise<Worker> {
+/** What the worker needs of its process: a Runtime has it all; a test passes the same pieces. */
+export interface WorkerDeps {
+  config: HeraldConfig;
+  services: AppServices;
+  log: Logger;
+  metrics?: HeraldMetrics;
+}
+
+export async function startWorker(runtime: WorkerDeps, boss: PgBoss): Promise<Worker> {
   const { config, services, log, metrics } = runtime;
   const sender = createHttpSender({ timeoutMs: config.deliveryTimeoutMs, allowPrivateNetworks: config.allowPrivateNetworks });
   // Batches and detached slow attempts in flight, so a drain can wait for exactly these to finish

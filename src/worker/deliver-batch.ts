@@ -1,21 +1,21 @@
 // Delivery attempts: claim them, sign and send them, then record what happened. The pure core
 // (src/delivery) decides; this file only moves data between the database, the HTTP edge and it.
-import { decideAttemptOutcome } from '../delivery/attempt-outcome.ts';
-import { buildEnvelope, deliveryHeaders } from '../delivery/envelope.ts';
-import type { HttpSender } from '../delivery/http-sender.ts';
-import { parseRetryAfter } from '../delivery/retry-schedule.ts';
-import { signatureHeaders } from '../delivery/signing.ts';
+import { decideAttemptOutcome } from '../engine/attempt-outcome.ts';
+import { buildEnvelope, deliveryHeaders } from '../engine/envelope.ts';
+import type { HttpSender } from '../http/http-sender.ts';
+import { parseRetryAfter } from '../engine/retry-schedule.ts';
+import { signatureHeaders } from '../engine/signing.ts';
 import { openHeaders } from '../endpoints/custom-headers.ts';
 import type { EndpointHeader } from '../endpoints/endpoint-rules.ts';
 import { openSecret } from '../endpoints/secret-box.ts';
 import { parseSigningSecret } from '../endpoints/signing-secret.ts';
-import type { AppServices } from '../graphql/context.ts';
-import { encodeGlobalId } from '../graphql/global-id.ts';
-import type { DeliverJob } from '../jobs/queue.ts';
+import type { AppServices } from '../services.ts';
+import { encodeGlobalId } from '../global-id.ts';
+import type { DeliverJob } from './queue.ts';
 import type { Logger } from '../log.ts';
 import type { HeraldMetrics } from '../metrics/metrics.ts';
 import { USER_AGENT } from '../version.ts';
-import { claimAttempts, recordAttempts, type AttemptToRecord, type ClaimedDelivery } from './transitions.ts';
+import { claimAttempts, recordAttempts, type AttemptToRecord, type ClaimedDelivery } from '../delivery-state/transitions.ts';
 
 export interface DeliverDeps {
   services: AppServices;
@@ -194,15 +194,13 @@ async function attemptOne(deps: DeliverDeps, claimed: ClaimedDelivery, opened: M
     result: sent.ok
       ? { ok: true, status: sent.status ?? 200 }
       : { ok: false, status: sent.status, errorKind: sent.error?.kind ?? 'CONNECTION', retryAfterMs: parseRetryAfter(sent.retryAfter, now()) },
-    endpointConsecutiveFailures: claimed.endpoint.consecutiveFailures,
-    disableAfterFailures: services.config.disableAfterFailures,
     random: deps.random ?? Math.random,
     now: now(),
   });
   return {
     claimed,
     attempt: { startedAt: sent.startedAt, durationMs: sent.durationMs, responseStatus: sent.status, responseBody: sent.responseBody, error: sent.error },
-    verdict: { status: outcome.status, nextAttemptAt: outcome.nextAttemptAt, disableGone: outcome.endpoint.disable === 'GONE' },
+    verdict: { status: outcome.status, nextAttemptAt: outcome.nextAttemptAt, endpoint: outcome.endpoint },
   };
 }
 

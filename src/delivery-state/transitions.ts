@@ -3,13 +3,13 @@
 // notifies subscribers in the same transaction (NOTIFY is delivered at commit, never before).
 import { v7 as uuidv7 } from 'uuid';
 import type { Db, Tx } from '../db/prisma.ts';
-import type { AttemptErrorKind } from '../delivery/attempt-outcome.ts';
-import type { SignatureScheme } from '../delivery/signing.ts';
+import { endpointDisableReason, type AttemptErrorKind, type EndpointHealthEffect } from '../engine/attempt-outcome.ts';
+import type { SignatureScheme } from '../engine/signing.ts';
 import type { StoredHeader } from '../endpoints/custom-headers.ts';
 import type { DeliveryStatus } from '../generated/prisma/enums.ts';
-import type { AppServices } from '../graphql/context.ts';
-import type { DeliverJob } from '../jobs/queue.ts';
-import { DELIVERY_STATE, deliveryNotice, endpointNotice, notifyChange, notifyChanges, type DeliveryState } from './notify.ts';
+import type { AppServices } from '../services.ts';
+import type { DeliverJob } from '../worker/queue.ts';
+import { DELIVERY_STATE, deliveryNotice, endpointNotice, notifyChange, notifyChanges, type DeliveryState } from '../pubsub/notices.ts';
 
 export interface ClaimedDelivery {
   deliveryId: string;
@@ -99,8 +99,8 @@ export interface AttemptRecord {
 export interface AttemptVerdict {
   status: Extract<DeliveryStatus, 'SUCCEEDED' | 'RETRYING' | 'FAILED'>;
   nextAttemptAt: Date | null;
-  /** GONE disables at once; FAILING is decided here from the counter, atomically. */
-  disableGone: boolean;
+  /** What the attempt means for its endpoint (the engine's decision, applied here atomically). */
+  endpoint: EndpointHealthEffect;
 }
 
 /**
@@ -187,12 +187,12 @@ export async function recordAttempts(
     );
     // Test sends never change an endpoint's health.
     const counted = recorded.filter(({ claimed }) => !claimed.isTest);
-    const healthy = [...new Set(counted.filter(({ verdict }) => verdict.status === 'SUCCEEDED').map(({ claimed }) => claimed.endpoint.id))];
+    const healthy = [...new Set(counted.filter(({ verdict }) => verdict.endpoint === 'RESET').map(({ claimed }) => claimed.endpoint.id))];
     if (healthy.length > 0) {
       await tx.$executeRaw`UPDATE endpoints SET consecutive_failures = 0, updated_at = now() WHERE id = ANY(${healthy}::uuid[]) AND consecutive_failures > 0`;
     }
-    for (const item of counted.filter(({ verdict }) => verdict.status === 'FAILED')) {
-      await updateEndpointHealth(tx, config.disableAfterFailures, item.claimed, item.verdict);
+    for (const { claimed, verdict } of counted) {
+      if (verdict.endpoint === 'FAILED' || verdict.endpoint === 'GONE') await countFailure(tx, config.disableAfterFailures, claimed, verdict.endpoint);
     }
     return items.map((item) => movedIds.has(item.claimed.deliveryId));
   });
@@ -220,14 +220,10 @@ export async function abandonAttempts(db: Db, jobs: readonly DeliverJob[], reaso
 }
 
 /** A failed delivery counts against its endpoint; at the threshold (or on 410) the endpoint is turned off. */
-async function updateEndpointHealth(tx: Tx, disableAfterFailures: number, claimed: ClaimedDelivery, verdict: AttemptVerdict) {
+async function countFailure(tx: Tx, disableAfterFailures: number, claimed: ClaimedDelivery, effect: 'FAILED' | 'GONE') {
   const endpointId = claimed.endpoint.id;
   const counted = await tx.endpoint.update({ where: { id: endpointId }, data: { consecutiveFailures: { increment: 1 } } });
-  const reason = verdict.disableGone
-    ? 'GONE'
-    : disableAfterFailures > 0 && counted.consecutiveFailures >= disableAfterFailures
-      ? 'FAILING'
-      : null;
+  const reason = endpointDisableReason(effect, counted.consecutiveFailures, disableAfterFailures);
   if (!reason || !counted.active) return;
   const disabled = await tx.endpoint.update({ where: { id: endpointId }, data: { active: false, disabledReason: reason } });
   await cancelPendingDeliveries(tx, endpointId, claimed.organizationId);

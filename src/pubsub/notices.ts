@@ -7,7 +7,7 @@
 import { Prisma, type Delivery, type Endpoint } from '../generated/prisma/client.ts';
 import type { DeliveryStatus, DisabledReason } from '../generated/prisma/enums.ts';
 import type { Db, Tx } from '../db/prisma.ts';
-import { parseXactSnapshot, type XactSnapshot } from '../pubsub/current-first.ts';
+import { parseXactSnapshot, type XactSnapshot } from './current-first.ts';
 
 export const CHANGES_CHANNEL = 'herald_changes';
 

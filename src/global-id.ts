@@ -2,7 +2,7 @@
 // Svix, instead of Relay's base64 of "Type:id". The event's global id doubles as the `webhook-id`
 // receivers dedupe on. The suffix is the row's UUIDv7 without dashes, so ids sort by creation time.
 
-import { NotFoundError } from '../errors.ts';
+import { NotFoundError } from './errors.ts';
 
 const PREFIX_BY_TYPE = {
   Organization: 'org',

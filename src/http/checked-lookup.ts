@@ -1,7 +1,7 @@
 // A DNS lookup for outbound requests that drops every address the policy refuses. Node connects to
 // the address this returns, so the address checked is the address used: no DNS-rebinding window.
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
-import { checkAddress } from './address-policy.ts';
+import { checkAddress } from '../engine/address-policy.ts';
 
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
