@@ -2,10 +2,12 @@
 // attempt number and status, so a duplicate or late job changes nothing, and each transition
 // notifies subscribers in the same transaction (NOTIFY is delivered at commit, never before).
 import { v7 as uuidv7 } from 'uuid';
+import { checkedQuery, sqlTypes } from '../db/checked-sql.ts';
 import type { Db, Tx } from '../db/prisma.ts';
 import { endpointDisableReason, type AttemptErrorKind, type EndpointHealthEffect } from '../engine/attempt-outcome.ts';
 import type { SignatureScheme } from '../engine/signing.ts';
 import type { StoredHeader } from '../endpoints/custom-headers.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 import type { DeliveryStatus } from '../generated/prisma/enums.ts';
 import type { AppServices } from '../services.ts';
 import type { DeliverJob } from '../worker/queue.ts';
@@ -30,23 +32,85 @@ export interface ClaimedDelivery {
   event: { id: string; type: string; payload: unknown; createdAt: Date };
 }
 
-interface ClaimRow {
-  delivery_id: string;
-  organization_id: string;
-  is_test: boolean;
-  endpoint_id: string;
-  url: string;
-  headers: StoredHeader[];
-  signature_scheme: ClaimedDelivery['endpoint']['signatureScheme'];
-  secret_sealed: string;
-  previous_secret_sealed: string | null;
-  previous_secret_expires_at: Date | null;
-  consecutive_failures: number;
-  event_id: string;
-  type: string;
-  payload: unknown;
-  created_at: Date;
-}
+const { uuid, text, int4, bool, timestamptz, json, nullable } = sqlTypes;
+
+/** What a raw write returns of each delivery it moved: its state, for the notice. */
+const STATE = { state: json<DeliveryState>() };
+
+const JOBS_SAMPLE = { wanted: '[]' };
+
+export const CLAIM = checkedQuery({
+  name: 'claim attempts',
+  columns: {
+    delivery_id: uuid,
+    organization_id: uuid,
+    is_test: bool,
+    attempt: int4,
+    endpoint_id: uuid,
+    url: sqlTypes.varchar,
+    headers: json<StoredHeader[]>('jsonb'),
+    signature_scheme: sqlTypes.enum<SignatureScheme>('SignatureScheme'),
+    secret_sealed: text,
+    previous_secret_sealed: nullable(text),
+    previous_secret_expires_at: nullable(timestamptz),
+    consecutive_failures: int4,
+    event_id: uuid,
+    type: text,
+    payload: json<unknown>('jsonb'),
+    created_at: timestamptz,
+    ...STATE,
+  },
+  sample: JOBS_SAMPLE,
+  sql: ({ wanted }: { wanted: string }) => Prisma.sql`
+      UPDATE deliveries d SET status = 'SENDING', updated_at = now()
+        FROM jsonb_to_recordset(${wanted}::jsonb) AS w(id uuid, attempt int), endpoints e, events ev
+       WHERE d.id = w.id AND d.attempt_count = w.attempt - 1
+         AND d.status IN ('PENDING', 'RETRYING', 'SENDING')
+         AND e.id = d.endpoint_id AND ev.id = d.event_id AND (e.active OR d.is_test)
+      RETURNING d.id AS delivery_id, d.organization_id, d.is_test, w.attempt, e.id AS endpoint_id, e.url, e.headers,
+                e.signature_scheme, e.secret_sealed, e.previous_secret_sealed, e.previous_secret_expires_at,
+                e.consecutive_failures, ev.id AS event_id, ev.type, ev.payload, ev.created_at, ${DELIVERY_STATE}`,
+});
+
+export const RECORD = checkedQuery({
+  name: 'record attempts',
+  columns: { id: uuid, ...STATE },
+  sample: { changes: '[]' },
+  sql: ({ changes }: { changes: string }) => Prisma.sql`
+      UPDATE deliveries d
+         SET status = v.status::"DeliveryStatus", attempt_count = v.attempt, next_attempt_at = v.next_at,
+             last_status_code = v.code, last_error = v.error, updated_at = now(),
+             completed_at = CASE WHEN v.done THEN now() ELSE NULL END
+        FROM jsonb_to_recordset(${changes}::jsonb)
+             AS v(id uuid, attempt int, status text, next_at timestamptz, code int, error text, done boolean)
+       WHERE d.id = v.id AND d.attempt_count = v.attempt - 1 AND d.status = 'SENDING'
+      RETURNING d.id, ${DELIVERY_STATE}`,
+});
+
+export const ABANDON = checkedQuery({
+  name: 'abandon attempts',
+  columns: STATE,
+  sample: { wanted: '[]', reason: '' },
+  sql: ({ wanted, reason }: { wanted: string; reason: string }) => Prisma.sql`
+      UPDATE deliveries d SET status = 'FAILED', next_attempt_at = NULL, last_error = ${reason},
+             completed_at = now(), updated_at = now()
+        FROM jsonb_to_recordset(${wanted}::jsonb) AS w(id uuid, attempt int)
+       WHERE d.id = w.id AND d.attempt_count = w.attempt - 1 AND d.status IN ('PENDING', 'RETRYING', 'SENDING')
+      RETURNING ${DELIVERY_STATE}`,
+});
+
+const NO_ID = '00000000-0000-0000-0000-000000000000';
+
+export const CANCEL_PENDING = checkedQuery({
+  name: 'cancel pending deliveries',
+  columns: STATE,
+  sample: { endpointId: NO_ID, organizationId: NO_ID },
+  sql: ({ endpointId, organizationId }: { endpointId: string; organizationId: string }) => Prisma.sql`
+    UPDATE deliveries d SET status = 'CANCELLED', next_attempt_at = NULL, completed_at = now(), updated_at = now()
+     WHERE d.endpoint_id = ${endpointId}::uuid AND d.organization_id = ${organizationId}::uuid
+       AND d.status IN ('PENDING', 'RETRYING') AND NOT d.is_test
+    RETURNING ${DELIVERY_STATE}`,
+});
 
 /**
  * Marks each job's delivery SENDING for its attempt, leaving out stale jobs (the attempt was already
@@ -58,15 +122,7 @@ export async function claimAttempts(db: Db, jobs: readonly DeliverJob[]): Promis
   // Set-based: one UPDATE for the whole batch and one NOTIFY statement, in one transaction.
   const wanted = JSON.stringify(jobs.map((job) => ({ id: job.deliveryId, attempt: job.attempt })));
   return db.$transaction(async (tx) => {
-    const rows = await tx.$queryRaw<Array<ClaimRow & { attempt: number; state: DeliveryState }>>`
-      UPDATE deliveries d SET status = 'SENDING', updated_at = now()
-        FROM jsonb_to_recordset(${wanted}::jsonb) AS w(id uuid, attempt int), endpoints e, events ev
-       WHERE d.id = w.id AND d.attempt_count = w.attempt - 1
-         AND d.status IN ('PENDING', 'RETRYING', 'SENDING')
-         AND e.id = d.endpoint_id AND ev.id = d.event_id AND (e.active OR d.is_test)
-      RETURNING d.id AS delivery_id, d.organization_id, d.is_test, w.attempt, e.id AS endpoint_id, e.url, e.headers,
-                e.signature_scheme, e.secret_sealed, e.previous_secret_sealed, e.previous_secret_expires_at,
-                e.consecutive_failures, ev.id AS event_id, ev.type, ev.payload, ev.created_at, ${DELIVERY_STATE}`;
+    const rows = await CLAIM.run(tx, { wanted });
     await notifyChanges(tx, rows.map((row) => deliveryNotice(row.state)));
     return rows.map((row) => ({
       deliveryId: row.delivery_id,
@@ -137,15 +193,7 @@ export async function recordAttempts(
     })),
   );
   return db.$transaction(async (tx) => {
-    const moved = await tx.$queryRaw<Array<{ id: string; state: DeliveryState }>>`
-      UPDATE deliveries d
-         SET status = v.status::"DeliveryStatus", attempt_count = v.attempt, next_attempt_at = v.next_at,
-             last_status_code = v.code, last_error = v.error, updated_at = now(),
-             completed_at = CASE WHEN v.done THEN now() ELSE NULL END
-        FROM jsonb_to_recordset(${changes}::jsonb)
-             AS v(id uuid, attempt int, status text, next_at timestamptz, code int, error text, done boolean)
-       WHERE d.id = v.id AND d.attempt_count = v.attempt - 1 AND d.status = 'SENDING'
-      RETURNING d.id, ${DELIVERY_STATE}`;
+    const moved = await RECORD.run(tx, { changes });
     const movedIds = new Set(moved.map((row) => row.id));
     const recorded = items.filter((item) => movedIds.has(item.claimed.deliveryId));
     if (recorded.length === 0) return items.map(() => false);
@@ -208,12 +256,7 @@ export async function abandonAttempts(db: Db, jobs: readonly DeliverJob[], reaso
   if (jobs.length === 0) return 0;
   const wanted = JSON.stringify(jobs.map((job) => ({ id: job.deliveryId, attempt: job.attempt })));
   return db.$transaction(async (tx) => {
-    const rows = await tx.$queryRaw<Array<{ state: DeliveryState }>>`
-      UPDATE deliveries d SET status = 'FAILED', next_attempt_at = NULL, last_error = ${reason},
-             completed_at = now(), updated_at = now()
-        FROM jsonb_to_recordset(${wanted}::jsonb) AS w(id uuid, attempt int)
-       WHERE d.id = w.id AND d.attempt_count = w.attempt - 1 AND d.status IN ('PENDING', 'RETRYING', 'SENDING')
-      RETURNING ${DELIVERY_STATE}`;
+    const rows = await ABANDON.run(tx, { wanted, reason });
     await notifyChanges(tx, rows.map((row) => deliveryNotice(row.state)));
     return rows.length;
   });
@@ -235,11 +278,7 @@ async function countFailure(tx: Tx, disableAfterFailures: number, claimed: Claim
  * cancelled delivery is announced like any other status change. Test sends are left to finish.
  */
 export async function cancelPendingDeliveries(tx: Tx, endpointId: string, organizationId: string): Promise<number> {
-  const cancelled = await tx.$queryRaw<Array<{ state: DeliveryState }>>`
-    UPDATE deliveries d SET status = 'CANCELLED', next_attempt_at = NULL, completed_at = now(), updated_at = now()
-     WHERE d.endpoint_id = ${endpointId}::uuid AND d.organization_id = ${organizationId}::uuid
-       AND d.status IN ('PENDING', 'RETRYING') AND NOT d.is_test
-    RETURNING ${DELIVERY_STATE}`;
+  const cancelled = await CANCEL_PENDING.run(tx, { endpointId, organizationId });
   await notifyChanges(tx, cancelled.map((row) => deliveryNotice(row.state)));
   return cancelled.length;
 }

@@ -6,8 +6,9 @@ import { EndpointVerificationError, LimitExceededError, NotFoundError, Validatio
 import { endpointNotice, notifyChange } from '../pubsub/notices.ts';
 import { cancelPendingDeliveries } from '../delivery-state/transitions.ts';
 import { eventTypeNames } from '../event-types/event-types.ts';
-import type { Endpoint, Prisma } from '../generated/prisma/client.ts';
+import { Prisma, type Endpoint } from '../generated/prisma/client.ts';
 import type { SignatureScheme } from '../generated/prisma/enums.ts';
+import { checkedQuery, sqlTypes } from '../db/checked-sql.ts';
 import type { Db } from '../db/prisma.ts';
 import type { AppServices } from '../services.ts';
 import {
@@ -191,6 +192,13 @@ function endpointLimit(limit: number): LimitExceededError {
   return new LimitExceededError(`An organization may have at most ${limit} endpoints (HERALD_MAX_ENDPOINTS_PER_ORG).`, limit);
 }
 
+export const PLAIN_HEADER_VALUES = checkedQuery({
+  name: 'endpoints with header values in the clear',
+  columns: { id: sqlTypes.uuid, headers: sqlTypes.json<unknown>('jsonb') },
+  sample: {},
+  sql: () => Prisma.sql`SELECT id, headers FROM endpoints WHERE jsonb_path_exists(headers, '$[*] ? (exists(@.value))')`,
+});
+
 /**
  * Seals custom header values that an older Herald stored in the clear. Run at start-up, after the
  * migrations: an SQL migration cannot do it (the encryption key never reaches the database).
@@ -199,8 +207,7 @@ function endpointLimit(limit: number): LimitExceededError {
 export async function sealPlainHeaderValues(db: Db, keys: readonly EncryptionKey[]): Promise<number> {
   const [current] = keys;
   if (!current) throw new Error('sealPlainHeaderValues needs an encryption key');
-  const rows = await db.$queryRaw<Array<{ id: string; headers: unknown }>>`
-    SELECT id, headers FROM endpoints WHERE jsonb_path_exists(headers, '$[*] ? (exists(@.value))')`;
+  const rows = await PLAIN_HEADER_VALUES.run(db, {});
   let sealed = 0;
   for (const row of rows) {
     if (!hasPlainValues(row.headers)) continue;

@@ -5,7 +5,9 @@ import type { HeraldConfig } from '../config/config.ts';
 import { resolveEncryptionKey } from '../config/encryption-key.ts';
 import { openDatabase } from '../db/database.ts';
 import { migrate, pendingMigrations } from '../db/migrate.ts';
+import { checkedQuery, sqlTypes } from '../db/checked-sql.ts';
 import { createPrisma, type Db } from '../db/prisma.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 import { sealPlainHeaderValues } from '../endpoints/endpoints.ts';
 import { encryptionKeyFromBytes } from '../endpoints/secret-box.ts';
 import type { Logger } from '../log.ts';
@@ -14,6 +16,14 @@ import { createBoss, createDeliveryQueue, DELIVER_QUEUE, ensureQueues, type Deli
 import { createMetrics, type HeraldMetrics } from '../metrics/metrics.ts';
 import { openChangeFeed, type ChangeFeed } from '../pubsub/changes.ts';
 import type { PgBoss } from 'pg-boss';
+
+/** Attempts waiting in the deliver queue, for the queue-depth metric. */
+export const QUEUE_DEPTH = checkedQuery({
+  name: 'queue depth',
+  columns: { n: sqlTypes.int8 },
+  sample: { queue: DELIVER_QUEUE },
+  sql: ({ queue }: { queue: string }) => Prisma.sql`SELECT count(*) AS n FROM pgboss.job WHERE name = ${queue} AND state IN ('created', 'retry')`,
+});
 
 /** For one-shot commands that never publish. */
 const NO_QUEUE: DeliveryQueue = {
@@ -68,8 +78,7 @@ export async function openRuntime(config: HeraldConfig, log: Logger, options: Ru
     if (sealed > 0) log.info(`sealed the custom header values of ${sealed} endpoint(s) stored in the clear by an older Herald`);
     const metrics = createMetrics({
       queueDepth: async () => {
-        const rows = await db.$queryRaw<Array<{ n: bigint }>>`
-          SELECT count(*) AS n FROM pgboss.job WHERE name = ${DELIVER_QUEUE} AND state IN ('created', 'retry')`;
+        const rows = await QUEUE_DEPTH.run(db, { queue: DELIVER_QUEUE });
         return Number(rows[0]?.n ?? 0);
       },
       disabledEndpoints: async () => {

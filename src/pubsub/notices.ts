@@ -6,6 +6,7 @@
 // commit order.
 import { Prisma, type Delivery, type Endpoint } from '../generated/prisma/client.ts';
 import type { DeliveryStatus, DisabledReason } from '../generated/prisma/enums.ts';
+import { checkedQuery, sqlTypes } from '../db/checked-sql.ts';
 import type { Db, Tx } from '../db/prisma.ts';
 import { parseXactSnapshot, type XactSnapshot } from './current-first.ts';
 
@@ -125,6 +126,13 @@ export async function notifyChanges(tx: Tx, notices: ReadonlyArray<Unsent<Change
       FROM unnest(${payloads}::text[]) AS payload`;
 }
 
+export const CURRENT_SNAPSHOT = checkedQuery({
+  name: 'current snapshot',
+  columns: { snapshot: sqlTypes.text },
+  sample: {},
+  sql: () => Prisma.sql`SELECT pg_current_snapshot()::text AS snapshot`,
+});
+
 /**
  * The matching deliveries' state now, as notices, with the snapshot it was read under: a
  * subscription starts with these, then hears only what the snapshot had not seen.
@@ -133,7 +141,8 @@ export async function currentDeliveryNotices(db: Db, where: Prisma.DeliveryWhere
   // One snapshot for both statements: the first statement of a REPEATABLE READ transaction takes it.
   const [snapshot, rows] = await db.$transaction(
     async (tx) => {
-      const [{ snapshot }] = await tx.$queryRaw<[{ snapshot: string }]>`SELECT pg_current_snapshot()::text AS snapshot`;
+      const [row] = await CURRENT_SNAPSHOT.run(tx, {});
+      const snapshot = row!.snapshot;
       return [snapshot, await tx.delivery.findMany({ where, orderBy: { id: 'asc' } })] as const;
     },
     { isolationLevel: 'RepeatableRead' },

@@ -86,3 +86,13 @@ describe('one delivery state machine', () => {
     expect(writers.filter((file) => !file.startsWith('src/delivery-state/'))).toEqual([]);
   });
 });
+
+describe('checked SQL', () => {
+  it('no raw query declares its own result type: each is a checkedQuery (src/db/checked-sql.ts)', () => {
+    const handTyped = sourceFiles(SRC)
+      .filter((file) => /\$queryRaw(?:Unsafe)?</.test(readFileSync(file, 'utf8')))
+      .map((file) => relative(ROOT, file))
+      .filter((file) => file !== 'src/db/checked-sql.ts');
+    expect(handTyped).toEqual([]);
+  });
+});

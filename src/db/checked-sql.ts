@@ -1,0 +1,52 @@
+// Raw SQL whose result type is checked. Each query declares the columns it returns, with their
+// PostgreSQL types; its row type is derived from that declaration, and
+// test/db/checked-sql.test.ts runs every query of CHECKED_QUERIES against a migrated database and
+// fails when what PostgreSQL describes (names, order, types) differs from it. Prisma's TypedSQL
+// gives the same guarantee by generation, but its generator needs the schema engine, which these
+// machines cannot download; this keeps the queries where they are used.
+import type { Prisma } from '../generated/prisma/client.ts';
+import type { Tx } from './prisma.ts';
+
+/** A result column: its PostgreSQL type name (as pg_type.typname) and the TypeScript type it reads as. */
+export interface Column<T> {
+  readonly pg: string;
+  /** Phantom: carries T for RowOf; never set. */
+  readonly ts?: T;
+}
+
+const column = <T>(pg: string): Column<T> => ({ pg });
+
+export const sqlTypes = {
+  uuid: column<string>('uuid'),
+  text: column<string>('text'),
+  varchar: column<string>('varchar'),
+  int4: column<number>('int4'),
+  int8: column<bigint>('int8'),
+  bool: column<boolean>('bool'),
+  timestamptz: column<Date>('timestamptz'),
+  /** A json(b) value of a known shape: the shape is the query's promise, checked by its tests. */
+  json: <T>(pg: 'json' | 'jsonb' = 'json') => column<T>(pg),
+  /** A PostgreSQL enum (its type name as created by the migrations). */
+  enum: <T extends string>(name: string) => column<T>(name),
+  nullable: <T>(inner: Column<T>) => column<T | null>(inner.pg),
+} as const;
+
+export type Columns = Record<string, Column<unknown>>;
+export type RowOf<C extends Columns> = { [K in keyof C]: C[K] extends Column<infer T> ? T : never };
+
+export interface CheckedQuery<A, C extends Columns> {
+  name: string;
+  columns: C;
+  sql(args: A): Prisma.Sql;
+  /** Arguments that make the query harmless (matching no row), for the type check. */
+  sample: A;
+  run(tx: Pick<Tx, '$queryRaw'>, args: A): Promise<Array<RowOf<C>>>;
+}
+
+export function checkedQuery<A, C extends Columns>(definition: { name: string; columns: C; sql: (args: A) => Prisma.Sql; sample: A }): CheckedQuery<A, C> {
+  return {
+    ...definition,
+    // The declaration is the type; the test holds the query to it.
+    run: (tx, args) => tx.$queryRaw<Array<RowOf<C>>>(definition.sql(args)),
+  };
+}
