@@ -5,6 +5,7 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { isHeaderToken } from '../engine/header-grammar.ts';
 import { decodeEncryptionKey, KEY_BYTES } from './encryption-key.ts';
+import { DEFAULT_QUEUE_TIMINGS, parseQueueTimings, type QueueTimings } from './queue-timings.ts';
 import { formatByteSize, formatDuration, parseByteSize, parseDuration, parseDurationList } from './units.ts';
 
 export interface HeraldConfig {
@@ -43,6 +44,8 @@ export interface HeraldConfig {
   publicUrl: string | undefined;
   /** Origins that may put the webhooks portal in an iframe (CSP frame-ancestors); empty: none. */
   portalFrameAncestors: string[];
+  /** pg-boss's supervision, expiry and retry timings (production's defaults unless a test shortens them). */
+  queueTimings: QueueTimings;
 }
 
 export class ConfigError extends Error {
@@ -112,6 +115,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'HERALD_MAX_SUBSCRIPTIONS_PER_SOCKET', fallback: '100', shownDefault: '`100`', description: 'Operations one graphql-ws socket may hold at once; the next gets `TOO_MANY_SUBSCRIPTIONS`.' },
   { name: 'HERALD_MAX_SUBSCRIPTIONS_PER_KEY', fallback: '500', shownDefault: '`500`', description: 'Operations one key may hold at once over its sockets, per API process.' },
   { name: 'HERALD_MAX_SOCKETS_PER_KEY', fallback: '50', shownDefault: '`50`', description: 'graphql-ws sockets one key may hold open, per API process; the next is closed with 4429.' },
+  { name: 'HERALD_QUEUE_TIMINGS', shownDefault: 'production\'s: `supervise=5s,monitor=5s,expiryMargin=5s,retryLimit=5,retryDelay=1s,abandonedRetryLimit=5,abandonedRetryDelay=5s`', description: 'For tests only (the fault suite shortens crash recovery with it): any of those pg-boss timings, whole seconds; the rest keep their defaults.' },
 ];
 
 /** The README's configuration table, printed from CONFIG_VARIABLES. */
@@ -207,6 +211,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   const publicUrl = parsePublicUrl(read('HERALD_PUBLIC_URL'));
   const portalFrameAncestors = parseOrigins('HERALD_PORTAL_FRAME_ANCESTORS', read('HERALD_PORTAL_FRAME_ANCESTORS'));
+  const queueTimings = parseQueueTimingsVariable(read('HERALD_QUEUE_TIMINGS'));
 
   return {
     nodeEnv,
@@ -233,6 +238,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxResponseBytes,
     publicUrl,
     portalFrameAncestors,
+    queueTimings,
   };
 }
 
@@ -294,6 +300,13 @@ function parseInteger(name: string, text: string, min: number, max: number, expe
     throw new ConfigError(name, `expected ${expected}, got ${shown(text)}`);
   }
   return value;
+}
+
+function parseQueueTimingsVariable(text: string | undefined): QueueTimings {
+  if (text === undefined) return { ...DEFAULT_QUEUE_TIMINGS };
+  const parsed = parseQueueTimings(text);
+  if (!parsed.ok) throw new ConfigError('HERALD_QUEUE_TIMINGS', `expected name=value pairs such as supervise=1s,expiryMargin=1s: ${parsed.problem}, got ${shown(text)}`);
+  return parsed.timings;
 }
 
 function parseBoolean(name: string, text: string): boolean {

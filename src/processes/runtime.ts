@@ -68,12 +68,12 @@ export async function openRuntime(config: HeraldConfig, log: Logger, options: Ru
     const key = encryptionKeyFromBytes(await resolveEncryptionKey(config, (line) => log.warn(line)));
     let boss: PgBoss | null = null;
     if (options.queue) {
-      boss = createBoss(database.url, log, 5, options.work ?? true);
+      boss = createBoss(database.url, log, 5, options.work ?? true, config.queueTimings);
       await boss.start();
-      await ensureQueues(boss, config);
+      await ensureQueues(boss, config, config.queueTimings);
     }
     const feed = options.listen ? openChangeFeed(database.url, (line) => log.warn(line)) : null;
-    const services = createAppServices(db, config, key, boss ? createDeliveryQueue(boss, config) : NO_QUEUE, feed?.changes);
+    const services = createAppServices(db, config, key, boss ? createDeliveryQueue(boss, config, config.queueTimings) : NO_QUEUE, feed?.changes);
     const sealed = await sealPlainHeaderValues(db, services.encryptionKeys);
     if (sealed > 0) log.info(`sealed the custom header values of ${sealed} endpoint(s) stored in the clear by an older Herald`);
     const metrics = createMetrics({

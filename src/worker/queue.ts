@@ -2,6 +2,7 @@
 // retry schedule (pg-boss's own retries only re-run a handler that crashed or expired).
 import { fromPrisma, PgBoss, type JobInsert } from 'pg-boss';
 import type { HeraldConfig } from '../config/config.ts';
+import { DEFAULT_QUEUE_TIMINGS, type QueueTimings } from '../config/queue-timings.ts';
 import type { Logger } from '../log.ts';
 
 export const DELIVER_QUEUE = 'herald-deliver';
@@ -32,17 +33,16 @@ export interface DeliveryQueue {
  * LISTEN for new jobs; a process that only enqueues (`herald api`) does neither, so maintenance
  * never runs next to request handling (the benchmark's latency tail).
  */
-export function createBoss(databaseUrl: string, log: Logger, max = 5, works = true): PgBoss {
+export function createBoss(databaseUrl: string, log: Logger, max = 5, works = true, timings: QueueTimings = DEFAULT_QUEUE_TIMINGS): PgBoss {
   const boss = new PgBoss({
     connectionString: databaseUrl,
     schema: 'pgboss',
     max,
     application_name: 'herald-queue',
     // Supervision is what notices a job whose worker died (it expires), and it visits a queue only
-    // when the queue's monitor slot is due: both every 5 s rather than every minute, so a killed
-    // worker's attempt is re-run within seconds of its expiry.
-    superviseIntervalSeconds: 5,
-    monitorIntervalSeconds: 5,
+    // when the queue's monitor slot is due: see QueueTimings.
+    superviseIntervalSeconds: timings.superviseIntervalSeconds,
+    monitorIntervalSeconds: timings.monitorIntervalSeconds,
     // Without it, a notify queue's pg_notify is sent but nobody LISTENs: a worker process only
     // hears jobs enqueued in its own process (serve) and waits for the poll otherwise. Found by
     // `npm run bench` with api and worker as separate processes: 440 deliveries/s and seconds of
@@ -55,11 +55,14 @@ export function createBoss(databaseUrl: string, log: Logger, max = 5, works = tr
   return boss;
 }
 
-/** Creates the queues when they do not exist (every process does it at start-up). */
-export async function ensureQueues(boss: PgBoss, config: HeraldConfig): Promise<void> {
+/**
+ * Creates the queues when they do not exist (every process does it at start-up). A queue's options
+ * are fixed by whoever creates it; delivery jobs carry their own timings (createDeliveryQueue).
+ */
+export async function ensureQueues(boss: PgBoss, config: Pick<HeraldConfig, 'deliveryTimeoutMs' | 'queueTimings'>, timings: QueueTimings = config.queueTimings): Promise<void> {
   const queues = new Map((await boss.getQueues()).map((queue) => [queue.name, queue]));
   // First: the delivery queue names it as its dead letter (a foreign key).
-  if (!queues.has(ABANDONED_QUEUE)) await boss.createQueue(ABANDONED_QUEUE, { retryLimit: 5, retryDelay: 5 });
+  if (!queues.has(ABANDONED_QUEUE)) await boss.createQueue(ABANDONED_QUEUE, { retryLimit: timings.abandonedRetryLimit, retryDelay: timings.abandonedRetryDelaySeconds });
   const deliver = queues.get(DELIVER_QUEUE);
   if (!deliver) {
     await boss.createQueue(DELIVER_QUEUE, {
@@ -68,7 +71,7 @@ export async function ensureQueues(boss: PgBoss, config: HeraldConfig): Promise<
       // Its own table, so other queues' finished rows never slow its fetches.
       partition: true,
       deadLetter: ABANDONED_QUEUE,
-      ...jobTiming(config),
+      ...jobTiming(config.deliveryTimeoutMs, timings),
     });
   } else if (deliver.deadLetter !== ABANDONED_QUEUE) {
     // A database whose queue was created before the dead letter existed.
@@ -82,18 +85,18 @@ export async function ensureQueues(boss: PgBoss, config: HeraldConfig): Promise<
  * the same webhook-id (at least once). Finished jobs are kept briefly: history lives in Herald's
  * own tables.
  */
-function jobTiming(config: HeraldConfig) {
+function jobTiming(deliveryTimeoutMs: number, timings: QueueTimings) {
   return {
-    expireInSeconds: Math.ceil(config.deliveryTimeoutMs / 1000) + 5,
-    retryLimit: 5,
-    retryDelay: 1,
+    expireInSeconds: Math.ceil(deliveryTimeoutMs / 1000) + timings.expiryMarginSeconds,
+    retryLimit: timings.deliverRetryLimit,
+    retryDelay: timings.deliverRetryDelaySeconds,
     deleteAfterSeconds: 3600,
     retentionSeconds: 7 * 86_400,
   };
 }
 
-export function createDeliveryQueue(boss: PgBoss, config: HeraldConfig): DeliveryQueue {
-  const timing = jobTiming(config);
+export function createDeliveryQueue(boss: PgBoss, config: Pick<HeraldConfig, 'deliveryTimeoutMs' | 'queueTimings'>, timings: QueueTimings = config.queueTimings): DeliveryQueue {
+  const timing = jobTiming(config.deliveryTimeoutMs, timings);
   return {
     async enqueue(tx, jobs) {
       if (jobs.length === 0) return;

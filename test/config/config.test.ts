@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { withConfigTable } from '../../src/config/print-config-table.ts';
 import { CONFIG_VARIABLES, ConfigError, configFromDefaults, loadConfig, type HeraldConfig } from '../../src/config/config.ts';
 import { formatByteSize, formatDuration, parseByteSize, parseDuration, parseDurationList } from '../../src/config/units.ts';
+import { DEFAULT_QUEUE_TIMINGS, formatQueueTimings, parseQueueTimings } from '../../src/config/queue-timings.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const KEY = Buffer.alloc(32, 7).toString('base64');
@@ -95,6 +96,7 @@ describe('loadConfig', () => {
       maxResponseBytes: 8 * 1024 * 1024,
       publicUrl: undefined,
       portalFrameAncestors: [],
+      queueTimings: { superviseIntervalSeconds: 5, monitorIntervalSeconds: 5, expiryMarginSeconds: 5, deliverRetryLimit: 5, deliverRetryDelaySeconds: 1, abandonedRetryLimit: 5, abandonedRetryDelaySeconds: 5 },
     } satisfies HeraldConfig);
   });
 
@@ -148,6 +150,7 @@ describe('loadConfig', () => {
     ['HERALD_CORS_ORIGINS', 'http://[::1]:8080,http://[::1]:8080', 'corsOrigins', ['http://[::1]:8080']],
     ['HERALD_MAX_REQUEST_BYTES', '2MiB', 'maxRequestBytes', 2 * 1024 ** 2],
     ['HERALD_MAX_REQUEST_BYTES', '256KiB', 'maxRequestBytes', 256 * 1024],
+    ['HERALD_QUEUE_TIMINGS', 'supervise=1s, expiryMargin=0s,retryLimit=2', 'queueTimings', { ...DEFAULT_QUEUE_TIMINGS, superviseIntervalSeconds: 1, expiryMarginSeconds: 0, deliverRetryLimit: 2 }],
   ];
 
   it.each(good)('accepts %s=%j', (variable, value, field, expected) => {
@@ -157,6 +160,10 @@ describe('loadConfig', () => {
   // [variable, value, a piece of the message saying what it accepts]
   const bad: Array<[string, string, string]> = [
     ['NODE_ENV', 'staging', 'expected development, test or production'],
+    ['HERALD_QUEUE_TIMINGS', 'supervise=0s', 'supervise must be whole seconds from 1s'],
+    ['HERALD_QUEUE_TIMINGS', 'retryDelay=500ms', 'retryDelay must be whole seconds'],
+    ['HERALD_QUEUE_TIMINGS', 'retryLimit=0', 'retryLimit must be a whole number from 1'],
+    ['HERALD_QUEUE_TIMINGS', 'soon=1s', 'unknown timing'],
     ['HERALD_HOST', 'localhost', 'expected an IP address'],
     ['HERALD_PUBLIC_URL', 'https://hooks.example.com/portal', 'expected an http:// or https:// URL with no path'],
     ['HERALD_PUBLIC_URL', 'ftp://x', 'expected an http:// or https:// URL with no path'],
@@ -330,5 +337,12 @@ describe('loadConfigOrExit', () => {
     });
     expect(child.status).toBe(0);
     expect(child.stdout).toBe('4321\n');
+  });
+});
+
+describe('HERALD_QUEUE_TIMINGS', () => {
+  it('spells every timing so that parsing it gives the same timings back', () => {
+    const timings = { ...DEFAULT_QUEUE_TIMINGS, superviseIntervalSeconds: 1, abandonedRetryDelaySeconds: 0 };
+    expect(parseQueueTimings(formatQueueTimings(timings))).toEqual({ ok: true, timings });
   });
 });
