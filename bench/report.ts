@@ -57,6 +57,16 @@ function rows(result: BenchResult): Row[] {
       out.push(['costGrowth', `${name}: ${c.smallRows.toLocaleString('en')} → ${c.largeRows.toLocaleString('en')} rows`, `p50 ${ms(q.smallP50Ms)} → ${ms(q.largeP50Ms)} (× ${q.ratio})`, 'ratio ≈ 1']);
     }
   }
+  const p = s['portal'];
+  if (p) {
+    const b = p.budgets as { jsGzipKb: number; interactiveMs: number; liveP95Ms: number };
+    const met = (ok: boolean) => (ok ? 'met' : 'not met');
+    out.push(['portal', `JS for the endpoints list (${p.scripts} scripts)`, `${p.jsGzipKb} KB gzip (${p.jsRawKb} KB raw)`, `≤ ${b.jsGzipKb} KB: ${met(p.jsGzipKb <= b.jsGzipKb)}`]);
+    out.push(['portal', `navigation → interactive list, ${p.endpoints} endpoints, ${p.deliveries.toLocaleString('en')} deliveries (median of ${p.loads} loads)`, ms(p.interactiveMs), `≤ ${ms(b.interactiveMs)}: ${met(p.interactiveMs <= b.interactiveMs)}`]);
+    const unseen = p.liveUnseenInAnyRun > 0 ? ` · ${p.liveUnseenInAnyRun} never shown` : '';
+    out.push(['portal', `attempt recorded → row SUCCEEDED on screen, ${p.liveRate}/s for ${p.liveSeconds} s`, `p50 ${ms(p.p50Ms)} · p95 ${ms(p.p95Ms)} · p99 ${ms(p.p99Ms)}${unseen}`, `p95 ≤ ${ms(b.liveP95Ms)}: ${met(p.p95Ms <= b.liveP95Ms && p.liveUnseenInAnyRun === 0)}`]);
+    out.push(['portal', 'of which, attempt recorded → its notice at the browser’s socket', `p50 ${ms(p.socket.p50Ms)} · p95 ${ms(p.socket.p95Ms)}`, '']);
+  }
   return out;
 }
 

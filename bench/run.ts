@@ -13,6 +13,7 @@ import { measureCeiling } from './scenarios/ceiling.ts';
 import { runCostGrowth } from './scenarios/cost-growth.ts';
 import { runLatency } from './scenarios/latency.ts';
 import { runLiveStatus } from './scenarios/live-status.ts';
+import { PORTAL_BUDGETS, runPortal } from './scenarios/portal.ts';
 import { HANGING_TIMEOUT, runRetryStorm, STORM_RETRY_SCHEDULE } from './scenarios/retry-storm.ts';
 import { runThroughput } from './scenarios/throughput.ts';
 import { renderMarkdown, renderTable } from './report.ts';
@@ -20,7 +21,7 @@ import { startBenchCluster } from './support/cluster.ts';
 import { startBenchReceiver } from './support/receiver.ts';
 import { median, medianRun, round } from './support/stats.ts';
 
-const SCENARIOS = ['ceiling', 'throughput', 'latency', 'retryStorm', 'slowReceiver', 'liveStatus', 'costGrowth'] as const;
+const SCENARIOS = ['ceiling', 'throughput', 'latency', 'retryStorm', 'slowReceiver', 'liveStatus', 'costGrowth', 'portal'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({
@@ -37,8 +38,8 @@ const only = new Set((values.only?.split(',') ?? SCENARIOS) as Scenario[]);
 for (const name of only) if (!SCENARIOS.includes(name)) throw new Error(`unknown scenario ${name}; one of ${SCENARIOS.join(', ')}`);
 
 const sizes = quick
-  ? { ceiling: 2_000, single: 2_000, fanOutEvents: 200, latencySeconds: 5, stormSeconds: 5, stormRate: 20, subscriptions: 200, liveSeconds: 5, small: 1_000, large: 20_000, samples: 30 }
-  : { ceiling: 20_000, single: 20_000, fanOutEvents: 2_000, latencySeconds: 30, stormSeconds: 20, stormRate: 50, subscriptions: 1_000, liveSeconds: 20, small: 10_000, large: 1_000_000, samples: 200 };
+  ? { ceiling: 2_000, single: 2_000, fanOutEvents: 200, latencySeconds: 5, stormSeconds: 5, stormRate: 20, subscriptions: 200, liveSeconds: 5, small: 1_000, large: 20_000, samples: 30, portalLoads: 3, portalSeconds: 4 }
+  : { ceiling: 20_000, single: 20_000, fanOutEvents: 2_000, latencySeconds: 30, stormSeconds: 20, stormRate: 50, subscriptions: 1_000, liveSeconds: 20, small: 10_000, large: 1_000_000, samples: 200, portalLoads: 7, portalSeconds: 10 };
 
 const log = (line: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
@@ -133,6 +134,21 @@ try {
   await scenario('costGrowth', async () => {
     log(`cost growth: ${sizes.small} then ${sizes.large} rows`);
     scenarios['costGrowth'] = await runCostGrowth(cluster, receiver, sizes.small, sizes.large, sizes.samples);
+  });
+
+  await scenario('portal', async () => {
+    const all = await repeat('portal', () => runPortal(cluster, receiver, { loads: sizes.portalLoads, rate: 50, seconds: sizes.portalSeconds }));
+    // Each figure is the median over runs of that figure (the JS bytes are the same in every run).
+    const mid = (key: (run: (typeof all)[number]) => number) => key(medianRun(all, key));
+    scenarios['portal'] = {
+      ...medianRun(all, (r) => r.p95Ms),
+      jsGzipKb: mid((r) => r.jsGzipKb),
+      jsRawKb: mid((r) => r.jsRawKb),
+      interactiveMs: mid((r) => r.interactiveMs),
+      liveUnseenInAnyRun: Math.max(...all.map((r) => r.liveUnseen)),
+      budgets: PORTAL_BUDGETS,
+      runs: all.map((r) => ({ jsGzipKb: r.jsGzipKb, interactiveMs: r.interactiveMs, interactiveRunsMs: r.interactiveRunsMs, p50Ms: r.p50Ms, p95Ms: r.p95Ms, liveUnseen: r.liveUnseen })),
+    };
   });
 } finally {
   await receiver.stop();
