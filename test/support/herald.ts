@@ -4,18 +4,16 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { attachGraphQLWebSocket, type GraphQLWebSocket } from '../../src/graphql/websocket.ts';
-import { openChangeFeed, type ChangeFeed } from '../../src/pubsub/changes.ts';
+import type { ChangeFeed } from '../../src/pubsub/changes.ts';
 import { createAdminKey, createOrganizationKey } from '../../src/api-keys/api-keys.ts';
 import { configFromDefaults, type HeraldConfig } from '../../src/config/config.ts';
-import { encryptionKeyFromBytes } from '../../src/endpoints/secret-box.ts';
 import type { AppServices } from '../../src/services.ts';
 import { encodeGlobalId } from '../../src/global-id.ts';
 import { createHeraldYoga, type HeraldYoga } from '../../src/graphql/yoga.ts';
 import { silentLogger } from '../../src/log.ts';
 import { createOrganization } from '../../src/organizations/organizations.ts';
-import { createAppServices } from '../../src/services.ts';
+import { openRuntime } from '../../src/processes/runtime.ts';
 import { startWorker } from '../../src/worker/worker.ts';
-import { createBoss, createDeliveryQueue, ensureQueues } from '../../src/worker/queue.ts';
 import { createTestDatabase } from './database.ts';
 
 // `any` here on purpose: tests walk arbitrary result shapes and assert on them.
@@ -42,22 +40,19 @@ export interface TestHerald {
   close(): Promise<void>;
 }
 
+/**
+ * The runtime is opened by `openRuntime`, as `herald api` opens it (and `herald serve` when a
+ * worker is asked for: the worker is started by `startWorker`, as there), so a test cannot pass with
+ * a wiring production lacks. The encryption key is random unless the config names one.
+ */
 export async function startTestHerald(overrides: Partial<HeraldConfig> = {}, options: { worker?: boolean } = {}): Promise<TestHerald> {
   const database = await createTestDatabase();
-  const config = configFromDefaults({ nodeEnv: 'test', ...overrides });
-  const feed = openChangeFeed(database.url);
+  const config = configFromDefaults({ nodeEnv: 'test', encryptionKeyBase64: randomBytes(32).toString('base64'), ...overrides, databaseUrl: database.url });
+  const runtime = await openRuntime(config, silentLogger, { queue: true, listen: true, work: options.worker ?? false });
+  const feed = runtime.changeFeed!;
   await feed.target.ready;
-  const boss = createBoss(database.url, silentLogger, 4);
-  await boss.start();
-  await ensureQueues(boss, config);
-  const services = createAppServices(
-    database.prisma,
-    config,
-    encryptionKeyFromBytes(config.encryptionKeyBase64 ? Buffer.from(config.encryptionKeyBase64, 'base64') : randomBytes(32)),
-    createDeliveryQueue(boss, config),
-    feed.changes,
-  );
-  const worker = options.worker ? await startWorker({ config, services, log: silentLogger }, boss) : null;
+  const services = runtime.services;
+  const worker = options.worker ? await startWorker(runtime, runtime.boss!) : null;
   const yoga = createHeraldYoga({ services, log: silentLogger, isReady: async () => true });
   const adminKey = (await createAdminKey(services.db)).token;
 
@@ -102,9 +97,8 @@ export async function startTestHerald(overrides: Partial<HeraldConfig> = {}, opt
     },
     async close() {
       await worker?.stop(2_000);
-      await feed.close();
-      await boss.stop({ graceful: false, close: true, timeout: 2_000 });
       await yoga.dispose();
+      await runtime.close();
       await database.drop();
     },
   };
