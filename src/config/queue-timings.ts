@@ -14,6 +14,11 @@ export interface QueueTimings {
   monitorIntervalSeconds: number;
   /** A delivery job expires this long after the delivery timeout: room to record the attempt. */
   expiryMarginSeconds: number;
+  /**
+   * A slow attempt detached from its batch gets a watchdog job due this long after the delivery
+   * timeout (room to record it): the watchdog re-runs it if its worker died (see deliverBatch).
+   */
+  watchdogMarginSeconds: number;
   /** pg-boss's own retries of a delivery job whose handler threw or whose worker died. */
   deliverRetryLimit: number;
   deliverRetryDelaySeconds: number;
@@ -26,6 +31,7 @@ export const DEFAULT_QUEUE_TIMINGS: Readonly<QueueTimings> = Object.freeze({
   superviseIntervalSeconds: 5,
   monitorIntervalSeconds: 5,
   expiryMarginSeconds: 5,
+  watchdogMarginSeconds: 15,
   deliverRetryLimit: 5,
   deliverRetryDelaySeconds: 1,
   abandonedRetryLimit: 5,
@@ -37,6 +43,7 @@ const FIELDS = {
   supervise: { field: 'superviseIntervalSeconds', kind: 'seconds', min: 1 },
   monitor: { field: 'monitorIntervalSeconds', kind: 'seconds', min: 1 },
   expiryMargin: { field: 'expiryMarginSeconds', kind: 'seconds', min: 0 },
+  watchdogMargin: { field: 'watchdogMarginSeconds', kind: 'seconds', min: 0 },
   retryLimit: { field: 'deliverRetryLimit', kind: 'count', min: 1 },
   retryDelay: { field: 'deliverRetryDelaySeconds', kind: 'seconds', min: 0 },
   abandonedRetryLimit: { field: 'abandonedRetryLimit', kind: 'count', min: 1 },

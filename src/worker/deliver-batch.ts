@@ -38,14 +38,6 @@ export interface DeliverDeps {
  */
 export const BATCH_PATIENCE_MS = 500;
 
-/**
- * A detached attempt's job is completed with its batch, so a watchdog job for the same attempt is
- * enqueued first, due when the attempt must have ended (the timeout) plus this margin for
- * recording it. If the worker dies meanwhile, the watchdog re-runs the attempt (same webhook-id);
- * if the attempt was recorded, the watchdog finds it stale and does nothing.
- */
-export const WATCHDOG_MARGIN_MS = 15_000;
-
 export interface BatchOutcome {
   /** Attempts recorded with the batch (stale jobs are skipped, not counted). */
   recorded: number;
@@ -76,7 +68,11 @@ export async function deliverBatch(deps: DeliverDeps, jobs: readonly DeliverJob[
 
   const late = claimed.filter((_, index) => inTime[index] === undefined);
   if (late.length > 0) {
-    const dueAt = new Date(Date.now() + services.config.deliveryTimeoutMs + WATCHDOG_MARGIN_MS);
+    // A detached attempt's job is completed with its batch, so a watchdog job for the same attempt
+    // is enqueued first, due when the attempt must have ended (the timeout) plus a margin for
+    // recording it (QueueTimings). If the worker dies meanwhile, the watchdog re-runs the attempt
+    // (same webhook-id); if the attempt was recorded, the watchdog finds it stale and does nothing.
+    const dueAt = new Date(Date.now() + services.config.deliveryTimeoutMs + services.config.queueTimings.watchdogMarginSeconds * 1_000);
     await services.queue.enqueue(services.db, late.map((delivery) => ({ deliveryId: delivery.deliveryId, attempt: delivery.attempt, endpointId: delivery.endpoint.id, startAfter: dueAt })));
     running.forEach((attempt, index) => {
       if (inTime[index] !== undefined) return;

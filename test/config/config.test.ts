@@ -96,7 +96,7 @@ describe('loadConfig', () => {
       maxResponseBytes: 8 * 1024 * 1024,
       publicUrl: undefined,
       portalFrameAncestors: [],
-      queueTimings: { superviseIntervalSeconds: 5, monitorIntervalSeconds: 5, expiryMarginSeconds: 5, deliverRetryLimit: 5, deliverRetryDelaySeconds: 1, abandonedRetryLimit: 5, abandonedRetryDelaySeconds: 5 },
+      queueTimings: { superviseIntervalSeconds: 5, monitorIntervalSeconds: 5, expiryMarginSeconds: 5, watchdogMarginSeconds: 15, deliverRetryLimit: 5, deliverRetryDelaySeconds: 1, abandonedRetryLimit: 5, abandonedRetryDelaySeconds: 5 },
     } satisfies HeraldConfig);
   });
 
