@@ -22,6 +22,7 @@ import { ORGANIZATION_SCOPES, type Scope } from '../../src/auth/scopes.ts';
 import { createPortalSession } from '../../src/portal/portal-sessions.ts';
 import { MASKED_HEADER_VALUE } from '../../src/endpoints/custom-headers.ts';
 import { heraldSchema } from '../../src/graphql/schema.ts';
+import { publishEvent, withKey } from '../support/publish.ts';
 import { startTestHerald, type TestHerald } from '../support/herald.ts';
 import { startReceiver, type Receiver } from '../support/receiver.ts';
 import { waitFor } from '../support/wait.ts';
@@ -59,13 +60,9 @@ beforeAll(async () => {
     organization.key,
   );
   ids.endpoint = created.data!.createEndpoint.endpoint.id;
-  const published = await herald.graphql(
-    `mutation($input: PublishEventInput!) { publishEvent(input: $input) { ... on PublishEventPayload { event { id } deliveries { id } } } }`,
-    { input: PUBLISH_INPUT },
-    organization.key,
-  );
-  ids.event = published.data!.publishEvent.event.id;
-  ids.delivery = published.data!.publishEvent.deliveries[0].id;
+  const published = await publishEvent(withKey(herald, organization.key), PUBLISH_INPUT);
+  ids.event = published.eventId;
+  ids.delivery = published.deliveryIds[0]!;
   // Every type must hold data for the walk to mean something: wait for the attempt.
   await waitFor(async () => (await herald.db.attempt.count()) > 0, 'the first attempt');
 });

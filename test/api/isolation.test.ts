@@ -2,6 +2,7 @@
 // answers exactly as an id that does not exist (same typename, same message), and changes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idOfType } from '../../src/global-id.ts';
+import { publishEvent, withKey } from '../support/publish.ts';
 import { startTestHerald, type TestHerald } from '../support/herald.ts';
 import { CREATE_ENDPOINT, DELETE_ENDPOINT, NODE, ROTATE_SECRET, TOGGLE_ENDPOINT, UPDATE_ENDPOINT } from '../support/operations.ts';
 
@@ -65,20 +66,15 @@ describe('cross-organization ids', () => {
 
   it('answers retryDelivery and delivery filters for another organization’s delivery like a missing one', async () => {
     const retry = 'mutation($input: RetryDeliveryInput!) { retryDelivery(input: $input) { __typename ... on Error { message } } }';
-    const publish = await herald.graphql(
-      'mutation { publishEvent(input: { type: "webhook.test", payload: {} }) { ... on PublishEventPayload { event { id } deliveries { id } } } }',
-      {},
-      alice.key,
-    );
-    const { event, deliveries } = publish.data!.publishEvent;
-    const foreign = await herald.graphql(retry, { input: { id: deliveries[0].id } }, bob.key);
+    const { eventId, deliveryIds } = await publishEvent(withKey(herald, alice.key), { type: 'webhook.test', payload: {} });
+    const foreign = await herald.graphql(retry, { input: { id: deliveryIds[0] } }, bob.key);
     const missing = await herald.graphql(retry, { input: { id: 'dlv_0190000000007000800000000000dead' } }, bob.key);
     expect(foreign.data?.retryDelivery).toEqual({ __typename: 'NotFoundError', message: 'Delivery not found' });
     expect(foreign).toEqual(missing);
-    for (const id of [event.id, deliveries[0].id]) {
+    for (const id of [eventId, deliveryIds[0]]) {
       expect((await herald.graphql(NODE, { id }, bob.key)).data?.node).toBeNull();
     }
-    const filtered = await herald.graphql('query($e: ID!) { deliveries(filter: { eventId: $e }) { edges { node { id } } } }', { e: event.id }, bob.key);
+    const filtered = await herald.graphql('query($e: ID!) { deliveries(filter: { eventId: $e }) { edges { node { id } } } }', { e: eventId }, bob.key);
     expect(filtered.data?.deliveries.edges).toEqual([]);
     const events = await herald.graphql('{ events { edges { node { id } } } }', {}, bob.key);
     expect(events.data?.events.edges).toEqual([]);

@@ -4,6 +4,7 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idOfType } from '../../src/global-id.ts';
+import { publishEvent, withKey } from '../support/publish.ts';
 import { startTestHerald, type TestHerald } from '../support/herald.ts';
 import { CREATE_ENDPOINT, TOGGLE_ENDPOINT } from '../support/operations.ts';
 import { startReceiver, type Receiver } from '../support/receiver.ts';
@@ -34,14 +35,7 @@ async function endpoint(path: string, extra: Record<string, unknown> = {}) {
   return created.data!.createEndpoint as { endpoint: { id: string }; secret: string };
 }
 
-async function publish(project: string, payload: object) {
-  const response = await herald.graphql(
-    `mutation($input: PublishEventInput!) { publishEvent(input: $input) { ... on PublishEventPayload { event { id } deliveries { id } } } }`,
-    { input: { type: 'order.created', payload, project } },
-    key,
-  );
-  return response.data!.publishEvent as { event: { id: string }; deliveries: Array<{ id: string }> };
-}
+const publish = (project: string, payload: object) => publishEvent(withKey(herald, key), { type: 'order.created', payload, project });
 
 function finished(deliveryId: string, statuses = ['SUCCEEDED', 'FAILED', 'CANCELLED']) {
   return waitFor(async () => {
@@ -56,19 +50,19 @@ describe('delivery', () => {
   it('POSTs the signed envelope, verifiable with the standardwebhooks library', async () => {
     receiver.answer((_req, res) => res.end('thanks'));
     const { secret } = await endpoint('/signed', { headers: [{ name: 'X-Team', value: 'billing' }] });
-    const { event, deliveries } = await publish('signed', { orderId: 42 });
-    const delivery = await finished(deliveries[0]!.id);
+    const { eventId, deliveryIds } = await publish('signed', { orderId: 42 });
+    const delivery = await finished(deliveryIds[0]!);
     expect(delivery).toMatchObject({ status: 'SUCCEEDED', attemptCount: 1, lastStatusCode: 200 });
     expect(delivery.attempts[0]).toMatchObject({ number: 1, responseStatus: 200, responseBody: 'thanks', errorKind: null });
 
     const [request] = on('/signed');
     expect(request!.method).toBe('POST');
-    expect(request!.headers['webhook-id']).toBe(event.id);
+    expect(request!.headers['webhook-id']).toBe(eventId);
     expect(request!.headers['content-type']).toBe('application/json');
     expect(request!.headers['user-agent']).toMatch(/^Herald-Webhooks\//);
     expect(request!.headers['x-team']).toBe('billing');
     const verified = new Webhook(secret).verify(request!.body, request!.headers as Record<string, string>);
-    expect(verified).toMatchObject({ id: event.id, type: 'order.created', data: { orderId: 42 } });
+    expect(verified).toMatchObject({ id: eventId, type: 'order.created', data: { orderId: 42 } });
     expect(JSON.parse(request!.body)).not.toHaveProperty('_test');
   });
 
@@ -80,8 +74,8 @@ describe('delivery', () => {
       res.end(calls === 1 ? 'busy' : 'ok');
     });
     await endpoint('/flaky');
-    const { deliveries } = await publish('flaky', { n: 1 });
-    const delivery = await finished(deliveries[0]!.id);
+    const { deliveryIds } = await publish('flaky', { n: 1 });
+    const delivery = await finished(deliveryIds[0]!);
     expect(delivery.status).toBe('SUCCEEDED');
     expect(delivery.attempts.map((a) => [a.number, a.responseStatus, a.errorKind])).toEqual([[1, 503, 'HTTP_STATUS'], [2, 200, null]]);
     const gap = delivery.attempts[1]!.startedAt.getTime() - delivery.attempts[0]!.startedAt.getTime();
@@ -97,22 +91,22 @@ describe('delivery', () => {
     });
     const { endpoint: created } = await endpoint('/down');
     const endpointId = idOfType(created.id, 'Endpoint')!;
-    const first = await finished((await publish('down', { n: 1 })).deliveries[0]!.id);
+    const first = await finished((await publish('down', { n: 1 })).deliveryIds[0]!);
     expect(first.status).toBe('FAILED');
     expect(first.attempts).toHaveLength(3);
     expect((await herald.db.endpoint.findUniqueOrThrow({ where: { id: endpointId } })).consecutiveFailures).toBe(1);
 
     // A success in between resets the count: failures must be consecutive.
     receiver.answer((_req, res) => res.end('ok'));
-    expect((await finished((await publish('down', { n: 'ok' })).deliveries[0]!.id)).status).toBe('SUCCEEDED');
+    expect((await finished((await publish('down', { n: 'ok' })).deliveryIds[0]!)).status).toBe('SUCCEEDED');
     expect((await herald.db.endpoint.findUniqueOrThrow({ where: { id: endpointId } })).consecutiveFailures).toBe(0);
     receiver.answer((_req, res) => {
       res.statusCode = 500;
       res.end();
     });
-    await finished((await publish('down', { n: 2 })).deliveries[0]!.id);
+    await finished((await publish('down', { n: 2 })).deliveryIds[0]!);
     expect((await herald.db.endpoint.findUniqueOrThrow({ where: { id: endpointId } })).active).toBe(true);
-    await finished((await publish('down', { n: 3 })).deliveries[0]!.id);
+    await finished((await publish('down', { n: 3 })).deliveryIds[0]!);
     const disabled = await herald.db.endpoint.findUniqueOrThrow({ where: { id: endpointId } });
     expect(disabled).toMatchObject({ active: false, disabledReason: 'FAILING', consecutiveFailures: 2 });
 
@@ -127,7 +121,7 @@ describe('delivery', () => {
       res.end();
     });
     const { endpoint: created } = await endpoint('/gone');
-    const delivery = await finished((await publish('gone', {})).deliveries[0]!.id);
+    const delivery = await finished((await publish('gone', {})).deliveryIds[0]!);
     expect(delivery).toMatchObject({ status: 'FAILED', attemptCount: 1 });
     const row = await herald.db.endpoint.findUniqueOrThrow({ where: { id: idOfType(created.id, 'Endpoint')! } });
     expect(row).toMatchObject({ active: false, disabledReason: 'GONE' });

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { purgeExpired } from '../../src/worker/retention.ts';
 import { idOfType } from '../../src/global-id.ts';
+import { publishEvent, withKey } from '../support/publish.ts';
 import { startTestHerald, type TestHerald } from '../support/herald.ts';
 import { CREATE_ENDPOINT } from '../support/operations.ts';
 import { startReceiver, type Receiver } from '../support/receiver.ts';
@@ -30,14 +31,7 @@ afterAll(async () => {
   await receiver.close();
 });
 
-async function publish(n: number) {
-  const response = await herald.graphql(
-    `mutation($input: PublishEventInput!) { publishEvent(input: $input) { ... on PublishEventPayload { event { id } deliveries { id } } } }`,
-    { input: { type: 'invoice.paid', payload: { n } } },
-    key,
-  );
-  return response.data!.publishEvent as { event: { id: string }; deliveries: Array<{ id: string }> };
-}
+const publish = (n: number) => publishEvent(withKey(herald, key), { type: 'invoice.paid', payload: { n } });
 
 const statusOf = async (id: string) => (await herald.db.delivery.findUniqueOrThrow({ where: { id: idOfType(id, 'Delivery')! } })).status;
 const until = (id: string, status: string) => waitFor(async () => (await statusOf(id)) === status, `${id} to be ${status}`);
@@ -46,7 +40,7 @@ describe('queries', () => {
   it('lists events and deliveries with attempts, filtered and paged', async () => {
     failing = true;
     const published = [await publish(1), await publish(2), await publish(3)];
-    for (const p of published) await until(p.deliveries[0]!.id, 'FAILED');
+    for (const p of published) await until(p.deliveryIds[0]!, 'FAILED');
     const events = await herald.graphql('{ events(first: 2, filter: { type: "invoice.paid" }) { edges { node { id payload } } pageInfo { hasNextPage } } }', {}, key);
     expect(events.data?.events.edges.map((e: { node: { payload: { n: number } } }) => e.node.payload.n)).toEqual([3, 2]);
     expect(events.data?.events.pageInfo.hasNextPage).toBe(true);
@@ -59,7 +53,7 @@ describe('queries', () => {
     expect(nodes).toHaveLength(3);
     expect(nodes[0]).toMatchObject({ status: 'FAILED', attemptCount: 1, lastStatusCode: 500, isTest: false, endpoint: { id: endpointId } });
     expect(nodes[0].attempts).toEqual([{ number: 1, responseStatus: 500, durationMs: expect.any(Number), error: { kind: 'HTTP_STATUS', message: 'HTTP 500' } }]);
-    const byEvent = await herald.graphql(query, { filter: { eventId: published[0]!.event.id } }, key);
+    const byEvent = await herald.graphql(query, { filter: { eventId: published[0]!.eventId } }, key);
     expect(byEvent.data?.deliveries.edges).toHaveLength(1);
   });
 });
@@ -67,17 +61,17 @@ describe('queries', () => {
 describe('retryDelivery and replayDeliveries', () => {
   it('retries a failed delivery now, as its next attempt', async () => {
     failing = true;
-    const { deliveries } = await publish(10);
-    await until(deliveries[0]!.id, 'FAILED');
+    const { deliveryIds: deliveries } = await publish(10);
+    await until(deliveries[0]!, 'FAILED');
     failing = false;
     const retry = `mutation($input: RetryDeliveryInput!) { retryDelivery(input: $input) { __typename ... on RetryDeliveryPayload { delivery { status } } ... on Error { message } } }`;
-    const result = await herald.graphql(retry, { input: { id: deliveries[0]!.id } }, key);
+    const result = await herald.graphql(retry, { input: { id: deliveries[0]! } }, key);
     expect(result.data?.retryDelivery).toEqual({ __typename: 'RetryDeliveryPayload', delivery: { status: 'PENDING' } });
-    await until(deliveries[0]!.id, 'SUCCEEDED');
-    const again = await herald.graphql(retry, { input: { id: deliveries[0]!.id } }, key);
+    await until(deliveries[0]!, 'SUCCEEDED');
+    const again = await herald.graphql(retry, { input: { id: deliveries[0]! } }, key);
     expect(again.data?.retryDelivery.__typename).toBe('RetryDeliveryPayload');
-    await until(deliveries[0]!.id, 'SUCCEEDED');
-    const attempts = await herald.db.attempt.findMany({ where: { deliveryId: idOfType(deliveries[0]!.id, 'Delivery')! }, orderBy: { number: 'asc' } });
+    await until(deliveries[0]!, 'SUCCEEDED');
+    const attempts = await herald.db.attempt.findMany({ where: { deliveryId: idOfType(deliveries[0]!, 'Delivery')! }, orderBy: { number: 'asc' } });
     expect(attempts.map((a) => [a.number, a.responseStatus])).toEqual([[1, 500], [2, 200], [3, 200]]);
   });
 
@@ -85,12 +79,12 @@ describe('retryDelivery and replayDeliveries', () => {
     failing = true;
     const since = new Date().toISOString();
     const published = [await publish(20), await publish(21)];
-    for (const p of published) await until(p.deliveries[0]!.id, 'FAILED');
+    for (const p of published) await until(p.deliveryIds[0]!, 'FAILED');
     failing = false;
     const replay = `mutation($input: ReplayDeliveriesInput!) { replayDeliveries(input: $input) { __typename ... on ReplayDeliveriesPayload { count } ... on Error { message } } }`;
     const result = await herald.graphql(replay, { input: { endpointId, since } }, key);
     expect(result.data?.replayDeliveries).toEqual({ __typename: 'ReplayDeliveriesPayload', count: 2 });
-    for (const p of published) await until(p.deliveries[0]!.id, 'SUCCEEDED');
+    for (const p of published) await until(p.deliveryIds[0]!, 'SUCCEEDED');
     const bad = await herald.graphql(replay, { input: { endpointId, since, statuses: ['PENDING'] } }, key);
     expect(bad.data?.replayDeliveries.__typename).toBe('ValidationError');
   });
@@ -98,14 +92,14 @@ describe('retryDelivery and replayDeliveries', () => {
 
 describe('retention', () => {
   it('purges events older than the retention period with their deliveries and attempts', async () => {
-    const { event, deliveries } = await publish(99);
-    await until(deliveries[0]!.id, 'SUCCEEDED');
-    const eventId = idOfType(event.id, 'Event')!;
+    const { eventId: published, deliveryIds: deliveries } = await publish(99);
+    await until(deliveries[0]!, 'SUCCEEDED');
+    const eventId = idOfType(published, 'Event')!;
     await herald.db.event.update({ where: { id: eventId }, data: { createdAt: new Date(Date.now() - 31 * 86_400_000) } });
     const kept = await herald.db.event.count();
     expect(await purgeExpired(herald.db, 30)).toBe(1);
     expect(await herald.db.event.count()).toBe(kept - 1);
     expect(await herald.db.delivery.count({ where: { eventId } })).toBe(0);
-    expect(await herald.db.attempt.count({ where: { deliveryId: idOfType(deliveries[0]!.id, 'Delivery')! } })).toBe(0);
+    expect(await herald.db.attempt.count({ where: { deliveryId: idOfType(deliveries[0]!, 'Delivery')! } })).toBe(0);
   });
 });

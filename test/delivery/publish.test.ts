@@ -2,6 +2,7 @@
 // checks; and atomicity — an event, its deliveries and their jobs are written together or not at all.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishEvents } from '../../src/events/publish.ts';
+import { publishEventSelecting, withKey } from '../support/publish.ts';
 import { startTestHerald, type TestHerald } from '../support/herald.ts';
 import { CREATE_ENDPOINT } from '../support/operations.ts';
 
@@ -9,9 +10,11 @@ let herald: TestHerald;
 let org: { id: string; key: string; globalId: string };
 const endpointIds: Record<string, string> = {};
 
-const PUBLISH = `mutation($input: PublishEventInput!) { publishEvent(input: $input) { __typename
+// What publish() reads of an answer; PUBLISH is the same mutation for calls that expect a refusal.
+const PUBLISHED = `__typename
   ... on PublishEventPayload { event { id type project idempotencyKey } deliveries { id status endpoint { name } } }
-  ... on Error { message } ... on ValidationError { fields { path message } } } }`;
+  ... on Error { message } ... on ValidationError { fields { path message } }`;
+const PUBLISH = `mutation($input: PublishEventInput!) { publishEvent(input: $input) { ${PUBLISHED} } }`;
 
 beforeAll(async () => {
   herald = await startTestHerald({ maxPayloadBytes: 2048 });
@@ -36,11 +39,7 @@ beforeAll(async () => {
 });
 afterAll(() => herald.close());
 
-async function publish(input: Record<string, unknown>, key = org.key) {
-  const response = await herald.graphql(PUBLISH, { input }, key);
-  expect(response.errors).toBeUndefined();
-  return response.data!.publishEvent;
-}
+const publish = (input: Record<string, unknown>, key = org.key) => publishEventSelecting(withKey(herald, key), input, PUBLISHED);
 
 const jobCount = async () =>
   Number((await herald.db.$queryRaw<Array<{ n: bigint }>>`SELECT count(*) AS n FROM pgboss.job WHERE name = 'herald-deliver'`)[0]!.n);

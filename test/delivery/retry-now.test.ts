@@ -5,6 +5,7 @@
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idOfType } from '../../src/global-id.ts';
+import { publishEvent, withKey } from '../support/publish.ts';
 import { startTestHerald, type TestHerald } from '../support/herald.ts';
 import { CREATE_ENDPOINT } from '../support/operations.ts';
 import { startReceiver, type Receiver } from '../support/receiver.ts';
@@ -42,14 +43,7 @@ afterAll(async () => {
   await receiver.close();
 });
 
-async function publish(n: number): Promise<string> {
-  const response = await herald.graphql(
-    `mutation($input: PublishEventInput!) { publishEvent(input: $input) { ... on PublishEventPayload { deliveries { id } } } }`,
-    { input: { type: 'invoice.paid', payload: { n } } },
-    key,
-  );
-  return response.data!.publishEvent.deliveries[0].id;
-}
+const publish = async (n: number): Promise<string> => (await publishEvent(withKey(herald, key), { type: 'invoice.paid', payload: { n } })).deliveryIds[0]!;
 
 const rowOf = (id: string) => herald.db.delivery.findUniqueOrThrow({ where: { id: idOfType(id, 'Delivery')! } });
 const until = (id: string, status: string) => waitFor(async () => (await rowOf(id)).status === status, `${id} to be ${status}`);

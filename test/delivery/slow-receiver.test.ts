@@ -4,6 +4,7 @@
 // nothing depends on timing: without the isolation, the healthy deliveries would wait with it.
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { publishEvents, withKey } from '../support/publish.ts';
 import { startTestHerald, type TestHerald } from '../support/herald.ts';
 import { CREATE_ENDPOINT } from '../support/operations.ts';
 import { startReceiver, type Receiver } from '../support/receiver.ts';
@@ -34,11 +35,8 @@ afterAll(async () => {
   await receiver.close();
 });
 
-async function publish(count: number, from: number) {
-  const events = Array.from({ length: count }, (_, i) => ({ type: 'slow.event', payload: { n: from + i } }));
-  const response = await herald.graphql(`mutation($input: PublishEventsInput!) { publishEvents(input: $input) { __typename } }`, { input: { events } }, key);
-  expect(response.data!.publishEvents.__typename).toBe('PublishEventsPayload');
-}
+const publish = (count: number, from: number) =>
+  publishEvents(withKey(herald, key), Array.from({ length: count }, (_, i) => ({ type: 'slow.event', payload: { n: from + i } })));
 
 const statuses = async (path: string) =>
   (await herald.db.delivery.findMany({ where: { endpoint: { url: `${receiver.url}${path}` } }, select: { status: true } })).map((row) => row.status);

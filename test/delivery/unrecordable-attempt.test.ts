@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { encodeGlobalId } from '../../src/global-id.ts';
 import { ABANDONED_QUEUE, createBoss, DELIVER_QUEUE, ensureQueues } from '../../src/worker/queue.ts';
 import { silentLogger } from '../../src/log.ts';
+import { publishEvents, withKey } from '../support/publish.ts';
 import { startTestHerald, type TestHerald } from '../support/herald.ts';
 import { CREATE_ENDPOINT } from '../support/operations.ts';
 import { startReceiver, type Receiver } from '../support/receiver.ts';
@@ -43,8 +44,7 @@ it('records the rest of the batch once, and ends the unrecordable delivery FAILE
     expect(created.data!.createEndpoint.__typename).toBe('CreateEndpointPayload');
   }
   const events = Array.from({ length: EVENTS }, (_, n) => ({ type: 'unrecordable.event', payload: { n } }));
-  const published = await herald.graphql(`mutation($input: PublishEventsInput!) { publishEvents(input: $input) { __typename } }`, { input: { events } }, key);
-  expect(published.data!.publishEvents.__typename).toBe('PublishEventsPayload');
+  await publishEvents(withKey(herald, key), events);
 
   // pg-boss gives each job 6 tries, 1 s apart; then the abandoned queue ends the delivery.
   const poisoned = await waitFor(async () => {

@@ -15,6 +15,7 @@ import { encodeGlobalId } from '../../src/global-id.ts';
 import { createSocketLedger } from '../../src/graphql/socket-limits.ts';
 import { attachGraphQLWebSocket, CLOSE_KEY_REVOKED, CLOSE_TOO_MANY_SOCKETS, type GraphQLWebSocket } from '../../src/graphql/websocket.ts';
 import type { Logger } from '../../src/log.ts';
+import { publishEvent, withKey } from '../support/publish.ts';
 import { startTestHerald, type TestHerald } from '../support/herald.ts';
 import { CREATE_ENDPOINT } from '../support/operations.ts';
 import { startReceiver, type Receiver } from '../support/receiver.ts';
@@ -149,14 +150,8 @@ async function keyIdOf(organizationId: string): Promise<string> {
   return (await herald.db.apiKey.findFirstOrThrow({ where: { organizationId } })).id;
 }
 
-async function publishFor(organizationId: string) {
-  const response = await herald.graphql(
-    'mutation($org: ID!) { publishEvent(input: { type: "ticket.opened", payload: {}, organizationId: $org }) { __typename } }',
-    { org: encodeGlobalId('Organization', organizationId) },
-    herald.adminKey,
-  );
-  expect(response.data?.publishEvent.__typename).toBe('PublishEventPayload');
-}
+const publishFor = (organizationId: string) =>
+  publishEvent(withKey(herald, herald.adminKey), { type: 'ticket.opened', payload: {}, organizationId: encodeGlobalId('Organization', organizationId) });
 
 function recordingLogger(): Logger & { lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }> } {
   const lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }> = [];

@@ -5,6 +5,7 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publishEvent, withKey } from '../support/publish.ts';
 import { startTestHerald, type TestHerald } from '../support/herald.ts';
 import { CREATE_ENDPOINT, TOGGLE_ENDPOINT } from '../support/operations.ts';
 import { startReceiver, type Receiver } from '../support/receiver.ts';
@@ -81,13 +82,8 @@ function follow<T>(query: string, variables: Record<string, unknown> = {}) {
 }
 
 async function publish(): Promise<{ eventId: string; deliveryId: string }> {
-  const response = await herald.graphql(
-    `mutation { publishEvent(input: { type: "order.placed", payload: {} }) { ... on PublishEventPayload { event { id } deliveries { id } } } }`,
-    {},
-    key,
-  );
-  const published = response.data!.publishEvent;
-  return { eventId: published.event.id, deliveryId: published.deliveries[0].id };
+  const { eventId, deliveryIds } = await publishEvent(withKey(herald, key), { type: 'order.placed', payload: {} });
+  return { eventId, deliveryId: deliveryIds[0]! };
 }
 
 /** Every item is one state: its fields agree with its status and attempt count. */

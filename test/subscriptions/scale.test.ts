@@ -5,6 +5,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen } from '../../src/pubsub/bounded.ts';
+import { publishEvent, withKey } from '../support/publish.ts';
 import { startTestHerald, type TestHerald } from '../support/herald.ts';
 import { CREATE_ENDPOINT } from '../support/operations.ts';
 import { startReceiver, type Receiver } from '../support/receiver.ts';
@@ -55,7 +56,7 @@ describe('subscriptions at scale', () => {
       ),
     );
     await waitFor(async () => herald.feed.target.listenerCount() === baseline + 500, '500 subscriptions', 60_000);
-    await herald.graphql('mutation { publishEvent(input: { type: "load.test", payload: {} }) { __typename } }', {}, org.key);
+    await publishEvent(withKey(herald, org.key), { type: 'load.test', payload: {} });
     await waitFor(async () => finals.size === 500, 'every subscriber to see SUCCEEDED', 60_000);
     unsubscribes.forEach((unsubscribe) => unsubscribe());
     await Promise.all(sockets.map((socket) => socket.dispose()));

@@ -4,6 +4,7 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publishEvent, withKey, type Published } from '../support/publish.ts';
 import { startTestHerald, type TestHerald } from '../support/herald.ts';
 import { CREATE_ENDPOINT, TOGGLE_ENDPOINT } from '../support/operations.ts';
 import { startReceiver, type Receiver } from '../support/receiver.ts';
@@ -80,14 +81,7 @@ async function subscribe(c: Client, query: string, variables: Record<string, unk
   };
 }
 
-async function publish(key: string) {
-  const response = await herald.graphql(
-    `mutation { publishEvent(input: { type: "ticket.opened", payload: { n: 1 } }) { ... on PublishEventPayload { deliveries { id } } } }`,
-    {},
-    key,
-  );
-  return response.data!.publishEvent.deliveries[0].id as string;
-}
+const publish = async (key: string) => (await publishEvent(withKey(herald, key), { type: 'ticket.opened', payload: { n: 1 } })).deliveryIds[0]!;
 
 describe('deliveryUpdated over graphql-ws', () => {
   it('sends every status of a delivery, in order', async () => {
@@ -118,27 +112,20 @@ describe('deliveryUpdated over graphql-ws', () => {
 
   it('filters by deliveryId and by eventId', async () => {
     receiver.answer((_req, res) => res.end('ok'));
-    const published = [] as Array<{ event: { id: string }; deliveries: Array<{ id: string }> }>;
-    for (let i = 0; i < 2; i++) {
-      const response = await herald.graphql(
-        `mutation { publishEvent(input: { type: "ticket.opened", payload: {} }) { ... on PublishEventPayload { event { id } deliveries { id } } } }`,
-        {},
-        alice.key,
-      );
-      published.push(response.data!.publishEvent);
-    }
+    const published: Published[] = [];
+    for (let i = 0; i < 2; i++) published.push(await publishEvent(withKey(herald, alice.key), { type: 'ticket.opened', payload: {} }));
     const [first, second] = published as [(typeof published)[0], (typeof published)[0]];
     for (const p of published) {
-      await waitFor(async () => (await herald.db.delivery.count({ where: { status: 'SUCCEEDED', event: { id: p.event.id.replace(/^evt_(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5') } } })) === 1, 'delivered');
+      await waitFor(async () => (await herald.db.delivery.count({ where: { status: 'SUCCEEDED', event: { id: p.eventId.replace(/^evt_(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5') } } })) === 1, 'delivered');
     }
-    const byDelivery = await subscribe(client(alice.key), DELIVERY_UPDATED, { filter: { deliveryId: first.deliveries[0]!.id } });
-    const byEvent = await subscribe(client(alice.key), DELIVERY_UPDATED, { filter: { eventId: second.event.id } });
+    const byDelivery = await subscribe(client(alice.key), DELIVERY_UPDATED, { filter: { deliveryId: first.deliveryIds[0]! } });
+    const byEvent = await subscribe(client(alice.key), DELIVERY_UPDATED, { filter: { eventId: second.eventId } });
     const retry = 'mutation($input: RetryDeliveryInput!) { retryDelivery(input: $input) { __typename } }';
-    await herald.graphql(retry, { input: { id: first.deliveries[0]!.id } }, alice.key);
-    await herald.graphql(retry, { input: { id: second.deliveries[0]!.id } }, alice.key);
+    await herald.graphql(retry, { input: { id: first.deliveryIds[0]! } }, alice.key);
+    await herald.graphql(retry, { input: { id: second.deliveryIds[0]! } }, alice.key);
     await waitFor(async () => byDelivery.events.some((e) => e.deliveryUpdated.status === 'SUCCEEDED') && byEvent.events.some((e) => e.deliveryUpdated.status === 'SUCCEEDED'), 'both retries');
-    expect(new Set(byDelivery.events.map((e) => e.deliveryUpdated.id))).toEqual(new Set([first.deliveries[0]!.id]));
-    expect(new Set(byEvent.events.map((e) => e.deliveryUpdated.id))).toEqual(new Set([second.deliveries[0]!.id]));
+    expect(new Set(byDelivery.events.map((e) => e.deliveryUpdated.id))).toEqual(new Set([first.deliveryIds[0]!]));
+    expect(new Set(byEvent.events.map((e) => e.deliveryUpdated.id))).toEqual(new Set([second.deliveryIds[0]!]));
     await byDelivery.stop();
     await byEvent.stop();
   });
@@ -182,22 +169,14 @@ describe('deliveryUpdated over graphql-ws', () => {
     // The key is looked at again within a second while events flow; publish until it is.
     await waitFor(async () => {
       if (sub.errors.length === 0) {
-        await herald.graphql(
-          'mutation($org: ID!) { publishEvent(input: { type: "ticket.opened", payload: {}, organizationId: $org }) { __typename } }',
-          { org: carol.globalId },
-          herald.adminKey,
-        );
+        await publishEvent(withKey(herald, herald.adminKey), { type: 'ticket.opened', payload: {}, organizationId: carol.globalId });
       }
       return sub.errors.length > 0;
     }, 'the revoked key to be refused');
     // The socket is closed with 4401 (key revoked), not sent an error per event.
     expect((sub.errors[0] as { code?: number }).code).toBe(4401);
     const seen = sub.events.length;
-    await herald.graphql(
-      'mutation($org: ID!) { publishEvent(input: { type: "ticket.opened", payload: {}, organizationId: $org }) { __typename } }',
-      { org: carol.globalId },
-      herald.adminKey,
-    );
+    await publishEvent(withKey(herald, herald.adminKey), { type: 'ticket.opened', payload: {}, organizationId: carol.globalId });
     const carols = { organization: { slug: 'carol-live' } };
     await waitFor(async () => (await herald.db.delivery.count({ where: { ...carols, status: { not: 'SUCCEEDED' } } })) === 0, 'every delivery to succeed');
     expect(sub.events.length).toBe(seen);
