@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCheckedLookup, type Resolver } from '../../src/http/checked-lookup.ts';
 import { createHttpSender, type HttpSender } from '../../src/http/http-sender.ts';
+import { freePort } from '../support/free-port.ts';
 import { startReceiver, type Receiver } from '../support/receiver.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -152,16 +153,6 @@ describe('address policy', () => {
     strict.close();
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function rawServer(onConnection: (socket: import('node:net').Socket) => void): Promise<Server> {
   return new Promise((resolve) => {

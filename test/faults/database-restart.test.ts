@@ -4,21 +4,23 @@
 // subscription hears new changes again, and every event that was acknowledged is delivered.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createOrganizationKey } from '../../src/api-keys/api-keys.ts';
-import { configFromDefaults } from '../../src/config/config.ts';
 import { startEmbeddedPostgres, type EmbeddedCluster } from '../../src/db/embedded-postgres.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { createPrisma } from '../../src/db/prisma.ts';
+import { configFromDefaults } from '../../src/config/config.ts';
 import { createBoss, ensureQueues } from '../../src/worker/queue.ts';
 import { silentLogger } from '../../src/log.ts';
 import { createOrganization } from '../../src/organizations/organizations.ts';
-import { spawnHerald, waitForOutput } from '../support/cli.ts';
+import { FAST_QUEUE_ENV, FAST_QUEUE_TIMINGS } from '../support/fast-queue-timings.ts';
+import { freePort } from '../support/free-port.ts';
+import { startHeraldProcess, type HeraldProcess } from '../support/herald-process.ts';
+import { publishEvents, type GraphQLCall } from '../support/publish.ts';
 import { startReceiver, type Receiver } from '../support/receiver.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -29,17 +31,8 @@ let databaseUrl: string;
 let receiver: Receiver;
 let apiKey: string;
 let apiOrigin: string;
-const children: Array<ReturnType<typeof spawnHerald>> = [];
+const children: HeraldProcess[] = [];
 let socket: Client;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port: free } = server.address() as { port: number };
-      server.close(() => resolve(free));
-    });
-  });
-}
 
 async function startCluster(): Promise<EmbeddedCluster> {
   return startEmbeddedPostgres({ dataDir: join(dir, 'data'), persistent: true, port });
@@ -52,9 +45,10 @@ beforeAll(async () => {
   cluster = await startCluster();
   databaseUrl = cluster.url;
   await migrate(databaseUrl);
-  const boss = createBoss(databaseUrl, silentLogger, 1);
+  // The queues are created as the processes below will use them (their timings shortened alike).
+  const boss = createBoss(databaseUrl, silentLogger, 1, false, FAST_QUEUE_TIMINGS);
   await boss.start();
-  await ensureQueues(boss, configFromDefaults());
+  await ensureQueues(boss, configFromDefaults({ deliveryTimeoutMs: 2_000, queueTimings: FAST_QUEUE_TIMINGS }));
   await boss.stop({ graceful: false, close: true });
 
   const prisma = createPrisma(databaseUrl, { poolMax: 1 });
@@ -64,7 +58,6 @@ beforeAll(async () => {
   await prisma.$disconnect();
 
   receiver = await startReceiver();
-  const apiPort = await freePort();
   const env = {
     DATABASE_URL: databaseUrl,
     HERALD_DATA_DIR: dir,
@@ -72,28 +65,21 @@ beforeAll(async () => {
     HERALD_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     HERALD_DELIVERY_TIMEOUT: '2s',
     HERALD_RETRY_SCHEDULE: '0s,1s,2s,4s,8s,8s,8s',
+    ...FAST_QUEUE_ENV,
   };
-  const api = spawnHerald(['api'], { ...env, PORT: String(apiPort) });
-  const worker = spawnHerald(['worker'], { ...env, PORT: '0' });
+  const [api, worker] = await Promise.all([startHeraldProcess('api', env), startHeraldProcess('worker', env)]);
   children.push(api, worker);
-  await Promise.all([waitForOutput(api, /Herald is listening/), waitForOutput(worker, /worker is running/)]);
-  apiOrigin = `http://127.0.0.1:${apiPort}`;
+  apiOrigin = api.origin;
   const created = await graphql(`mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { __typename } }`, {
     input: { url: `${receiver.url}/restart`, eventTypes: ['restart.test'] },
   });
   expect(created.body.data?.createEndpoint.__typename).toBe('CreateEndpointPayload');
-  socket = createClient({ url: `ws://127.0.0.1:${apiPort}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${apiKey}` }, retryAttempts: 0 });
+  socket = createClient({ url: `ws://127.0.0.1:${api.port}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${apiKey}` }, retryAttempts: 0 });
 }, 120_000);
 
 afterAll(async () => {
   await socket?.dispose();
-  for (const child of children) {
-    if (child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
-  }
+  for (const child of children) await child.stop();
   await receiver?.close();
   await cluster?.stop();
   rmSync(dir, { recursive: true, force: true });
@@ -111,11 +97,15 @@ async function graphql(query: string, variables: Record<string, unknown> = {}): 
   return { status: response.status, body: (await response.json()) as Record<string, any> };
 }
 
-/** Publishes `count` events; the ids of those acknowledged. */
+const api: GraphQLCall = async (query, variables) => {
+  const { status, body } = await graphql(query, variables);
+  return { status, ...body };
+};
+
+/** Publishes `count` events; their ids. */
 async function publish(count: number): Promise<string[]> {
-  const events = Array.from({ length: count }, (_, n) => ({ type: 'restart.test', payload: { n } }));
-  const { body } = await graphql(`mutation($input: PublishEventsInput!) { publishEvents(input: $input) { __typename ... on PublishEventsPayload { results { event { id } } } } }`, { input: { events } });
-  return (body.data?.publishEvents?.results ?? []).map((result: { event: { id: string } }) => result.event.id);
+  const published = await publishEvents(api, Array.from({ length: count }, (_, n) => ({ type: 'restart.test', payload: { n } })));
+  return published.map((event) => event.eventId);
 }
 
 it('answers errors while PostgreSQL is down, recovers without restarts, and delivers every acknowledged event', async () => {
@@ -151,5 +141,5 @@ it('answers errors while PostgreSQL is down, recovers without restarts, and deli
   const received = () => new Set(receiver.requests.map((request) => request.headers['webhook-id']));
   await waitFor(async () => [...before, ...after].every((id) => received().has(id)), 'every acknowledged event to be delivered', 120_000);
   await waitFor(async () => after.every((id) => heard.includes(`${id} SUCCEEDED`)), 'the open subscription to hear the new deliveries', 60_000);
-  for (const child of children) expect(child.exitCode).toBeNull();
+  for (const { child } of children) expect(child.exitCode).toBeNull();
 }, 300_000);

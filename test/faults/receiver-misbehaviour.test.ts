@@ -6,6 +6,7 @@ import { createServer as createTcpServer, type Server as TcpServer } from 'node:
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { idOfType } from '../../src/global-id.ts';
+import { publishEvent, withKey } from '../support/publish.ts';
 import { startTestHerald, type TestHerald } from '../support/herald.ts';
 import { CREATE_ENDPOINT } from '../support/operations.ts';
 import { startReceiver, type Receiver } from '../support/receiver.ts';
@@ -83,12 +84,8 @@ async function deliverTo(url: string) {
   await herald.db.eventType.create({ data: { name: type } });
   const created = await herald.graphql(CREATE_ENDPOINT, { input: { url, eventTypes: [type] } }, key);
   expect(created.data!.createEndpoint.__typename).toBe('CreateEndpointPayload');
-  const published = await herald.graphql(
-    `mutation($type: String!) { publishEvent(input: { type: $type, payload: { hello: "world" } }) { ... on PublishEventPayload { deliveries { id } } } }`,
-    { type },
-    key,
-  );
-  return idOfType(published.data!.publishEvent.deliveries[0].id as string, 'Delivery')!;
+  const published = await publishEvent(withKey(herald, key), { type, payload: { hello: 'world' } });
+  return idOfType(published.deliveryIds[0]!, 'Delivery')!;
 }
 
 async function finished(deliveryId: string) {

@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { verifyWebhook } from '../../sdk/src/webhooks.ts';
-import { spawnHerald, waitForOutput } from '../support/cli.ts';
+import { FAST_QUEUE_ENV, FAST_QUEUE_TIMINGS } from '../support/fast-queue-timings.ts';
+import { startHeraldProcess, type HeraldProcess } from '../support/herald-process.ts';
+import { publishEvent, publishEvents, withKey } from '../support/publish.ts';
 import { startTestHerald, type TestHerald } from '../support/herald.ts';
 import { CREATE_ENDPOINT } from '../support/operations.ts';
 import { startReceiver, type Receiver } from '../support/receiver.ts';
@@ -26,7 +28,16 @@ const secrets = new Map<string, string>(); // receiver path → secret
 
 beforeAll(async () => {
   const encryptionKey = randomBytes(32).toString('base64');
-  herald = await startTestHerald({ allowPrivateNetworks: true, encryptionKeyBase64: encryptionKey, deliveryTimeoutMs: 2_000, retryScheduleMs: [0, 500, 1_000, 2_000] });
+  // Short queue timings here and in the child workers (the jobs this process enqueues carry them
+  // too): a killed worker's jobs are re-run within seconds, by the same pg-boss recovery as in
+  // production.
+  herald = await startTestHerald({
+    allowPrivateNetworks: true,
+    encryptionKeyBase64: encryptionKey,
+    deliveryTimeoutMs: 2_000,
+    retryScheduleMs: [0, 500, 1_000, 2_000],
+    queueTimings: FAST_QUEUE_TIMINGS,
+  });
   await herald.db.eventType.create({ data: { name: 'crash.run' } });
   receiver = await startReceiver();
   key = (await herald.organization('crash-faults')).key;
@@ -43,7 +54,7 @@ beforeAll(async () => {
     HERALD_ENCRYPTION_KEY: encryptionKey,
     HERALD_DELIVERY_TIMEOUT: '2s',
     HERALD_RETRY_SCHEDULE: '0s,500ms,1s,2s',
-    PORT: '0',
+    ...FAST_QUEUE_ENV,
   };
 });
 afterAll(async () => {
@@ -51,41 +62,29 @@ afterAll(async () => {
   await receiver.close();
 });
 
-async function startWorker() {
-  const child = spawnHerald(['worker'], env);
-  await waitForOutput(child, /worker is running/);
-  return child;
-}
-
 async function sending(): Promise<number> {
   return herald.db.delivery.count({ where: { status: 'SENDING' } });
 }
 
 it('loses nothing and corrupts nothing across three SIGKILLs of the worker', async () => {
   for (let published = 0; published < EVENTS; published += 100) {
-    const events = Array.from({ length: 100 }, (_, i) => ({ type: 'crash.run', payload: { n: published + i, text: 'é😀' } }));
-    const response = await herald.graphql(`mutation($input: PublishEventsInput!) { publishEvents(input: $input) { __typename } }`, { input: { events } }, key);
-    expect(response.data!.publishEvents.__typename).toBe('PublishEventsPayload');
+    await publishEvents(withKey(herald, key), Array.from({ length: 100 }, (_, i) => ({ type: 'crash.run', payload: { n: published + i, text: 'é😀' } })));
   }
 
   const inFlightAtKills: number[] = [];
-  let worker = await startWorker();
+  let worker = await startHeraldProcess('worker', env);
   for (const threshold of [DELIVERIES * 0.2, DELIVERIES * 0.45, DELIVERIES * 0.7]) {
     await waitFor(async () => receiver.requests.length >= threshold, `${threshold} requests before killing the worker`, 120_000);
     // Claimed and not yet recorded: the attempts a kill can cut between send and record.
-    const exited = new Promise((resolve) => worker.once('exit', resolve));
-    worker.kill('SIGKILL');
-    await exited;
+    await worker.kill();
     inFlightAtKills.push(await sending());
-    worker = await startWorker();
+    worker = await startHeraldProcess('worker', env);
   }
 
   try {
-    await waitFor(async () => (await herald.db.delivery.count({ where: { status: 'SUCCEEDED' } })) === DELIVERIES, 'every delivery to succeed', 150_000);
+    await waitFor(async () => (await herald.db.delivery.count({ where: { status: 'SUCCEEDED' } })) === DELIVERIES, 'every delivery to succeed', 90_000);
   } finally {
-    const exited = new Promise((resolve) => worker.once('exit', resolve));
-    worker.kill('SIGTERM');
-    await exited;
+    await worker.stop();
   }
 
   // Nothing lost: every delivery reached its endpoint.
@@ -122,14 +121,13 @@ it('re-runs a slow attempt whose worker died after its batch moved on', async ()
   await herald.db.eventType.create({ data: { name: 'crash.slow' } });
   const secret = `whsec_${randomBytes(32).toString('base64')}`;
   await herald.graphql(CREATE_ENDPOINT, { input: { url: `${receiver.url}/slow`, eventTypes: ['crash.slow'], secret } }, key);
-  const published = await herald.graphql(`mutation { publishEvent(input: { type: "crash.slow", payload: { slow: true } }) { __typename } }`, {}, key);
-  expect(published.data!.publishEvent.__typename).toBe('PublishEventPayload');
+  await publishEvent(withKey(herald, key), { type: 'crash.slow', payload: { slow: true } });
   const delivery = (await herald.db.delivery.findFirst({ where: { endpoint: { url: `${receiver.url}/slow` } } }))!;
 
-  // A timeout long enough that the first attempt is still open when the worker dies.
-  const slowEnv = { ...env, HERALD_DELIVERY_TIMEOUT: '30s' };
-  let worker = spawnHerald(['worker'], slowEnv);
-  await waitForOutput(worker, /worker is running/);
+  // A timeout long enough that the first attempt is still open when the worker dies (the watchdog
+  // is due this long, plus its margin, after the batch moved on).
+  const slowEnv = { ...env, HERALD_DELIVERY_TIMEOUT: '8s' };
+  let worker: HeraldProcess = await startHeraldProcess('worker', slowEnv);
   await waitFor(async () => held !== null, 'the receiver to hold the first attempt');
   await waitFor(async () => {
     // Killed only once the first job is completed: then nothing but the watchdog can re-run it
@@ -140,19 +138,14 @@ it('re-runs a slow attempt whose worker died after its batch moved on', async ()
         FROM pgboss.job WHERE name = 'herald-deliver' AND data->>'deliveryId' = ${delivery.id}`;
     return row!.watchdogs === 1 && row!.completed === 1;
   }, 'the batch to move on, complete its job and leave a watchdog job');
-  const exited = new Promise((resolve) => worker.once('exit', resolve));
-  worker.kill('SIGKILL');
-  await exited;
+  await worker.kill();
   expect((await herald.db.delivery.findUnique({ where: { id: delivery.id } }))!.status).toBe('SENDING');
 
-  worker = spawnHerald(['worker'], slowEnv);
+  worker = await startHeraldProcess('worker', slowEnv);
   try {
-    await waitForOutput(worker, /worker is running/);
-    await waitFor(async () => (await herald.db.delivery.findUnique({ where: { id: delivery.id } }))?.status === 'SUCCEEDED', 'the watchdog to re-run the attempt', 150_000);
+    await waitFor(async () => (await herald.db.delivery.findUnique({ where: { id: delivery.id } }))?.status === 'SUCCEEDED', 'the watchdog to re-run the attempt', 60_000);
   } finally {
-    const stopped = new Promise((resolve) => worker.once('exit', resolve));
-    worker.kill('SIGTERM');
-    await stopped;
+    await worker.stop();
   }
   const copies = receiver.requests.filter((request) => request.url === '/slow');
   expect(copies).toHaveLength(2);

@@ -11,7 +11,8 @@ import { authenticate, createOrganizationKey } from '../../src/api-keys/api-keys
 import { createOrganization } from '../../src/organizations/organizations.ts';
 import { waitFor } from '../support/wait.ts';
 import { createTestDatabase } from '../support/database.ts';
-import { runHerald, spawnHerald, waitForOutput } from '../support/cli.ts';
+import { runHerald } from '../support/cli.ts';
+import { startHeraldProcess } from '../support/herald-process.ts';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let env: Record<string, string>;
@@ -95,9 +96,8 @@ describe('herald CLI', () => {
   });
 
   it('serves the API with probes, then drains and exits 0 on SIGTERM', async () => {
-    const child = spawnHerald(['api'], { ...env, PORT: '0' });
-    const [, port] = await waitForOutput(child, /listening on http:\/\/localhost:(\d+)\/graphql/);
-    const base = `http://127.0.0.1:${port}`;
+    const api = await startHeraldProcess('api', env);
+    const base = api.origin;
     expect((await fetch(`${base}/health`)).status).toBe(200);
     expect((await fetch(`${base}/ready`)).status).toBe(200);
     const metrics = await fetch(`${base}/metrics`);
@@ -121,7 +121,7 @@ describe('herald CLI', () => {
     const { token } = await createOrganizationKey(database.prisma, { organizationId: organization.id });
     let closeCode: number | undefined;
     const socketClient = createClient({
-      url: `ws://127.0.0.1:${port}/graphql`,
+      url: `ws://127.0.0.1:${api.port}/graphql`,
       webSocketImpl: WebSocket,
       retryAttempts: 0,
       connectionParams: { authorization: `Bearer ${token}` },
@@ -132,9 +132,7 @@ describe('herald CLI', () => {
     socketClient.on('connected', () => void (subscribed = true));
     await waitFor(async () => subscribed, 'the socket to connect');
 
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await api.stop()).toBe(0);
     await waitFor(async () => closeCode !== undefined, 'the socket to close');
     expect(closeCode).toBe(1001);
     await socketClient.dispose();

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idOfType } from '../../src/global-id.ts';
-import { spawnHerald, waitForOutput } from '../support/cli.ts';
+import { startHeraldProcess } from '../support/herald-process.ts';
+import { publishEvent, withKey } from '../support/publish.ts';
 import { startTestHerald, type TestHerald } from '../support/herald.ts';
 import { CREATE_ENDPOINT } from '../support/operations.ts';
 import { startReceiver, type Receiver } from '../support/receiver.ts';
@@ -35,7 +36,6 @@ beforeAll(async () => {
     HERALD_ENCRYPTION_KEY: encryptionKey,
     HERALD_DELIVERY_TIMEOUT: '3s',
     HERALD_RETRY_SCHEDULE: '0s,1s',
-    PORT: '0',
   };
 });
 afterAll(async () => {
@@ -43,64 +43,46 @@ afterAll(async () => {
   await receiver.close();
 });
 
-async function publish() {
-  const response = await herald.graphql(
-    `mutation { publishEvent(input: { type: "job.run", payload: {} }) { ... on PublishEventPayload { event { id } deliveries { id } } } }`,
-    {},
-    key,
-  );
-  return response.data!.publishEvent as { event: { id: string }; deliveries: Array<{ id: string }> };
-}
-
-async function startWorker() {
-  const child = spawnHerald(['worker'], env);
-  const [, port] = await waitForOutput(child, /worker is running \(probes on http:\/\/localhost:(\d+)\/health\)/);
-  return Object.assign(child, { probes: `http://127.0.0.1:${port}` });
-}
-
-const exitOf = (child: ReturnType<typeof spawnHerald>) => new Promise<number | null>((resolve) => child.once('exit', resolve));
+const publish = () => publishEvent(withKey(herald, key), { type: 'job.run', payload: {} });
+const startWorker = () => startHeraldProcess('worker', env);
 
 describe('herald worker', () => {
   it('re-runs the attempt of a SIGKILLed worker with the same webhook-id', async () => {
     const held: ServerResponse[] = [];
     receiver.answer((_req, res) => void held.push(res)); // the first request never gets an answer
     const first = await startWorker();
-    const { event, deliveries } = await publish();
+    const { eventId, deliveryIds } = await publish();
     await waitFor(async () => receiver.requests.length >= 1, 'the first attempt to arrive');
-    const died = exitOf(first);
-    first.kill('SIGKILL');
-    await died;
+    await first.kill();
     for (const res of held) res.destroy();
 
     receiver.answer((_req, res) => res.end('ok'));
     const second = await startWorker();
     const delivery = await waitFor(
       async () => {
-        const row = await herald.db.delivery.findUnique({ where: { id: idOfType(deliveries[0]!.id, 'Delivery')! } });
+        const row = await herald.db.delivery.findUnique({ where: { id: idOfType(deliveryIds[0]!, 'Delivery')! } });
         return row?.status === 'SUCCEEDED' ? row : null;
       },
       'the re-run attempt to succeed',
       45_000,
-    ).catch((error: unknown) => {
-      second.kill('SIGKILL');
+    ).catch(async (error: unknown) => {
+      await second.kill();
       throw error;
     });
     expect(delivery.attemptCount).toBe(1);
     const ids = receiver.requests.map((r) => r.headers['webhook-id']);
     expect(ids.length).toBeGreaterThanOrEqual(2);
-    expect(new Set(ids)).toEqual(new Set([event.id]));
+    expect(new Set(ids)).toEqual(new Set([eventId]));
 
-    expect((await fetch(`${second.probes}/health`)).status).toBe(200);
-    expect((await fetch(`${second.probes}/ready`)).status).toBe(200);
-    const metrics = await (await fetch(`${second.probes}/metrics`)).text();
+    expect((await fetch(`${second.origin}/health`)).status).toBe(200);
+    expect((await fetch(`${second.origin}/ready`)).status).toBe(200);
+    const metrics = await (await fetch(`${second.origin}/metrics`)).text();
     expect(metrics).toMatch(/^herald_deliveries_total\{status="SUCCEEDED"\} 1$/m);
     expect(metrics).toMatch(/^herald_attempt_duration_seconds_count\{outcome="success"\} 1$/m);
     expect(metrics).toMatch(/^herald_queue_depth \d+$/m);
     expect(metrics).toMatch(/^herald_background_attempts 0$/m);
     expect(metrics).toMatch(/^# TYPE herald_endpoints_disabled gauge$/m);
-    const exited = exitOf(second);
-    second.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await second.stop()).toBe(0);
   }, 90_000);
 
   it("carries a worker process's changes to this (API) process's change feed", async () => {
@@ -115,14 +97,12 @@ describe('herald worker', () => {
       }
     })();
     const worker = await startWorker();
-    const { deliveries } = await publish();
-    const id = idOfType(deliveries[0]!.id, 'Delivery')!;
+    const { deliveryIds } = await publish();
+    const id = idOfType(deliveryIds[0]!, 'Delivery')!;
     await waitFor(async () => heard.some((notice) => notice.id === id && notice.status === 'SUCCEEDED'), 'the worker process to be heard');
     expect(heard.filter((notice) => notice.id === id).map((notice) => notice.status)).toEqual(['PENDING', 'SENDING', 'SUCCEEDED']);
     await iterator.return?.();
-    const exited = exitOf(worker);
-    worker.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await worker.stop()).toBe(0);
   }, 60_000);
 
   it('drains on SIGTERM: the attempt in flight finishes and is recorded, then exit 0', async () => {
@@ -132,13 +112,12 @@ describe('herald worker', () => {
       release = () => res.end('late but fine');
     });
     const worker = await startWorker();
-    const { deliveries } = await publish();
+    const { deliveryIds } = await publish();
     await waitFor(async () => receiver.requests.length >= 1, 'the attempt to arrive');
-    const exited = exitOf(worker);
-    worker.kill('SIGTERM');
+    const exited = worker.stop();
     setTimeout(() => release?.(), 300);
     expect(await exited).toBe(0);
-    const row = await herald.db.delivery.findUniqueOrThrow({ where: { id: idOfType(deliveries[0]!.id, 'Delivery')! }, include: { attempts: true } });
+    const row = await herald.db.delivery.findUniqueOrThrow({ where: { id: idOfType(deliveryIds[0]!, 'Delivery')! }, include: { attempts: true } });
     expect(row.status).toBe('SUCCEEDED');
     expect(row.attempts).toHaveLength(1);
   }, 60_000);
