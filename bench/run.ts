@@ -4,7 +4,7 @@
 //
 //   npm run bench                         every scenario, 3 runs each (about 8 minutes on 2 cores)
 //   npm run bench -- --quick              small sizes, 1 run: a smoke test of the benchmark itself
-//   npm run bench -- --only latency,ceiling --runs 5
+//   npm run bench -- --only latency,ceiling --runs 5   (writes <date>-latency-ceiling.json and .md)
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
@@ -173,7 +173,9 @@ const result = {
 };
 console.log(renderTable(result));
 mkdirSync(values.out!, { recursive: true });
-const stem = `${values.out}/${startedAt.toISOString().slice(0, 10)}${quick ? '-quick' : ''}`;
+// A run of some scenarios (--only) is named after them, so it never overwrites a full run's results.
+const subset = values.only ? `-${[...only].join('-')}` : '';
+const stem = `${values.out}/${startedAt.toISOString().slice(0, 10)}${quick ? '-quick' : ''}${subset}`;
 writeFileSync(`${stem}.json`, `${JSON.stringify(result, null, 2)}\n`);
 writeFileSync(`${stem}.md`, renderMarkdown(result));
 log(`wrote ${stem}.json and ${stem}.md`);
