@@ -97,14 +97,14 @@ async function graphql(query: string, variables: Record<string, unknown> = {}): 
   return { status: response.status, body: (await response.json()) as Record<string, any> };
 }
 
-const api: GraphQLCall = async (query, variables) => {
+const overHttp: GraphQLCall = async (query, variables) => {
   const { status, body } = await graphql(query, variables);
   return { status, ...body };
 };
 
 /** Publishes `count` events; their ids. */
 async function publish(count: number): Promise<string[]> {
-  const published = await publishEvents(api, Array.from({ length: count }, (_, n) => ({ type: 'restart.test', payload: { n } })));
+  const published = await publishEvents(overHttp, Array.from({ length: count }, (_, n) => ({ type: 'restart.test', payload: { n } })));
   return published.map((event) => event.eventId);
 }
 

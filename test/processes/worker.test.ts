@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idOfType } from '../../src/global-id.ts';
+import { FAST_QUEUE_ENV, FAST_QUEUE_TIMINGS } from '../support/fast-queue-timings.ts';
 import { startHeraldProcess } from '../support/herald-process.ts';
 import { publishEvent, withKey } from '../support/publish.ts';
 import { startTestHerald, type TestHerald } from '../support/herald.ts';
@@ -24,7 +25,7 @@ beforeAll(async () => {
   // The child worker must open the secrets the test's API sealed: one key for both.
   const encryptionKey = randomBytes(32).toString('base64');
   // The publisher sets each job's expiry from the delivery timeout: the same config as the worker's.
-  herald = await startTestHerald({ allowPrivateNetworks: true, encryptionKeyBase64: encryptionKey, deliveryTimeoutMs: 3_000, retryScheduleMs: [0, 1_000] });
+  herald = await startTestHerald({ allowPrivateNetworks: true, encryptionKeyBase64: encryptionKey, deliveryTimeoutMs: 3_000, retryScheduleMs: [0, 1_000], queueTimings: FAST_QUEUE_TIMINGS });
   await herald.db.eventType.create({ data: { name: 'job.run' } });
   receiver = await startReceiver();
   key = (await herald.organization('crash-co')).key;
@@ -36,6 +37,8 @@ beforeAll(async () => {
     HERALD_ENCRYPTION_KEY: encryptionKey,
     HERALD_DELIVERY_TIMEOUT: '3s',
     HERALD_RETRY_SCHEDULE: '0s,1s',
+    // pg-boss notices the killed worker's job within a second of its expiry (production: 5 s).
+    ...FAST_QUEUE_ENV,
   };
 });
 afterAll(async () => {

@@ -1,5 +1,6 @@
-// Short pg-boss timings for the fault suite: in-process (startTestHerald's config) and in child
-// processes (their environment), so both sides of a test enqueue and supervise alike.
+// Short pg-boss timings for tests that wait for a dead worker to be noticed (the fault suite, the
+// worker process test): in-process (startTestHerald's config) and in child processes (their
+// environment), so both sides of a test enqueue and supervise alike.
 import { formatQueueTimings, type QueueTimings } from '../../src/config/queue-timings.ts';
 
 /**
