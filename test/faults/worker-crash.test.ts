@@ -126,14 +126,15 @@ it('re-runs a slow attempt whose worker died after its batch moved on', async ()
 
   // A timeout long enough that the first attempt is still open when the worker dies (the watchdog
   // is due this long, plus its margin, after the batch moved on).
-  const slowEnv = { ...env, HERALD_DELIVERY_TIMEOUT: '8s' };
+  const slowEnv = { ...env, HERALD_DELIVERY_TIMEOUT: '10s' };
   let worker: HeraldProcess = await startHeraldProcess('worker', slowEnv);
   await waitFor(async () => held !== null, 'the receiver to hold the first attempt');
   await waitFor(async () => {
     // Killed only once the first job is completed: then nothing but the watchdog can re-run it
-    // (a job still active at the kill would come back by pg-boss's own recovery).
+    // (a job still active at the kill would come back by pg-boss's own recovery). The watchdog
+    // carries the same attempt number; a retry (after a timeout) would carry the next.
     const [row] = await herald.db.$queryRaw<Array<{ watchdogs: number; completed: number }>>`
-      SELECT count(*) FILTER (WHERE state = 'created' AND start_after > now())::int AS watchdogs,
+      SELECT count(*) FILTER (WHERE state = 'created' AND start_after > now() AND (data->>'attempt')::int = 1)::int AS watchdogs,
              count(*) FILTER (WHERE state = 'completed')::int AS completed
         FROM pgboss.job WHERE name = 'herald-deliver' AND data->>'deliveryId' = ${delivery.id}`;
     return row!.watchdogs === 1 && row!.completed === 1;
