@@ -115,7 +115,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'HERALD_MAX_SUBSCRIPTIONS_PER_SOCKET', fallback: '100', shownDefault: '`100`', description: 'Operations one graphql-ws socket may hold at once; the next gets `TOO_MANY_SUBSCRIPTIONS`.' },
   { name: 'HERALD_MAX_SUBSCRIPTIONS_PER_KEY', fallback: '500', shownDefault: '`500`', description: 'Operations one key may hold at once over its sockets, per API process.' },
   { name: 'HERALD_MAX_SOCKETS_PER_KEY', fallback: '50', shownDefault: '`50`', description: 'graphql-ws sockets one key may hold open, per API process; the next is closed with 4429.' },
-  { name: 'HERALD_QUEUE_TIMINGS', shownDefault: 'production\'s: `supervise=5s,monitor=5s,expiryMargin=5s,watchdogMargin=15s,retryLimit=5,retryDelay=1s,abandonedRetryLimit=5,abandonedRetryDelay=5s`', description: 'For tests only (the fault suite shortens crash recovery with it): any of these queue timings (pg-boss supervision, job expiry and retries; the slow-attempt watchdog), whole seconds; the rest keep their defaults.' },
+  { name: 'HERALD_QUEUE_TIMINGS', shownDefault: 'production\'s', description: 'Tests only: shorter pg-boss waits (`supervise=1s,expiryMargin=3s,…`; see docs/fault-injection.md).' },
 ];
 
 /** The README's configuration table, printed from CONFIG_VARIABLES. */
