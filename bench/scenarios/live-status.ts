@@ -9,6 +9,7 @@ import { pollUntil, startBenchHerald, warmUp } from '../support/herald.ts';
 import type { BenchReceiver } from '../support/receiver.ts';
 import { latencySummary } from '../support/stats.ts';
 import { steadyPublishing } from './latency.ts';
+import { BENCH_METRICS_TOKEN } from '../support/processes.ts';
 
 export interface LiveStatusRun {
   subscriptions: number;
@@ -29,8 +30,15 @@ interface Update {
 }
 
 export async function runLiveStatus(cluster: BenchCluster, receiver: BenchReceiver, subscriptions: number, rate: number, seconds: number): Promise<LiveStatusRun> {
-  // 100 endpoints in one organization: above the default cap of 20, so the cap is raised.
-  const herald = await startBenchHerald(cluster, { env: { HERALD_MAX_ENDPOINTS_PER_ORG: String(ENDPOINTS) } });
+  // 100 endpoints in one organization: above the default cap of 20, so the cap is raised; and every
+  // subscription is one key's (the dashboards of one operator), so its per-key limits are raised too.
+  const herald = await startBenchHerald(cluster, {
+    env: {
+      HERALD_MAX_ENDPOINTS_PER_ORG: String(ENDPOINTS),
+      HERALD_MAX_SUBSCRIPTIONS_PER_KEY: String(subscriptions),
+      HERALD_MAX_SOCKETS_PER_KEY: String(Math.ceil(subscriptions / SUBSCRIPTIONS_PER_SOCKET)),
+    },
+  });
   const clients: Client[] = [];
   const stops: Array<() => void> = [];
   try {
@@ -96,6 +104,6 @@ export async function runLiveStatus(cluster: BenchCluster, receiver: BenchReceiv
 }
 
 async function openSubscriptions(origin: string): Promise<number> {
-  const text = await (await fetch(`${origin}/metrics`)).text();
+  const text = await (await fetch(`${origin}/metrics`, { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } })).text();
   return Number(text.match(/^herald_open_subscriptions(?:\{[^}]*\})? (\d+)/m)?.[1] ?? 0);
 }

@@ -19,6 +19,9 @@ export interface HeraldProcess {
   stop(): Promise<void>;
 }
 
+/** What the bench's Herald processes expect on /metrics. */
+export const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789';
+
 /** `env` must hold DATABASE_URL and HERALD_ENCRYPTION_KEY (the same key for every process of one Herald). */
 export async function startHeraldProcess(kind: 'api' | 'worker', env: Record<string, string>): Promise<HeraldProcess> {
   const port = await freePort();
@@ -27,6 +30,8 @@ export async function startHeraldProcess(kind: 'api' | 'worker', env: Record<str
       PATH: process.env['PATH'] ?? '',
       HOME: process.env['HOME'] ?? '',
       NODE_ENV: 'production',
+      // In production /metrics answers only its token.
+      HERALD_METRICS_TOKEN: BENCH_METRICS_TOKEN,
       PORT: String(port),
       HERALD_ALLOW_PRIVATE_NETWORKS: 'true', // receivers are on 127.0.0.1
       // e.g. BENCH_NODE_OPTIONS=--cpu-prof to profile Herald's processes during a scenario
