@@ -2,7 +2,8 @@
 // assembled in one place for the processes and the tests alike.
 import { createKeyChecks, type KeyChecks } from './api-keys/api-keys.ts';
 import type { HeraldConfig } from './config/config.ts';
-import type { Db } from './db/prisma.ts';
+import type pg from 'pg';
+import { sqlPool, type Db } from './db/prisma.ts';
 import type { EncryptionKey } from './endpoints/secret-box.ts';
 import { createEndpointVerifier } from './http/endpoint-verification.ts';
 import type { DeliveryQueue } from './worker/queue.ts';
@@ -14,6 +15,8 @@ import { USER_AGENT } from './version.ts';
 /** What the process provides to every request and job; built once at start-up. */
 export interface AppServices {
   db: Db;
+  /** The pool under `db`, for the hot paths' own SQL (publishing, authenticating a request). */
+  sql: pg.Pool;
   config: HeraldConfig;
   /** Seals new secrets; the first entry of `encryptionKeys`. */
   encryptionKey: EncryptionKey;
@@ -43,6 +46,7 @@ export function createAppServices(
 ): AppServices {
   return {
     db,
+    sql: sqlPool(db),
     config,
     encryptionKey,
     encryptionKeys: [encryptionKey],

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { generateApiKey, hashApiKey, tokensMatch } from '../auth/api-key-token.ts';
 import { parseScopes, type Scope } from '../auth/scopes.ts';
+import { checkedQuery, sqlTypes, type SqlClient } from '../db/checked-sql.ts';
 import type { Db } from '../db/prisma.ts';
+import { Prisma } from '../generated/prisma/client.ts';
+import type { ApiKeyKind } from '../generated/prisma/enums.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { ApiKey } from '../generated/prisma/client.ts';
 import type { KeyRefusal, Principal } from '../auth/principal.ts';
@@ -51,12 +54,33 @@ export function keyStanding(key: { revokedAt: Date | null; expiresAt: Date | nul
 
 export type Authentication = { ok: true; principal: Principal } | { ok: false; reason: KeyRefusal | 'UNKNOWN' };
 
+const { uuid, bytea, timestamptz, nullable, textArray } = sqlTypes;
+
+/** Every request's first statement: run on the pool directly, not through Prisma (src/db/prisma.ts). */
+export const KEY_BY_HASH = checkedQuery({
+  name: 'key by hash',
+  columns: {
+    id: uuid,
+    kind: sqlTypes.enum<ApiKeyKind>('ApiKeyKind'),
+    organizationId: nullable(uuid),
+    hash: bytea,
+    scopes: textArray,
+    revokedAt: nullable(timestamptz),
+    expiresAt: nullable(timestamptz),
+  },
+  sample: { hash: Buffer.alloc(32) as Buffer },
+  sql: ({ hash }: { hash: Buffer }) => Prisma.sql`
+    SELECT id, kind, organization_id AS "organizationId", hash, COALESCE(scopes, '{}') AS scopes,
+           revoked_at AS "revokedAt", expires_at AS "expiresAt"
+      FROM api_keys WHERE hash = ${hash}`,
+});
+
 /**
  * The principal behind a bearer key, or why there is none. The lookup is by the key's SHA-256
  * (unique index), then the digests are compared in constant time.
  */
-export async function authenticateKey(db: Db, token: string, now = new Date()): Promise<Authentication> {
-  const key = await db.apiKey.findUnique({ where: { hash: Uint8Array.from(hashApiKey(token)) } });
+export async function authenticateKey(sql: SqlClient, token: string, now = new Date()): Promise<Authentication> {
+  const [key] = await KEY_BY_HASH.run(sql, { hash: hashApiKey(token) });
   if (!key || !tokensMatch(Buffer.from(key.hash), token)) return { ok: false, reason: 'UNKNOWN' };
   const standing = keyStanding(key, now);
   if (standing !== 'VALID') return { ok: false, reason: standing };
@@ -72,8 +96,8 @@ export async function authenticateKey(db: Db, token: string, now = new Date()): 
 }
 
 /** The principal behind a bearer key, or null for an unknown, revoked or expired key. */
-export async function authenticate(db: Db, token: string): Promise<Principal | null> {
-  const result = await authenticateKey(db, token);
+export async function authenticate(sql: SqlClient, token: string): Promise<Principal | null> {
+  const result = await authenticateKey(sql, token);
   return result.ok ? result.principal : null;
 }
 

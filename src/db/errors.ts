@@ -1,6 +1,10 @@
 // Recognizing database failures that are expected outcomes rather than faults.
 
-/** Prisma's P2002: a unique constraint refused the write (e.g. a duplicate slug). */
+/**
+ * A unique constraint refused the write (e.g. a duplicate slug): Prisma's P2002, or PostgreSQL's
+ * 23505 from a statement run on a `pg` connection.
+ */
 export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code === 'P2002' || code === '23505';
 }

@@ -1,7 +1,7 @@
 // Operator actions on deliveries: test sends, manual retries and replays. What may be done is decided
 // here; the rows move through the delivery state machine (src/delivery-state), like every other
 // change of a delivery.
-import { v7 as uuidv7 } from 'uuid';
+import { uuidv7 } from '../uuid7.ts';
 import { InvalidStateError, NotFoundError, ValidationError } from '../errors.ts';
 import type { Delivery } from '../generated/prisma/client.ts';
 import type { DeliveryStatus } from '../generated/prisma/enums.ts';

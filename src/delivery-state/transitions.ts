@@ -1,7 +1,7 @@
 // Every Delivery/Attempt state change goes through here: each write is guarded by the delivery's
 // attempt number and status, so a duplicate or late job changes nothing, and each transition
 // notifies subscribers in the same transaction (NOTIFY is delivered at commit, never before).
-import { v7 as uuidv7 } from 'uuid';
+import { uuidv7 } from '../uuid7.ts';
 import { checkedQuery, sqlTypes } from '../db/checked-sql.ts';
 import type { Db, Tx } from '../db/prisma.ts';
 import { endpointDisableReason, type AttemptErrorKind, type EndpointHealthEffect } from '../engine/attempt-outcome.ts';

@@ -1,7 +1,7 @@
 // Endpoint management: every write checks its input first and is scoped to one organization, so an
 // id of another organization answers exactly like a missing one.
 import { randomBytes } from 'node:crypto';
-import { v7 as uuidv7 } from 'uuid';
+import { uuidv7 } from '../uuid7.ts';
 import { EndpointVerificationError, LimitExceededError, NotFoundError, ValidationError } from '../errors.ts';
 import { endpointNotice, notifyChange } from '../pubsub/notices.ts';
 import { cancelPendingDeliveries } from '../delivery-state/transitions.ts';

@@ -24,3 +24,26 @@ export function compilePayloadSchema(schema: unknown): { ok: true; validate: Pay
     return { ok: false, message: `is not a valid JSON Schema: ${(error as Error).message}` };
   }
 }
+
+/**
+ * Compiling a schema costs milliseconds; publishing checks every event against its type's schema,
+ * so compiled validators are kept, keyed by the schema's text (an edited schema is a new key).
+ * Bounded: the oldest entry goes when it is full. Module-wide on purpose: a compiled schema is a
+ * pure function of its text.
+ */
+const compiled = new Map<string, PayloadValidator | null>();
+const MAX_COMPILED = 500;
+
+/** The validator of a stored schema (null: none, or one that no longer compiles). */
+export function cachedPayloadValidator(schema: unknown): PayloadValidator | null {
+  if (schema == null) return null;
+  const key = JSON.stringify(schema);
+  let validator = compiled.get(key);
+  if (validator === undefined) {
+    const result = compilePayloadSchema(schema);
+    validator = result.ok ? result.validate : null;
+    if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value!);
+    compiled.set(key, validator);
+  }
+  return validator;
+}

@@ -146,6 +146,8 @@ builder.mutationField('publishEvents', (t) =>
 );
 
 async function existingOrganization(ctx: Context, id: string): Promise<string> {
+  // An organization key's organization exists while the key does (deleting it deletes its keys).
+  if (ctx.principal?.kind === 'organization' && ctx.principal.organizationId === id) return id;
   const organization = await ctx.db.organization.findUnique({ where: { id }, select: { id: true } });
   if (!organization) throw new NotFoundError('Organization');
   return organization.id;

@@ -74,7 +74,7 @@ export function attachGraphQLWebSocket(server: Server, yoga: HeraldYoga, service
     subscribe: (args) => run(args, 'subscribe'),
     onConnect: async (ctx) => {
       const token = parseBearer(String(ctx.connectionParams?.authorization ?? ''));
-      const principal = token === null ? null : await authenticate(services.db, token);
+      const principal = token === null ? null : await authenticate(services.sql, token);
       if (!principal) return false;
       if (!ledger.open(ctx.extra.socket, principal.keyId)) {
         // graphql-ws then closes with 4403 for the `false`; ws ignores that second close.

@@ -123,7 +123,7 @@ export function createHeraldYoga({ services, log, isReady, metrics, portalDir }:
 /** Null without a bearer key. */
 async function authenticationOf(services: AppServices, authorization: string | null): Promise<Authentication | null> {
   const token = parseBearer(authorization);
-  return token ? authenticateKey(services.db, token) : null;
+  return token ? authenticateKey(services.sql, token) : null;
 }
 
 /** GET /metrics answers the Prometheus text format, before any GraphQL handling (access: metrics-access.ts). */

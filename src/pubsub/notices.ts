@@ -6,7 +6,7 @@
 // commit order.
 import { Prisma, type Delivery, type Endpoint } from '../generated/prisma/client.ts';
 import type { DeliveryStatus, DisabledReason } from '../generated/prisma/enums.ts';
-import { checkedQuery, sqlTypes } from '../db/checked-sql.ts';
+import { checkedQuery, executeSql, sqlTypes, type SqlClient } from '../db/checked-sql.ts';
 import type { Db, Tx } from '../db/prisma.ts';
 import { parseXactSnapshot, type XactSnapshot } from './current-first.ts';
 
@@ -113,17 +113,17 @@ export const DELIVERY_STATE = Prisma.sql`json_build_object(
   'status', d.status, 'attemptCount', d.attempt_count, 'nextAttemptAt', d.next_attempt_at,
   'lastStatusCode', d.last_status_code, 'lastError', d.last_error, 'completedAt', d.completed_at) AS state`;
 
-export async function notifyChange(tx: Tx, notice: Unsent<ChangeNotice>): Promise<void> {
+export async function notifyChange(tx: SqlClient, notice: Unsent<ChangeNotice>): Promise<void> {
   await notifyChanges(tx, [notice]);
 }
 
 /** Many notices in one statement (a batch of attempts). */
-export async function notifyChanges(tx: Tx, notices: ReadonlyArray<Unsent<ChangeNotice>>): Promise<void> {
+export async function notifyChanges(tx: SqlClient, notices: ReadonlyArray<Unsent<ChangeNotice>>): Promise<void> {
   if (notices.length === 0) return;
-  const payloads = notices.map((notice) => JSON.stringify(notice));
-  await tx.$executeRaw`
-    SELECT pg_notify(${CHANGES_CHANNEL}, (payload::jsonb || jsonb_build_object('xid', pg_current_xact_id()::text))::text)
-      FROM unnest(${payloads}::text[]) AS payload`;
+  // One JSON array, not a text[]: an array parameter is escaped element by element in JavaScript.
+  await executeSql(tx, Prisma.sql`
+    SELECT pg_notify(${CHANGES_CHANNEL}, (payload || jsonb_build_object('xid', pg_current_xact_id()::text))::text)
+      FROM jsonb_array_elements(${JSON.stringify(notices)}::jsonb) AS payload`);
 }
 
 export const CURRENT_SNAPSHOT = checkedQuery({

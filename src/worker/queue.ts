@@ -2,6 +2,7 @@
 // retry schedule (pg-boss's own retries only re-run a handler that crashed or expired).
 import { fromPrisma, PgBoss, type JobInsert } from 'pg-boss';
 import type { HeraldConfig } from '../config/config.ts';
+import type { SqlClient } from '../db/checked-sql.ts';
 import { DEFAULT_QUEUE_TIMINGS, type QueueTimings } from '../config/queue-timings.ts';
 import type { Logger } from '../log.ts';
 
@@ -20,12 +21,9 @@ export interface DeliverJob {
   attempt: number;
 }
 
-/** Anything Prisma-like that can run raw SQL: the client or an interactive transaction. */
-type RawSql = Parameters<typeof fromPrisma>[0];
-
 export interface DeliveryQueue {
   /** Enqueues attempts inside the caller's transaction: they exist exactly when it commits. */
-  enqueue(tx: RawSql, jobs: Array<DeliverJob & { endpointId: string; startAfter?: Date }>): Promise<void>;
+  enqueue(tx: SqlClient, jobs: Array<DeliverJob & { endpointId: string; startAfter?: Date }>): Promise<void>;
 }
 
 /**
@@ -110,7 +108,7 @@ export function createDeliveryQueue(boss: PgBoss, config: Pick<HeraldConfig, 'de
         deleteAfterSeconds: timing.deleteAfterSeconds,
         ...(startAfter ? { startAfter } : {}),
       }));
-      await boss.insert(DELIVER_QUEUE, inserts, { db: fromPrisma(tx) });
+      await boss.insert(DELIVER_QUEUE, inserts, { db: '$queryRaw' in tx ? fromPrisma(tx) : { executeSql: (text: string, values: unknown[]) => tx.query(text, values) } });
     },
   };
 }
