@@ -1,3 +1,4 @@
+import { actingOrganization } from '../auth/principal.ts';
 import { MUTATION_RESULT } from '../auth/scopes.ts';
 import type { SignatureScheme } from '../engine/signing.ts';
 import type { DisabledReason } from '../generated/prisma/enums.ts';
@@ -83,7 +84,7 @@ export const EndpointRef = builder.prismaNode('Endpoint', {
 });
 
 function mayWriteEndpoints(ctx: Context): boolean {
-  return ctx.principal?.kind === 'organization' && ctx.principal.scopes.has('endpoints:write');
+  return actingOrganization(ctx.principal)?.scopes.has('endpoints:write') ?? false;
 }
 
 registerNodeLoader('Endpoint', { scope: 'endpoints:read' }, (ctx, id) =>
@@ -140,7 +141,7 @@ const endpointWithSecretPayload = (name: string) =>
     }),
   });
 
-const CreateEndpointInput = builder.inputType('CreateEndpointInput', {
+export const CreateEndpointInput = builder.inputType('CreateEndpointInput', {
   fields: (t) => ({
     url: t.string({ required: true, description: 'https:// (http:// only when private networks are allowed); at most 2048 characters.' }),
     name: t.string({ description: 'At most 255 characters; defaults to the URL host.' }),
@@ -154,9 +155,11 @@ const CreateEndpointInput = builder.inputType('CreateEndpointInput', {
   }),
 });
 
+export const CreateEndpointPayload = endpointWithSecretPayload('CreateEndpointPayload');
+
 builder.mutationField('createEndpoint', (t) =>
   t.field({
-    type: endpointWithSecretPayload('CreateEndpointPayload'),
+    type: CreateEndpointPayload,
     authScopes: { scope: 'endpoints:write' },
     errors: { types: [ValidationError, LimitExceededError, EndpointVerificationError] },
     args: { input: t.arg({ type: CreateEndpointInput, required: true }) },

@@ -8,6 +8,7 @@ import { checkPage } from '../graphql/pagination.ts';
 import { publishEvents, type Published } from './publish.ts';
 import { MAX_BATCH } from './publish-rules.ts';
 import { chargeResponseBytes } from '../graphql/response-budget.ts';
+import { OPERATOR_ORGANIZATION_ID } from '../organizations/operator.ts';
 
 // What a delivery log shows of its event (id, type, project, time) is delivery data too; the payload
 // is the event's content and needs events:read (or to be the caller's own publish).
@@ -146,6 +147,8 @@ builder.mutationField('publishEvents', (t) =>
 );
 
 async function existingOrganization(ctx: Context, id: string): Promise<string> {
+  // Herald alone publishes to the operator organization: its operational events.
+  if (id === OPERATOR_ORGANIZATION_ID) throw ValidationError.of(['organizationId'], "the operator organization receives only Herald's operational events");
   const organization = await ctx.db.organization.findUnique({ where: { id }, select: { id: true } });
   if (!organization) throw new NotFoundError('Organization');
   return organization.id;
