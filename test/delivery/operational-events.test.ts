@@ -137,6 +137,7 @@ describe('operational events', () => {
   });
 
   it('are events and deliveries like any other: in the operator\'s (admin key) and the organization\'s queries, not in another\'s', async () => {
+    await waitFor(async () => (await unfinished()) === 0, 'every delivery to finish');
     const query = `{ events(filter: { type: "herald.endpoint.disabled" }) { edges { node { type payload deliveries { status endpoint { id } } } } } }`;
     const asOperator = await herald.graphql(query, {}, herald.adminKey);
     expect(asOperator.errors).toBeUndefined();
