@@ -4,7 +4,7 @@ import type { SignatureScheme } from '../engine/signing.ts';
 import type { DisabledReason } from '../generated/prisma/enums.ts';
 import { builder } from '../graphql/builder.ts';
 import { assertStillAuthorized } from '../graphql/subscription-auth.ts';
-import { organizationIdOf, type Context } from '../graphql/context.ts';
+import { inActingOrganization, organizationIdOf, type Context } from '../graphql/context.ts';
 import {
   EndpointVerificationError,
   LimitExceededError,
@@ -54,7 +54,7 @@ export const EndpointRef = builder.prismaNode('Endpoint', {
   // `endpoint { id }`); every other field needs endpoints:read, or is the result of the caller's write.
   id: { field: 'id', skipTypeScopes: true },
   description: 'A URL that receives webhooks. Its signing secret is never readable after creation or rotation.',
-  authScopes: { $any: { scope: 'endpoints:read', $granted: MUTATION_RESULT } },
+  authScopes: (endpoint, ctx) => (inActingOrganization(ctx, endpoint) ? { $any: { scope: 'endpoints:read', $granted: MUTATION_RESULT } } : { $granted: MUTATION_RESULT }),
   fields: (t) => ({
     name: t.exposeString('name'),
     description: t.exposeString('description'),

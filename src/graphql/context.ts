@@ -21,3 +21,13 @@ export function organizationIdOf(ctx: Context): string {
   if (!acting) throw new Error('organizationIdOf called without a key');
   return acting.organizationId;
 }
+
+/**
+ * Whether a row is of the organization the key works in: always, for an organization key (every
+ * query is scoped to it). An admin key works in the operator organization: its scopes cover the
+ * operator's rows, not the rows of an organization it publishes for, which it reads only as its
+ * mutation's result (types guarded with this fall back to the `$granted` scope alone).
+ */
+export function inActingOrganization(ctx: Context, row: { organizationId: string }): boolean {
+  return actingOrganization(ctx.principal)?.organizationId === row.organizationId;
+}
