@@ -103,6 +103,17 @@ describe('operational events', () => {
     expect(await herald.db.eventType.findUnique({ where: { name: 'herald.endpoint.enabled' } })).toMatchObject({ description: expect.not.stringContaining('mine') });
   });
 
+  it('operator endpoints subscribe to operational events only, named (`*` matches none of them)', async () => {
+    const before = await herald.db.endpoint.count();
+    for (const eventTypes of [['*'], ['herald.*', 'order.created']]) {
+      const refused = await herald.graphql(CREATE_OPERATOR_ENDPOINT.replace('... on Error { message }', '... on ValidationError { fields { path message } }'), { input: { url: `${receiver.url}/nope`, eventTypes } }, herald.adminKey);
+      expect(refused.data!.createOperatorEndpoint).toEqual({ __typename: 'ValidationError', fields: [{ path: ['eventTypes'], message: expect.stringContaining('only operational events') }] });
+    }
+    const byOrganizationKey = await herald.graphql(CREATE_OPERATOR_ENDPOINT, { input: { url: `${receiver.url}/nope`, eventTypes: ['herald.*'] } }, acme.key);
+    expect(byOrganizationKey.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(await herald.db.endpoint.count()).toBe(before);
+  });
+
   it('a failing endpoint: the operator hears failing, then exhausted, then disabled (FAILING), signed and matching the schemas', async () => {
     const first = await publishEvent(withKey(herald, acme.key), { type: 'order.created', payload: { n: 1 } });
     const second = await publishEvent(withKey(herald, acme.key), { type: 'order.created', payload: { n: 2 } });
