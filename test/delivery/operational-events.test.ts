@@ -203,4 +203,38 @@ describe('operational events', () => {
     const attempts = await herald.db.attempt.count({ where: { delivery: { endpointId: idOfType(failingOperator.id, 'Endpoint')! } } });
     expect(attempts).toBe(8);
   });
+
+  it('an organization\'s endpoint turned off by failing operational deliveries: the operator alone hears of it', async () => {
+    const watchful = await herald.organization('watchful');
+    statusByPath.set('/watchful-broken', 500);
+    const failingWatcher = await createEndpoint(watchful.key, '/watchful-broken', ['herald.endpoint.*']);
+    const calm = await createEndpoint(watchful.key, '/watchful-calm', ['herald.endpoint.*']);
+    const other = await createEndpoint(watchful.key, '/watchful-other', ['order.created']);
+    // Two toggles of another endpoint: two operational events the failing watcher fails to receive (disable after 2).
+    for (const active of [false, true]) {
+      const toggled = await herald.graphql(TOGGLE_ENDPOINT, { input: { id: other.id, active } }, watchful.key);
+      expect(toggled.data!.toggleEndpoint.endpoint).toMatchObject({ active });
+    }
+    const heard = await waitForEvent('/operator', operator.secret, 'herald.endpoint.disabled', (data) => data.endpointId === failingWatcher.id);
+    expect(heard.data).toMatchObject({ organizationSlug: 'watchful', reason: 'FAILING', consecutiveFailures: 2, failingSince: null });
+    await waitFor(async () => (await unfinished()) === 0, 'every delivery to finish');
+    // Its own organization's other watcher heard the two toggles, not this.
+    expect(received('/watchful-calm', calm.secret).map((event) => [event.type, event.data.endpointId])).toEqual([
+      ['herald.endpoint.disabled', other.id],
+      ['herald.endpoint.enabled', other.id],
+    ]);
+    const inWatchful = await herald.graphql('{ events(filter: { type: "herald.endpoint.disabled" }) { edges { node { payload } } } }', {}, watchful.key);
+    expect(inWatchful.data!.events.edges.map((edge: { node: { payload: { endpointId: string } } }) => edge.node.payload.endpointId)).toEqual([other.id]);
+  });
+
+  it('an admin key can mint a portal session of the operator organization, which manages operator endpoints', async () => {
+    const minted = await herald.graphql(
+      'mutation($input: CreatePortalSessionInput!) { createPortalSession(input: $input) { __typename ... on CreatePortalSessionPayload { token } } }',
+      { input: { organizationId: 'org_00000000000000000000000000000001' } },
+      herald.adminKey,
+    );
+    const token = minted.data!.createPortalSession.token as string;
+    const listed = await herald.graphql('{ endpoints { edges { node { id url } } } }', {}, token);
+    expect(listed.data!.endpoints.edges.map((edge: { node: { id: string } }) => edge.node.id)).toContain(operator.id);
+  });
 });
