@@ -12,36 +12,37 @@ import { encodeGlobalId } from '../global-id.ts';
 import { OPERATOR_ORGANIZATION_ID } from '../organizations/operator.ts';
 import type { DeliveryQueue } from '../worker/queue.ts';
 
-/** Writes each event to the organizations that hear of it, with its deliveries. Answers the event rows' ids. */
+/**
+ * Writes each event to the organizations that hear of it, with its deliveries: always to the operator
+ * organization (its record of what happened), to the organization it is about only when one of its
+ * endpoints subscribes, so an organization that asked for nothing finds nothing new in its events.
+ * Answers the event rows' ids.
+ */
 export async function writeOperationalEvents(tx: Tx, queue: DeliveryQueue, events: readonly OperationalEvent[]): Promise<string[]> {
   if (events.length === 0) return [];
   const subjects = [...new Set(events.map((event) => event.organizationId))];
   const organizations = await tx.organization.findMany({ where: { id: { in: subjects } }, select: { id: true, slug: true } });
-  const slugs = new Map(organizations.map((organization) => [organization.id, organization.slug]));
-
-  const rows: Prisma.EventCreateManyInput[] = events.flatMap((event) => {
-    // The organization first, so every payload starts by saying whom it is about.
-    const payload = { organizationId: encodeGlobalId('Organization', event.organizationId), organizationSlug: slugs.get(event.organizationId) ?? '', ...event.data };
-    return recipientOrganizations(event, OPERATOR_ORGANIZATION_ID).map((organizationId) => ({
-      id: uuidv7(),
-      organizationId,
-      type: event.type,
-      payload,
-    }));
-  });
-  const created = await tx.event.createManyAndReturn({ data: rows, select: { id: true, organizationId: true, type: true, project: true } });
-
-  const recipients = [...new Set(created.map((event) => event.organizationId))];
   const endpoints = await tx.endpoint.findMany({
-    where: { organizationId: { in: recipients }, active: true },
+    where: { organizationId: { in: [...subjects, OPERATOR_ORGANIZATION_ID] }, active: true },
     select: { id: true, organizationId: true, eventTypes: true, projects: true },
   });
+  const slugs = new Map(organizations.map((organization) => [organization.id, organization.slug]));
   const byOrganization = Map.groupBy(endpoints, (endpoint) => endpoint.organizationId);
-  const wanted: NewDelivery[] = created.flatMap((event) =>
-    (byOrganization.get(event.organizationId) ?? [])
-      .filter((endpoint) => endpointReceives(endpoint, event))
-      .map((endpoint) => ({ organizationId: event.organizationId, eventId: event.id, endpointId: endpoint.id })),
-  );
+
+  const rows: Prisma.EventCreateManyInput[] = [];
+  const wanted: NewDelivery[] = [];
+  for (const event of events) {
+    // The organization first, so every payload starts by saying whom it is about.
+    const payload = { organizationId: encodeGlobalId('Organization', event.organizationId), organizationSlug: slugs.get(event.organizationId) ?? '', ...event.data };
+    for (const organizationId of recipientOrganizations(event, OPERATOR_ORGANIZATION_ID)) {
+      const receivers = (byOrganization.get(organizationId) ?? []).filter((endpoint) => endpointReceives(endpoint, { type: event.type, project: null }));
+      if (receivers.length === 0 && organizationId !== OPERATOR_ORGANIZATION_ID) continue;
+      const id = uuidv7();
+      rows.push({ id, organizationId, type: event.type, payload });
+      wanted.push(...receivers.map((endpoint) => ({ organizationId, eventId: id, endpointId: endpoint.id })));
+    }
+  }
+  await tx.event.createMany({ data: rows });
   await createDeliveries(tx, queue, wanted);
-  return created.map((event) => event.id);
+  return rows.map((row) => row.id!);
 }

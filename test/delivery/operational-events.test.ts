@@ -44,8 +44,11 @@ function received(path: string, secret: string): Array<{ type: string; data: Rec
 }
 
 function waitForEvent(path: string, secret: string, type: string, match: (data: Record<string, unknown>) => boolean = () => true) {
-  return waitFor(async () => received(path, secret).find((event) => event.type === type && match(event.data)), `${type} at ${path}`);
+  return waitFor(async () => received(path, secret).find((event) => event.type === type && match(event.data)), `${type} at ${path}`, PATIENCE_MS);
 }
+
+/** Chains of attempts on a loaded machine (2 cores, many suites at once) take a while: wait long, fail clearly. */
+const PATIENCE_MS = 60_000;
 
 const unfinished = () => herald.db.delivery.count({ where: { status: { in: ['PENDING', 'SENDING', 'RETRYING'] } } });
 
@@ -73,7 +76,7 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-describe('operational events', () => {
+describe('operational events', { timeout: 150_000 }, () => {
   it('are in the catalog with a JSON Schema each, and only Herald publishes them', async () => {
     const catalog = await herald.graphql('{ eventTypes { name schema example } }', {}, acme.key);
     const types = (catalog.data!.eventTypes as Array<{ name: string; schema: unknown; example: unknown }>).filter((type) => type.name.startsWith('herald.'));
@@ -148,7 +151,7 @@ describe('operational events', () => {
   });
 
   it('are events and deliveries like any other: in the operator\'s (admin key) and the organization\'s queries, not in another\'s', async () => {
-    await waitFor(async () => (await unfinished()) === 0, 'every delivery to finish');
+    await waitFor(async () => (await unfinished()) === 0, 'every delivery to finish', PATIENCE_MS);
     const query = `{ events(filter: { type: "herald.endpoint.disabled" }) { edges { node { type payload deliveries { status endpoint { id } } } } } }`;
     const asOperator = await herald.graphql(query, {}, herald.adminKey);
     expect(asOperator.errors).toBeUndefined();
@@ -193,9 +196,9 @@ describe('operational events', () => {
     const row = await waitFor(async () => {
       const endpoint = await herald.db.endpoint.findUniqueOrThrow({ where: { id: idOfType(failingOperator.id, 'Endpoint')! } });
       return endpoint.active ? null : endpoint;
-    }, 'the failing operator endpoint to be disabled');
+    }, 'the failing operator endpoint to be disabled', PATIENCE_MS);
     expect(row).toMatchObject({ disabledReason: 'FAILING', failingSince: null });
-    await waitFor(async () => (await unfinished()) === 0, 'every delivery to finish');
+    await waitFor(async () => (await unfinished()) === 0, 'every delivery to finish', PATIENCE_MS);
     const operational = await herald.db.event.findMany({ where: { type: { startsWith: 'herald.' } } });
     const aboutIt = operational.filter((event) => (event.payload as { endpointId?: string }).endpointId === failingOperator.id);
     expect(aboutIt).toEqual([]);
@@ -217,7 +220,7 @@ describe('operational events', () => {
     }
     const heard = await waitForEvent('/operator', operator.secret, 'herald.endpoint.disabled', (data) => data.endpointId === failingWatcher.id);
     expect(heard.data).toMatchObject({ organizationSlug: 'watchful', reason: 'FAILING', consecutiveFailures: 2, failingSince: null });
-    await waitFor(async () => (await unfinished()) === 0, 'every delivery to finish');
+    await waitFor(async () => (await unfinished()) === 0, 'every delivery to finish', PATIENCE_MS);
     // Its own organization's other watcher heard the two toggles, not this.
     expect(received('/watchful-calm', calm.secret).map((event) => [event.type, event.data.endpointId])).toEqual([
       ['herald.endpoint.disabled', other.id],
