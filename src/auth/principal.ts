@@ -1,3 +1,4 @@
+import { OPERATOR_ORGANIZATION_ID, OPERATOR_SCOPES } from '../organizations/operator.ts';
 import type { Scope } from './scopes.ts';
 
 /**
@@ -11,3 +12,14 @@ export type Principal =
 
 /** Why a bearer key that exists was refused: the portal shows a different page for each. */
 export type KeyRefusal = 'REVOKED' | 'EXPIRED';
+
+/**
+ * The organization a key works in and what it may do there. An admin key works in the operator
+ * organization (its endpoints receive operational events), so operator endpoints, their events and
+ * deliveries go through the same fields and code as any organization's.
+ */
+export function actingOrganization(principal: Principal | null): { organizationId: string; scopes: ReadonlySet<Scope> } | null {
+  if (!principal) return null;
+  if (principal.kind === 'admin') return { organizationId: OPERATOR_ORGANIZATION_ID, scopes: OPERATOR_SCOPES };
+  return principal;
+}

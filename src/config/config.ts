@@ -21,6 +21,8 @@ export interface HeraldConfig {
   deliveryTimeoutMs: number;
   /** 0 = never disable. */
   disableAfterFailures: number;
+  /** Failed attempts of one delivery before `herald.delivery.failing` is emitted; 0 = never. */
+  failingAfterAttempts: number;
   allowPrivateNetworks: boolean;
   maxPayloadBytes: number;
   maxEndpointsPerOrg: number;
@@ -86,6 +88,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'HERALD_RETRY_SCHEDULE', fallback: DEFAULT_RETRY_SCHEDULE, shownDefault: `\`${DEFAULT_RETRY_SCHEDULE}\``, description: `Delays before each attempt, the first included (1–${MAX_RETRY_STEPS} steps, each ≤ 7d; units ms, s, m, h, d).` },
   { name: 'HERALD_DELIVERY_TIMEOUT', fallback: '30s', shownDefault: '`30s`', description: 'Time allowed for one attempt, 1ms–5m. Endpoint verification uses min(this, 10s).' },
   { name: 'HERALD_DISABLE_AFTER_FAILURES', fallback: '10', shownDefault: '`10`', description: 'Consecutive failed deliveries before an endpoint is disabled as `FAILING`; `0` = never.' },
+  { name: 'HERALD_FAILING_AFTER_ATTEMPTS', fallback: '3', shownDefault: '`3`', description: 'Failed attempts of one delivery, retries still due, before `herald.delivery.failing` is emitted; `0` = never.' },
   { name: 'HERALD_ALLOW_PRIVATE_NETWORKS', fallback: 'false', shownDefault: '`false`', description: '`true`/`1` allows `http://`, loopback and private addresses (development); metadata addresses stay refused.' },
   { name: 'HERALD_MAX_PAYLOAD_BYTES', fallback: '256KiB', shownDefault: '`256KiB`', description: 'Largest event payload, 1B–16MiB (`262144`, `256KiB`, `1MiB`).' },
   { name: 'HERALD_MAX_ENDPOINTS_PER_ORG', fallback: '20', shownDefault: '`20`', description: 'At least 1.' },
@@ -144,6 +147,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     0,
     1_000_000,
     'a whole number of failures, 0 for never',
+  );
+  const failingAfterAttempts = parseInteger(
+    'HERALD_FAILING_AFTER_ATTEMPTS',
+    required(read('HERALD_FAILING_AFTER_ATTEMPTS')),
+    0,
+    1_000,
+    'a whole number of attempts from 0 (never) to 1000',
   );
   const allowPrivateNetworks = parseBoolean('HERALD_ALLOW_PRIVATE_NETWORKS', required(read('HERALD_ALLOW_PRIVATE_NETWORKS')));
   const maxPayloadBytes = parseSize(
@@ -207,6 +217,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     retryScheduleMs,
     deliveryTimeoutMs,
     disableAfterFailures,
+    failingAfterAttempts,
     allowPrivateNetworks,
     maxPayloadBytes,
     maxEndpointsPerOrg,

@@ -2,7 +2,7 @@ import { MUTATION_RESULT } from '../auth/scopes.ts';
 import { ATTEMPT_ERROR_KINDS } from '../engine/attempt-outcome.ts';
 import { builder } from '../graphql/builder.ts';
 import { assertStillAuthorized } from '../graphql/subscription-auth.ts';
-import { organizationIdOf } from '../graphql/context.ts';
+import { inActingOrganization, organizationIdOf } from '../graphql/context.ts';
 import { ErrorInterface, InvalidStateError, NotFoundError, ValidationError } from '../graphql/error-types.ts';
 import { idOfType, requireIdOfType } from '../global-id.ts';
 import { registerNodeLoader } from '../graphql/node.ts';
@@ -56,7 +56,7 @@ export const DeliveryRef = builder.prismaNode('Delivery', {
   id: { field: 'id', skipTypeScopes: true },
   description: 'One event on its way to one endpoint, with every attempt.',
   // deliveries:read, or a delivery that the caller's own mutation created (publishing, testing, retrying).
-  authScopes: { $any: { scope: 'deliveries:read', $granted: MUTATION_RESULT } },
+  authScopes: (delivery, ctx) => (inActingOrganization(ctx, delivery) ? { $any: { scope: 'deliveries:read', $granted: MUTATION_RESULT } } : { $granted: MUTATION_RESULT }),
   fields: (t) => ({
     event: t.relation('event'),
     endpoint: t.relation('endpoint'),
@@ -68,7 +68,7 @@ export const DeliveryRef = builder.prismaNode('Delivery', {
     isTest: t.exposeBoolean('isTest'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),
-    attempts: t.relation('attempts', { query: { orderBy: { number: 'asc' } }, authScopes: { scope: 'deliveries:read' } }),
+    attempts: t.relation('attempts', { query: { orderBy: { number: 'asc' } }, authScopes: (delivery, _args, ctx) => inActingOrganization(ctx, delivery) && { scope: 'deliveries:read' } }),
   }),
 });
 

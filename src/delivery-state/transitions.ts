@@ -11,6 +11,7 @@ import { Prisma } from '../generated/prisma/client.ts';
 import type { DeliveryStatus } from '../generated/prisma/enums.ts';
 import type { AppServices } from '../services.ts';
 import type { DeliverJob } from '../worker/queue.ts';
+import { emitAttemptEvents, type DisabledByFailure } from '../operational-events/attempt-events.ts';
 import { DELIVERY_STATE, deliveryNotice, endpointNotice, notifyChange, notifyChanges, type DeliveryState } from '../pubsub/notices.ts';
 
 export interface ClaimedDelivery {
@@ -239,9 +240,14 @@ export async function recordAttempts(
     if (healthy.length > 0) {
       await tx.$executeRaw`UPDATE endpoints SET consecutive_failures = 0, updated_at = now() WHERE id = ANY(${healthy}::uuid[]) AND consecutive_failures > 0`;
     }
+    const disabled: DisabledByFailure[] = [];
     for (const { claimed, verdict } of counted) {
-      if (verdict.endpoint === 'FAILED' || verdict.endpoint === 'GONE') await countFailure(tx, config.disableAfterFailures, claimed, verdict.endpoint);
+      if (verdict.endpoint !== 'FAILED' && verdict.endpoint !== 'GONE') continue;
+      const turnedOff = await countFailure(tx, config.disableAfterFailures, claimed, verdict.endpoint);
+      if (turnedOff) disabled.push(turnedOff);
     }
+    // Outbox: the operational events these transitions cause commit with them, or not at all.
+    await emitAttemptEvents(tx, services, recorded, disabled);
     return items.map((item) => movedIds.has(item.claimed.deliveryId));
   });
 }
@@ -263,14 +269,15 @@ export async function abandonAttempts(db: Db, jobs: readonly DeliverJob[], reaso
 }
 
 /** A failed delivery counts against its endpoint; at the threshold (or on 410) the endpoint is turned off. */
-async function countFailure(tx: Tx, disableAfterFailures: number, claimed: ClaimedDelivery, effect: 'FAILED' | 'GONE') {
+async function countFailure(tx: Tx, disableAfterFailures: number, claimed: ClaimedDelivery, effect: 'FAILED' | 'GONE'): Promise<DisabledByFailure | null> {
   const endpointId = claimed.endpoint.id;
   const counted = await tx.endpoint.update({ where: { id: endpointId }, data: { consecutiveFailures: { increment: 1 } } });
   const reason = endpointDisableReason(effect, counted.consecutiveFailures, disableAfterFailures);
-  if (!reason || !counted.active) return;
+  if (!reason || !counted.active) return null;
   const disabled = await tx.endpoint.update({ where: { id: endpointId }, data: { active: false, disabledReason: reason } });
   await cancelPendingDeliveries(tx, endpointId, claimed.organizationId);
   await notifyChange(tx, endpointNotice(disabled));
+  return { endpoint: disabled, reason, claimed };
 }
 
 /**

@@ -5,6 +5,7 @@ import { uuidv7 } from '../uuid7.ts';
 import { EndpointVerificationError, LimitExceededError, NotFoundError, ValidationError } from '../errors.ts';
 import { endpointNotice, notifyChange } from '../pubsub/notices.ts';
 import { cancelPendingDeliveries } from '../delivery-state/transitions.ts';
+import { emitEndpointToggled } from '../operational-events/endpoint-toggles.ts';
 import { eventTypeNames } from '../event-types/event-types.ts';
 import { Prisma, type Endpoint } from '../generated/prisma/client.ts';
 import type { SignatureScheme } from '../generated/prisma/enums.ts';
@@ -130,7 +131,8 @@ export async function rotateEndpointSecret(
 
 /**
  * Sets the explicit target state. Turning off cancels the endpoint's pending retries; turning on
- * clears the disable reason and the failure count.
+ * clears the disable reason and the failure count. A change of state is announced as an
+ * operational event (herald.endpoint.disabled / .enabled) in the same transaction.
  */
 export async function toggleEndpoint(
   services: AppServices,
@@ -140,14 +142,17 @@ export async function toggleEndpoint(
 ): Promise<Endpoint> {
   const existing = await findEndpoint(services, organizationId, id);
   return services.db.$transaction(async (tx) => {
+    // Takes the row lock first: of two toggles racing, only the one that flips the state announces it.
+    const { count: flipped } = await tx.endpoint.updateMany({ where: { id: existing.id, active: !active }, data: { active } });
     if (!active) await cancelPendingDeliveries(tx, existing.id, organizationId);
     const endpoint = await tx.endpoint.update({
       where: { id: existing.id },
       data: active
-        ? { active: true, disabledReason: null, consecutiveFailures: 0 }
+        ? { active: true, disabledReason: null, consecutiveFailures: 0, failingSince: null }
         : { active: false, disabledReason: 'MANUAL' },
     });
     await notifyChange(tx, endpointNotice(endpoint));
+    if (flipped > 0) await emitEndpointToggled(tx, services.queue, endpoint);
     return endpoint;
   });
 }

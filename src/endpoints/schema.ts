@@ -1,9 +1,10 @@
+import { actingOrganization } from '../auth/principal.ts';
 import { MUTATION_RESULT } from '../auth/scopes.ts';
 import type { SignatureScheme } from '../engine/signing.ts';
 import type { DisabledReason } from '../generated/prisma/enums.ts';
 import { builder } from '../graphql/builder.ts';
 import { assertStillAuthorized } from '../graphql/subscription-auth.ts';
-import { organizationIdOf, type Context } from '../graphql/context.ts';
+import { inActingOrganization, organizationIdOf, type Context } from '../graphql/context.ts';
 import {
   EndpointVerificationError,
   LimitExceededError,
@@ -53,7 +54,7 @@ export const EndpointRef = builder.prismaNode('Endpoint', {
   // `endpoint { id }`); every other field needs endpoints:read, or is the result of the caller's write.
   id: { field: 'id', skipTypeScopes: true },
   description: 'A URL that receives webhooks. Its signing secret is never readable after creation or rotation.',
-  authScopes: { $any: { scope: 'endpoints:read', $granted: MUTATION_RESULT } },
+  authScopes: (endpoint, ctx) => (inActingOrganization(ctx, endpoint) ? { $any: { scope: 'endpoints:read', $granted: MUTATION_RESULT } } : { $granted: MUTATION_RESULT }),
   fields: (t) => ({
     name: t.exposeString('name'),
     description: t.exposeString('description'),
@@ -83,7 +84,7 @@ export const EndpointRef = builder.prismaNode('Endpoint', {
 });
 
 function mayWriteEndpoints(ctx: Context): boolean {
-  return ctx.principal?.kind === 'organization' && ctx.principal.scopes.has('endpoints:write');
+  return actingOrganization(ctx.principal)?.scopes.has('endpoints:write') ?? false;
 }
 
 registerNodeLoader('Endpoint', { scope: 'endpoints:read' }, (ctx, id) =>
@@ -140,7 +141,7 @@ const endpointWithSecretPayload = (name: string) =>
     }),
   });
 
-const CreateEndpointInput = builder.inputType('CreateEndpointInput', {
+export const CreateEndpointInput = builder.inputType('CreateEndpointInput', {
   fields: (t) => ({
     url: t.string({ required: true, description: 'https:// (http:// only when private networks are allowed); at most 2048 characters.' }),
     name: t.string({ description: 'At most 255 characters; defaults to the URL host.' }),
@@ -154,9 +155,11 @@ const CreateEndpointInput = builder.inputType('CreateEndpointInput', {
   }),
 });
 
+export const CreateEndpointPayload = endpointWithSecretPayload('CreateEndpointPayload');
+
 builder.mutationField('createEndpoint', (t) =>
   t.field({
-    type: endpointWithSecretPayload('CreateEndpointPayload'),
+    type: CreateEndpointPayload,
     authScopes: { scope: 'endpoints:write' },
     errors: { types: [ValidationError, LimitExceededError, EndpointVerificationError] },
     args: { input: t.arg({ type: CreateEndpointInput, required: true }) },

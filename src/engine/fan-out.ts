@@ -1,6 +1,9 @@
 // Which endpoints an event goes to. An endpoint subscribes with patterns: `*`, an exact event type
 // name, or a prefix wildcard (`conversation.*` matches `conversation.created` and
-// `conversation.message.sent`, not `conversation` itself).
+// `conversation.message.sent`, not `conversation` itself). Herald's own operational events
+// (`herald.*`) go only to endpoints that name them: `*` means every event of the product, so
+// endpoints made before operational events existed receive nothing new.
+import { isOperationalEventType } from './operational-events.ts';
 
 const SEGMENTS = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 
@@ -11,7 +14,7 @@ export function isEventTypePattern(pattern: string): boolean {
 }
 
 export function matchesEventType(pattern: string, type: string): boolean {
-  if (pattern === '*') return true;
+  if (pattern === '*') return !isOperationalEventType(type);
   if (pattern.endsWith('.*')) return type.startsWith(pattern.slice(0, -1));
   return pattern === type;
 }

@@ -1,6 +1,7 @@
 import type { Db } from '../db/prisma.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { NotFoundError, ValidationError, type FieldIssue } from '../errors.ts';
+import { isOperationalEventType } from '../engine/operational-events.ts';
 import { Prisma, type EventType } from '../generated/prisma/client.ts';
 import { compilePayloadSchema } from './payload-schema.ts';
 
@@ -59,7 +60,10 @@ export async function eventTypeNames(db: Db): Promise<Set<string>> {
 
 function checkFields(input: EventTypeInput, creating: boolean): FieldIssue[] {
   const issues: FieldIssue[] = [];
-  if (creating && (input.name.length > 255 || !EVENT_TYPE_NAME.test(input.name))) {
+  if (isOperationalEventType(input.name)) {
+    // Their payloads are Herald's contract (docs/operational-events.md); the migration writes them.
+    issues.push({ path: ['name'], message: '`herald.*` event types are Herald\'s own operational events and cannot be created or changed' });
+  } else if (creating && (input.name.length > 255 || !EVENT_TYPE_NAME.test(input.name))) {
     issues.push({ path: ['name'], message: 'must be dot-separated segments of letters, digits, _ or - (at most 255 characters)' });
   }
   if (input.description != null && input.description.length > 1000) {

@@ -1,5 +1,6 @@
 // What a published event must satisfy before anything is stored.
 import { createHash } from 'node:crypto';
+import { isOperationalEventType } from '../engine/operational-events.ts';
 import type { FieldIssue } from '../errors.ts';
 import type { PayloadValidator } from '../event-types/payload-schema.ts';
 import { MAX_JSON_DEPTH, jsonDepth } from '../json-value.ts';
@@ -21,7 +22,9 @@ export function publishIssues(
   context: { catalog: ReadonlySet<string>; validatorFor: (type: string) => PayloadValidator | null; maxPayloadBytes: number },
 ): FieldIssue[] {
   const issues: FieldIssue[] = [];
-  if (!context.catalog.has(input.type)) {
+  if (isOperationalEventType(input.type)) {
+    issues.push({ path: [...path, 'type'], message: `"${input.type}" is one of Herald's operational events, which only Herald publishes` });
+  } else if (!context.catalog.has(input.type)) {
     issues.push({ path: [...path, 'type'], message: `"${input.type}" is not in the event catalog` });
   }
   if (typeof input.payload !== 'object' || input.payload === null || Array.isArray(input.payload)) {
@@ -34,7 +37,7 @@ export function publishIssues(
     const bytes = Buffer.byteLength(JSON.stringify(input.payload));
     if (bytes > context.maxPayloadBytes) {
       issues.push({ path: [...path, 'payload'], message: `is ${bytes} bytes; the limit is ${context.maxPayloadBytes} (HERALD_MAX_PAYLOAD_BYTES)` });
-    } else if (context.catalog.has(input.type)) {
+    } else if (context.catalog.has(input.type) && !isOperationalEventType(input.type)) {
       const verdict = context.validatorFor(input.type)?.(input.payload);
       if (verdict && !verdict.ok) {
         issues.push({ path: [...path, 'payload'], message: `does not match the schema of ${input.type}: ${verdict.issues.slice(0, 5).join('; ')}` });

@@ -1,6 +1,6 @@
 import { MUTATION_RESULT } from '../auth/scopes.ts';
 import { builder } from '../graphql/builder.ts';
-import { organizationIdOf, type Context } from '../graphql/context.ts';
+import { inActingOrganization, organizationIdOf, type Context } from '../graphql/context.ts';
 import { NotFoundError, ValidationError } from '../graphql/error-types.ts';
 import { requireIdOfType } from '../global-id.ts';
 import { registerNodeLoader } from '../graphql/node.ts';
@@ -8,16 +8,21 @@ import { checkPage } from '../graphql/pagination.ts';
 import { publishEvents, type Published } from './publish.ts';
 import { MAX_BATCH } from './publish-rules.ts';
 import { chargeResponseBytes } from '../graphql/response-budget.ts';
+import { OPERATOR_ORGANIZATION_ID } from '../organizations/operator.ts';
 
 // What a delivery log shows of its event (id, type, project, time) is delivery data too; the payload
 // is the event's content and needs events:read (or to be the caller's own publish).
-const EVENT_CONTENT = { $any: { scope: 'events:read', $granted: MUTATION_RESULT } } as const;
+const EVENT_CONTENT = (event: { organizationId: string }, _args: object, ctx: Context) =>
+  inActingOrganization(ctx, event) ? ({ $any: { scope: 'events:read', $granted: MUTATION_RESULT } } as const) : ({ $granted: MUTATION_RESULT } as const);
 
 export const EventRef = builder.prismaNode('Event', {
   id: { field: 'id', skipTypeScopes: true },
   description: 'A published event. Its id (evt_…) is the webhook-id of every delivery of it.',
   // A publisher reads the event and its deliveries' `event { type }` back from its own publish.
-  authScopes: { $any: { scope: 'events:read', $granted: MUTATION_RESULT, $any: { scope: 'deliveries:read', $any: { scope: 'events:publish' } } } },
+  authScopes: (event, ctx) =>
+    inActingOrganization(ctx, event)
+      ? { $any: { scope: 'events:read', $granted: MUTATION_RESULT, $any: { scope: 'deliveries:read', $any: { scope: 'events:publish' } } } }
+      : { $granted: MUTATION_RESULT },
   fields: (t) => ({
     type: t.exposeString('type'),
     payload: t.field({ type: 'JSON', authScopes: EVENT_CONTENT, resolve: (event, _args, ctx) => chargeResponseBytes(ctx, event.payload) }),
@@ -146,6 +151,8 @@ builder.mutationField('publishEvents', (t) =>
 );
 
 async function existingOrganization(ctx: Context, id: string): Promise<string> {
+  // Herald alone publishes to the operator organization: its operational events.
+  if (id === OPERATOR_ORGANIZATION_ID) throw ValidationError.of(['organizationId'], "the operator organization receives only Herald's operational events");
   // An organization key's organization exists while the key does (deleting it deletes its keys).
   if (ctx.principal?.kind === 'organization' && ctx.principal.organizationId === id) return id;
   const organization = await ctx.db.organization.findUnique({ where: { id }, select: { id: true } });

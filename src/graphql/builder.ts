@@ -7,6 +7,7 @@ import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { GraphQLError } from 'graphql';
+import { actingOrganization } from '../auth/principal.ts';
 import type { Scope } from '../auth/scopes.ts';
 import { getDatamodel } from '../generated/pothos-types.ts';
 import type PrismaTypes from '../generated/pothos-types.ts';
@@ -56,7 +57,8 @@ export const builder = new SchemaBuilder<{
       admin: ctx.principal?.kind === 'admin',
       organization: ctx.principal?.kind === 'organization',
       organizationKey: ctx.principal?.kind === 'organization' && !ctx.principal.session,
-      scope: (scope) => ctx.principal?.kind === 'organization' && ctx.principal.scopes.has(scope),
+      // Admin keys hold the operator organization's scopes (src/organizations/operator.ts).
+      scope: (scope) => actingOrganization(ctx.principal)?.scopes.has(scope) ?? false,
     }),
     unauthorizedError: (_parent, ctx) =>
       ctx.principal

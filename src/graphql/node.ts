@@ -2,6 +2,7 @@
 // to the caller's organization and a malformed id answers null instead of an error.
 import { brandWithType } from '@pothos/core';
 import { GraphQLError } from 'graphql';
+import { actingOrganization } from '../auth/principal.ts';
 import type { Scope } from '../auth/scopes.ts';
 import { builder } from './builder.ts';
 import type { Context } from './context.ts';
@@ -45,5 +46,5 @@ function allowed(access: Access, ctx: Context): boolean {
   const principal = ctx.principal;
   if ('organizationOrAdmin' in access) return principal !== null;
   if ('admin' in access) return principal?.kind === 'admin';
-  return principal?.kind === 'organization' && principal.scopes.has(access.scope);
+  return actingOrganization(principal)?.scopes.has(access.scope) ?? false;
 }

@@ -11,6 +11,7 @@ import '../endpoints/schema.ts';
 import '../events/schema.ts';
 import '../deliveries/schema.ts';
 import '../portal/schema.ts';
+import '../operational-events/schema.ts';
 
 builder.queryType({});
 builder.mutationType({});

@@ -80,8 +80,12 @@ describe('authorization', () => {
     expect(ok.data?.createOrganization).toEqual({ __typename: 'CreateOrganizationPayload', organization: { slug: 'by-admin' } });
   });
 
-  it('keeps organization fields for organization keys', async () => {
-    expect(codes(await herald.graphql('{ endpoints { edges { node { id } } } }', {}, herald.adminKey))).toEqual(['FORBIDDEN']);
+  it('keeps organization fields to the key\'s organization: an admin key sees the operator organization\'s alone', async () => {
+    const org = await herald.organization('not-the-operator');
+    await herald.db.endpoint.create({ data: { organizationId: org.id, name: 'theirs', url: 'https://example.com/h', eventTypes: ['*'], projects: [], secretSealed: 'x' } });
+    const seen = await herald.graphql('{ endpoints { edges { node { id } } } events { edges { node { id } } } deliveries { edges { node { id } } } }', {}, herald.adminKey);
+    expect(seen.errors).toBeUndefined();
+    expect(seen.data).toEqual({ endpoints: { edges: [] }, events: { edges: [] }, deliveries: { edges: [] } });
     expect((await herald.graphql(VIEWER, {}, herald.adminKey)).data?.viewer).toBeNull();
   });
 

@@ -19,6 +19,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdminKey, createOrganizationKey } from '../../src/api-keys/api-keys.ts';
 import { ORGANIZATION_SCOPES, type Scope } from '../../src/auth/scopes.ts';
+import { OPERATOR_SCOPES } from '../../src/organizations/operator.ts';
 import { createPortalSession } from '../../src/portal/portal-sessions.ts';
 import { MASKED_HEADER_VALUE } from '../../src/endpoints/custom-headers.ts';
 import { heraldSchema } from '../../src/graphql/schema.ts';
@@ -60,6 +61,13 @@ beforeAll(async () => {
     organization.key,
   );
   ids.endpoint = created.data!.createEndpoint.endpoint.id;
+  // An operator endpoint, so the admin key's walk reaches endpoint data of its own (the operator's).
+  const operatorEndpoint = await herald.graphql(
+    `mutation($input: CreateEndpointInput!) { createOperatorEndpoint(input: $input) { __typename } }`,
+    { input: { url: `${receiver.url}/operator`, eventTypes: ['herald.*'], headers: [{ name: 'X-Receiver-Auth', value: HEADER_VALUE }] } },
+    herald.adminKey,
+  );
+  expect(operatorEndpoint.data!.createOperatorEndpoint.__typename).toBe('CreateEndpointPayload');
   const published = await publishEvent(withKey(herald, organization.key), PUBLISH_INPUT);
   ids.event = published.eventId;
   ids.delivery = published.deliveryIds[0]!;
@@ -180,7 +188,8 @@ describe('every field checks the scope that guards its data', () => {
       const { token } = await createOrganizationKey(herald.db, { organizationId: organization, scopes });
       principals.push({ label: scopes.join(' '), key: token, scopes: new Set(scopes), admin: false });
     }
-    principals.push({ label: 'admin', key: (await createAdminKey(herald.db)).token, scopes: new Set(), admin: true });
+    // An admin key acts as the operator organization, with its scopes (src/organizations/operator.ts).
+    principals.push({ label: 'admin', key: (await createAdminKey(herald.db)).token, scopes: OPERATOR_SCOPES, admin: true });
     // Portal sessions are held to their scopes the same way.
     for (const scopes of [['endpoints:read', 'events:read', 'deliveries:read'], ['endpoints:read', 'endpoints:write']] as Scope[][]) {
       const { token } = await createPortalSession(herald.db, herald.config, organization, { scopes, seconds: 600 });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckedQuery, Columns } from '../../src/db/checked-sql.ts';
 import { ABANDON, CANCEL_PENDING, CLAIM, RECORD } from '../../src/delivery-state/transitions.ts';
 import { PLAIN_HEADER_VALUES } from '../../src/endpoints/endpoints.ts';
+import { CLEAR_FAILING, MARK_FAILING } from '../../src/operational-events/attempt-events.ts';
 import { QUEUE_DEPTH } from '../../src/processes/runtime.ts';
 import { Prisma } from '../../src/generated/prisma/client.ts';
 import { CURRENT_SNAPSHOT, DELIVERY_STATE, type DeliveryState } from '../../src/pubsub/notices.ts';
@@ -16,7 +17,7 @@ import { CATALOG_ENTRIES, EVENTS_BY_KEY, INSERT_EVENTS, RECEIVING_ENDPOINTS } fr
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 // `any` here on purpose: the list holds queries of every argument and column type.
-const QUERIES: Array<CheckedQuery<any, Columns>> = [CLAIM, RECORD, ABANDON, CANCEL_PENDING, PLAIN_HEADER_VALUES, QUEUE_DEPTH, CURRENT_SNAPSHOT, INSERT_DELIVERIES, CATALOG_ENTRIES, EVENTS_BY_KEY, INSERT_EVENTS, RECEIVING_ENDPOINTS, KEY_BY_HASH];
+const QUERIES: Array<CheckedQuery<any, Columns>> = [CLAIM, RECORD, ABANDON, CANCEL_PENDING, PLAIN_HEADER_VALUES, QUEUE_DEPTH, CURRENT_SNAPSHOT, INSERT_DELIVERIES, CATALOG_ENTRIES, EVENTS_BY_KEY, INSERT_EVENTS, RECEIVING_ENDPOINTS, KEY_BY_HASH, MARK_FAILING, CLEAR_FAILING];
 
 let database: TestDatabase;
 let client: pg.Client;

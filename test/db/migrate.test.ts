@@ -58,8 +58,10 @@ describe('migrate', () => {
       expect(row.applied_steps_count).toBe(1);
     }
     expect(await pendingMigrations(url)).toEqual([]);
-    const seeded = await query<{ name: string }>(url, 'SELECT name FROM event_types');
-    expect(seeded).toEqual([{ name: 'webhook.test' }]);
+    const seeded = await query<{ name: string }>(url, 'SELECT name FROM event_types ORDER BY name');
+    expect(seeded.map((row) => row.name)).toEqual(['herald.delivery.exhausted', 'herald.delivery.failing', 'herald.endpoint.disabled', 'herald.endpoint.enabled', 'herald.endpoint.recovered', 'webhook.test']);
+    // The operator organization, whose endpoints receive operational events (docs/operational-events.md).
+    expect(await query<{ slug: string }>(url, 'SELECT slug FROM organizations')).toEqual([{ slug: '_operator' }]);
   });
 
   it('applies nothing on a second run', async () => {

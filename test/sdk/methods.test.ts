@@ -92,6 +92,12 @@ describe('admin operations', () => {
     expect((await client.eventTypes({ includeDeprecated: false })).map((type) => type.name)).not.toContain('order.legacy');
     expect((await client.eventTypes()).map((type) => type.name)).toEqual(expect.arrayContaining(['order.placed', 'order.legacy']));
   });
+
+  it('creates an operator endpoint, which the admin key then lists (docs/operational-events.md)', async () => {
+    const created = ok(await admin.createOperatorEndpoint({ url: `${receiver.url}/operator`, eventTypes: ['herald.*'] }), 'CreateEndpointPayload');
+    expect(created.secret).toMatch(/^whsec_/);
+    expect((await admin.endpoints()).edges.map((edge) => edge.node.id)).toEqual([created.endpoint.id]);
+  });
 });
 
 describe('endpoints', () => {

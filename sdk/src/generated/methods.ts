@@ -12,6 +12,9 @@ import {
   CreateEventTypeDocument,
   type CreateEventTypeMutation,
   type CreateEventTypeMutationVariables,
+  CreateOperatorEndpointDocument,
+  type CreateOperatorEndpointMutation,
+  type CreateOperatorEndpointMutationVariables,
   CreateOrganizationDocument,
   type CreateOrganizationMutation,
   type CreateOrganizationMutationVariables,
@@ -109,6 +112,9 @@ export function operationMethods(request: Requester, subscribe: Subscriber) {
     /** `mutation CreateEventType`: returns `createEventType`. */
     createEventType: (input: CreateEventTypeMutationVariables['input'], options?: RequestOptions): Promise<CreateEventTypeMutation['createEventType']> =>
       request(CreateEventTypeDocument, { input }, options).then((data) => data.createEventType),
+    /** `mutation CreateOperatorEndpoint`: returns `createOperatorEndpoint`. */
+    createOperatorEndpoint: (input: CreateOperatorEndpointMutationVariables['input'], options?: RequestOptions): Promise<CreateOperatorEndpointMutation['createOperatorEndpoint']> =>
+      request(CreateOperatorEndpointDocument, { input }, options).then((data) => data.createOperatorEndpoint),
     /** `mutation CreateOrganization`: returns `createOrganization`. */
     createOrganization: (input: CreateOrganizationMutationVariables['input'], options?: RequestOptions): Promise<CreateOrganizationMutation['createOrganization']> =>
       request(CreateOrganizationDocument, { input }, options).then((data) => data.createOrganization),

@@ -268,6 +268,18 @@ export type UpdateEventTypeMutation = { __typename: 'Mutation', updateEventType:
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
    };
 
+export type CreateOperatorEndpointMutationVariables = Exact<{
+  input: CreateEndpointInput;
+}>;
+
+
+export type CreateOperatorEndpointMutation = { __typename: 'Mutation', createOperatorEndpoint:
+    | { __typename: 'CreateEndpointPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }> } }
+    | { __typename: 'EndpointVerificationError', message: string }
+    | { __typename: 'LimitExceededError', limit: number, message: string }
+    | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
+   };
+
 export type RetryDeliveryMutationVariables = Exact<{
   input: RetryDeliveryInput;
 }>;
@@ -917,6 +929,53 @@ fragment EventTypeFields on EventType {
   deprecated
   createdAt
 }`) as unknown as TypedDocumentString<UpdateEventTypeMutation, UpdateEventTypeMutationVariables>;
+export const CreateOperatorEndpointDocument = new TypedDocumentString(`
+    mutation CreateOperatorEndpoint($input: CreateEndpointInput!) {
+  createOperatorEndpoint(input: $input) {
+    __typename
+    ... on CreateEndpointPayload {
+      secret
+      endpoint {
+        ...EndpointFields
+      }
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fields {
+      path
+      message
+    }
+  }
+  ... on LimitExceededError {
+    limit
+  }
+}
+fragment EndpointFields on Endpoint {
+  __typename
+  id
+  name
+  description
+  url
+  eventTypes
+  projects
+  headers {
+    name
+    value
+  }
+  signatureScheme
+  active
+  disabledReason
+  consecutiveFailures
+  verifiedAt
+  previousSecretExpiresAt
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<CreateOperatorEndpointMutation, CreateOperatorEndpointMutationVariables>;
 export const RetryDeliveryDocument = new TypedDocumentString(`
     mutation RetryDelivery($input: RetryDeliveryInput!) {
   retryDelivery(input: $input) {
