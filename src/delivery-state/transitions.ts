@@ -3,7 +3,7 @@
 // notifies subscribers in the same transaction (NOTIFY is delivered at commit, never before).
 import { uuidv7 } from '../uuid7.ts';
 import { checkedQuery, sqlTypes } from '../db/checked-sql.ts';
-import type { Db, Tx } from '../db/prisma.ts';
+import { inTransaction, sqlPool, type Db, type Tx } from '../db/prisma.ts';
 import { endpointDisableReason, type AttemptErrorKind, type EndpointHealthEffect } from '../engine/attempt-outcome.ts';
 import type { SignatureScheme } from '../engine/signing.ts';
 import type { StoredHeader } from '../endpoints/custom-headers.ts';
@@ -122,7 +122,8 @@ export async function claimAttempts(db: Db, jobs: readonly DeliverJob[]): Promis
   if (jobs.length === 0) return [];
   // Set-based: one UPDATE for the whole batch and one NOTIFY statement, in one transaction.
   const wanted = JSON.stringify(jobs.map((job) => ({ id: job.deliveryId, attempt: job.attempt })));
-  return db.$transaction(async (tx) => {
+  // On the pool under Prisma (src/db/prisma.ts): raw statements only, and every batch runs it.
+  return inTransaction(sqlPool(db), async (tx) => {
     const rows = await CLAIM.run(tx, { wanted });
     await notifyChanges(tx, rows.map((row) => deliveryNotice(row.state)));
     return rows.map((row) => ({
@@ -236,7 +237,9 @@ export async function recordAttempts(
     );
     // Test sends never change an endpoint's health.
     const counted = recorded.filter(({ claimed }) => !claimed.isTest);
-    const healthy = [...new Set(counted.filter(({ verdict }) => verdict.endpoint === 'RESET').map(({ claimed }) => claimed.endpoint.id))];
+    // Only endpoints that had failures when claimed need resetting: a statement per batch saved. A
+    // failure recorded by another worker after this claim is reset by the endpoint's next success.
+    const healthy = [...new Set(counted.filter(({ claimed, verdict }) => verdict.endpoint === 'RESET' && claimed.endpoint.consecutiveFailures > 0).map(({ claimed }) => claimed.endpoint.id))];
     if (healthy.length > 0) {
       await tx.$executeRaw`UPDATE endpoints SET consecutive_failures = 0, updated_at = now() WHERE id = ANY(${healthy}::uuid[]) AND consecutive_failures > 0`;
     }
