@@ -9,6 +9,7 @@ import { compilePayloadSchema, type PayloadValidator } from '../event-types/payl
 import type { Delivery, Event, Prisma } from '../generated/prisma/client.ts';
 import type { AppServices } from '../services.ts';
 import { createDeliveries } from '../delivery-state/scheduling.ts';
+import { claimIdempotencyKeys, findIdempotentEvents } from './idempotency.ts';
 import { publishIssues, requestHash, type PublishInput } from './publish-rules.ts';
 
 export interface Published {
@@ -55,13 +56,7 @@ async function writeAll(
   inputs: Array<{ input: PublishInput; path: string[] }>,
 ): Promise<Published[]> {
   const keys = inputs.map(({ input }) => input.idempotencyKey).filter((key): key is string => key != null);
-  const existing = keys.length === 0
-    ? []
-    : await tx.event.findMany({
-        where: { organizationId, idempotencyKey: { in: keys } },
-        include: { deliveries: { orderBy: { id: 'asc' } } },
-      });
-  const byKey = new Map(existing.map((event) => [event.idempotencyKey!, event]));
+  const byKey = await findIdempotentEvents(tx, organizationId, keys);
 
   // Set-based writes: one INSERT for the events, one for their deliveries, one for the jobs.
   const results: Array<Published | { pending: { id: string } }> = [];
@@ -70,11 +65,10 @@ async function writeAll(
     const hash = requestHash(input);
     const previous = input.idempotencyKey != null ? byKey.get(input.idempotencyKey) : undefined;
     if (previous) {
-      if (!previous.requestHash || !Buffer.from(previous.requestHash).equals(hash)) {
+      if (!Buffer.from(previous.requestHash).equals(hash)) {
         throw ValidationError.of([...path, 'idempotencyKey'], 'was already used for a different event (type, payload or project differ)');
       }
-      const { deliveries, ...event } = previous;
-      results.push({ event, deliveries });
+      results.push({ event: previous.event, deliveries: previous.deliveries });
       continue;
     }
     const id = uuidv7();
@@ -89,6 +83,11 @@ async function writeAll(
     });
     results.push({ pending: { id } });
   }
+  await claimIdempotencyKeys(
+    tx,
+    organizationId,
+    newEvents.filter((event) => event.idempotencyKey != null).map((event) => ({ key: event.idempotencyKey!, eventId: event.id!, requestHash: event.requestHash! })),
+  );
   const created = newEvents.length > 0 ? await tx.event.createManyAndReturn({ data: newEvents }) : [];
   const endpoints = created.length > 0
     ? await tx.endpoint.findMany({ where: { organizationId, active: true }, select: { id: true, eventTypes: true, projects: true } })
