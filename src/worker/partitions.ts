@@ -13,8 +13,11 @@ export type HistoryTable = (typeof HISTORY_TABLES)[number];
 /** Days created ahead of today: a worker down this long still finds today's partition. */
 export const PARTITIONS_AHEAD_DAYS = 7;
 
-/** How long DDL on a history table waits for its lock before giving up until the next run (ms). */
-export const PARTITION_LOCK_TIMEOUT_MS = 5_000;
+/**
+ * How long DDL on a history table waits for its lock before giving up until the next run (ms):
+ * while it waits, queries behind it in the lock queue wait too.
+ */
+export const PARTITION_LOCK_TIMEOUT_MS = 2_000;
 
 const DAY_MS = 86_400_000;
 

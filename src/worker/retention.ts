@@ -37,19 +37,23 @@ export async function purgeExpired(db: Db, retentionDays: number, now = new Date
   const bound = dayFloorId(cutoff);
   let rowsDeleted = await db.$transaction((tx) => deleteRows(tx, bound, cutoff), { timeout: 600_000 });
   const expired = (await HISTORY_PARTITIONS.run(db, {})).filter((p) => p.upper_bound !== null && p.upper_bound <= bound);
-  if (expired.length === 0) return { partitionsDropped: 0, rowsDeleted };
+  // One short transaction per day, oldest first (normally one day a run): readers wait for one
+  // day's drops at most, never for a backlog's.
+  const days = [...new Set(expired.map((p) => p.upper_bound!))].sort();
   const order = (table: string) => HISTORY_TABLES.length - HISTORY_TABLES.indexOf(table as (typeof HISTORY_TABLES)[number]);
-  expired.sort((a, b) => order(a.parent) - order(b.parent));
-  rowsDeleted += await db.$transaction(async (tx) => {
-    await boundLockWait(tx);
-    // Parents in the writers' order; from here no transaction reads or writes history until commit.
-    await tx.$executeRawUnsafe(`LOCK TABLE ${HISTORY_TABLES.map((t) => `ONLY ${t}`).join(', ')} IN ACCESS EXCLUSIVE MODE`);
-    // Stragglers written since the first pass (a retry recorded meanwhile): few, by index.
-    const late = await deleteExpiredStragglers(tx, bound, []);
-    // Names come from the catalog (regclass::text, quoted as needed), never from input.
-    for (const { partition } of expired) await tx.$executeRawUnsafe(`DROP TABLE ${partition}`);
-    return late;
-  });
+  for (const upper of days) {
+    const partitions = expired.filter((p) => p.upper_bound === upper).sort((a, b) => order(a.parent) - order(b.parent));
+    rowsDeleted += await db.$transaction(async (tx) => {
+      await boundLockWait(tx);
+      // Parents in the writers' order; from here no transaction reads or writes history until commit.
+      await tx.$executeRawUnsafe(`LOCK TABLE ${HISTORY_TABLES.map((t) => `ONLY ${t}`).join(', ')} IN ACCESS EXCLUSIVE MODE`);
+      // Stragglers of this day written since the first pass (a retry recorded meanwhile): few, by index.
+      const late = await deleteExpiredStragglers(tx, upper, []);
+      // Names come from the catalog (regclass::text, quoted as needed), never from input.
+      for (const { partition } of partitions) await tx.$executeRawUnsafe(`DROP TABLE ${partition}`);
+      return late;
+    });
+  }
   return { partitionsDropped: expired.length, rowsDeleted };
 }
 
