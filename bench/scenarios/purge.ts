@@ -28,9 +28,11 @@ export interface PurgeFigures {
   walMb: number;
   /** The deliveries list's SQL statement while the purge ran. */
   listSqlP99Ms: number;
+  listSqlMaxMs: number;
   listSqlSamples: number;
   /** The deliveries list through the API while the purge ran (partitioned schema only). */
   apiP99Ms?: number;
+  apiMaxMs?: number;
   apiSamples?: number;
 }
 
@@ -176,7 +178,8 @@ async function measure<T>(sql: pg.Pool, organizationId: string, herald: BenchHer
     seconds: round(seconds, 2),
     walMb: round(Number(end!.bytes) / 1_048_576, 1),
     listSqlP99Ms: round(percentile(sqlTimings, 99), 2),
+    listSqlMaxMs: round(Math.max(...sqlTimings), 2),
     listSqlSamples: sqlTimings.length,
-    ...(herald ? { apiP99Ms: round(percentile(apiTimings, 99), 2), apiSamples: apiTimings.length } : {}),
+    ...(herald ? { apiP99Ms: round(percentile(apiTimings, 99), 2), apiMaxMs: round(Math.max(...apiTimings), 2), apiSamples: apiTimings.length } : {}),
   };
 }
