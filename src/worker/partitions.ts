@@ -44,12 +44,33 @@ export const ENSURE_PARTITIONS = checkedQuery({
 
 export const HISTORY_PARTITIONS = checkedQuery({
   name: 'history partitions',
-  columns: { parent: sqlTypes.text, partition: sqlTypes.text, lower_bound: sqlTypes.nullable(sqlTypes.uuid), upper_bound: sqlTypes.nullable(sqlTypes.uuid) },
+  columns: {
+    parent: sqlTypes.text,
+    partition: sqlTypes.text,
+    lower_bound: sqlTypes.nullable(sqlTypes.uuid),
+    upper_bound: sqlTypes.nullable(sqlTypes.uuid),
+    detach_pending: sqlTypes.bool,
+  },
   sample: {},
   sql: () => Prisma.sql`
-    SELECT h.t AS parent, p.partition::text AS partition, p.lower_bound, p.upper_bound
+    SELECT h.t AS parent, p.partition::text AS partition, p.lower_bound, p.upper_bound,
+           (SELECT i.inhdetachpending FROM pg_inherits i WHERE i.inhrelid = p.partition) AS detach_pending
       FROM unnest(${[...HISTORY_TABLES]}::text[]) AS h(t), herald_partitions(h.t::regclass) AS p
      ORDER BY h.t, p.lower_bound NULLS FIRST`,
+});
+
+/**
+ * Day partitions already detached but not dropped (a purge stopped between the two): plain tables
+ * named like a history partition, in no partitioned table.
+ */
+export const DETACHED_PARTITIONS = checkedQuery({
+  name: 'detached history partitions',
+  columns: { name: sqlTypes.text },
+  sample: {},
+  sql: () => Prisma.sql`
+    SELECT c.oid::regclass::text AS name FROM pg_class c
+     WHERE c.relkind = 'r' AND NOT c.relispartition AND c.relnamespace = 'public'::regnamespace
+       AND c.relname ~ ${`^(${HISTORY_TABLES.join('|')})_(p[0-9]{8}|before)$`}`,
 });
 
 /** Sets this transaction's lock timeout for DDL on the history tables. */

@@ -1,14 +1,16 @@
 // Retention: history older than HERALD_RETENTION_DAYS goes by whole day partitions, not by rows
-// (docs/history-partitions.md). A partition is dropped once its whole day is older than the cutoff,
-// attempts before deliveries before events; the few rows that outlive their parent's partition (a
-// delivery made just after midnight for an event of the day before, a late retry's attempt) are
-// deleted by rows first, and again under the tables' locks just before the drop, so no reader ever
-// sees an attempt without its delivery or a delivery without its event.
+// (docs/history-partitions.md). A day is dropped once it is wholly older than the cutoff. Children
+// go before parents so a reader never sees an attempt without its delivery or a delivery without
+// its event: the few rows that outlive their parent's partition (a delivery made just after
+// midnight for an event of the day before, a late retry's attempt) are deleted by rows first, then
+// the day's attempts, deliveries and events partitions are detached CONCURRENTLY (readers and
+// writers never wait), the stragglers a concurrent retry wrote meanwhile are deleted, and the
+// detached tables dropped.
 import { checkedQuery, sqlTypes } from '../db/checked-sql.ts';
 import type { Db, Tx } from '../db/prisma.ts';
 import { deleteExpiredStragglers } from '../delivery-state/expiry.ts';
 import { Prisma } from '../generated/prisma/client.ts';
-import { boundLockWait, dayFloorId, HISTORY_PARTITIONS, HISTORY_TABLES } from './partitions.ts';
+import { dayFloorId, DETACHED_PARTITIONS, HISTORY_PARTITIONS, HISTORY_TABLES } from './partitions.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -36,25 +38,31 @@ export async function purgeExpired(db: Db, retentionDays: number, now = new Date
   // The first id of the cutoff's day: partitions wholly below it are older than the cutoff.
   const bound = dayFloorId(cutoff);
   let rowsDeleted = await db.$transaction((tx) => deleteRows(tx, bound, cutoff), { timeout: 600_000 });
-  const expired = (await HISTORY_PARTITIONS.run(db, {})).filter((p) => p.upper_bound !== null && p.upper_bound <= bound);
-  // One short transaction per day, oldest first (normally one day a run): readers wait for one
-  // day's drops at most, never for a backlog's.
+  const partitions = await HISTORY_PARTITIONS.run(db, {});
+  const expired = partitions.filter((p) => p.upper_bound !== null && p.upper_bound <= bound);
   const days = [...new Set(expired.map((p) => p.upper_bound!))].sort();
   const order = (table: string) => HISTORY_TABLES.length - HISTORY_TABLES.indexOf(table as (typeof HISTORY_TABLES)[number]);
+  let partitionsDropped = 0;
   for (const upper of days) {
-    const partitions = expired.filter((p) => p.upper_bound === upper).sort((a, b) => order(a.parent) - order(b.parent));
-    rowsDeleted += await db.$transaction(async (tx) => {
-      await boundLockWait(tx);
-      // Parents in the writers' order; from here no transaction reads or writes history until commit.
-      await tx.$executeRawUnsafe(`LOCK TABLE ${HISTORY_TABLES.map((t) => `ONLY ${t}`).join(', ')} IN ACCESS EXCLUSIVE MODE`);
-      // Stragglers of this day written since the first pass (a retry recorded meanwhile): few, by index.
-      const late = await deleteExpiredStragglers(tx, upper, []);
-      // Names come from the catalog (regclass::text, quoted as needed), never from input.
-      for (const { partition } of partitions) await tx.$executeRawUnsafe(`DROP TABLE ${partition}`);
-      return late;
-    });
+    // Oldest day first; within it attempts, deliveries, events.
+    const day = expired.filter((p) => p.upper_bound === upper).sort((a, b) => order(a.parent) - order(b.parent));
+    rowsDeleted += await deleteExpiredStragglers(db, upper, []);
+    for (const { parent, partition, detach_pending } of day) {
+      // Names come from the catalog (regclass::text, quoted as needed), never from input. A detach
+      // a stopped run left pending is finished with FINALIZE.
+      await db.$executeRawUnsafe(`ALTER TABLE ${parent} DETACH PARTITION ${partition} ${detach_pending ? 'FINALIZE' : 'CONCURRENTLY'}`);
+    }
+    // Attempts a retry recorded between the first delete and the detach of its delivery's day.
+    rowsDeleted += await deleteExpiredStragglers(db, upper, []);
+    for (const { partition } of day) await db.$executeRawUnsafe(`DROP TABLE ${partition}`);
+    partitionsDropped += day.length;
   }
-  return { partitionsDropped: expired.length, rowsDeleted };
+  // Tables a stopped run detached but did not drop.
+  for (const { name } of await DETACHED_PARTITIONS.run(db, {})) {
+    await db.$executeRawUnsafe(`DROP TABLE ${name}`);
+    partitionsDropped++;
+  }
+  return { partitionsDropped, rowsDeleted };
 }
 
 async function deleteRows(tx: Tx, bound: string, cutoff: Date): Promise<number> {

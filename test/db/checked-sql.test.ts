@@ -8,14 +8,14 @@ import type { CheckedQuery, Columns } from '../../src/db/checked-sql.ts';
 import { ABANDON, CANCEL_PENDING, CLAIM, RECORD } from '../../src/delivery-state/transitions.ts';
 import { PLAIN_HEADER_VALUES } from '../../src/endpoints/endpoints.ts';
 import { QUEUE_DEPTH } from '../../src/processes/runtime.ts';
-import { ENSURE_PARTITIONS, HISTORY_PARTITIONS } from '../../src/worker/partitions.ts';
+import { DETACHED_PARTITIONS, ENSURE_PARTITIONS, HISTORY_PARTITIONS } from '../../src/worker/partitions.ts';
 import { EXPIRED_BY_TIME } from '../../src/worker/retention.ts';
 import { Prisma } from '../../src/generated/prisma/client.ts';
 import { CURRENT_SNAPSHOT, DELIVERY_STATE, type DeliveryState } from '../../src/pubsub/notices.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 // `any` here on purpose: the list holds queries of every argument and column type.
-const QUERIES: Array<CheckedQuery<any, Columns>> = [CLAIM, RECORD, ABANDON, CANCEL_PENDING, PLAIN_HEADER_VALUES, QUEUE_DEPTH, CURRENT_SNAPSHOT, ENSURE_PARTITIONS, HISTORY_PARTITIONS, EXPIRED_BY_TIME];
+const QUERIES: Array<CheckedQuery<any, Columns>> = [CLAIM, RECORD, ABANDON, CANCEL_PENDING, PLAIN_HEADER_VALUES, QUEUE_DEPTH, CURRENT_SNAPSHOT, ENSURE_PARTITIONS, HISTORY_PARTITIONS, DETACHED_PARTITIONS, EXPIRED_BY_TIME];
 
 let database: TestDatabase;
 let client: pg.Client;

@@ -96,6 +96,14 @@ describe('retention by partitions', () => {
     expect(await purgeExpired(database.prisma, RETENTION_DAYS, new Date(NOW))).toEqual({ partitionsDropped: 0, rowsDeleted: 0 });
   });
 
+  it('drops a day a stopped run detached but did not drop', async () => {
+    const day10 = dayPartition('attempts', dayStart(10));
+    await withClient(database.url, (client) => client.query(`ALTER TABLE attempts DETACH PARTITION ${day10}`));
+    expect(await purgeExpired(database.prisma, RETENTION_DAYS, new Date(NOW))).toEqual({ partitionsDropped: 1, rowsDeleted: 0 });
+    expect(await withClient(database.url, async (client) => (await client.query('SELECT to_regclass($1) AS t', [day10])).rows[0].t)).toBeNull();
+    kept.attempts.shift();
+  });
+
   it('creates days ahead, moving rows the MAXVALUE partition caught into their day', async () => {
     const farAhead = dayStart(30) + HOUR;
     const eventId = await withClient(database.url, (client) => insertEvent(client, tenant, farAhead));
@@ -105,6 +113,7 @@ describe('retention by partitions', () => {
     expect((await withClient(database.url, (client) => partitionOf(client, 'events'))).get(eventId)).toBe(dayPartition('events', farAhead));
     expect(await ensureHistoryPartitions(database.prisma, new Date(dayStart(25)))).toBe(0);
     expect(await count('events')).toBe(kept.events.length + 1);
+    expect(await count('attempts')).toBe(kept.attempts.length);
   });
 
   it("reads an organization's newest page newest day first: an ordered Append whose older days never run", async () => {
