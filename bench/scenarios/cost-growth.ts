@@ -4,10 +4,13 @@
 // one a small tenant holding 1% of them: a shared table, where a plan that scans the primary key
 // and filters on the organization would read a hundred rows per row it keeps. Keyset pagination
 // over the (organization_id, id) indexes should keep the ratio near 1; EXPLAIN shows the plan.
+// Then retention's cost at that size (./purge.ts): deleting rows against dropping day partitions;
+// BENCH_PURGE_ROWS sets its size (default: the large size).
 import type { BenchCluster } from '../support/cluster.ts';
 import { startBenchHerald, type BenchHerald } from '../support/herald.ts';
 import type { BenchReceiver } from '../support/receiver.ts';
 import { nowMs, percentile, round } from '../support/stats.ts';
+import { runPurge, v7IdSql, type PurgeResult } from './purge.ts';
 
 export interface CostGrowthResult {
   smallRows: number;
@@ -17,6 +20,7 @@ export interface CostGrowthResult {
   ratio: number;
   explain: Record<string, string>;
   seedSeconds: number;
+  purge?: PurgeResult;
 }
 
 const QUERIES = {
@@ -24,7 +28,19 @@ const QUERIES = {
   events: `query($after: String) { events(first: 50, after: $after) { edges { cursor node { id type createdAt } } pageInfo { endCursor hasNextPage } } }`,
 } as const;
 
-export async function runCostGrowth(cluster: BenchCluster, receiver: BenchReceiver, smallRows: number, largeRows: number, samples: number): Promise<CostGrowthResult> {
+export async function runCostGrowth(
+  cluster: BenchCluster,
+  receiver: BenchReceiver,
+  smallRows: number,
+  largeRows: number,
+  samples: number,
+  purgeRows = Number(process.env['BENCH_PURGE_ROWS'] ?? largeRows),
+): Promise<CostGrowthResult> {
+  const growth = await measureGrowth(cluster, receiver, smallRows, largeRows, samples);
+  return purgeRows > 0 ? { ...growth, purge: await runPurge(cluster, purgeRows) } : growth;
+}
+
+async function measureGrowth(cluster: BenchCluster, receiver: BenchReceiver, smallRows: number, largeRows: number, samples: number): Promise<CostGrowthResult> {
   const herald = await startBenchHerald(cluster, { worker: false });
   try {
     await herald.createEndpoints([`${receiver.origin}/ok/cost`]);
@@ -86,20 +102,19 @@ async function seedTenants(herald: BenchHerald): Promise<Tenants> {
  * organization's, the others round-robin over the neighbours), in chunks, then refreshes statistics.
  */
 async function seed(herald: BenchHerald, tenants: Tenants, rows: number): Promise<void> {
-  // uuidv7() exists from PostgreSQL 18 (the embedded cluster); older servers get random UUIDs,
-  // which index the same way.
-  const { rows: [has] } = await herald.sql.query<{ v7: boolean }>(`SELECT to_regprocedure('uuidv7()') IS NOT NULL AS v7`);
-  const uuid = has!.v7 ? 'uuidv7()' : 'gen_random_uuid()';
+  // UUIDv7 ids of now, as the app makes them: they land in today's partition (a random UUID
+  // would land in whichever day its first bytes read as).
+  const uuid = (salt: string) => v7IdSql('floor(extract(epoch FROM clock_timestamp()) * 1000)', salt);
   for (let done = 0; done < rows; done += 100_000) {
     const chunk = Math.min(100_000, rows - done);
     await herald.sql.query(
       `WITH seeded AS (
          INSERT INTO events (id, organization_id, type, payload, created_at)
-         SELECT ${uuid}, ($1::uuid[])[CASE WHEN g % 100 = 0 THEN 1 ELSE 2 + g % ($4::int - 1) END], 'bench.event', jsonb_build_object('n', g), now()
+         SELECT ${uuid('g::text')}, ($1::uuid[])[CASE WHEN g % 100 = 0 THEN 1 ELSE 2 + g % ($4::int - 1) END], 'bench.event', jsonb_build_object('n', g), now()
            FROM generate_series(1, $2::int) AS g
          RETURNING id, organization_id, created_at)
        INSERT INTO deliveries (id, organization_id, event_id, endpoint_id, status, attempt_count, created_at, updated_at, completed_at)
-       SELECT ${uuid}, seeded.organization_id, seeded.id, ($3::uuid[])[array_position($1::uuid[], seeded.organization_id)],
+       SELECT ${uuid('seeded.id::text')}, seeded.organization_id, seeded.id, ($3::uuid[])[array_position($1::uuid[], seeded.organization_id)],
               'SUCCEEDED', 1, seeded.created_at, seeded.created_at, seeded.created_at
          FROM seeded`,
       [tenants.organizationIds, chunk, tenants.endpointIds, ORGANIZATIONS],

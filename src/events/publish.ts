@@ -32,13 +32,32 @@ export const CATALOG_ENTRIES = checkedQuery({
   sql: ({ names }: { names: string[] }) => Prisma.sql`SELECT name, schema FROM event_types WHERE name = ANY(${names}::text[])`,
 });
 
+// Idempotency keys live in event_idempotency_keys, not in a unique index of events: events is
+// partitioned by id (docs/history-partitions.md), and a unique index there must contain the id.
 export const EVENTS_BY_KEY = checkedQuery({
   name: 'events by idempotency key',
-  columns: { id: uuid, idempotency_key: text, request_hash: nullable(bytea) },
+  columns: { id: uuid, idempotency_key: text, request_hash: bytea },
   sample: { organizationId: NO_ID, keys: [] as string[] },
   sql: ({ organizationId, keys }: { organizationId: string; keys: string[] }) => Prisma.sql`
-    SELECT id, idempotency_key, request_hash FROM events
-     WHERE organization_id = ${organizationId}::uuid AND idempotency_key = ANY(${keys}::text[])`,
+    SELECT k.event_id AS id, k.key AS idempotency_key, k.request_hash FROM event_idempotency_keys k
+     WHERE k.organization_id = ${organizationId}::uuid AND k.key = ANY(${keys}::text[])`,
+});
+
+/**
+ * Claims the keys of the events being published, in the publishing transaction: a key another
+ * request claimed first fails it with a unique violation, and publishEvents runs again to find it.
+ */
+export const CLAIM_KEYS = checkedQuery({
+  name: 'claim idempotency keys',
+  columns: { claimed: int4 },
+  sample: { organizationId: NO_ID, rows: '[]' },
+  sql: ({ organizationId, rows }: { organizationId: string; rows: string }) => Prisma.sql`
+    WITH claimed AS (
+      INSERT INTO event_idempotency_keys (organization_id, key, event_id, request_hash)
+      SELECT ${organizationId}::uuid, r.key, r.id, decode(r.hash, 'hex')
+        FROM jsonb_to_recordset(${rows}::jsonb) AS r(id uuid, key text, hash text)
+      RETURNING 1)
+    SELECT count(*)::int4 AS claimed FROM claimed`,
 });
 
 /** The new events as one JSON array of { id, type, payload, project, key, hash (hex) }. */
@@ -117,7 +136,7 @@ async function writeAll(
     const hash = requestHash(input);
     const previous = input.idempotencyKey != null ? byKey.get(input.idempotencyKey) : undefined;
     if (previous) {
-      if (!previous.request_hash || !Buffer.from(previous.request_hash).equals(hash)) {
+      if (!Buffer.from(previous.request_hash).equals(hash)) {
         throw ValidationError.of([...path, 'idempotencyKey'], 'was already used for a different event (type, payload or project differ)');
       }
       results.push({ replayOf: previous.id });
@@ -147,6 +166,8 @@ async function writeAll(
     key: event.idempotencyKey,
     hash: Buffer.from(event.requestHash!).toString('hex'),
   }));
+  const keyed = rows.filter((row) => row.key !== null);
+  if (keyed.length > 0) await CLAIM_KEYS.run(client, { organizationId, rows: JSON.stringify(keyed) });
   const [inserted] = await INSERT_EVENTS.run(client, { organizationId, rows: JSON.stringify(rows) });
   const createdAt = inserted!.now;
   const endpoints = (await RECEIVING_ENDPOINTS.run(client, { organizationId })).map((row) => ({ id: row.id, eventTypes: row.event_types, projects: row.projects }));
@@ -164,7 +185,13 @@ async function writeAll(
 async function withReplays(services: AppServices, written: Written): Promise<Published[]> {
   const replayIds = written.flatMap((result) => ('replayOf' in result ? [result.replayOf] : []));
   if (replayIds.length === 0) return written as Published[];
-  const originals = await services.db.event.findMany({ where: { id: { in: replayIds } }, include: { deliveries: { orderBy: { id: 'asc' } } } });
+  const oldest = [...replayIds].sort()[0]!;
+  const originals = await services.db.event.findMany({
+    where: { id: { in: replayIds } },
+    // A delivery is created after its event: ids below the oldest event's are none of these, and
+    // their partitions are not read.
+    include: { deliveries: { where: { id: { gte: oldest } }, orderBy: { id: 'asc' } } },
+  });
   const byId = new Map(originals.map(({ deliveries, ...event }) => [event.id, { event, deliveries }]));
   return written.map((result) => ('replayOf' in result ? byId.get(result.replayOf)! : result));
 }

@@ -1,10 +1,11 @@
 // The delivery worker: takes attempt jobs from pg-boss in batches and runs them; schedules the
-// retention purge: the handler of each queue. Started by `herald worker` and `herald serve`
+// history maintenance (day partitions created ahead, expired ones dropped): the handler of each queue. Started by `herald worker` and `herald serve`
 // (src/processes/serve.ts).
 import type { PgBoss } from 'pg-boss';
 import { deliverBatch } from './deliver-batch.ts';
 import { abandonAttempts } from '../delivery-state/transitions.ts';
 import { purgeExpired } from './retention.ts';
+import { ensureHistoryPartitions } from './partitions.ts';
 import { createHttpSender } from '../http/http-sender.ts';
 import { ABANDONED_QUEUE, DELIVER_QUEUE, RETENTION_QUEUE, type DeliverJob } from './queue.ts';
 import type { HeraldConfig } from '../config/config.ts';
@@ -91,10 +92,18 @@ export async function startWorker(runtime: WorkerDeps, boss: PgBoss): Promise<Wo
     );
     if (ended > 0) log.error(`${ended} delivery attempt(s) failed inside Herald on every try; their deliveries are FAILED`);
   });
+  // Today's partition must exist before anything is written: a worker starting after days down
+  // creates the missing days here rather than at the next hourly run.
+  const created = await ensureHistoryPartitions(services.db);
+  if (created > 0) log.info(`created ${created} history partition(s) ahead`);
   await boss.schedule(RETENTION_QUEUE, '17 * * * *');
   await boss.work(RETENTION_QUEUE, async () => {
-    const purged = await purgeExpired(services.db, config.retentionDays);
-    if (purged > 0) log.info(`purged ${purged} event(s) older than ${config.retentionDays} days`);
+    const made = await ensureHistoryPartitions(services.db);
+    if (made > 0) log.info(`created ${made} history partition(s) ahead`);
+    const { partitionsDropped, rowsDeleted } = await purgeExpired(services.db, config.retentionDays);
+    if (partitionsDropped + rowsDeleted > 0) {
+      log.info(`retention (${config.retentionDays} days): dropped ${partitionsDropped} day partition(s), deleted ${rowsDeleted} row(s) outside them`);
+    }
   });
   return {
     async stop(timeoutMs = config.deliveryTimeoutMs + 5_000) {

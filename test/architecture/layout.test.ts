@@ -74,8 +74,8 @@ describe('imports point inward', () => {
 });
 
 describe('one delivery state machine', () => {
-  // Writes to deliveries and attempts, through Prisma or raw SQL. The retention purge deletes whole
-  // events (their deliveries and attempts go with them by cascade): it moves no delivery.
+  // Writes to deliveries and attempts, through Prisma or raw SQL. Retention drops whole day
+  // partitions (DDL, not a write here) and deletes the rows outside them in src/delivery-state/expiry.ts.
   const WRITE = /\b(?:delivery|attempt)\.(?:create|createMany|createManyAndReturn|update|updateMany|updateManyAndReturn|upsert|delete|deleteMany)\(|\b(?:UPDATE|INSERT INTO|DELETE FROM)\s+(?:deliveries|attempts)\b/;
 
   it('every write to a delivery or attempt row is in src/delivery-state', () => {

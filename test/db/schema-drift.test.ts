@@ -17,6 +17,7 @@ describe('schema.prisma and the migrated database', () => {
     const drift = driftBetween(schemaFacts(), await databaseFacts(database.url));
     expect(drift).toEqual({ missingInDatabase: [], notInSchema: [] });
     expect(schemaFacts().size).toBeGreaterThan(80);
+    for (const table of ['events', 'deliveries', 'attempts']) expect(schemaFacts()).toContain(`partitioned by range (id) ${table}`);
   });
 
   it('reports a changed column type, a dropped index and an extra column', async () => {

@@ -1,6 +1,9 @@
 // Compares prisma/schema.prisma (parsed by Prisma's own schema parser, the wasm build that needs
 // no native engine) with a live database, as sets of plain-text facts: tables, columns with type
-// and nullability, enums, primary keys, unique and plain indexes, foreign keys.
+// and nullability, enums, primary keys, unique and plain indexes, foreign keys. A model documented
+// "Partitioned by range of id" is a partitioned table (relkind 'p'): its partitions are not
+// tables of their own, its indexes are the parent's, and relations between two partitioned models
+// are not foreign keys (docs/history-partitions.md).
 import { readFileSync } from 'node:fs';
 import wasm from '@prisma/prisma-schema-wasm';
 import pg from 'pg';
@@ -19,6 +22,7 @@ interface DmmfField {
 interface DmmfModel {
   name: string;
   dbName: string | null;
+  documentation?: string;
   fields: DmmfField[];
 }
 interface Dmmf {
@@ -30,6 +34,7 @@ interface Dmmf {
 }
 
 const SCHEMA_PATH = new URL('../../prisma/schema.prisma', import.meta.url);
+const PARTITIONED = /Partitioned by range of id/;
 
 export function schemaFacts(schemaText = readFileSync(SCHEMA_PATH, 'utf8')): Set<string> {
   const dmmf = JSON.parse(wasm.get_dmmf(JSON.stringify({ prismaSchema: schemaText }))) as Dmmf;
@@ -40,12 +45,15 @@ export function schemaFacts(schemaText = readFileSync(SCHEMA_PATH, 'utf8')): Set
     const field = model.fields.find((f) => f.name === fieldName)!;
     return field.dbName ?? field.name;
   };
+  const partitioned = (model: DmmfModel) => PARTITIONED.test(model.documentation ?? '');
   for (const model of dmmf.datamodel.models) {
     facts.add(`table ${table(model)}`);
+    if (partitioned(model)) facts.add(`partitioned by range (id) ${table(model)}`);
     for (const field of model.fields) {
       if (field.kind === 'object') {
         if (field.relationFromFields?.length) {
           const target = models.get(field.type)!;
+          if (partitioned(model) && partitioned(target)) continue;
           const from = field.relationFromFields.map((f) => column(model, f)).join(',');
           const to = field.relationToFields!.map((f) => column(target, f)).join(',');
           facts.add(`foreign key ${table(model)}(${from}) -> ${table(target)}(${to})`);
@@ -103,14 +111,19 @@ export async function databaseFacts(url: string): Promise<Set<string>> {
   try {
     const facts = new Set<string>();
     const tables = await client.query<{ name: string }>(
-      `SELECT relname AS name FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace AND relname <> '_prisma_migrations'`,
+      `SELECT relname AS name FROM pg_class
+        WHERE relkind IN ('r', 'p') AND NOT relispartition AND relnamespace = 'public'::regnamespace AND relname <> '_prisma_migrations'`,
     );
     for (const { name } of tables.rows) facts.add(`table ${name}`);
+    const partitioned = await client.query<{ name: string; key: string }>(
+      `SELECT c.relname AS name, pg_get_partkeydef(c.oid) AS key FROM pg_class c WHERE c.relkind = 'p' AND c.relnamespace = 'public'::regnamespace`,
+    );
+    for (const { name, key } of partitioned.rows) facts.add(`partitioned by ${key.toLowerCase()} ${name}`);
     const columns = await client.query<{ tbl: string; col: string; type: string; notnull: boolean }>(
       `SELECT c.relname AS tbl, a.attname AS col, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS notnull
          FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
-        WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace AND c.relname <> '_prisma_migrations'
-          AND a.attnum > 0 AND NOT a.attisdropped`,
+        WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relnamespace = 'public'::regnamespace
+          AND c.relname <> '_prisma_migrations' AND a.attnum > 0 AND NOT a.attisdropped`,
     );
     for (const row of columns.rows) {
       facts.add(`column ${row.tbl}.${row.col} ${row.type.replaceAll('"', '')} ${row.notnull ? 'not null' : 'null'}`);
@@ -126,7 +139,7 @@ export async function databaseFacts(url: string): Promise<Set<string>> {
          FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
          CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
          JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
-        WHERE c.relnamespace = 'public'::regnamespace AND c.relname <> '_prisma_migrations'
+        WHERE c.relnamespace = 'public'::regnamespace AND c.relname <> '_prisma_migrations' AND NOT c.relispartition
         GROUP BY i.indexrelid, c.relname, i.indisprimary, i.indisunique`,
     );
     for (const row of indexes.rows) {
@@ -140,7 +153,7 @@ export async function databaseFacts(url: string): Promise<Set<string>> {
               (SELECT array_agg(a.attname::text ORDER BY k.ord) FROM unnest(con.confkey) WITH ORDINALITY k(n, ord)
                  JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n) AS "targetCols"
          FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_class t ON t.oid = con.confrelid
-        WHERE con.contype = 'f' AND c.relnamespace = 'public'::regnamespace`,
+        WHERE con.contype = 'f' AND c.relnamespace = 'public'::regnamespace AND NOT c.relispartition`,
     );
     for (const row of foreignKeys.rows) facts.add(`foreign key ${row.tbl}(${row.cols.join(',')}) -> ${row.target}(${row.targetCols.join(',')})`);
     return facts;
