@@ -1,4 +1,4 @@
-// Operator actions on deliveries: test sends, manual retries and replays. What may be done is decided
+// Operator actions on deliveries: test sends, manual retries, replays and cancelling a scheduled one. What may be done is decided
 // here; the rows move through the delivery state machine (src/delivery-state), like every other
 // change of a delivery.
 import { v7 as uuidv7 } from 'uuid';
@@ -6,7 +6,8 @@ import { InvalidStateError, NotFoundError, ValidationError } from '../errors.ts'
 import type { Delivery } from '../generated/prisma/client.ts';
 import type { DeliveryStatus } from '../generated/prisma/enums.ts';
 import type { AppServices } from '../services.ts';
-import { createDeliveries, reschedule } from '../delivery-state/scheduling.ts';
+import { cancelScheduled, createDeliveries, reschedule } from '../delivery-state/scheduling.ts';
+import { statusesWhere } from '../engine/delivery-status.ts';
 
 export const TEST_EVENT_TYPE = 'webhook.test';
 /** What testEndpoint sends as `webhook.test`; the catalog shows it as the type's example. */
@@ -29,11 +30,12 @@ export async function testEndpoint(services: AppServices, organizationId: string
   });
 }
 
-const FINISHED: DeliveryStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
+const FINISHED: DeliveryStatus[] = statusesWhere('finished');
 /** A delivery waiting for a retry can be attempted now too: the user fixed the receiver. */
 const RETRYABLE: DeliveryStatus[] = [...FINISHED, 'RETRYING'];
 
 const NOT_RETRYABLE: Partial<Record<DeliveryStatus, string>> = {
+  SCHEDULED: 'it waits for its deliverAt; cancelDelivery cancels it, and a cancelled delivery can be retried now',
   PENDING: 'it is queued for an attempt already',
   SENDING: 'an attempt is in flight',
 };
@@ -55,6 +57,30 @@ export async function retryDelivery(services: AppServices, organizationId: strin
   const now = await services.db.delivery.findFirst({ where: { id: deliveryId, organizationId }, select: { status: true } });
   if (!now) throw new NotFoundError('Delivery');
   throw new InvalidStateError(`The delivery is ${now.status}: ${NOT_RETRYABLE[now.status] ?? 'it changed meanwhile; try again'}.`, now.status);
+}
+
+const NOT_CANCELLABLE: Partial<Record<DeliveryStatus, string>> = {
+  PENDING: 'it is queued for an attempt already',
+  SENDING: 'an attempt is in flight',
+  SUCCEEDED: 'it was delivered',
+  RETRYING: 'it was attempted already',
+  FAILED: 'it was attempted already',
+  CANCELLED: 'it was cancelled already',
+};
+
+/**
+ * Cancels a SCHEDULED delivery before its deliverAt: CANCELLED, and its waiting job will find it
+ * stale. Once its time has come (claimed, sent) it can no longer be cancelled: InvalidStateError.
+ */
+export async function cancelDelivery(services: AppServices, organizationId: string, deliveryId: string): Promise<Delivery> {
+  return services.db.$transaction(async (tx) => {
+    const [cancelled] = await cancelScheduled(tx, organizationId, [deliveryId]);
+    // Read in the same transaction: the answer is the row as this cancel left it (or found it).
+    const row = await tx.delivery.findFirst({ where: { id: deliveryId, organizationId } });
+    if (!row) throw new NotFoundError('Delivery');
+    if (cancelled) return row;
+    throw new InvalidStateError(`The delivery is ${row.status}: ${NOT_CANCELLABLE[row.status] ?? 'it changed meanwhile; try again'}.`, row.status);
+  });
 }
 
 export interface ReplayInput {

@@ -11,7 +11,7 @@ import { currentFirst } from '../pubsub/current-first.ts';
 import { currentDeliveryNotices, deliveryAsNoticed } from '../pubsub/notices.ts';
 import type { Delivery } from '../generated/prisma/client.ts';
 import { DeliveryStatus } from '../generated/prisma/enums.ts';
-import { replayDeliveries, retryDelivery, testEndpoint } from './operations.ts';
+import { cancelDelivery, replayDeliveries, retryDelivery, testEndpoint } from './operations.ts';
 import { chargeResponseBytes } from '../graphql/response-budget.ts';
 import { EndpointRef } from '../endpoints/schema.ts';
 import { GraphQLError } from 'graphql';
@@ -146,7 +146,7 @@ const RetryDeliveryInput = builder.inputType('RetryDeliveryInput', { fields: (t)
 
 builder.objectType(InvalidStateError, {
   name: 'InvalidStateError',
-  description: 'The delivery is in a state that does not allow this (retrying one that is queued or in flight, for instance); nothing was changed.',
+  description: 'The delivery is in a state that does not allow this (retrying one that is queued or in flight, cancelling one no longer SCHEDULED, for instance); nothing was changed.',
   interfaces: [ErrorInterface],
   fields: (t) => ({
     status: t.field({ type: DeliveryStatusEnum, description: 'Its status now.', resolve: (error) => error.state as DeliveryStatus }),
@@ -162,6 +162,21 @@ builder.mutationField('retryDelivery', (t) =>
     args: { input: t.arg({ type: RetryDeliveryInput, required: true }) },
     resolve: async (_root, { input }, ctx) => ({
       delivery: await retryDelivery(ctx, organizationIdOf(ctx), requireIdOfType(input.id, 'Delivery')),
+    }),
+  }),
+);
+
+const CancelDeliveryInput = builder.inputType('CancelDeliveryInput', { fields: (t) => ({ id: t.id({ required: true }) }) });
+
+builder.mutationField('cancelDelivery', (t) =>
+  t.field({
+    type: deliveryPayload('CancelDeliveryPayload'),
+    description: 'Cancels a SCHEDULED delivery before its deliverAt (it becomes CANCELLED and is never sent); InvalidStateError once it was claimed or sent.',
+    authScopes: { scope: 'deliveries:write' },
+    errors: { types: [NotFoundError, InvalidStateError] },
+    args: { input: t.arg({ type: CancelDeliveryInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => ({
+      delivery: await cancelDelivery(ctx, organizationIdOf(ctx), requireIdOfType(input.id, 'Delivery')),
     }),
   }),
 );

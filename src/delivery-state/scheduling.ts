@@ -1,27 +1,56 @@
 // Deliveries entering the pipeline: created PENDING with the job of their first attempt (publishing,
-// test sends), or moved back to PENDING with the job of their next attempt (retry now, replay).
+// test sends) — or SCHEDULED, with that job starting at the event's deliverAt — or moved back to
+// PENDING with the job of their next attempt (retry now, replay), or taken out of it while still
+// SCHEDULED (cancelDelivery).
 // Like every other transition (./transitions.ts), each is written in sets, in the caller's
 // transaction, with the job and the change notice of every row, so none is half-scheduled.
 import { v7 as uuidv7 } from 'uuid';
+import { checkedQuery, sqlTypes } from '../db/checked-sql.ts';
 import type { Tx } from '../db/prisma.ts';
-import type { Delivery } from '../generated/prisma/client.ts';
+import { statusesWhere } from '../engine/delivery-status.ts';
+import { Prisma, type Delivery } from '../generated/prisma/client.ts';
 import type { DeliveryStatus } from '../generated/prisma/enums.ts';
-import { deliveryNotice, notifyChanges } from '../pubsub/notices.ts';
+import { DELIVERY_STATE, deliveryNotice, notifyChanges, type DeliveryState } from '../pubsub/notices.ts';
 import type { DeliveryQueue } from '../worker/queue.ts';
+import { statusList } from './transitions.ts';
+
+const NO_ID = '00000000-0000-0000-0000-000000000000';
+const CANCELLABLE = statusList(statusesWhere('cancellable'));
 
 export interface NewDelivery {
   organizationId: string;
   eventId: string;
   endpointId: string;
   isTest?: boolean;
+  /** Later than now: created SCHEDULED, its first attempt's job starting then (the event's deliverAt). */
+  deliverAt?: Date | null;
 }
 
-/** Creates the deliveries PENDING, each with the job of its first attempt, and announces them. */
+/**
+ * Creates the deliveries PENDING (or SCHEDULED), each with the job of its first attempt, and
+ * announces them. A scheduled delivery's job waits in pg-boss (`startAfter`, on the database's
+ * clock) and its claim moves it SCHEDULED → SENDING like any first attempt; cancelling it first
+ * leaves the job stale.
+ */
 export async function createDeliveries(tx: Tx, queue: DeliveryQueue, wanted: readonly NewDelivery[]): Promise<Delivery[]> {
   if (wanted.length === 0) return [];
-  const deliveries = await tx.delivery.createManyAndReturn({ data: wanted.map((delivery) => ({ id: uuidv7(), ...delivery })) });
+  const deliveries = await tx.delivery.createManyAndReturn({
+    data: wanted.map(({ deliverAt, ...delivery }) => ({
+      id: uuidv7(),
+      ...delivery,
+      ...(deliverAt ? { status: 'SCHEDULED' as const, nextAttemptAt: deliverAt } : {}),
+    })),
+  });
   deliveries.sort((a, b) => a.id.localeCompare(b.id));
-  await queue.enqueue(tx, deliveries.map((delivery) => ({ deliveryId: delivery.id, attempt: 1, endpointId: delivery.endpointId })));
+  await queue.enqueue(
+    tx,
+    deliveries.map((delivery) => ({
+      deliveryId: delivery.id,
+      attempt: 1,
+      endpointId: delivery.endpointId,
+      ...(delivery.status === 'SCHEDULED' && delivery.nextAttemptAt ? { startAfter: delivery.nextAttemptAt } : {}),
+    })),
+  );
   await notifyChanges(tx, deliveries.map(deliveryNotice));
   return deliveries;
 }
@@ -41,4 +70,26 @@ export async function reschedule(tx: Tx, queue: DeliveryQueue, organizationId: s
   await notifyChanges(tx, moved.map(deliveryNotice));
   await queue.enqueue(tx, moved.map((delivery) => ({ deliveryId: delivery.id, attempt: delivery.attemptCount + 1, endpointId: delivery.endpointId })));
   return moved;
+}
+
+export const CANCEL_SCHEDULED = checkedQuery({
+  name: 'cancel scheduled deliveries',
+  columns: { state: sqlTypes.json<DeliveryState>() },
+  sample: { organizationId: NO_ID, ids: [] as string[] },
+  sql: ({ organizationId, ids }: { organizationId: string; ids: string[] }) => Prisma.sql`
+    UPDATE deliveries d SET status = 'CANCELLED', next_attempt_at = NULL, completed_at = now(), updated_at = now()
+     WHERE d.organization_id = ${organizationId}::uuid AND d.id = ANY(${ids}::uuid[]) AND d.status IN (${CANCELLABLE})
+    RETURNING ${DELIVERY_STATE}`,
+});
+
+/**
+ * CANCELLED, for the deliveries among `ids` still SCHEDULED (guarded by their status: one claimed
+ * meanwhile, its deliverAt come, is left alone). Their waiting jobs then find them stale. Answers
+ * the states of the deliveries cancelled, announced like every status change.
+ */
+export async function cancelScheduled(tx: Tx, organizationId: string, ids: readonly string[]): Promise<DeliveryState[]> {
+  if (ids.length === 0) return [];
+  const rows = await CANCEL_SCHEDULED.run(tx, { organizationId, ids: [...ids] });
+  await notifyChanges(tx, rows.map((row) => deliveryNotice(row.state)));
+  return rows.map((row) => row.state);
 }

@@ -9,7 +9,7 @@ import { compilePayloadSchema, type PayloadValidator } from '../event-types/payl
 import type { Delivery, Event, Prisma } from '../generated/prisma/client.ts';
 import type { AppServices } from '../services.ts';
 import { createDeliveries } from '../delivery-state/scheduling.ts';
-import { publishIssues, requestHash, type PublishInput } from './publish-rules.ts';
+import { publishIssues, requestHash, scheduledFor, type PublishInput } from './publish-rules.ts';
 
 export interface Published {
   event: Event;
@@ -41,7 +41,7 @@ async function checkInputs(services: AppServices, inputs: Array<{ input: Publish
     const compiled = row.schema == null ? null : compilePayloadSchema(row.schema);
     validators.set(row.name, compiled?.ok ? compiled.validate : null);
   }
-  const context = { catalog, validatorFor: (type: string) => validators.get(type) ?? null, maxPayloadBytes: services.config.maxPayloadBytes };
+  const context = { catalog, validatorFor: (type: string) => validators.get(type) ?? null, maxPayloadBytes: services.config.maxPayloadBytes, now: new Date() };
   const issues: FieldIssue[] = inputs.flatMap(({ input, path }) => publishIssues(input, path, context));
   const keys = inputs.map(({ input }) => input.idempotencyKey).filter((key): key is string => key != null);
   if (new Set(keys).size !== keys.length) issues.push({ path: ['events'], message: 'two events share an idempotencyKey' });
@@ -66,6 +66,7 @@ async function writeAll(
   // Set-based writes: one INSERT for the events, one for their deliveries, one for the jobs.
   const results: Array<Published | { pending: { id: string } }> = [];
   const newEvents: Prisma.EventCreateManyInput[] = [];
+  const now = new Date();
   for (const { input, path } of inputs) {
     const hash = requestHash(input);
     const previous = input.idempotencyKey != null ? byKey.get(input.idempotencyKey) : undefined;
@@ -86,6 +87,7 @@ async function writeAll(
       project: input.project ?? null,
       idempotencyKey: input.idempotencyKey ?? null,
       requestHash: Uint8Array.from(hash),
+      deliverAt: scheduledFor(input, now),
     });
     results.push({ pending: { id } });
   }
@@ -94,7 +96,9 @@ async function writeAll(
     ? await tx.endpoint.findMany({ where: { organizationId, active: true }, select: { id: true, eventTypes: true, projects: true } })
     : [];
   const wanted = created.flatMap((event) =>
-    endpoints.filter((endpoint) => endpointReceives(endpoint, event)).map((endpoint) => ({ organizationId, eventId: event.id, endpointId: endpoint.id })),
+    endpoints
+      .filter((endpoint) => endpointReceives(endpoint, event))
+      .map((endpoint) => ({ organizationId, eventId: event.id, endpointId: endpoint.id, deliverAt: event.deliverAt })),
   );
   const deliveries = await createDeliveries(tx, services.queue, wanted);
 

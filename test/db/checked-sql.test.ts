@@ -5,6 +5,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckedQuery, Columns } from '../../src/db/checked-sql.ts';
+import { CANCEL_SCHEDULED } from '../../src/delivery-state/scheduling.ts';
 import { ABANDON, CANCEL_PENDING, CLAIM, RECORD } from '../../src/delivery-state/transitions.ts';
 import { PLAIN_HEADER_VALUES } from '../../src/endpoints/endpoints.ts';
 import { QUEUE_DEPTH } from '../../src/processes/runtime.ts';
@@ -13,7 +14,7 @@ import { CURRENT_SNAPSHOT, DELIVERY_STATE, type DeliveryState } from '../../src/
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 // `any` here on purpose: the list holds queries of every argument and column type.
-const QUERIES: Array<CheckedQuery<any, Columns>> = [CLAIM, RECORD, ABANDON, CANCEL_PENDING, PLAIN_HEADER_VALUES, QUEUE_DEPTH, CURRENT_SNAPSHOT];
+const QUERIES: Array<CheckedQuery<any, Columns>> = [CLAIM, RECORD, ABANDON, CANCEL_PENDING, CANCEL_SCHEDULED, PLAIN_HEADER_VALUES, QUEUE_DEPTH, CURRENT_SNAPSHOT];
 
 let database: TestDatabase;
 let client: pg.Client;

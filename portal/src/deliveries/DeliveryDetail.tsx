@@ -83,7 +83,7 @@ export function DeliveryDetail({ id }: { id: string }) {
           <dd>{delivery.attemptCount}</dd>
           {delivery.nextAttemptAt && (
             <>
-              <dt>Next attempt</dt>
+              <dt>{delivery.status === 'SCHEDULED' ? 'Scheduled for' : 'Next attempt'}</dt>
               <dd>{formatTime(delivery.nextAttemptAt)}</dd>
             </>
           )}
