@@ -169,32 +169,42 @@ describe('scheduled deliveries across a worker crash', () => {
       await herald.graphql(CREATE_ENDPOINT, { input: { url: `${receiver.url}${path}`, eventTypes: ['crash.later'], secret } }, key);
       secrets.set(path, secret);
     }
-    // Due over three seconds, starting once a worker has had time to start.
-    const start = Date.now() + 5_000;
+    // The worker runs before anything is published, so a job that started early would be sent early.
+    let worker = await startHeraldProcess('worker', env);
+    const timings: string[] = [];
+    const began = Date.now();
+    const mark = (what: string) => timings.push(`${what} ${Date.now() - began} ms`);
+    // Due over three seconds, starting once both batches are surely published.
+    const start = Date.now() + 6_000;
     const dueAt = new Map<string, number>(); // webhook-id → deliverAt
     for (let published = 0; published < SCHEDULED_EVENTS; published += 100) {
       const inputs = Array.from({ length: 100 }, (_, i) => ({ type: 'crash.later', payload: { n: published + i }, deliverAt: new Date(start + ((published + i) % 30) * 100).toISOString() }));
       const results = await publishEvents(withKey(herald, key), inputs);
       results.forEach((result, i) => dueAt.set(result.eventId, Date.parse(inputs[i]!.deliverAt)));
     }
+    mark('published');
     const total = SCHEDULED_EVENTS * 2;
-    expect(await herald.db.delivery.count({ where: { status: 'SCHEDULED' } })).toBe(total);
     const later = () => receiver.requests.filter((request) => request.url.startsWith('/later'));
+    expect(Date.now(), 'published before the first deliverAt').toBeLessThan(start);
+    expect(await herald.db.delivery.count({ where: { event: { type: 'crash.later' }, status: 'SCHEDULED' } })).toBe(total);
 
-    let worker = await startHeraldProcess('worker', env);
     await waitFor(async () => later().length >= total * 0.3, 'a third of the scheduled deliveries', 60_000);
     await worker.kill();
+    mark('killed');
     const inFlight = await sending();
     const lastDue = Math.max(...dueAt.values());
     // No worker while the rest come due.
     await waitFor(async () => Date.now() > lastDue + 500, 'every deliverAt to pass with no worker running');
     expect(await herald.db.delivery.count({ where: { event: { type: 'crash.later' }, status: { in: ['SCHEDULED', 'SENDING'] } } })).toBeGreaterThan(0);
     worker = await startHeraldProcess('worker', env);
+    mark('restarted');
     try {
       await waitFor(async () => (await herald.db.delivery.count({ where: { event: { type: 'crash.later' }, status: 'SUCCEEDED' } })) === total, 'every scheduled delivery to succeed', 90_000);
     } finally {
       await worker.stop();
     }
+    mark('all succeeded');
+    console.info(`scheduled across a crash: ${timings.join(', ')}; in flight at the kill: ${inFlight}`);
 
     const copies = new Map<string, number>();
     for (const request of later()) {
