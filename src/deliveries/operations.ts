@@ -3,7 +3,7 @@
 // change of a delivery.
 import { v7 as uuidv7 } from 'uuid';
 import { InvalidStateError, NotFoundError, ValidationError } from '../errors.ts';
-import type { Delivery } from '../generated/prisma/client.ts';
+import type { Delivery, Event } from '../generated/prisma/client.ts';
 import type { DeliveryStatus } from '../generated/prisma/enums.ts';
 import type { AppServices } from '../services.ts';
 import { cancelScheduled, createDeliveries, reschedule } from '../delivery-state/scheduling.ts';
@@ -80,6 +80,28 @@ export async function cancelDelivery(services: AppServices, organizationId: stri
     if (!row) throw new NotFoundError('Delivery');
     if (cancelled) return row;
     throw new InvalidStateError(`The delivery is ${row.status}: ${NOT_CANCELLABLE[row.status] ?? 'it changed meanwhile; try again'}.`, row.status);
+  });
+}
+
+/**
+ * Cancels every delivery of an event still SCHEDULED (one per endpoint it fanned out to). Answers
+ * the event and the deliveries cancelled; InvalidStateError when it had deliveries and none was
+ * SCHEDULED anymore (its time came, or they were cancelled already).
+ */
+export async function cancelScheduledEvent(services: AppServices, organizationId: string, eventId: string): Promise<{ event: Event; cancelled: Delivery[] }> {
+  return services.db.$transaction(async (tx) => {
+    const event = await tx.event.findFirst({ where: { id: eventId, organizationId } });
+    if (!event) throw new NotFoundError('Event');
+    const ids = (await tx.delivery.findMany({ where: { eventId, organizationId }, select: { id: true } })).map((delivery) => delivery.id);
+    const cancelled = await cancelScheduled(tx, organizationId, ids);
+    // Read after the cancel, in its transaction: the deliveries as it left them.
+    const rows = await tx.delivery.findMany({ where: { eventId, organizationId }, orderBy: { id: 'asc' } });
+    if (ids.length > 0 && cancelled.length === 0) {
+      const statuses = [...new Set(rows.map((row) => row.status))];
+      throw new InvalidStateError(`No delivery of the event is SCHEDULED anymore: ${statuses.join(', ')}.`, rows[0]!.status);
+    }
+    const cancelledIds = new Set(cancelled.map((state) => state.id));
+    return { event, cancelled: rows.filter((row) => cancelledIds.has(row.id)) };
   });
 }
 

@@ -9,9 +9,10 @@ import { registerNodeLoader } from '../graphql/node.ts';
 import { checkPage } from '../graphql/pagination.ts';
 import { currentFirst } from '../pubsub/current-first.ts';
 import { currentDeliveryNotices, deliveryAsNoticed } from '../pubsub/notices.ts';
-import type { Delivery } from '../generated/prisma/client.ts';
+import type { Delivery, Event } from '../generated/prisma/client.ts';
 import { DeliveryStatus } from '../generated/prisma/enums.ts';
-import { cancelDelivery, replayDeliveries, retryDelivery, testEndpoint } from './operations.ts';
+import { cancelDelivery, cancelScheduledEvent, replayDeliveries, retryDelivery, testEndpoint } from './operations.ts';
+import { EventRef } from '../events/schema.ts';
 import { chargeResponseBytes } from '../graphql/response-budget.ts';
 import { EndpointRef } from '../endpoints/schema.ts';
 import { GraphQLError } from 'graphql';
@@ -178,6 +179,27 @@ builder.mutationField('cancelDelivery', (t) =>
     resolve: async (_root, { input }, ctx) => ({
       delivery: await cancelDelivery(ctx, organizationIdOf(ctx), requireIdOfType(input.id, 'Delivery')),
     }),
+  }),
+);
+
+const CancelScheduledEventInput = builder.inputType('CancelScheduledEventInput', { fields: (t) => ({ id: t.id({ required: true }) }) });
+
+const CancelScheduledEventPayload = builder.objectRef<{ event: Event; cancelled: Delivery[] }>('CancelScheduledEventPayload').implement({
+  fields: (t) => ({
+    event: t.field({ type: EventRef, grantScopes: [MUTATION_RESULT], resolve: (p) => p.event }),
+    count: t.int({ description: 'How many deliveries were cancelled.', resolve: (p) => p.cancelled.length }),
+    deliveries: t.field({ type: [DeliveryRef], grantScopes: [MUTATION_RESULT], description: 'The deliveries cancelled, oldest first.', resolve: (p) => p.cancelled }),
+  }),
+});
+
+builder.mutationField('cancelScheduledEvent', (t) =>
+  t.field({
+    type: CancelScheduledEventPayload,
+    description: "Cancels every delivery of an event that is still SCHEDULED (one per endpoint); InvalidStateError when none is SCHEDULED anymore.",
+    authScopes: { scope: 'deliveries:write' },
+    errors: { types: [NotFoundError, InvalidStateError] },
+    args: { input: t.arg({ type: CancelScheduledEventInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => cancelScheduledEvent(ctx, organizationIdOf(ctx), requireIdOfType(input.id, 'Event')),
   }),
 );
 

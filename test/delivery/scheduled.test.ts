@@ -207,6 +207,46 @@ describe('cancelDelivery', () => {
   });
 });
 
+describe('cancelScheduledEvent', () => {
+  const CANCEL_EVENT = `mutation($id: ID!) { cancelScheduledEvent(input: { id: $id }) {
+    __typename ... on CancelScheduledEventPayload { count event { id } deliveries { id status } } ... on InvalidStateError { message status } ... on Error { message } } }`;
+
+  it('cancels every still-SCHEDULED delivery of the event, one per endpoint, and neither arrives', async () => {
+    await herald.db.eventType.create({ data: { name: 'fanout.due' } });
+    const second = await herald.graphql(CREATE_ENDPOINT, { input: { url: `${receiver.url}/second`, eventTypes: ['fanout.*'] } }, key);
+    const secondId = second.data!.createEndpoint.endpoint.id;
+    try {
+      const scheduled = await publishEventSelecting<PublishAnswer>(withKey(herald, key), { type: 'fanout.due', payload: {}, deliverAt: new Date(Date.now() + 1_500).toISOString() }, PUBLISHED);
+      expect(scheduled.deliveries.map((delivery) => delivery.status)).toEqual(['SCHEDULED', 'SCHEDULED']);
+      const answer = await herald.graphql(CANCEL_EVENT, { id: scheduled.event.id }, key);
+      expect(answer.data?.cancelScheduledEvent).toEqual({
+        __typename: 'CancelScheduledEventPayload',
+        count: 2,
+        event: { id: scheduled.event.id },
+        deliveries: scheduled.deliveries.map((delivery) => ({ id: delivery.id, status: 'CANCELLED' })).sort((a, b) => (a.id < b.id ? -1 : 1)),
+      });
+      expect((await herald.graphql(CANCEL_EVENT, { id: scheduled.event.id }, key)).data?.cancelScheduledEvent).toEqual({
+        __typename: 'InvalidStateError',
+        message: 'No delivery of the event is SCHEDULED anymore: CANCELLED.',
+        status: 'CANCELLED',
+      });
+      const control = await publishEventSelecting<PublishAnswer>(withKey(herald, key), { type: 'fanout.due', payload: {}, deliverAt: new Date(Date.now() + 2_500).toISOString() }, PUBLISHED);
+      await waitFor(async () => receivedFor(control.event.id).length === 2, 'the control event at both endpoints');
+      expect(receivedFor(scheduled.event.id)).toEqual([]);
+    } finally {
+      await herald.graphql(TOGGLE_ENDPOINT, { input: { id: secondId, active: false } }, key);
+    }
+  });
+
+  it('an event sent already answers InvalidStateError; an unknown one NotFoundError', async () => {
+    const sent = await publish({});
+    await waitFor(async () => (await rowOf(sent.deliveries[0]!.id)).status === 'SUCCEEDED', 'the delivery to succeed');
+    expect((await herald.graphql(CANCEL_EVENT, { id: sent.event.id }, key)).data?.cancelScheduledEvent).toMatchObject({ __typename: 'InvalidStateError', status: 'SUCCEEDED' });
+    const stranger = (await herald.organization('scheduled-event-stranger')).key;
+    expect((await herald.graphql(CANCEL_EVENT, { id: sent.event.id }, stranger)).data?.cancelScheduledEvent).toEqual({ __typename: 'NotFoundError', message: 'Event not found' });
+  });
+});
+
 describe('SCHEDULED elsewhere', () => {
   it('lists filter by status SCHEDULED, and retryDelivery refuses a SCHEDULED delivery', async () => {
     const scheduled = await publish({ deliverAt: new Date(Date.now() + DAY).toISOString() });

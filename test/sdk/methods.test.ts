@@ -182,6 +182,9 @@ describe('events and deliveries', () => {
     const cancelled = ok(await client.cancelDelivery({ id: later.deliveries[0]!.id }), 'CancelDeliveryPayload');
     expect(cancelled.delivery).toMatchObject({ id: later.deliveries[0]!.id, status: 'CANCELLED', nextAttemptAt: null });
     expect(ok(await client.cancelDelivery({ id: later.deliveries[0]!.id }), 'InvalidStateError').status).toBe('CANCELLED');
+    const laterStill = ok(await client.publishEvent({ type: 'order.placed', payload: { order: 'o_later_still' }, deliverAt }), 'PublishEventPayload');
+    const eventCancelled = ok(await client.cancelScheduledEvent({ id: laterStill.event.id }), 'CancelScheduledEventPayload');
+    expect(eventCancelled).toMatchObject({ count: 1, event: { id: laterStill.event.id, deliverAt: deliverAt.toISOString() }, deliveries: [{ status: 'CANCELLED' }] });
 
     const test = ok(await client.testEndpoint({ id: endpointId }), 'TestEndpointPayload');
     expect(test.delivery).toMatchObject({ isTest: true, endpoint: { id: endpointId }, event: { type: 'webhook.test' } });

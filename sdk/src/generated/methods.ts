@@ -6,6 +6,9 @@ import {
   CancelDeliveryDocument,
   type CancelDeliveryMutation,
   type CancelDeliveryMutationVariables,
+  CancelScheduledEventDocument,
+  type CancelScheduledEventMutation,
+  type CancelScheduledEventMutationVariables,
   CreateApiKeyDocument,
   type CreateApiKeyMutation,
   type CreateApiKeyMutationVariables,
@@ -106,6 +109,9 @@ export function operationMethods(request: Requester, subscribe: Subscriber) {
     /** `mutation CancelDelivery`: returns `cancelDelivery`. */
     cancelDelivery: (input: CancelDeliveryMutationVariables['input'], options?: RequestOptions): Promise<CancelDeliveryMutation['cancelDelivery']> =>
       request(CancelDeliveryDocument, { input }, options).then((data) => data.cancelDelivery),
+    /** `mutation CancelScheduledEvent`: returns `cancelScheduledEvent`. */
+    cancelScheduledEvent: (input: CancelScheduledEventMutationVariables['input'], options?: RequestOptions): Promise<CancelScheduledEventMutation['cancelScheduledEvent']> =>
+      request(CancelScheduledEventDocument, { input }, options).then((data) => data.cancelScheduledEvent),
     /** `mutation CreateApiKey`: returns `createApiKey`. */
     createApiKey: (input: CreateApiKeyMutationVariables['input'], options?: RequestOptions): Promise<CreateApiKeyMutation['createApiKey']> =>
       request(CreateApiKeyDocument, { input }, options).then((data) => data.createApiKey),

@@ -25,6 +25,10 @@ export type CancelDeliveryInput = {
   id: string;
 };
 
+export type CancelScheduledEventInput = {
+  id: string;
+};
+
 export type CreateApiKeyInput = {
   name?: string | null | undefined;
   organizationId: string;
@@ -305,6 +309,17 @@ export type CancelDeliveryMutationVariables = Exact<{
 
 export type CancelDeliveryMutation = { __typename: 'Mutation', cancelDelivery:
     | { __typename: 'CancelDeliveryPayload', delivery: { __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } } }
+    | { __typename: 'InvalidStateError', status: DeliveryStatus, message: string }
+    | { __typename: 'NotFoundError', message: string }
+   };
+
+export type CancelScheduledEventMutationVariables = Exact<{
+  input: CancelScheduledEventInput;
+}>;
+
+
+export type CancelScheduledEventMutation = { __typename: 'Mutation', cancelScheduledEvent:
+    | { __typename: 'CancelScheduledEventPayload', count: number, event: { __typename: 'Event', id: string, type: string, project: string | null, payload: JsonValue, idempotencyKey: string | null, deliverAt: string | null, createdAt: string }, deliveries: Array<{ __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } }> }
     | { __typename: 'InvalidStateError', status: DeliveryStatus, message: string }
     | { __typename: 'NotFoundError', message: string }
    };
@@ -1072,6 +1087,67 @@ fragment DeliveryFields on Delivery {
     type
   }
 }`) as unknown as TypedDocumentString<CancelDeliveryMutation, CancelDeliveryMutationVariables>;
+export const CancelScheduledEventDocument = new TypedDocumentString(`
+    mutation CancelScheduledEvent($input: CancelScheduledEventInput!) {
+  cancelScheduledEvent(input: $input) {
+    __typename
+    ... on CancelScheduledEventPayload {
+      count
+      event {
+        ...EventFields
+      }
+      deliveries {
+        ...DeliveryFields
+      }
+    }
+    ... on InvalidStateError {
+      status
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fields {
+      path
+      message
+    }
+  }
+  ... on LimitExceededError {
+    limit
+  }
+}
+fragment DeliveryFields on Delivery {
+  __typename
+  id
+  status
+  attemptCount
+  isTest
+  lastError
+  lastStatusCode
+  nextAttemptAt
+  completedAt
+  createdAt
+  endpoint {
+    id
+  }
+  event {
+    id
+    type
+  }
+}
+fragment EventFields on Event {
+  __typename
+  id
+  type
+  project
+  payload
+  idempotencyKey
+  deliverAt
+  createdAt
+}`) as unknown as TypedDocumentString<CancelScheduledEventMutation, CancelScheduledEventMutationVariables>;
 export const CreateEndpointDocument = new TypedDocumentString(`
     mutation CreateEndpoint($input: CreateEndpointInput!) {
   createEndpoint(input: $input) {
