@@ -7,6 +7,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idOfType } from '../../src/global-id.ts';
+import { purgeExpired } from '../../src/worker/retention.ts';
 import { publishEventSelecting, withKey } from '../support/publish.ts';
 import { startTestHerald, type TestHerald } from '../support/herald.ts';
 import { CREATE_ENDPOINT, TOGGLE_ENDPOINT } from '../support/operations.ts';
@@ -258,6 +259,18 @@ describe('SCHEDULED elsewhere', () => {
     await herald.graphql(CANCEL, { id }, key);
     const none = await herald.graphql(`query { deliveries(filter: { status: SCHEDULED }) { edges { node { id } } } }`, {}, key);
     expect(none.data?.deliveries.edges).toEqual([]);
+  });
+
+  it('the retention purge keeps a scheduled event until HERALD_RETENTION_DAYS after its deliverAt', async () => {
+    const scheduled = await publish({ deliverAt: new Date(Date.now() + 20 * DAY).toISOString() });
+    const eventId = idOfType(scheduled.event.id, 'Event')!;
+    // Published 10 days ago, due in 20 days: a 7-day retention must not take it.
+    await herald.db.event.update({ where: { id: eventId }, data: { createdAt: new Date(Date.now() - 10 * DAY) } });
+    expect(await purgeExpired(herald.db, 7)).toBe(0);
+    expect((await rowOf(scheduled.deliveries[0]!.id)).status).toBe('SCHEDULED');
+    // 7 days after its deliverAt, it goes (with every other event of this file, by then).
+    expect(await purgeExpired(herald.db, 7, new Date(Date.now() + 28 * DAY))).toBeGreaterThan(0);
+    expect(await herald.db.event.count({ where: { id: eventId } })).toBe(0);
   });
 
   it('turning the endpoint off cancels its SCHEDULED deliveries, as it cancels pending ones', async () => {
