@@ -1,6 +1,6 @@
-// Operator actions on deliveries: test sends, manual retries, replays and cancelling a scheduled one. What may be done is decided
-// here; the rows move through the delivery state machine (src/delivery-state), like every other
-// change of a delivery.
+// Operator actions on deliveries: test sends, manual retries, replays and cancelling scheduled ones.
+// What may be done is decided here; the rows move through the delivery state machine
+// (src/delivery-state), like every other change of a delivery.
 import { v7 as uuidv7 } from 'uuid';
 import { InvalidStateError, NotFoundError, ValidationError } from '../errors.ts';
 import type { Delivery, Event } from '../generated/prisma/client.ts';

@@ -1,7 +1,7 @@
 // A delivery's statuses and what each allows, in one table: the state machine's guarded writes
-// (src/delivery-state), the operator actions (src/deliveries/operations.ts) and the docs derive
-// their lists from here, so a new status is decided for every rule at once (the Record below does
-// not compile until it is).
+// (src/delivery-state) and the operator actions (src/deliveries/operations.ts) derive their
+// status lists from here, so a new status is decided for every rule at once (the Record below
+// does not compile until it is).
 
 /** In the database's order (schema.prisma); test/engine/enums.test.ts holds the two together. */
 export const DELIVERY_STATUSES = ['SCHEDULED', 'PENDING', 'SENDING', 'SUCCEEDED', 'RETRYING', 'FAILED', 'CANCELLED'] as const;
