@@ -1,12 +1,13 @@
-// Operator actions on deliveries: test sends, manual retries and replays. What may be done is decided
-// here; the rows move through the delivery state machine (src/delivery-state), like every other
-// change of a delivery.
+// Operator actions on deliveries: test sends, manual retries, replays and cancelling scheduled ones.
+// What may be done is decided here; the rows move through the delivery state machine
+// (src/delivery-state), like every other change of a delivery.
 import { uuidv7 } from '../uuid7.ts';
 import { InvalidStateError, NotFoundError, ValidationError } from '../errors.ts';
-import type { Delivery } from '../generated/prisma/client.ts';
+import type { Delivery, Event } from '../generated/prisma/client.ts';
 import type { DeliveryStatus } from '../generated/prisma/enums.ts';
 import type { AppServices } from '../services.ts';
-import { createDeliveries, reschedule } from '../delivery-state/scheduling.ts';
+import { cancelScheduled, createDeliveries, reschedule } from '../delivery-state/scheduling.ts';
+import { statusesWhere } from '../engine/delivery-status.ts';
 
 export const TEST_EVENT_TYPE = 'webhook.test';
 /** What testEndpoint sends as `webhook.test`; the catalog shows it as the type's example. */
@@ -29,11 +30,12 @@ export async function testEndpoint(services: AppServices, organizationId: string
   });
 }
 
-const FINISHED: DeliveryStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
+const FINISHED: DeliveryStatus[] = statusesWhere('finished');
 /** A delivery waiting for a retry can be attempted now too: the user fixed the receiver. */
 const RETRYABLE: DeliveryStatus[] = [...FINISHED, 'RETRYING'];
 
 const NOT_RETRYABLE: Partial<Record<DeliveryStatus, string>> = {
+  SCHEDULED: 'it waits for its deliverAt; cancelDelivery cancels it, and a cancelled delivery can be retried now',
   PENDING: 'it is queued for an attempt already',
   SENDING: 'an attempt is in flight',
 };
@@ -55,6 +57,52 @@ export async function retryDelivery(services: AppServices, organizationId: strin
   const now = await services.db.delivery.findFirst({ where: { id: deliveryId, organizationId }, select: { status: true } });
   if (!now) throw new NotFoundError('Delivery');
   throw new InvalidStateError(`The delivery is ${now.status}: ${NOT_RETRYABLE[now.status] ?? 'it changed meanwhile; try again'}.`, now.status);
+}
+
+const NOT_CANCELLABLE: Partial<Record<DeliveryStatus, string>> = {
+  PENDING: 'it is queued for an attempt already',
+  SENDING: 'an attempt is in flight',
+  SUCCEEDED: 'it was delivered',
+  RETRYING: 'it was attempted already',
+  FAILED: 'it was attempted already',
+  CANCELLED: 'it was cancelled already',
+};
+
+/**
+ * Cancels a SCHEDULED delivery before its deliverAt: CANCELLED, and its waiting job will find it
+ * stale. Once its time has come (claimed, sent) it can no longer be cancelled: InvalidStateError.
+ */
+export async function cancelDelivery(services: AppServices, organizationId: string, deliveryId: string): Promise<Delivery> {
+  return services.db.$transaction(async (tx) => {
+    const [cancelled] = await cancelScheduled(tx, organizationId, [deliveryId]);
+    // Read in the same transaction: the answer is the row as this cancel left it (or found it).
+    const row = await tx.delivery.findFirst({ where: { id: deliveryId, organizationId } });
+    if (!row) throw new NotFoundError('Delivery');
+    if (cancelled) return row;
+    throw new InvalidStateError(`The delivery is ${row.status}: ${NOT_CANCELLABLE[row.status] ?? 'it changed meanwhile; try again'}.`, row.status);
+  });
+}
+
+/**
+ * Cancels every delivery of an event still SCHEDULED (one per endpoint it fanned out to). Answers
+ * the event and the deliveries cancelled; InvalidStateError when it had deliveries and none was
+ * SCHEDULED anymore (its time came, or they were cancelled already).
+ */
+export async function cancelScheduledEvent(services: AppServices, organizationId: string, eventId: string): Promise<{ event: Event; cancelled: Delivery[] }> {
+  return services.db.$transaction(async (tx) => {
+    const event = await tx.event.findFirst({ where: { id: eventId, organizationId } });
+    if (!event) throw new NotFoundError('Event');
+    const ids = (await tx.delivery.findMany({ where: { eventId, organizationId }, select: { id: true } })).map((delivery) => delivery.id);
+    const cancelled = await cancelScheduled(tx, organizationId, ids);
+    // Read after the cancel, in its transaction: the deliveries as it left them.
+    const rows = await tx.delivery.findMany({ where: { eventId, organizationId }, orderBy: { id: 'asc' } });
+    if (ids.length > 0 && cancelled.length === 0) {
+      const statuses = [...new Set(rows.map((row) => row.status))];
+      throw new InvalidStateError(`No delivery of the event is SCHEDULED anymore: ${statuses.join(', ')}.`, rows[0]!.status);
+    }
+    const cancelledIds = new Set(cancelled.map((state) => state.id));
+    return { event, cancelled: rows.filter((row) => cancelledIds.has(row.id)) };
+  });
 }
 
 export interface ReplayInput {

@@ -9,9 +9,10 @@ import { registerNodeLoader } from '../graphql/node.ts';
 import { checkPage } from '../graphql/pagination.ts';
 import { currentFirst } from '../pubsub/current-first.ts';
 import { currentDeliveryNotices, deliveryAsNoticed } from '../pubsub/notices.ts';
-import type { Delivery } from '../generated/prisma/client.ts';
+import type { Delivery, Event } from '../generated/prisma/client.ts';
 import { DeliveryStatus } from '../generated/prisma/enums.ts';
-import { replayDeliveries, retryDelivery, testEndpoint } from './operations.ts';
+import { cancelDelivery, cancelScheduledEvent, replayDeliveries, retryDelivery, testEndpoint } from './operations.ts';
+import { EventRef } from '../events/schema.ts';
 import { chargeResponseBytes } from '../graphql/response-budget.ts';
 import { EndpointRef } from '../endpoints/schema.ts';
 import { GraphQLError } from 'graphql';
@@ -146,7 +147,7 @@ const RetryDeliveryInput = builder.inputType('RetryDeliveryInput', { fields: (t)
 
 builder.objectType(InvalidStateError, {
   name: 'InvalidStateError',
-  description: 'The delivery is in a state that does not allow this (retrying one that is queued or in flight, for instance); nothing was changed.',
+  description: 'The delivery is in a state that does not allow this (retrying one that is queued or in flight, cancelling one no longer SCHEDULED, for instance); nothing was changed.',
   interfaces: [ErrorInterface],
   fields: (t) => ({
     status: t.field({ type: DeliveryStatusEnum, description: 'Its status now.', resolve: (error) => error.state as DeliveryStatus }),
@@ -163,6 +164,42 @@ builder.mutationField('retryDelivery', (t) =>
     resolve: async (_root, { input }, ctx) => ({
       delivery: await retryDelivery(ctx, organizationIdOf(ctx), requireIdOfType(input.id, 'Delivery')),
     }),
+  }),
+);
+
+const CancelDeliveryInput = builder.inputType('CancelDeliveryInput', { fields: (t) => ({ id: t.id({ required: true }) }) });
+
+builder.mutationField('cancelDelivery', (t) =>
+  t.field({
+    type: deliveryPayload('CancelDeliveryPayload'),
+    description: 'Cancels a SCHEDULED delivery before its deliverAt (it becomes CANCELLED and is never sent); InvalidStateError once it was claimed or sent.',
+    authScopes: { scope: 'deliveries:write' },
+    errors: { types: [NotFoundError, InvalidStateError] },
+    args: { input: t.arg({ type: CancelDeliveryInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => ({
+      delivery: await cancelDelivery(ctx, organizationIdOf(ctx), requireIdOfType(input.id, 'Delivery')),
+    }),
+  }),
+);
+
+const CancelScheduledEventInput = builder.inputType('CancelScheduledEventInput', { fields: (t) => ({ id: t.id({ required: true }) }) });
+
+const CancelScheduledEventPayload = builder.objectRef<{ event: Event; cancelled: Delivery[] }>('CancelScheduledEventPayload').implement({
+  fields: (t) => ({
+    event: t.field({ type: EventRef, grantScopes: [MUTATION_RESULT], resolve: (p) => p.event }),
+    count: t.int({ description: 'How many deliveries were cancelled.', resolve: (p) => p.cancelled.length }),
+    deliveries: t.field({ type: [DeliveryRef], grantScopes: [MUTATION_RESULT], description: 'The deliveries cancelled, oldest first.', resolve: (p) => p.cancelled }),
+  }),
+});
+
+builder.mutationField('cancelScheduledEvent', (t) =>
+  t.field({
+    type: CancelScheduledEventPayload,
+    description: "Cancels every delivery of an event that is still SCHEDULED (one per endpoint); InvalidStateError when none is SCHEDULED anymore.",
+    authScopes: { scope: 'deliveries:write' },
+    errors: { types: [NotFoundError, InvalidStateError] },
+    args: { input: t.arg({ type: CancelScheduledEventInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => cancelScheduledEvent(ctx, organizationIdOf(ctx), requireIdOfType(input.id, 'Event')),
   }),
 );
 

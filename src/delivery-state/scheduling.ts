@@ -1,22 +1,32 @@
 // Deliveries entering the pipeline: created PENDING with the job of their first attempt (publishing,
-// test sends), or moved back to PENDING with the job of their next attempt (retry now, replay).
+// test sends) — or SCHEDULED, with that job starting at the event's deliverAt — or moved back to
+// PENDING with the job of their next attempt (retry now, replay), or taken out of it while still
+// SCHEDULED (cancelDelivery).
 // Like every other transition (./transitions.ts), each is written in sets, in the caller's
 // transaction, with the job and the change notice of every row, so none is half-scheduled.
 import { uuidv7 } from '../uuid7.ts';
 import { checkedQuery, sqlTypes, type SqlClient } from '../db/checked-sql.ts';
 import type { Tx } from '../db/prisma.ts';
+import { statusesWhere } from '../engine/delivery-status.ts';
 import { Prisma, type Delivery } from '../generated/prisma/client.ts';
 import type { DeliveryStatus } from '../generated/prisma/enums.ts';
-import { deliveryNotice, notifyChanges } from '../pubsub/notices.ts';
+import { DELIVERY_STATE, deliveryNotice, notifyChanges, type DeliveryState } from '../pubsub/notices.ts';
 import type { DeliveryQueue } from '../worker/queue.ts';
+import { statusList } from './status-list.ts';
+
+const NO_ID = '00000000-0000-0000-0000-000000000000';
+const CANCELLABLE = statusList(statusesWhere('cancellable'));
 
 export interface NewDelivery {
   organizationId: string;
   eventId: string;
   endpointId: string;
   isTest?: boolean;
+  /** Later than now: created SCHEDULED, its first attempt's job starting then (the event's deliverAt). */
+  deliverAt?: Date | null;
 }
 
+/**
 /**
  * One statement for any number of rows, passed as one JSON array (parsed by PostgreSQL, not escaped
  * element by element by the driver): it answers the transaction's time, every new row's created_at.
@@ -27,36 +37,51 @@ export const INSERT_DELIVERIES = checkedQuery({
   sample: { rows: '[]' },
   sql: ({ rows }: { rows: string }) => Prisma.sql`
     WITH inserted AS (
-      INSERT INTO deliveries (id, organization_id, event_id, endpoint_id, is_test)
-      SELECT r.id, r."organizationId", r."eventId", r."endpointId", r."isTest"
-        FROM jsonb_to_recordset(${rows}::jsonb) AS r(id uuid, "organizationId" uuid, "eventId" uuid, "endpointId" uuid, "isTest" bool)
+      INSERT INTO deliveries (id, organization_id, event_id, endpoint_id, is_test, status, next_attempt_at)
+      SELECT r.id, r."organizationId", r."eventId", r."endpointId", r."isTest", r.status::"DeliveryStatus", r."nextAttemptAt"
+        FROM jsonb_to_recordset(${rows}::jsonb)
+             AS r(id uuid, "organizationId" uuid, "eventId" uuid, "endpointId" uuid, "isTest" bool, status text, "nextAttemptAt" timestamptz)
       RETURNING 1)
     SELECT (SELECT count(*) FROM inserted)::int4 AS inserted, now() AS now`,
 });
 
 /**
- * Creates the deliveries PENDING, each with the job of its first attempt, and announces them.
- * The rows are written by one set-based INSERT and answered as written (every column not given is
- * its default) rather than read back: publishing 100 events to 10 endpoints reads nothing back.
+ * Creates the deliveries PENDING (or SCHEDULED), each with the job of its first attempt, and
+ * announces them. A scheduled delivery's job waits in pg-boss (`startAfter`, on the database's
+ * clock) and its claim moves it SCHEDULED → SENDING like any first attempt; cancelling it first
+ * leaves the job stale. The rows are written by one set-based INSERT and answered as written
+ * (every column not given is its default) rather than read back.
  */
 export async function createDeliveries(tx: SqlClient, queue: DeliveryQueue, wanted: readonly NewDelivery[]): Promise<Delivery[]> {
   if (wanted.length === 0) return [];
   // Ids are made in order (UUIDv7), so rows are written and locked in id order.
-  const rows = wanted.map((delivery) => ({ id: uuidv7(), isTest: false, ...delivery }));
+  const rows = wanted.map(({ deliverAt, isTest, ...delivery }) => ({
+    id: uuidv7(),
+    ...delivery,
+    isTest: isTest ?? false,
+    status: deliverAt ? ('SCHEDULED' as const) : ('PENDING' as const),
+    nextAttemptAt: deliverAt ?? null,
+  }));
   const [written] = await INSERT_DELIVERIES.run(tx, { rows: JSON.stringify(rows) });
   const now = written!.now;
   const deliveries: Delivery[] = rows.map((row) => ({
     ...row,
-    status: 'PENDING',
     attemptCount: 0,
-    nextAttemptAt: null,
     lastStatusCode: null,
     lastError: null,
     createdAt: now,
     updatedAt: now,
     completedAt: null,
   }));
-  await queue.enqueue(tx, deliveries.map((delivery) => ({ deliveryId: delivery.id, attempt: 1, endpointId: delivery.endpointId })));
+  await queue.enqueue(
+    tx,
+    deliveries.map((delivery) => ({
+      deliveryId: delivery.id,
+      attempt: 1,
+      endpointId: delivery.endpointId,
+      ...(delivery.status === 'SCHEDULED' && delivery.nextAttemptAt ? { startAfter: delivery.nextAttemptAt } : {}),
+    })),
+  );
   await notifyChanges(tx, deliveries.map(deliveryNotice));
   return deliveries;
 }
@@ -76,4 +101,26 @@ export async function reschedule(tx: Tx, queue: DeliveryQueue, organizationId: s
   await notifyChanges(tx, moved.map(deliveryNotice));
   await queue.enqueue(tx, moved.map((delivery) => ({ deliveryId: delivery.id, attempt: delivery.attemptCount + 1, endpointId: delivery.endpointId })));
   return moved;
+}
+
+export const CANCEL_SCHEDULED = checkedQuery({
+  name: 'cancel scheduled deliveries',
+  columns: { state: sqlTypes.json<DeliveryState>() },
+  sample: { organizationId: NO_ID, ids: [] as string[] },
+  sql: ({ organizationId, ids }: { organizationId: string; ids: string[] }) => Prisma.sql`
+    UPDATE deliveries d SET status = 'CANCELLED', next_attempt_at = NULL, completed_at = now(), updated_at = now()
+     WHERE d.organization_id = ${organizationId}::uuid AND d.id = ANY(${ids}::uuid[]) AND d.status IN (${CANCELLABLE})
+    RETURNING ${DELIVERY_STATE}`,
+});
+
+/**
+ * CANCELLED, for the deliveries among `ids` still SCHEDULED (guarded by their status: one claimed
+ * meanwhile, its deliverAt come, is left alone). Their waiting jobs then find them stale. Answers
+ * the states of the deliveries cancelled, announced like every status change.
+ */
+export async function cancelScheduled(tx: Tx, organizationId: string, ids: readonly string[]): Promise<DeliveryState[]> {
+  if (ids.length === 0) return [];
+  const rows = await CANCEL_SCHEDULED.run(tx, { organizationId, ids: [...ids] });
+  await notifyChanges(tx, rows.map((row) => deliveryNotice(row.state)));
+  return rows.map((row) => row.state);
 }

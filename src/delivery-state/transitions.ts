@@ -5,6 +5,8 @@ import { uuidv7 } from '../uuid7.ts';
 import { checkedQuery, sqlTypes } from '../db/checked-sql.ts';
 import { inTransaction, sqlPool, type Db, type Tx } from '../db/prisma.ts';
 import { endpointDisableReason, type AttemptErrorKind, type EndpointHealthEffect } from '../engine/attempt-outcome.ts';
+import { statusesWhere } from '../engine/delivery-status.ts';
+import { statusList } from './status-list.ts';
 import type { SignatureScheme } from '../engine/signing.ts';
 import type { StoredHeader } from '../endpoints/custom-headers.ts';
 import { Prisma } from '../generated/prisma/client.ts';
@@ -40,6 +42,10 @@ const STATE = { state: json<DeliveryState>() };
 
 const JOBS_SAMPLE = { wanted: '[]' };
 
+/** SCHEDULED is claimable: its first job is enqueued to start at the event's deliverAt. */
+const CLAIMABLE = statusList(statusesWhere('claimable'));
+const CANCELLED_WITH_ENDPOINT = statusList(statusesWhere('cancelledWithEndpoint'));
+
 export const CLAIM = checkedQuery({
   name: 'claim attempts',
   columns: {
@@ -66,7 +72,7 @@ export const CLAIM = checkedQuery({
       UPDATE deliveries d SET status = 'SENDING', updated_at = now()
         FROM jsonb_to_recordset(${wanted}::jsonb) AS w(id uuid, attempt int), endpoints e, events ev
        WHERE d.id = w.id AND d.attempt_count = w.attempt - 1
-         AND d.status IN ('PENDING', 'RETRYING', 'SENDING')
+         AND d.status IN (${CLAIMABLE})
          AND e.id = d.endpoint_id AND ev.id = d.event_id AND (e.active OR d.is_test)
       RETURNING d.id AS delivery_id, d.organization_id, d.is_test, w.attempt, e.id AS endpoint_id, e.url, e.headers,
                 e.signature_scheme, e.secret_sealed, e.previous_secret_sealed, e.previous_secret_expires_at,
@@ -96,7 +102,7 @@ export const ABANDON = checkedQuery({
       UPDATE deliveries d SET status = 'FAILED', next_attempt_at = NULL, last_error = ${reason},
              completed_at = now(), updated_at = now()
         FROM jsonb_to_recordset(${wanted}::jsonb) AS w(id uuid, attempt int)
-       WHERE d.id = w.id AND d.attempt_count = w.attempt - 1 AND d.status IN ('PENDING', 'RETRYING', 'SENDING')
+       WHERE d.id = w.id AND d.attempt_count = w.attempt - 1 AND d.status IN (${CLAIMABLE})
       RETURNING ${DELIVERY_STATE}`,
 });
 
@@ -109,7 +115,7 @@ export const CANCEL_PENDING = checkedQuery({
   sql: ({ endpointId, organizationId }: { endpointId: string; organizationId: string }) => Prisma.sql`
     UPDATE deliveries d SET status = 'CANCELLED', next_attempt_at = NULL, completed_at = now(), updated_at = now()
      WHERE d.endpoint_id = ${endpointId}::uuid AND d.organization_id = ${organizationId}::uuid
-       AND d.status IN ('PENDING', 'RETRYING') AND NOT d.is_test
+       AND d.status IN (${CANCELLED_WITH_ENDPOINT}) AND NOT d.is_test
     RETURNING ${DELIVERY_STATE}`,
 });
 

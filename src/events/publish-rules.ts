@@ -11,15 +11,21 @@ export interface PublishInput {
   payload?: unknown;
   project?: string | null | undefined;
   idempotencyKey?: string | null | undefined;
+  /** Deliver no earlier than this; see scheduledFor. */
+  deliverAt?: Date | null | undefined;
 }
 
 export const MAX_BATCH = 100;
+/** How far ahead deliverAt may be. */
+export const MAX_DELIVER_AHEAD_MS = 30 * 86_400_000;
+/** A deliverAt this close (or past) is now: scheduling it would only add a queue round-trip. */
+export const DELIVER_NOW_WITHIN_MS = 1_000;
 const PROJECT = /^[A-Za-z0-9_.:-]{1,100}$/;
 
 export function publishIssues(
   input: PublishInput,
   path: string[],
-  context: { catalog: ReadonlySet<string>; validatorFor: (type: string) => PayloadValidator | null; maxPayloadBytes: number },
+  context: { catalog: ReadonlySet<string>; validatorFor: (type: string) => PayloadValidator | null; maxPayloadBytes: number; now: Date; maxDeliverAheadMs?: number },
 ): FieldIssue[] {
   const issues: FieldIssue[] = [];
   if (isOperationalEventType(input.type)) {
@@ -50,10 +56,28 @@ export function publishIssues(
   if (input.idempotencyKey != null && (input.idempotencyKey.length < 1 || input.idempotencyKey.length > 255)) {
     issues.push({ path: [...path, 'idempotencyKey'], message: 'must be 1–255 characters' });
   }
+  const maxAhead = context.maxDeliverAheadMs ?? MAX_DELIVER_AHEAD_MS;
+  if (input.deliverAt != null && input.deliverAt.getTime() > context.now.getTime() + maxAhead) {
+    const limit = maxAhead < MAX_DELIVER_AHEAD_MS ? ' (HERALD_RETENTION_DAYS)' : '';
+    issues.push({ path: [...path, 'deliverAt'], message: `must be at most ${Math.round(maxAhead / 86_400_000)} days ahead${limit}` });
+  }
   return issues;
 }
 
-/** What "the same request" means for an idempotency key: type, payload and project. */
+/**
+ * When the event's deliveries are due: null for at once (no deliverAt, or one in the past or
+ * within DELIVER_NOW_WITHIN_MS of now, so a clock a little off or a retried request never fails),
+ * else deliverAt. Svix refuses a deliverAt under a minute ahead; Herald sends it now instead.
+ */
+export function scheduledFor(input: Pick<PublishInput, 'deliverAt'>, now: Date): Date | null {
+  if (input.deliverAt == null || input.deliverAt.getTime() <= now.getTime() + DELIVER_NOW_WITHIN_MS) return null;
+  return input.deliverAt;
+}
+
+/**
+ * What "the same request" means for an idempotency key: type, payload and project. Not deliverAt:
+ * a retry that recomputes "in one hour" is still the same request, and answers the first event.
+ */
 export function requestHash(input: PublishInput): Buffer {
   return createHash('sha256')
     .update(JSON.stringify([input.type, canonical(input.payload), input.project ?? null]))

@@ -15,7 +15,7 @@ import { cachedPayloadValidator } from '../event-types/payload-schema.ts';
 import { Prisma, type Delivery, type Event } from '../generated/prisma/client.ts';
 import type { AppServices } from '../services.ts';
 import { createDeliveries } from '../delivery-state/scheduling.ts';
-import { publishIssues, requestHash, type PublishInput } from './publish-rules.ts';
+import { MAX_DELIVER_AHEAD_MS, publishIssues, requestHash, scheduledFor, type PublishInput } from './publish-rules.ts';
 
 export interface Published {
   event: Event;
@@ -60,16 +60,17 @@ export const CLAIM_KEYS = checkedQuery({
     SELECT count(*)::int4 AS claimed FROM claimed`,
 });
 
-/** The new events as one JSON array of { id, type, payload, project, key, hash (hex) }. */
+/** The new events as one JSON array of { id, type, payload, project, key, hash (hex), deliverAt }. */
 export const INSERT_EVENTS = checkedQuery({
   name: 'insert events',
   columns: { inserted: int4, now: timestamptz },
   sample: { organizationId: NO_ID, rows: '[]' },
   sql: ({ organizationId, rows }: { organizationId: string; rows: string }) => Prisma.sql`
     WITH inserted AS (
-      INSERT INTO events (id, organization_id, type, payload, project, idempotency_key, request_hash)
-      SELECT r.id, ${organizationId}::uuid, r.type, r.payload, r.project, r.key, decode(r.hash, 'hex')
-        FROM jsonb_to_recordset(${rows}::jsonb) AS r(id uuid, type text, payload jsonb, project text, key text, hash text)
+      INSERT INTO events (id, organization_id, type, payload, project, idempotency_key, request_hash, deliver_at)
+      SELECT r.id, ${organizationId}::uuid, r.type, r.payload, r.project, r.key, decode(r.hash, 'hex'), r."deliverAt"
+        FROM jsonb_to_recordset(${rows}::jsonb)
+             AS r(id uuid, type text, payload jsonb, project text, key text, hash text, "deliverAt" timestamptz)
       RETURNING 1)
     SELECT (SELECT count(*) FROM inserted)::int4 AS inserted, now() AS now`,
 });
@@ -111,6 +112,10 @@ async function checkInputs(services: AppServices, client: SqlClient, inputs: Arr
     catalog,
     validatorFor: (type: string) => cachedPayloadValidator(schemas.get(type) ?? null),
     maxPayloadBytes: services.config.maxPayloadBytes,
+    now: new Date(),
+    // A day partition is dropped with everything in it (docs/history-partitions.md): nothing may be
+    // due later than retention keeps its event.
+    maxDeliverAheadMs: Math.min(MAX_DELIVER_AHEAD_MS, services.config.retentionDays * 86_400_000),
   };
   const issues: FieldIssue[] = inputs.flatMap(({ input, path }) => publishIssues(input, path, context));
   const keys = inputs.map(({ input }) => input.idempotencyKey).filter((key): key is string => key != null);
@@ -132,6 +137,7 @@ async function writeAll(
   const byKey = new Map(existing.map((event) => [event.idempotency_key, event]));
 
   const results: Array<{ replayOf: string } | { event: Omit<Event, 'createdAt'> }> = [];
+  const now = new Date();
   for (const { input, path } of inputs) {
     const hash = requestHash(input);
     const previous = input.idempotencyKey != null ? byKey.get(input.idempotencyKey) : undefined;
@@ -152,6 +158,7 @@ async function writeAll(
         project: input.project ?? null,
         idempotencyKey: input.idempotencyKey ?? null,
         requestHash: Uint8Array.from(hash),
+        deliverAt: scheduledFor(input, now),
       },
     });
   }
@@ -165,6 +172,7 @@ async function writeAll(
     project: event.project,
     key: event.idempotencyKey,
     hash: Buffer.from(event.requestHash!).toString('hex'),
+    deliverAt: event.deliverAt,
   }));
   const keyed = rows.filter((row) => row.key !== null);
   if (keyed.length > 0) await CLAIM_KEYS.run(client, { organizationId, rows: JSON.stringify(keyed) });
@@ -172,7 +180,9 @@ async function writeAll(
   const createdAt = inserted!.now;
   const endpoints = (await RECEIVING_ENDPOINTS.run(client, { organizationId })).map((row) => ({ id: row.id, eventTypes: row.event_types, projects: row.projects }));
   const wanted = fresh.flatMap((event) =>
-    endpoints.filter((endpoint) => endpointReceives(endpoint, event)).map((endpoint) => ({ organizationId, eventId: event.id, endpointId: endpoint.id })),
+    endpoints
+      .filter((endpoint) => endpointReceives(endpoint, event))
+      .map((endpoint) => ({ organizationId, eventId: event.id, endpointId: endpoint.id, deliverAt: event.deliverAt })),
   );
   const deliveries = await createDeliveries(client, services.queue, wanted);
   const deliveriesByEvent = Map.groupBy(deliveries, (d) => d.eventId);

@@ -6,7 +6,7 @@ import { requireIdOfType } from '../global-id.ts';
 import { registerNodeLoader } from '../graphql/node.ts';
 import { checkPage } from '../graphql/pagination.ts';
 import { publishEvents, type Published } from './publish.ts';
-import { MAX_BATCH } from './publish-rules.ts';
+import { MAX_BATCH, MAX_DELIVER_AHEAD_MS } from './publish-rules.ts';
 import { chargeResponseBytes } from '../graphql/response-budget.ts';
 import { OPERATOR_ORGANIZATION_ID } from '../organizations/operator.ts';
 
@@ -29,6 +29,11 @@ export const EventRef = builder.prismaNode('Event', {
     project: t.exposeString('project', { nullable: true }),
     idempotencyKey: t.exposeString('idempotencyKey', { nullable: true, authScopes: EVENT_CONTENT }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    deliverAt: t.expose('deliverAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When its deliveries are due, if it was published with a deliverAt later than a second from then; null: at once.',
+    }),
     deliveries: t.relation('deliveries', { query: { orderBy: { id: 'asc' } } }),
   }),
 });
@@ -80,6 +85,10 @@ const PublishEventInput = builder.inputType('PublishEventInput', {
     payload: t.field({ type: 'JSON', required: true, description: "A JSON object; checked against the type's JSON Schema." }),
     project: t.string({ description: 'Deliver only to endpoints with no project list or this project in it.' }),
     idempotencyKey: t.string({ description: 'Publishing again with the same key returns the first event and schedules nothing.' }),
+    deliverAt: t.field({
+      type: 'DateTime',
+      description: `Deliver no earlier than this (at most ${MAX_DELIVER_AHEAD_MS / 86_400_000} days ahead): the deliveries wait as SCHEDULED and cancelDelivery can cancel them. A time in the past or within a second of now means now.`,
+    }),
     organizationId: t.id({ description: 'Admin keys only: the organization to publish for.' }),
   }),
 });

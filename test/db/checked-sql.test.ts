@@ -13,13 +13,13 @@ import { DETACHED_PARTITIONS, ENSURE_PARTITIONS, HISTORY_PARTITIONS } from '../.
 import { EXPIRED_BY_TIME } from '../../src/worker/retention.ts';
 import { Prisma } from '../../src/generated/prisma/client.ts';
 import { CURRENT_SNAPSHOT, DELIVERY_STATE, type DeliveryState } from '../../src/pubsub/notices.ts';
-import { INSERT_DELIVERIES } from '../../src/delivery-state/scheduling.ts';
+import { CANCEL_SCHEDULED, INSERT_DELIVERIES } from '../../src/delivery-state/scheduling.ts';
 import { KEY_BY_HASH } from '../../src/api-keys/api-keys.ts';
 import { CATALOG_ENTRIES, CLAIM_KEYS, EVENTS_BY_KEY, INSERT_EVENTS, RECEIVING_ENDPOINTS } from '../../src/events/publish.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 // `any` here on purpose: the list holds queries of every argument and column type.
-const QUERIES: Array<CheckedQuery<any, Columns>> = [CLAIM, RECORD, ABANDON, CANCEL_PENDING, PLAIN_HEADER_VALUES, QUEUE_DEPTH, CURRENT_SNAPSHOT, INSERT_DELIVERIES, CATALOG_ENTRIES, EVENTS_BY_KEY, INSERT_EVENTS, RECEIVING_ENDPOINTS, KEY_BY_HASH, MARK_FAILING, CLEAR_FAILING, ENSURE_PARTITIONS, HISTORY_PARTITIONS, DETACHED_PARTITIONS, EXPIRED_BY_TIME, CLAIM_KEYS];
+const QUERIES: Array<CheckedQuery<any, Columns>> = [CLAIM, RECORD, ABANDON, CANCEL_PENDING, PLAIN_HEADER_VALUES, QUEUE_DEPTH, CURRENT_SNAPSHOT, INSERT_DELIVERIES, CATALOG_ENTRIES, EVENTS_BY_KEY, INSERT_EVENTS, RECEIVING_ENDPOINTS, KEY_BY_HASH, MARK_FAILING, CLEAR_FAILING, ENSURE_PARTITIONS, HISTORY_PARTITIONS, DETACHED_PARTITIONS, EXPIRED_BY_TIME, CLAIM_KEYS, CANCEL_SCHEDULED];
 
 let database: TestDatabase;
 let client: pg.Client;

@@ -256,7 +256,14 @@ it('createEndpoint and updateEndpoint answer every hostile input with a payload 
 
 it('publishEvent and publishEvents refuse what they must and write nothing when they do', async () => {
   const types = fc.oneof(fc.constantFrom('order.created', 'order.paid', 'webhook.test', 'unknown.type'), hostileString);
-  const event = fc.record({ type: types, payload, project: fc.option(hostileString), idempotencyKey: fc.option(hostileString) }, { requiredKeys: ['type', 'payload'] });
+  // deliverAt: any instant (years 0–9999, past and beyond 30 days ahead), and strings that are not one.
+  const deliverAt = fc.oneof(
+    fc.date({ min: new Date('0000-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }).map((date) => date.toISOString()),
+    fc.integer({ min: -60_000, max: 40 * 86_400_000 }).map((ms) => new Date(Date.now() + ms).toISOString()),
+    fc.constantFrom('', 'tomorrow', '2026-13-40T00:00:00Z', '+275760-09-13T00:00:00.000Z', '2026-12-02T12:00:00'),
+    hostileString,
+  );
+  const event = fc.record({ type: types, payload, project: fc.option(hostileString), idempotencyKey: fc.option(hostileString), deliverAt: fc.option(deliverAt) }, { requiredKeys: ['type', 'payload'] });
   // Always tried, besides what fast-check draws: inputs that pass every other rule, so only the
   // depth and surrogate guards stand between them and the database.
   const reachTheWrite = [
@@ -295,6 +302,8 @@ it('id-taking mutations never reach another organization and refuse malformed id
     ['testEndpoint', 'TestEndpointInput', fc.record({ id: anyId, eventType: fc.option(hostileString) }, { requiredKeys: ['id'] })],
     ['deleteEndpoint', 'DeleteEndpointInput', fc.record({ id: anyId })],
     ['retryDelivery', 'RetryDeliveryInput', fc.record({ id: anyId })],
+    ['cancelDelivery', 'CancelDeliveryInput', fc.record({ id: anyId })],
+    ['cancelScheduledEvent', 'CancelScheduledEventInput', fc.record({ id: anyId })],
     ['replayDeliveries', 'ReplayDeliveriesInput', fc.record({ endpointId: anyId, since: fc.constantFrom('2026-01-01T00:00:00.000Z', 'yesterday', ''), statuses: fc.option(fc.array(fc.constantFrom('FAILED', 'SUCCEEDED', 'PENDING'))) }, { requiredKeys: ['endpointId', 'since'] })],
   ];
   for (const [field, inputType, input] of cases) {

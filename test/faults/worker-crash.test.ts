@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../sdk/src/webhooks.ts';
 import { FAST_QUEUE_ENV, FAST_QUEUE_TIMINGS } from '../support/fast-queue-timings.ts';
 import { startHeraldProcess, type HeraldProcess } from '../support/herald-process.ts';
@@ -156,3 +156,65 @@ it('re-runs a slow attempt whose worker died after its batch moved on', async ()
   const attempts = await herald.db.attempt.findMany({ where: { deliveryId: delivery.id } });
   expect(attempts.map((attempt) => [attempt.number, attempt.responseStatus])).toEqual([[1, 200]]);
 }, 240_000);
+
+// Scheduled deliveries wait as pg-boss jobs with a start time, in the database: a worker killed
+// while some are being sent, and none running while the rest come due, loses none of them, sends
+// none before its deliverAt, and the restarted worker sends the overdue ones.
+describe('scheduled deliveries across a worker crash', () => {
+  it('loses none, sends none early, and sends the ones that came due while no worker ran', async () => {
+    const SCHEDULED_EVENTS = 200;
+    await herald.db.eventType.create({ data: { name: 'crash.later' } });
+    for (const path of ['/later0', '/later1']) {
+      const secret = `whsec_${randomBytes(32).toString('base64')}`;
+      await herald.graphql(CREATE_ENDPOINT, { input: { url: `${receiver.url}${path}`, eventTypes: ['crash.later'], secret } }, key);
+      secrets.set(path, secret);
+    }
+    // The worker runs before anything is published, so a job that started early would be sent early.
+    let worker = await startHeraldProcess('worker', env);
+    const timings: string[] = [];
+    const began = Date.now();
+    const mark = (what: string) => timings.push(`${what} ${Date.now() - began} ms`);
+    // Due over three seconds, starting once both batches are surely published.
+    const start = Date.now() + 6_000;
+    const dueAt = new Map<string, number>(); // webhook-id → deliverAt
+    for (let published = 0; published < SCHEDULED_EVENTS; published += 100) {
+      const inputs = Array.from({ length: 100 }, (_, i) => ({ type: 'crash.later', payload: { n: published + i }, deliverAt: new Date(start + ((published + i) % 30) * 100).toISOString() }));
+      const results = await publishEvents(withKey(herald, key), inputs);
+      results.forEach((result, i) => dueAt.set(result.eventId, Date.parse(inputs[i]!.deliverAt)));
+    }
+    mark('published');
+    const total = SCHEDULED_EVENTS * 2;
+    const later = () => receiver.requests.filter((request) => request.url.startsWith('/later'));
+    expect(Date.now(), 'published before the first deliverAt').toBeLessThan(start);
+    expect(await herald.db.delivery.count({ where: { event: { type: 'crash.later' }, status: 'SCHEDULED' } })).toBe(total);
+
+    await waitFor(async () => later().length >= total * 0.3, 'a third of the scheduled deliveries', 60_000);
+    await worker.kill();
+    mark('killed');
+    const inFlight = await sending();
+    const lastDue = Math.max(...dueAt.values());
+    // No worker while the rest come due.
+    await waitFor(async () => Date.now() > lastDue + 500, 'every deliverAt to pass with no worker running');
+    expect(await herald.db.delivery.count({ where: { event: { type: 'crash.later' }, status: { in: ['SCHEDULED', 'SENDING'] } } })).toBeGreaterThan(0);
+    worker = await startHeraldProcess('worker', env);
+    mark('restarted');
+    try {
+      await waitFor(async () => (await herald.db.delivery.count({ where: { event: { type: 'crash.later' }, status: 'SUCCEEDED' } })) === total, 'every scheduled delivery to succeed', 90_000);
+    } finally {
+      await worker.stop();
+    }
+    mark('all succeeded');
+    console.info(`scheduled across a crash: ${timings.join(', ')}; in flight at the kill: ${inFlight}`);
+
+    const copies = new Map<string, number>();
+    for (const request of later()) {
+      const id = request.headers['webhook-id'] as string;
+      // None early: the receiver's clock and the database's are this machine's.
+      expect(request.receivedAt, id).toBeGreaterThanOrEqual(dueAt.get(id)!);
+      expect(verifyWebhook(request.body, request.headers, secrets.get(request.url)!).id).toBe(id);
+      copies.set(`${request.url} ${id}`, (copies.get(`${request.url} ${id}`) ?? 0) + 1);
+    }
+    expect(copies.size).toBe(total);
+    expect(later().length - copies.size).toBeLessThanOrEqual(inFlight);
+  }, 240_000);
+});

@@ -2,7 +2,8 @@
 // Postgres and receiver: a link opens the portal; an endpoint is added and its secret (shown once)
 // verifies a real delivery; a test event's row turns SUCCEEDED live; a failing receiver shows
 // RETRYING with the next attempt; "retry now" recovers it; pause, resume, rotate and delete work;
-// and adding an endpoint and pausing it work with the keyboard alone.
+// a scheduled delivery shows when it is due and can be cancelled; and adding an endpoint and
+// pausing it work with the keyboard alone.
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -121,6 +122,25 @@ describe('the portal, as a customer uses it', () => {
     await page.getByText('A webhook is a URL of yours').waitFor();
 
     expect(dialogs).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('shows a scheduled delivery as SCHEDULED with when it is due, and cancels it live', async () => {
+    const { client } = await harness.organization('scheduled');
+    const endpoint = await client.createEndpoint({ url: `${receiver.url}/later`, eventTypes: ['*'] });
+    expect(endpoint.__typename).toBe('CreateEndpointPayload');
+    const published = await client.publishEvent({ type: 'invoice.paid', payload: {}, deliverAt: new Date(Date.now() + HOUR) });
+    expect(published.__typename).toBe('PublishEventPayload');
+    const { page, errors } = await harness.open((await harness.portalLink(client)).url);
+    await page.getByRole('navigation').getByRole('link', { name: 'Delivery log' }).click();
+    const scheduled = rowStatus(page, 'SCHEDULED').first();
+    await scheduled.waitFor();
+    await expect.poll(() => scheduled.textContent()).toContain('due');
+    await scheduled.getByRole('link').first().click();
+    await page.getByText('Scheduled for').waitFor();
+    await page.getByRole('button', { name: 'Cancel delivery' }).click();
+    await page.locator('.delivery-status[data-status="CANCELLED"]').waitFor();
+    await page.getByText('Cancelled: it will not be sent.').waitFor();
     expect(errors).toEqual([]);
   });
 

@@ -181,6 +181,17 @@ describe('events and deliveries', () => {
     expect(replayed.count).toBeGreaterThanOrEqual(3);
     expect(replayed.deliveries.map((d) => d.endpoint.id)).toEqual(Array(replayed.count).fill(endpointId));
 
+    const deliverAt = new Date(Date.now() + 3_600_000);
+    const later = ok(await client.publishEvent({ type: 'order.placed', payload: { order: 'o_later' }, deliverAt }), 'PublishEventPayload');
+    expect(later.event.deliverAt).toBe(deliverAt.toISOString());
+    expect(later.deliveries.map((d) => [d.status, d.nextAttemptAt])).toEqual([['SCHEDULED', deliverAt.toISOString()]]);
+    const cancelled = ok(await client.cancelDelivery({ id: later.deliveries[0]!.id }), 'CancelDeliveryPayload');
+    expect(cancelled.delivery).toMatchObject({ id: later.deliveries[0]!.id, status: 'CANCELLED', nextAttemptAt: null });
+    expect(ok(await client.cancelDelivery({ id: later.deliveries[0]!.id }), 'InvalidStateError').status).toBe('CANCELLED');
+    const laterStill = ok(await client.publishEvent({ type: 'order.placed', payload: { order: 'o_later_still' }, deliverAt }), 'PublishEventPayload');
+    const eventCancelled = ok(await client.cancelScheduledEvent({ id: laterStill.event.id }), 'CancelScheduledEventPayload');
+    expect(eventCancelled).toMatchObject({ count: 1, event: { id: laterStill.event.id, deliverAt: deliverAt.toISOString() }, deliveries: [{ status: 'CANCELLED' }] });
+
     const test = ok(await client.testEndpoint({ id: endpointId }), 'TestEndpointPayload');
     expect(test.delivery).toMatchObject({ isTest: true, endpoint: { id: endpointId }, event: { type: 'webhook.test' } });
   });

@@ -1,5 +1,6 @@
 // One delivery: its payload and every attempt (response status, body, duration, error), the next
-// attempt, and "retry now". Its status follows deliveryUpdated.
+// attempt, and "retry now" (or "cancel delivery" while it is SCHEDULED). Its status follows
+// deliveryUpdated.
 import { useEffect, useState } from 'react';
 import type { DeliveryWithAttempts } from '@herald/sdk';
 import { formatTime } from '../layout/format.ts';
@@ -62,6 +63,19 @@ export function DeliveryDetail({ id }: { id: string }) {
     }
   };
 
+  const cancel = async () => {
+    setBusy(true);
+    try {
+      const result = await herald.cancelDelivery({ id: delivery.id });
+      if (result.__typename === 'CancelDeliveryPayload') setMessage({ text: 'Cancelled: it will not be sent.', error: false });
+      else setMessage({ text: describeMutationError(result), error: true });
+    } catch (error) {
+      setMessage({ text: report(error), error: true });
+    } finally {
+      setBusy(false);
+    }
+  };
+
   return (
     <>
       <p>
@@ -83,7 +97,7 @@ export function DeliveryDetail({ id }: { id: string }) {
           <dd>{delivery.attemptCount}</dd>
           {delivery.nextAttemptAt && (
             <>
-              <dt>Next attempt</dt>
+              <dt>{delivery.status === 'SCHEDULED' ? 'Scheduled for' : 'Next attempt'}</dt>
               <dd>{formatTime(delivery.nextAttemptAt)}</dd>
             </>
           )}
@@ -104,9 +118,15 @@ export function DeliveryDetail({ id }: { id: string }) {
         </dl>
         {can('deliveries:write') && (
           <div className="actions">
-            <button type="button" onClick={retry} disabled={busy}>
-              Retry now
-            </button>
+            {delivery.status === 'SCHEDULED' ? (
+              <button type="button" onClick={cancel} disabled={busy}>
+                Cancel delivery
+              </button>
+            ) : (
+              <button type="button" onClick={retry} disabled={busy}>
+                Retry now
+              </button>
+            )}
           </div>
         )}
         <p role="status" className={message?.error ? 'field-error' : 'muted'}>

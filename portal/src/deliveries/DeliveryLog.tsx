@@ -11,7 +11,7 @@ import type { LogFilter } from './delivery-page.ts';
 import { ReplayDialog } from './ReplayDialog.tsx';
 import { useLiveLog } from './use-live-log.ts';
 
-const STATUSES: DeliveryStatus[] = ['PENDING', 'SENDING', 'SUCCEEDED', 'RETRYING', 'FAILED', 'CANCELLED'];
+const STATUSES: DeliveryStatus[] = ['SCHEDULED', 'PENDING', 'SENDING', 'SUCCEEDED', 'RETRYING', 'FAILED', 'CANCELLED'];
 
 export function DeliveryLog({ endpoint }: { endpoint?: Endpoint }) {
   const { herald, can } = useSession();
@@ -124,6 +124,7 @@ function DeliveryTable({ rows, showEndpoint }: { rows: DeliveryWithAttempts[]; s
                     <DeliveryStatusBadge status={delivery.status} />
                   </a>
                   {delivery.status === 'RETRYING' && delivery.nextAttemptAt && <span className="next"> next attempt {formatTime(delivery.nextAttemptAt)}</span>}
+                  {delivery.status === 'SCHEDULED' && delivery.nextAttemptAt && <span className="next"> due {formatTime(delivery.nextAttemptAt)}</span>}
                   {delivery.isTest && <span className="muted"> (test)</span>}
                 </td>
                 <td className="mono">{delivery.event.type}</td>

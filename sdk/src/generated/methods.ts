@@ -3,6 +3,12 @@ import {
   AccessDocument,
   type AccessQuery,
   type AccessQueryVariables,
+  CancelDeliveryDocument,
+  type CancelDeliveryMutation,
+  type CancelDeliveryMutationVariables,
+  CancelScheduledEventDocument,
+  type CancelScheduledEventMutation,
+  type CancelScheduledEventMutationVariables,
   CreateApiKeyDocument,
   type CreateApiKeyMutation,
   type CreateApiKeyMutationVariables,
@@ -103,6 +109,12 @@ export function operationMethods(request: Requester, subscribe: Subscriber) {
     /** `query Access`: returns `access`. */
     access: (options?: RequestOptions): Promise<AccessQuery['access']> =>
       request(AccessDocument, {}, { ...options, idempotent: true }).then((data) => data.access),
+    /** `mutation CancelDelivery`: returns `cancelDelivery`. */
+    cancelDelivery: (input: CancelDeliveryMutationVariables['input'], options?: RequestOptions): Promise<CancelDeliveryMutation['cancelDelivery']> =>
+      request(CancelDeliveryDocument, { input }, options).then((data) => data.cancelDelivery),
+    /** `mutation CancelScheduledEvent`: returns `cancelScheduledEvent`. */
+    cancelScheduledEvent: (input: CancelScheduledEventMutationVariables['input'], options?: RequestOptions): Promise<CancelScheduledEventMutation['cancelScheduledEvent']> =>
+      request(CancelScheduledEventDocument, { input }, options).then((data) => data.cancelScheduledEvent),
     /** `mutation CreateApiKey`: returns `createApiKey`. */
     createApiKey: (input: CreateApiKeyMutationVariables['input'], options?: RequestOptions): Promise<CreateApiKeyMutation['createApiKey']> =>
       request(CreateApiKeyDocument, { input }, options).then((data) => data.createApiKey),

@@ -21,6 +21,14 @@ export type AttemptErrorKind =
   | 'TIMEOUT'
   | 'TLS';
 
+export type CancelDeliveryInput = {
+  id: string;
+};
+
+export type CancelScheduledEventInput = {
+  id: string;
+};
+
 export type CreateApiKeyInput = {
   name?: string | null | undefined;
   organizationId: string;
@@ -91,6 +99,7 @@ export type DeliveryStatus =
   | 'FAILED'
   | 'PENDING'
   | 'RETRYING'
+  | 'SCHEDULED'
   | 'SENDING'
   | 'SUCCEEDED';
 
@@ -127,6 +136,8 @@ export type EventFilter = {
 };
 
 export type PublishEventInput = {
+  /** Deliver no earlier than this (at most 30 days ahead): the deliveries wait as SCHEDULED and cancelDelivery can cancel them. A time in the past or within a second of now means now. */
+  deliverAt?: Date | string | null | undefined;
   /** Publishing again with the same key returns the first event and schedules nothing. */
   idempotencyKey?: string | null | undefined;
   /** Admin keys only: the organization to publish for. */
@@ -303,6 +314,28 @@ export type ReplayDeliveriesMutation = { __typename: 'Mutation', replayDeliverie
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
    };
 
+export type CancelDeliveryMutationVariables = Exact<{
+  input: CancelDeliveryInput;
+}>;
+
+
+export type CancelDeliveryMutation = { __typename: 'Mutation', cancelDelivery:
+    | { __typename: 'CancelDeliveryPayload', delivery: { __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } } }
+    | { __typename: 'InvalidStateError', status: DeliveryStatus, message: string }
+    | { __typename: 'NotFoundError', message: string }
+   };
+
+export type CancelScheduledEventMutationVariables = Exact<{
+  input: CancelScheduledEventInput;
+}>;
+
+
+export type CancelScheduledEventMutation = { __typename: 'Mutation', cancelScheduledEvent:
+    | { __typename: 'CancelScheduledEventPayload', count: number, event: { __typename: 'Event', id: string, type: string, project: string | null, payload: JsonValue, idempotencyKey: string | null, deliverAt: string | null, createdAt: string }, deliveries: Array<{ __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } }> }
+    | { __typename: 'InvalidStateError', status: DeliveryStatus, message: string }
+    | { __typename: 'NotFoundError', message: string }
+   };
+
 export type CreateEndpointMutationVariables = Exact<{
   input: CreateEndpointInput;
 }>;
@@ -375,7 +408,7 @@ export type PublishEventMutationVariables = Exact<{
 
 export type PublishEventMutation = { __typename: 'Mutation', publishEvent:
     | { __typename: 'NotFoundError', message: string }
-    | { __typename: 'PublishEventPayload', event: { __typename: 'Event', id: string, type: string, project: string | null, payload: JsonValue, idempotencyKey: string | null, createdAt: string }, deliveries: Array<{ __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } }> }
+    | { __typename: 'PublishEventPayload', event: { __typename: 'Event', id: string, type: string, project: string | null, payload: JsonValue, idempotencyKey: string | null, deliverAt: string | null, createdAt: string }, deliveries: Array<{ __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } }> }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
    };
 
@@ -386,7 +419,7 @@ export type PublishEventsMutationVariables = Exact<{
 
 export type PublishEventsMutation = { __typename: 'Mutation', publishEvents:
     | { __typename: 'NotFoundError', message: string }
-    | { __typename: 'PublishEventsPayload', results: Array<{ __typename: 'PublishEventPayload', event: { __typename: 'Event', id: string, type: string, project: string | null, payload: JsonValue, idempotencyKey: string | null, createdAt: string }, deliveries: Array<{ __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } }> }> }
+    | { __typename: 'PublishEventsPayload', results: Array<{ __typename: 'PublishEventPayload', event: { __typename: 'Event', id: string, type: string, project: string | null, payload: JsonValue, idempotencyKey: string | null, deliverAt: string | null, createdAt: string }, deliveries: Array<{ __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } }> }> }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
    };
 
@@ -418,7 +451,7 @@ export type DeliveryFieldsFragment = { __typename: 'Delivery', id: string, statu
 
 export type DeliveryWithAttemptsFieldsFragment = { __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, attempts: Array<{ __typename: 'Attempt', number: number, startedAt: string, durationMs: number, responseStatus: number | null, responseBody: string | null, error: { __typename: 'AttemptError', kind: AttemptErrorKind, message: string } | null }>, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } };
 
-export type EventFieldsFragment = { __typename: 'Event', id: string, type: string, project: string | null, payload: JsonValue, idempotencyKey: string | null, createdAt: string };
+export type EventFieldsFragment = { __typename: 'Event', id: string, type: string, project: string | null, payload: JsonValue, idempotencyKey: string | null, deliverAt: string | null, createdAt: string };
 
 export type ApiKeyFieldsFragment = { __typename: 'ApiKey', id: string, name: string, kind: ApiKeyKind, prefix: string, scopes: Array<string>, revokedAt: string | null, expiresAt: string | null, createdAt: string, organization: { __typename: 'Organization', id: string, slug: string } | null };
 
@@ -510,7 +543,7 @@ export type EventsQueryVariables = Exact<{
 }>;
 
 
-export type EventsQuery = { __typename: 'Query', events: { __typename: 'EventConnection', edges: Array<{ __typename: 'EventEdge', cursor: string, node: { __typename: 'Event', id: string, type: string, project: string | null, payload: JsonValue, idempotencyKey: string | null, createdAt: string } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+export type EventsQuery = { __typename: 'Query', events: { __typename: 'EventConnection', edges: Array<{ __typename: 'EventEdge', cursor: string, node: { __typename: 'Event', id: string, type: string, project: string | null, payload: JsonValue, idempotencyKey: string | null, deliverAt: string | null, createdAt: string } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
 
 export type EventQueryVariables = Exact<{
   id: string;
@@ -521,7 +554,7 @@ export type EventQuery = { __typename: 'Query', node:
     | { __typename: 'ApiKey' }
     | { __typename: 'Delivery' }
     | { __typename: 'Endpoint' }
-    | { __typename: 'Event', id: string, type: string, project: string | null, payload: JsonValue, idempotencyKey: string | null, createdAt: string, deliveries: Array<{ __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } }> }
+    | { __typename: 'Event', id: string, type: string, project: string | null, payload: JsonValue, idempotencyKey: string | null, deliverAt: string | null, createdAt: string, deliveries: Array<{ __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } }> }
     | { __typename: 'Organization' }
    | null };
 
@@ -711,6 +744,7 @@ export const EventFieldsFragmentDoc = new TypedDocumentString(`
   project
   payload
   idempotencyKey
+  deliverAt
   createdAt
 }
     `, {"fragmentName":"EventFields"}) as unknown as TypedDocumentString<EventFieldsFragment, unknown>;
@@ -1065,6 +1099,114 @@ fragment DeliveryFields on Delivery {
     type
   }
 }`) as unknown as TypedDocumentString<ReplayDeliveriesMutation, ReplayDeliveriesMutationVariables>;
+export const CancelDeliveryDocument = new TypedDocumentString(`
+    mutation CancelDelivery($input: CancelDeliveryInput!) {
+  cancelDelivery(input: $input) {
+    __typename
+    ... on CancelDeliveryPayload {
+      delivery {
+        ...DeliveryFields
+      }
+    }
+    ... on InvalidStateError {
+      status
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fields {
+      path
+      message
+    }
+  }
+  ... on LimitExceededError {
+    limit
+  }
+}
+fragment DeliveryFields on Delivery {
+  __typename
+  id
+  status
+  attemptCount
+  isTest
+  lastError
+  lastStatusCode
+  nextAttemptAt
+  completedAt
+  createdAt
+  endpoint {
+    id
+  }
+  event {
+    id
+    type
+  }
+}`) as unknown as TypedDocumentString<CancelDeliveryMutation, CancelDeliveryMutationVariables>;
+export const CancelScheduledEventDocument = new TypedDocumentString(`
+    mutation CancelScheduledEvent($input: CancelScheduledEventInput!) {
+  cancelScheduledEvent(input: $input) {
+    __typename
+    ... on CancelScheduledEventPayload {
+      count
+      event {
+        ...EventFields
+      }
+      deliveries {
+        ...DeliveryFields
+      }
+    }
+    ... on InvalidStateError {
+      status
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fields {
+      path
+      message
+    }
+  }
+  ... on LimitExceededError {
+    limit
+  }
+}
+fragment DeliveryFields on Delivery {
+  __typename
+  id
+  status
+  attemptCount
+  isTest
+  lastError
+  lastStatusCode
+  nextAttemptAt
+  completedAt
+  createdAt
+  endpoint {
+    id
+  }
+  event {
+    id
+    type
+  }
+}
+fragment EventFields on Event {
+  __typename
+  id
+  type
+  project
+  payload
+  idempotencyKey
+  deliverAt
+  createdAt
+}`) as unknown as TypedDocumentString<CancelScheduledEventMutation, CancelScheduledEventMutationVariables>;
 export const CreateEndpointDocument = new TypedDocumentString(`
     mutation CreateEndpoint($input: CreateEndpointInput!) {
   createEndpoint(input: $input) {
@@ -1372,6 +1514,7 @@ fragment EventFields on Event {
   project
   payload
   idempotencyKey
+  deliverAt
   createdAt
 }`) as unknown as TypedDocumentString<PublishEventMutation, PublishEventMutationVariables>;
 export const PublishEventsDocument = new TypedDocumentString(`
@@ -1430,6 +1573,7 @@ fragment EventFields on Event {
   project
   payload
   idempotencyKey
+  deliverAt
   createdAt
 }`) as unknown as TypedDocumentString<PublishEventsMutation, PublishEventsMutationVariables>;
 export const AccessDocument = new TypedDocumentString(`
@@ -1704,6 +1848,7 @@ fragment EventFields on Event {
   project
   payload
   idempotencyKey
+  deliverAt
   createdAt
 }`) as unknown as TypedDocumentString<EventsQuery, EventsQueryVariables>;
 export const EventDocument = new TypedDocumentString(`
@@ -1744,6 +1889,7 @@ fragment EventFields on Event {
   project
   payload
   idempotencyKey
+  deliverAt
   createdAt
 }`) as unknown as TypedDocumentString<EventQuery, EventQueryVariables>;
 export const DeliveriesDocument = new TypedDocumentString(`
