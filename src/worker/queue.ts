@@ -18,6 +18,11 @@ export interface DeliverJob {
   deliveryId: string;
   /** 1-based number of the attempt this job makes. */
   attempt: number;
+  /**
+   * The rate-limit slot (ISO time) this job holds: set when its endpoint's limit deferred it, so it
+   * is sent when it runs without asking the limiter again (src/delivery-state/rate-limit.ts).
+   */
+  slot?: string;
 }
 
 /** Anything Prisma-like that can run raw SQL: the client or an interactive transaction. */
@@ -100,8 +105,8 @@ export function createDeliveryQueue(boss: PgBoss, config: Pick<HeraldConfig, 'de
   return {
     async enqueue(tx, jobs) {
       if (jobs.length === 0) return;
-      const inserts: JobInsert<DeliverJob>[] = jobs.map(({ deliveryId, attempt, endpointId, startAfter }) => ({
-        data: { deliveryId, attempt },
+      const inserts: JobInsert<DeliverJob>[] = jobs.map(({ deliveryId, attempt, slot, endpointId, startAfter }) => ({
+        data: { deliveryId, attempt, ...(slot ? { slot } : {}) },
         // pg-boss groups bound concurrency per endpoint, so one slow receiver cannot take every worker.
         group: { id: endpointId },
         expireInSeconds: timing.expireInSeconds,

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckedQuery, Columns } from '../../src/db/checked-sql.ts';
 import { ABANDON, CANCEL_PENDING, CLAIM, RECORD } from '../../src/delivery-state/transitions.ts';
+import { HOLD_FOR_SLOT, LIMITED_JOBS, RESERVE_SLOTS } from '../../src/delivery-state/rate-limit.ts';
 import { PLAIN_HEADER_VALUES } from '../../src/endpoints/endpoints.ts';
 import { QUEUE_DEPTH } from '../../src/processes/runtime.ts';
 import { Prisma } from '../../src/generated/prisma/client.ts';
@@ -13,7 +14,7 @@ import { CURRENT_SNAPSHOT, DELIVERY_STATE, type DeliveryState } from '../../src/
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 // `any` here on purpose: the list holds queries of every argument and column type.
-const QUERIES: Array<CheckedQuery<any, Columns>> = [CLAIM, RECORD, ABANDON, CANCEL_PENDING, PLAIN_HEADER_VALUES, QUEUE_DEPTH, CURRENT_SNAPSHOT];
+const QUERIES: Array<CheckedQuery<any, Columns>> = [CLAIM, RECORD, ABANDON, CANCEL_PENDING, PLAIN_HEADER_VALUES, QUEUE_DEPTH, CURRENT_SNAPSHOT, LIMITED_JOBS, RESERVE_SLOTS, HOLD_FOR_SLOT];
 
 let database: TestDatabase;
 let client: pg.Client;

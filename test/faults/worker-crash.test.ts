@@ -6,8 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../sdk/src/webhooks.ts';
+import { idOfType } from '../../src/global-id.ts';
 import { FAST_QUEUE_ENV, FAST_QUEUE_TIMINGS } from '../support/fast-queue-timings.ts';
 import { startHeraldProcess, type HeraldProcess } from '../support/herald-process.ts';
 import { publishEvent, publishEvents, withKey } from '../support/publish.ts';
@@ -156,3 +157,52 @@ it('re-runs a slow attempt whose worker died after its batch moved on', async ()
   const attempts = await herald.db.attempt.findMany({ where: { deliveryId: delivery.id } });
   expect(attempts.map((attempt) => [attempt.number, attempt.responseStatus])).toEqual([[1, 200]]);
 }, 240_000);
+
+// Deliveries held by their endpoint's rate limit live in the database (nextAttemptAt) and the queue
+// (a job due at the slot), not in the worker: a worker killed while some wait and some are being
+// sent loses none of them, and the next worker sends each once more at most, still one attempt.
+describe('rate-limited deliveries across a worker crash', () => {
+  const LIMITED_EVENTS = 200;
+
+  it('loses none of the held deliveries when the worker dies, and counts no wait as an attempt', async () => {
+    receiver.answer((_request, response) => response.end('ok'));
+    await herald.db.eventType.create({ data: { name: 'crash.limited' } });
+    const secret = `whsec_${randomBytes(32).toString('base64')}`;
+    const created = await herald.graphql(
+      `mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { ... on CreateEndpointPayload { endpoint { id rateLimit { perSecond burst } } } } }`,
+      { input: { url: `${receiver.url}/limited`, eventTypes: ['crash.limited'], secret, rateLimit: { perSecond: 20, burst: 5 } } },
+      key,
+    );
+    expect(created.data!.createEndpoint.endpoint.rateLimit).toEqual({ perSecond: 20, burst: 5 });
+    const endpointId = idOfType(created.data!.createEndpoint.endpoint.id, 'Endpoint')!;
+    for (let published = 0; published < LIMITED_EVENTS; published += 100) {
+      await publishEvents(withKey(herald, key), Array.from({ length: 100 }, (_, i) => ({ type: 'crash.limited', payload: { n: published + i } })));
+    }
+    const limited = () => receiver.requests.filter((request) => request.url === '/limited');
+
+    let worker = await startHeraldProcess('worker', env);
+    await waitFor(async () => limited().length >= 30, 'the first limited deliveries to arrive', 60_000);
+    const held = await herald.db.delivery.count({ where: { endpointId, status: 'PENDING', nextAttemptAt: { gt: new Date() } } });
+    await worker.kill();
+    const inFlight = await herald.db.delivery.count({ where: { endpointId, status: 'SENDING' } });
+    expect(held).toBeGreaterThan(0);
+
+    worker = await startHeraldProcess('worker', env);
+    try {
+      await waitFor(
+        async () => (await herald.db.delivery.count({ where: { endpointId, status: 'SUCCEEDED' } })) === LIMITED_EVENTS,
+        'every limited delivery to succeed after the crash',
+        120_000,
+      );
+    } finally {
+      await worker.stop();
+    }
+    const ids = limited().map((request) => request.headers['webhook-id']);
+    console.info(`rate-limited crash: ${held} held and ${inFlight} in flight at the kill; ${ids.length - new Set(ids).size} duplicate(s)`);
+    expect(new Set(ids).size).toBe(LIMITED_EVENTS);
+    expect(ids.length - LIMITED_EVENTS).toBeLessThanOrEqual(inFlight);
+    for (const request of limited()) expect(verifyWebhook(request.body, request.headers, secret).id).toBe(request.headers['webhook-id']);
+    const attempts = await herald.db.delivery.groupBy({ by: ['attemptCount'], where: { endpointId }, _count: true });
+    expect(attempts.map((group) => [group.attemptCount, group._count])).toEqual([[1, LIMITED_EVENTS]]);
+  }, 240_000);
+});
