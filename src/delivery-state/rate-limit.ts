@@ -117,7 +117,13 @@ export async function holdOverRateLimits(services: { db: Db; queue: DeliveryQueu
   }
   if (held.length === 0) return { admitted: [...jobs], held: 0 };
 
+  const heldJobs = new Set(held.map((job) => `${job.id}:${job.attempt}`));
+  const isHeld = (job: DeliverJob) => job.slot === undefined && heldJobs.has(`${job.deliveryId}:${job.attempt}`);
   await services.db.$transaction(async (tx) => {
+    // The held jobs end with the transaction that queues their successors: a worker dying before
+    // its batch completes them cannot run them again (each would be held a second time, and the
+    // two jobs of one attempt could then both send).
+    await services.queue.complete?.(tx, jobs.filter(isHeld).flatMap((job) => (job.queueJobId ? [job.queueJobId] : [])));
     const moved = await HOLD_FOR_SLOT.run(tx, { held: JSON.stringify(held) });
     await notifyChanges(tx, moved.map((row) => deliveryNotice(row.state)));
     await services.queue.enqueue(
@@ -125,8 +131,7 @@ export async function holdOverRateLimits(services: { db: Db; queue: DeliveryQueu
       moved.map((row) => ({ deliveryId: row.id, attempt: row.attempt, endpointId: row.endpoint_id, startAfter: row.send_at, slot: row.send_at.toISOString() })),
     );
   });
-  const heldJobs = new Set(held.map((job) => `${job.id}:${job.attempt}`));
-  return { admitted: jobs.filter((job) => job.slot !== undefined || !heldJobs.has(`${job.deliveryId}:${job.attempt}`)), held: held.length };
+  return { admitted: jobs.filter((job) => !isHeld(job)), held: held.length };
 }
 
 /**

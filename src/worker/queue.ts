@@ -23,6 +23,8 @@ export interface DeliverJob {
    * is sent when it runs without asking the limiter again (src/delivery-state/rate-limit.ts).
    */
   slot?: string;
+  /** The queue's id of a fetched job (set by the worker, never stored in a job's data). */
+  queueJobId?: string;
 }
 
 /** Anything Prisma-like that can run raw SQL: the client or an interactive transaction. */
@@ -31,6 +33,12 @@ type RawSql = Parameters<typeof fromPrisma>[0];
 export interface DeliveryQueue {
   /** Enqueues attempts inside the caller's transaction: they exist exactly when it commits. */
   enqueue(tx: RawSql, jobs: Array<DeliverJob & { endpointId: string; startAfter?: Date }>): Promise<void>;
+  /**
+   * (Queues that only enqueue have none.) Completes fetched jobs inside the caller's transaction, when their work is handed to new jobs
+   * it enqueues: a worker dying after the commit cannot run them again (pg-boss's own completion
+   * after the handler then finds them completed and changes nothing).
+   */
+  complete?(tx: RawSql, queueJobIds: string[]): Promise<void>;
 }
 
 /**
@@ -116,6 +124,10 @@ export function createDeliveryQueue(boss: PgBoss, config: Pick<HeraldConfig, 'de
         ...(startAfter ? { startAfter } : {}),
       }));
       await boss.insert(DELIVER_QUEUE, inserts, { db: fromPrisma(tx) });
+    },
+    async complete(tx, queueJobIds) {
+      if (queueJobIds.length === 0) return;
+      await boss.complete(DELIVER_QUEUE, queueJobIds, null, { db: fromPrisma(tx) });
     },
   };
 }
