@@ -36,6 +36,7 @@ export const sqlTypes = {
   varchar: column<string>('varchar'),
   int4: column<number>('int4'),
   int8: column<bigint>('int8'),
+  float8: column<number>('float8'),
   bool: column<boolean>('bool'),
   timestamptz: column<Date>('timestamptz'),
   bytea: column<Uint8Array>('bytea'),

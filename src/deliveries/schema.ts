@@ -249,7 +249,7 @@ builder.subscriptionField('deliveryUpdated', (t) =>
     type: 'Delivery',
     nullable: true,
     description:
-      "Each time one of the organization's deliveries changes status or gains an attempt, each item the delivery as it was at that change. Filtered by deliveryId or eventId, it starts with the matching deliveries as they are now. Null when the delivery was deleted (with its endpoint) before it could be read.",
+      "Each time one of the organization's deliveries changes status, gains an attempt or is held by its endpoint's rate limit (a later nextAttemptAt), each item the delivery as it was at that change. Filtered by deliveryId or eventId, it starts with the matching deliveries as they are now. Null when the delivery was deleted (with its endpoint) before it could be read.",
     authScopes: { scope: 'deliveries:read' },
     args: { filter: t.arg({ type: DeliveryUpdatedFilter }) },
     subscribe: async (_root, { filter: wanted }, ctx) => {

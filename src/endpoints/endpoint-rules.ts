@@ -4,6 +4,7 @@ import type { FieldIssue } from '../errors.ts';
 import { checkAddress, isLocalHostname } from '../engine/address-policy.ts';
 import { isEventTypePattern, matchesEventType } from '../engine/fan-out.ts';
 import { isHeaderFieldValue, isHeaderToken } from '../engine/header-grammar.ts';
+import { RATE_LIMIT_BOUNDS } from '../engine/rate-limit.ts';
 
 export interface EndpointHeader {
   name: string;
@@ -18,6 +19,13 @@ export interface EndpointInput {
   eventTypes?: string[] | null | undefined;
   projects?: string[] | null | undefined;
   headers?: EndpointHeader[] | null | undefined;
+  /** Null removes the limit (unlimited); absent leaves it as it is. */
+  rateLimit?: RateLimitInput | null | undefined;
+}
+
+export interface RateLimitInput {
+  perSecond: number;
+  burst?: number | null | undefined;
 }
 
 export interface RulesContext {
@@ -35,6 +43,8 @@ export interface CheckedEndpointFields {
   eventTypes?: string[];
   projects?: string[];
   headers?: EndpointHeader[];
+  /** Null: unlimited. A null burst is one second of the limit (src/engine/rate-limit.ts). */
+  rateLimit?: { perSecond: number; burst: number | null } | null;
 }
 
 export type RulesResult<T> = { ok: true; value: T } | { ok: false; issues: FieldIssue[] };
@@ -109,7 +119,24 @@ export function validateEndpointUpdate(input: EndpointInput, context: RulesConte
     if (found.length > 0) issues.push(...found);
     else value.headers = input.headers.map(({ name, value: headerValue }) => ({ name, value: headerValue }));
   }
+  if (input.rateLimit !== undefined) {
+    const found = input.rateLimit === null ? [] : rateLimitIssues(input.rateLimit);
+    if (found.length > 0) issues.push(...found);
+    else value.rateLimit = input.rateLimit === null ? null : { perSecond: input.rateLimit.perSecond, burst: input.rateLimit.burst ?? null };
+  }
   return issues.length > 0 ? { ok: false, issues } : { ok: true, value };
+}
+
+function rateLimitIssues({ perSecond, burst }: RateLimitInput): FieldIssue[] {
+  const { perSecondMax, burstSecondsMax } = RATE_LIMIT_BOUNDS;
+  if (!Number.isInteger(perSecond) || perSecond < 1 || perSecond > perSecondMax) {
+    return [{ path: ['rateLimit', 'perSecond'], message: `must be a whole number of deliveries per second from 1 to ${perSecondMax}` }];
+  }
+  const burstMax = perSecond * burstSecondsMax;
+  if (burst != null && (!Number.isInteger(burst) || burst < 1 || burst > burstMax)) {
+    return [{ path: ['rateLimit', 'burst'], message: `must be a whole number from 1 to ${burstMax} (${burstSecondsMax} seconds of the limit)` }];
+  }
+  return [];
 }
 
 function urlProblem(text: string, allowPrivateNetworks: boolean): string | null {

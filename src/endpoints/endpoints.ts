@@ -6,6 +6,7 @@ import { EndpointVerificationError, LimitExceededError, NotFoundError, Validatio
 import { endpointNotice, notifyChange } from '../pubsub/notices.ts';
 import { cancelPendingDeliveries } from '../delivery-state/transitions.ts';
 import { emitEndpointToggled } from '../operational-events/endpoint-toggles.ts';
+import { resetRateLimiter } from '../delivery-state/rate-limit.ts';
 import { eventTypeNames } from '../event-types/event-types.ts';
 import { Prisma, type Endpoint } from '../generated/prisma/client.ts';
 import type { SignatureScheme } from '../generated/prisma/enums.ts';
@@ -91,10 +92,16 @@ export async function updateEndpoint(
   const existing = await findEndpoint(services, organizationId, id);
   const fields = checked.value;
   const urlChanged = fields.url !== undefined && fields.url !== existing.url;
-  return services.db.endpoint.update({
-    where: { id: existing.id },
-    // A new URL has not answered the echo challenge.
-    data: { ...toColumns(fields, services.encryptionKey, existing.id), ...(fields.name ? { name: fields.name } : {}), ...(urlChanged ? { verifiedAt: null } : {}) },
+  const limitChanged =
+    fields.rateLimit !== undefined &&
+    ((fields.rateLimit?.perSecond ?? null) !== existing.rateLimitPerSecond || (fields.rateLimit?.burst ?? null) !== existing.rateLimitBurst);
+  return services.db.$transaction(async (tx) => {
+    if (limitChanged) await resetRateLimiter(tx, existing.id);
+    return tx.endpoint.update({
+      where: { id: existing.id },
+      // A new URL has not answered the echo challenge.
+      data: { ...toColumns(fields, services.encryptionKey, existing.id), ...(fields.name ? { name: fields.name } : {}), ...(urlChanged ? { verifiedAt: null } : {}) },
+    });
   });
 }
 
@@ -177,7 +184,10 @@ async function rulesContext(services: AppServices) {
   };
 }
 
-type EndpointColumns = Pick<Prisma.EndpointUncheckedCreateInput, 'url' | 'description' | 'eventTypes' | 'projects' | 'headers'>;
+type EndpointColumns = Pick<
+  Prisma.EndpointUncheckedCreateInput,
+  'url' | 'description' | 'eventTypes' | 'projects' | 'headers' | 'rateLimitPerSecond' | 'rateLimitBurst'
+>;
 
 function toColumns(fields: CheckedEndpointFields, key: EncryptionKey, endpointId: string): Partial<EndpointColumns> {
   return {
@@ -186,6 +196,7 @@ function toColumns(fields: CheckedEndpointFields, key: EncryptionKey, endpointId
     ...(fields.eventTypes != null ? { eventTypes: fields.eventTypes } : {}),
     ...(fields.projects != null ? { projects: fields.projects } : {}),
     ...(fields.headers != null ? { headers: sealHeaders(fields.headers, key, endpointId) } : {}),
+    ...(fields.rateLimit !== undefined ? { rateLimitPerSecond: fields.rateLimit?.perSecond ?? null, rateLimitBurst: fields.rateLimit?.burst ?? null } : {}),
   };
 }
 

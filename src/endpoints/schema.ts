@@ -1,6 +1,7 @@
 import { actingOrganization } from '../auth/principal.ts';
 import { MUTATION_RESULT } from '../auth/scopes.ts';
 import type { SignatureScheme } from '../engine/signing.ts';
+import { RATE_LIMIT_BOUNDS, rateLimitOf, type RateLimit } from '../engine/rate-limit.ts';
 import type { DisabledReason } from '../generated/prisma/enums.ts';
 import { builder } from '../graphql/builder.ts';
 import { assertStillAuthorized } from '../graphql/subscription-auth.ts';
@@ -49,6 +50,14 @@ const EndpointHeaderRef = builder.objectRef<EndpointHeader>('EndpointHeader').im
   }),
 });
 
+const EndpointRateLimitRef = builder.objectRef<RateLimit>('EndpointRateLimit').implement({
+  description: 'At most perSecond deliveries a second reach the endpoint, across every worker; deliveries over it wait (nextAttemptAt) and are not attempts.',
+  fields: (t) => ({
+    perSecond: t.exposeInt('perSecond'),
+    burst: t.exposeInt('burst', { description: 'Deliveries that may go at once after a quiet spell; one second of the limit unless set.' }),
+  }),
+});
+
 export const EndpointRef = builder.prismaNode('Endpoint', {
   // An id alone discloses nothing: it stays readable wherever the endpoint is reached (a delivery's
   // `endpoint { id }`); every other field needs endpoints:read, or is the result of the caller's write.
@@ -72,6 +81,12 @@ export const EndpointRef = builder.prismaNode('Endpoint', {
     active: t.exposeBoolean('active'),
     disabledReason: t.expose('disabledReason', { type: DisabledReasonEnum, nullable: true }),
     consecutiveFailures: t.exposeInt('consecutiveFailures'),
+    rateLimit: t.field({
+      type: EndpointRateLimitRef,
+      nullable: true,
+      description: 'Null: unlimited. See docs/rate-limits.md.',
+      resolve: (endpoint) => rateLimitOf({ perSecond: endpoint.rateLimitPerSecond, burst: endpoint.rateLimitBurst }),
+    }),
     verifiedAt: t.expose('verifiedAt', { type: 'DateTime', nullable: true }),
     previousSecretExpiresAt: t.expose('previousSecretExpiresAt', {
       type: 'DateTime',
@@ -128,6 +143,13 @@ const EndpointHeaderInput = builder.inputType('EndpointHeaderInput', {
   fields: (t) => ({ name: t.string({ required: true }), value: t.string({ required: true }) }),
 });
 
+const EndpointRateLimitInput = builder.inputType('EndpointRateLimitInput', {
+  fields: (t) => ({
+    perSecond: t.int({ required: true, description: `Deliveries per second, 1–${RATE_LIMIT_BOUNDS.perSecondMax}.` }),
+    burst: t.int({ description: `Deliveries that may go at once after a quiet spell, 1 to ${RATE_LIMIT_BOUNDS.burstSecondsMax} × perSecond; default perSecond.` }),
+  }),
+});
+
 const endpointPayload = (name: string) =>
   builder.objectRef<{ endpoint: Endpoint }>(name).implement({
     fields: (t) => ({ endpoint: t.field({ type: EndpointRef, grantScopes: [MUTATION_RESULT], resolve: (p) => p.endpoint }) }),
@@ -152,6 +174,7 @@ export const CreateEndpointInput = builder.inputType('CreateEndpointInput', {
     signatureScheme: t.field({ type: SignatureSchemeEnum, description: 'Default STANDARD_WEBHOOKS.' }),
     verify: t.boolean({ description: 'Require the URL to answer the echo challenge before saving.' }),
     secret: t.string({ description: 'Bring your own signing secret (whsec_ + base64 of 24–64 bytes).' }),
+    rateLimit: t.field({ type: EndpointRateLimitInput, description: 'At most this many deliveries a second; absent or null: unlimited.' }),
   }),
 });
 
@@ -176,6 +199,7 @@ const UpdateEndpointInput = builder.inputType('UpdateEndpointInput', {
     eventTypes: t.stringList(),
     projects: t.stringList(),
     headers: t.field({ type: [EndpointHeaderInput], description: 'Replaces the whole list.' }),
+    rateLimit: t.field({ type: EndpointRateLimitInput, description: 'Replaces the limit; null removes it (unlimited); absent leaves it.' }),
   }),
 });
 

@@ -15,6 +15,7 @@ import type { DeliverJob } from './queue.ts';
 import type { Logger } from '../log.ts';
 import type { HeraldMetrics } from '../metrics/metrics.ts';
 import { USER_AGENT } from '../version.ts';
+import { holdOverRateLimits } from '../delivery-state/rate-limit.ts';
 import { claimAttempts, recordAttempts, type AttemptToRecord, type ClaimedDelivery } from '../delivery-state/transitions.ts';
 
 export interface DeliverDeps {
@@ -60,7 +61,9 @@ export interface BatchOutcome {
  */
 export async function deliverBatch(deps: DeliverDeps, jobs: readonly DeliverJob[]): Promise<BatchOutcome> {
   const { services } = deps;
-  const claimed = await claimAttempts(services.db, jobs);
+  // Attempts over their endpoint's rate limit wait for a later slot, unsent and uncounted.
+  const { admitted } = await holdOverRateLimits(services, jobs);
+  const claimed = await claimAttempts(services.db, admitted);
   // A batch often holds many attempts to one endpoint: its secrets are opened once per batch.
   const keys = new Map<string, OpenedEndpoint>();
   const running = claimed.map((delivery) => attemptOne(deps, delivery, keys));

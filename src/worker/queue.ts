@@ -19,11 +19,24 @@ export interface DeliverJob {
   deliveryId: string;
   /** 1-based number of the attempt this job makes. */
   attempt: number;
+  /**
+   * The rate-limit slot (ISO time) this job holds: set when its endpoint's limit deferred it, so it
+   * is sent when it runs without asking the limiter again (src/delivery-state/rate-limit.ts).
+   */
+  slot?: string;
+  /** The queue's id of a fetched job (set by the worker, never stored in a job's data). */
+  queueJobId?: string;
 }
 
 export interface DeliveryQueue {
   /** Enqueues attempts inside the caller's transaction: they exist exactly when it commits. */
   enqueue(tx: SqlClient, jobs: Array<DeliverJob & { endpointId: string; startAfter?: Date }>): Promise<void>;
+  /**
+   * (Queues that only enqueue have none.) Completes fetched jobs inside the caller's transaction, when their work is handed to new jobs
+   * it enqueues: a worker dying after the commit cannot run them again (pg-boss's own completion
+   * after the handler then finds them completed and changes nothing).
+   */
+  complete?(tx: SqlClient, queueJobIds: string[]): Promise<void>;
 }
 
 /**
@@ -93,13 +106,18 @@ function jobTiming(deliveryTimeoutMs: number, timings: QueueTimings) {
   };
 }
 
+/** pg-boss's view of the caller's transaction: a Prisma one, or a `pg` connection (publishing). */
+function bossDb(tx: SqlClient) {
+  return '$queryRaw' in tx ? fromPrisma(tx) : { executeSql: (text: string, values: unknown[]) => tx.query(text, values) };
+}
+
 export function createDeliveryQueue(boss: PgBoss, config: Pick<HeraldConfig, 'deliveryTimeoutMs' | 'queueTimings'>, timings: QueueTimings = config.queueTimings): DeliveryQueue {
   const timing = jobTiming(config.deliveryTimeoutMs, timings);
   return {
     async enqueue(tx, jobs) {
       if (jobs.length === 0) return;
-      const inserts: JobInsert<DeliverJob>[] = jobs.map(({ deliveryId, attempt, endpointId, startAfter }) => ({
-        data: { deliveryId, attempt },
+      const inserts: JobInsert<DeliverJob>[] = jobs.map(({ deliveryId, attempt, slot, endpointId, startAfter }) => ({
+        data: { deliveryId, attempt, ...(slot ? { slot } : {}) },
         // pg-boss groups bound concurrency per endpoint, so one slow receiver cannot take every worker.
         group: { id: endpointId },
         expireInSeconds: timing.expireInSeconds,
@@ -108,7 +126,11 @@ export function createDeliveryQueue(boss: PgBoss, config: Pick<HeraldConfig, 'de
         deleteAfterSeconds: timing.deleteAfterSeconds,
         ...(startAfter ? { startAfter } : {}),
       }));
-      await boss.insert(DELIVER_QUEUE, inserts, { db: '$queryRaw' in tx ? fromPrisma(tx) : { executeSql: (text: string, values: unknown[]) => tx.query(text, values) } });
+      await boss.insert(DELIVER_QUEUE, inserts, { db: bossDb(tx) });
+    },
+    async complete(tx, queueJobIds) {
+      if (queueJobIds.length === 0) return;
+      await boss.complete(DELIVER_QUEUE, queueJobIds, null, { db: bossDb(tx) });
     },
   };
 }

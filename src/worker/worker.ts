@@ -64,7 +64,10 @@ export async function startWorker(runtime: WorkerDeps, boss: PgBoss): Promise<Wo
       notifyPollingIntervalSeconds: 0.5,
     },
     async (jobs) => {
-      const batch = deliverBatch({ services, sender, log, onDetached: track, mayDetach, ...(metrics ? { metrics } : {}) }, jobs.map((job) => job.data));
+      const batch = deliverBatch(
+        { services, sender, log, onDetached: track, mayDetach, ...(metrics ? { metrics } : {}) },
+        jobs.map((job) => ({ ...job.data, queueJobId: job.id })),
+      );
       inFlight.add(batch);
       try {
         const { unrecorded } = await batch;
