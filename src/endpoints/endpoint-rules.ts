@@ -4,6 +4,7 @@ import type { FieldIssue } from '../errors.ts';
 import { checkAddress, isLocalHostname } from '../engine/address-policy.ts';
 import { isEventTypePattern, matchesEventType } from '../engine/fan-out.ts';
 import { isHeaderFieldValue, isHeaderToken } from '../engine/header-grammar.ts';
+import { explainMismatch, parsePayloadFilter, type ParseResult } from '../engine/payload-filter.ts';
 
 export interface EndpointHeader {
   name: string;
@@ -18,6 +19,8 @@ export interface EndpointInput {
   eventTypes?: string[] | null | undefined;
   projects?: string[] | null | undefined;
   headers?: EndpointHeader[] | null | undefined;
+  /** A payload filter; null removes it (unlike the fields above, where null means "not given"). */
+  filter?: unknown;
 }
 
 export interface RulesContext {
@@ -35,6 +38,8 @@ export interface CheckedEndpointFields {
   eventTypes?: string[];
   projects?: string[];
   headers?: EndpointHeader[];
+  /** The filter as given (it passed parsePayloadFilter), or null to remove it. */
+  filter?: unknown;
 }
 
 export type RulesResult<T> = { ok: true; value: T } | { ok: false; issues: FieldIssue[] };
@@ -109,7 +114,28 @@ export function validateEndpointUpdate(input: EndpointInput, context: RulesConte
     if (found.length > 0) issues.push(...found);
     else value.headers = input.headers.map(({ name, value: headerValue }) => ({ name, value: headerValue }));
   }
+  if (input.filter === null) value.filter = null;
+  else if (input.filter !== undefined) {
+    const parsed = parsePayloadFilter(input.filter);
+    if (parsed.ok) value.filter = input.filter;
+    else issues.push(...filterIssues(parsed));
+  }
   return issues.length > 0 ? { ok: false, issues } : { ok: true, value };
+}
+
+/**
+ * Whether a sample payload passes a filter, as fan-out would decide it, and if not, the condition
+ * that failed. Paths start at `filter`, like the issues of a filter set on an endpoint.
+ */
+export function testPayloadFilter(filter: unknown, payload: unknown): RulesResult<{ matches: boolean; reason: FieldIssue | null }> {
+  const parsed = parsePayloadFilter(filter);
+  if (!parsed.ok) return { ok: false, issues: filterIssues(parsed) };
+  const mismatch = explainMismatch(parsed.filter, payload);
+  return { ok: true, value: { matches: mismatch === null, reason: mismatch && { path: ['filter', ...mismatch.path], message: mismatch.message } } };
+}
+
+function filterIssues(parsed: ParseResult & { ok: false }): FieldIssue[] {
+  return parsed.issues.map((issue) => ({ path: ['filter', ...issue.path], message: issue.message }));
 }
 
 function urlProblem(text: string, allowPrivateNetworks: boolean): string | null {

@@ -172,7 +172,7 @@ async function rulesContext(services: AppServices) {
   };
 }
 
-type EndpointColumns = Pick<Prisma.EndpointUncheckedCreateInput, 'url' | 'description' | 'eventTypes' | 'projects' | 'headers'>;
+type EndpointColumns = Pick<Prisma.EndpointUncheckedCreateInput, 'url' | 'description' | 'eventTypes' | 'projects' | 'headers' | 'filter'>;
 
 function toColumns(fields: CheckedEndpointFields, key: EncryptionKey, endpointId: string): Partial<EndpointColumns> {
   return {
@@ -181,6 +181,7 @@ function toColumns(fields: CheckedEndpointFields, key: EncryptionKey, endpointId
     ...(fields.eventTypes != null ? { eventTypes: fields.eventTypes } : {}),
     ...(fields.projects != null ? { projects: fields.projects } : {}),
     ...(fields.headers != null ? { headers: sealHeaders(fields.headers, key, endpointId) } : {}),
+    ...(fields.filter !== undefined ? { filter: fields.filter === null ? Prisma.DbNull : (fields.filter as Prisma.InputJsonValue) } : {}),
   };
 }
 

@@ -3,7 +3,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Db, Tx } from '../db/prisma.ts';
 import { isUniqueViolation } from '../db/errors.ts';
-import { endpointReceives } from '../engine/fan-out.ts';
+import { endpointReceives, withParsedFilter } from '../engine/fan-out.ts';
 import { ValidationError, type FieldIssue } from '../errors.ts';
 import { compilePayloadSchema, type PayloadValidator } from '../event-types/payload-schema.ts';
 import type { Delivery, Event, Prisma } from '../generated/prisma/client.ts';
@@ -91,7 +91,7 @@ async function writeAll(
   }
   const created = newEvents.length > 0 ? await tx.event.createManyAndReturn({ data: newEvents }) : [];
   const endpoints = created.length > 0
-    ? await tx.endpoint.findMany({ where: { organizationId, active: true }, select: { id: true, eventTypes: true, projects: true } })
+    ? (await tx.endpoint.findMany({ where: { organizationId, active: true }, select: { id: true, eventTypes: true, projects: true, filter: true } })).map(withParsedFilter)
     : [];
   const wanted = created.flatMap((event) =>
     endpoints.filter((endpoint) => endpointReceives(endpoint, event)).map((endpoint) => ({ organizationId, eventId: event.id, endpointId: endpoint.id })),

@@ -32,6 +32,8 @@ export type CreateEndpointInput = {
   description?: string | null | undefined;
   /** Catalog names, `*`, or prefix wildcards such as `conversation.*`. */
   eventTypes: Array<string>;
+  /** A payload filter such as {"data.amount": {"$gte": 100}}: only events whose payload matches it are delivered (docs/payload-filters.md). */
+  filter?: JsonValue | null | undefined;
   /** Up to 50 custom headers sent with every delivery. */
   headers?: Array<EndpointHeaderInput> | null | undefined;
   /** At most 255 characters; defaults to the URL host. */
@@ -199,6 +201,8 @@ export type ToggleEndpointInput = {
 export type UpdateEndpointInput = {
   description?: string | null | undefined;
   eventTypes?: Array<string> | null | undefined;
+  /** A payload filter such as {"data.amount": {"$gte": 100}}: only events whose payload matches it are delivered (docs/payload-filters.md). null removes it. */
+  filter?: JsonValue | null | undefined;
   /** Replaces the whole list. */
   headers?: Array<EndpointHeaderInput> | null | undefined;
   id: string;
@@ -297,7 +301,7 @@ export type CreateEndpointMutationVariables = Exact<{
 
 
 export type CreateEndpointMutation = { __typename: 'Mutation', createEndpoint:
-    | { __typename: 'CreateEndpointPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }> } }
+    | { __typename: 'CreateEndpointPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }> } }
     | { __typename: 'EndpointVerificationError', message: string }
     | { __typename: 'LimitExceededError', limit: number, message: string }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
@@ -310,7 +314,7 @@ export type UpdateEndpointMutationVariables = Exact<{
 
 export type UpdateEndpointMutation = { __typename: 'Mutation', updateEndpoint:
     | { __typename: 'NotFoundError', message: string }
-    | { __typename: 'UpdateEndpointPayload', endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }> } }
+    | { __typename: 'UpdateEndpointPayload', endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }> } }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
    };
 
@@ -321,7 +325,7 @@ export type RotateEndpointSecretMutationVariables = Exact<{
 
 export type RotateEndpointSecretMutation = { __typename: 'Mutation', rotateEndpointSecret:
     | { __typename: 'NotFoundError', message: string }
-    | { __typename: 'RotateEndpointSecretPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }> } }
+    | { __typename: 'RotateEndpointSecretPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }> } }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
    };
 
@@ -332,7 +336,7 @@ export type ToggleEndpointMutationVariables = Exact<{
 
 export type ToggleEndpointMutation = { __typename: 'Mutation', toggleEndpoint:
     | { __typename: 'NotFoundError', message: string }
-    | { __typename: 'ToggleEndpointPayload', endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }> } }
+    | { __typename: 'ToggleEndpointPayload', endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }> } }
    };
 
 export type TestEndpointMutationVariables = Exact<{
@@ -354,6 +358,17 @@ export type DeleteEndpointMutationVariables = Exact<{
 export type DeleteEndpointMutation = { __typename: 'Mutation', deleteEndpoint:
     | { __typename: 'DeleteEndpointPayload', deletedEndpointId: string }
     | { __typename: 'NotFoundError', message: string }
+   };
+
+export type TestFilterQueryVariables = Exact<{
+  filter: JsonValue;
+  payload: JsonValue;
+}>;
+
+
+export type TestFilterQuery = { __typename: 'Query', testFilter:
+    | { __typename: 'TestFilterPayload', matches: boolean, reason: { __typename: 'FieldIssue', path: Array<string>, message: string } | null }
+    | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
    };
 
 export type PublishEventMutationVariables = Exact<{
@@ -398,7 +413,7 @@ export type ErrorFieldsFragment =
 
 export type PageInfoFieldsFragment = { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null };
 
-export type EndpointFieldsFragment = { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }> };
+export type EndpointFieldsFragment = { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }> };
 
 export type AttemptFieldsFragment = { __typename: 'Attempt', number: number, startedAt: string, durationMs: number, responseStatus: number | null, responseBody: string | null, error: { __typename: 'AttemptError', kind: AttemptErrorKind, message: string } | null };
 
@@ -429,7 +444,7 @@ export type EndpointsOverviewQueryVariables = Exact<{
 }>;
 
 
-export type EndpointsOverviewQuery = { __typename: 'Query', endpoints: { __typename: 'EndpointConnection', edges: Array<{ __typename: 'EndpointEdge', cursor: string, node: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, stats: { __typename: 'EndpointStats', total: number, succeeded: number, failed: number, successRate: number | null, lastDeliveryAt: string | null }, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }> } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+export type EndpointsOverviewQuery = { __typename: 'Query', endpoints: { __typename: 'EndpointConnection', edges: Array<{ __typename: 'EndpointEdge', cursor: string, node: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, stats: { __typename: 'EndpointStats', total: number, succeeded: number, failed: number, successRate: number | null, lastDeliveryAt: string | null }, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }> } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
 
 export type EventCatalogQueryVariables = Exact<{
   includeDeprecated?: boolean | null | undefined;
@@ -474,7 +489,7 @@ export type EndpointsQueryVariables = Exact<{
 }>;
 
 
-export type EndpointsQuery = { __typename: 'Query', endpoints: { __typename: 'EndpointConnection', edges: Array<{ __typename: 'EndpointEdge', cursor: string, node: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }> } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+export type EndpointsQuery = { __typename: 'Query', endpoints: { __typename: 'EndpointConnection', edges: Array<{ __typename: 'EndpointEdge', cursor: string, node: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }> } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
 
 export type EndpointQueryVariables = Exact<{
   id: string;
@@ -484,7 +499,7 @@ export type EndpointQueryVariables = Exact<{
 export type EndpointQuery = { __typename: 'Query', node:
     | { __typename: 'ApiKey' }
     | { __typename: 'Delivery' }
-    | { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }> }
+    | { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }> }
     | { __typename: 'Event' }
     | { __typename: 'Organization' }
    | null };
@@ -554,7 +569,7 @@ export type DeliveryUpdatedSubscription = { __typename: 'Subscription', delivery
 export type EndpointUpdatedSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
-export type EndpointUpdatedSubscription = { __typename: 'Subscription', endpointUpdated: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }> } | null };
+export type EndpointUpdatedSubscription = { __typename: 'Subscription', endpointUpdated: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }> } | null };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -606,6 +621,7 @@ export const EndpointFieldsFragmentDoc = new TypedDocumentString(`
   url
   eventTypes
   projects
+  filter
   headers {
     name
     value
@@ -1040,6 +1056,7 @@ fragment EndpointFields on Endpoint {
   url
   eventTypes
   projects
+  filter
   headers {
     name
     value
@@ -1086,6 +1103,7 @@ fragment EndpointFields on Endpoint {
   url
   eventTypes
   projects
+  filter
   headers {
     name
     value
@@ -1133,6 +1151,7 @@ fragment EndpointFields on Endpoint {
   url
   eventTypes
   projects
+  filter
   headers {
     name
     value
@@ -1179,6 +1198,7 @@ fragment EndpointFields on Endpoint {
   url
   eventTypes
   projects
+  filter
   headers {
     name
     value
@@ -1259,6 +1279,33 @@ export const DeleteEndpointDocument = new TypedDocumentString(`
     limit
   }
 }`) as unknown as TypedDocumentString<DeleteEndpointMutation, DeleteEndpointMutationVariables>;
+export const TestFilterDocument = new TypedDocumentString(`
+    query TestFilter($filter: JSON!, $payload: JSON!) {
+  testFilter(filter: $filter, payload: $payload) {
+    __typename
+    ... on TestFilterPayload {
+      matches
+      reason {
+        path
+        message
+      }
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fields {
+      path
+      message
+    }
+  }
+  ... on LimitExceededError {
+    limit
+  }
+}`) as unknown as TypedDocumentString<TestFilterQuery, TestFilterQueryVariables>;
 export const PublishEventDocument = new TypedDocumentString(`
     mutation PublishEvent($input: PublishEventInput!) {
   publishEvent(input: $input) {
@@ -1433,6 +1480,7 @@ fragment EndpointFields on Endpoint {
   url
   eventTypes
   projects
+  filter
   headers {
     name
     value
@@ -1571,6 +1619,7 @@ fragment EndpointFields on Endpoint {
   url
   eventTypes
   projects
+  filter
   headers {
     name
     value
@@ -1599,6 +1648,7 @@ export const EndpointDocument = new TypedDocumentString(`
   url
   eventTypes
   projects
+  filter
   headers {
     name
     value
@@ -1862,6 +1912,7 @@ export const EndpointUpdatedDocument = new TypedDocumentString(`
   url
   eventTypes
   projects
+  filter
   headers {
     name
     value
