@@ -99,7 +99,19 @@ function isIn(value: unknown, operand: unknown): boolean {
 
 /** Every value the path reaches; empty when it reaches none. */
 export function resolve(payload: unknown, field: readonly string[]): unknown[] {
-  let current: unknown[] = [payload];
+  // The common case, objects all the way down, without the lists of the general walk below.
+  let value = payload;
+  for (let index = 0; index < field.length; index++) {
+    if (Array.isArray(value)) return resolveThroughArrays([value], field.slice(index));
+    const segment = field[index]!;
+    if (!isRecord(value) || !Object.hasOwn(value, segment)) return [];
+    value = value[segment];
+  }
+  return [value];
+}
+
+function resolveThroughArrays(start: unknown[], field: readonly string[]): unknown[] {
+  let current = start;
   for (const segment of field) {
     const next: unknown[] = [];
     for (const value of current) {
