@@ -31,6 +31,9 @@ export const FILTER_LIMITS = {
   bytes: 4096,
 } as const;
 
+/** How deep even a filter parsed without the limits may nest (the JSON scalar allows 64 levels). */
+const UNCHECKED_DEPTH = 64;
+
 const COMPARISONS: readonly Comparison[] = ['$eq', '$neq', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$exists'];
 const LOGICAL = ['$and', '$or', '$not'] as const;
 const isComparison = (key: string): key is Comparison => (COMPARISONS as readonly string[]).includes(key);
@@ -165,8 +168,10 @@ class Parser {
   }
 
   private withinDepth(at: string[], depth: number): boolean {
-    if (!this.limits || depth <= FILTER_LIMITS.depth) return true;
-    this.issue(at, `nests too deep: a filter may nest at most ${FILTER_LIMITS.depth} levels of objects`);
+    // Without the limits (a stored filter) the parse still stops where recursion could overflow.
+    const limit = this.limits ? FILTER_LIMITS.depth : UNCHECKED_DEPTH;
+    if (depth <= limit) return true;
+    this.issue(at, `nests too deep: a filter may nest at most ${limit} levels of objects`);
     return false;
   }
 

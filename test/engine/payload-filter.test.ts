@@ -255,6 +255,10 @@ describe('limits', () => {
 
   it('are skipped for a stored filter, which must keep working if the limits ever shrink', () => {
     expect(parsePayloadFilter(nested(20), { limits: false }).ok).toBe(true);
+    expect(parsePayloadFilter({ big: 'x'.repeat(10_000) }, { limits: false }).ok).toBe(true);
+    // Except for depth past where the recursive parse could overflow the stack.
+    expect(parsePayloadFilter(nested(64), { limits: false }).ok).toBe(true);
+    expect(parsePayloadFilter(nested(5_000), { limits: false }).ok).toBe(false);
   });
 });
 
