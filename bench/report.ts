@@ -67,6 +67,8 @@ function rows(result: BenchResult): Row[] {
     out.push(['portal', `attempt recorded → row SUCCEEDED on screen, ${p.liveRate}/s for ${p.liveSeconds} s`, `p50 ${ms(p.p50Ms)} · p95 ${ms(p.p95Ms)} · p99 ${ms(p.p99Ms)}${unseen}`, `p95 ≤ ${ms(b.liveP95Ms)}: ${met(p.p95Ms <= b.liveP95Ms && p.liveUnseenInAnyRun === 0)}`]);
     out.push(['portal', 'of which, attempt recorded → its notice at the browser’s socket', `p50 ${ms(p.socket.p50Ms)} · p95 ${ms(p.socket.p95Ms)}`, '']);
   }
+  const fc = s['filterCost'];
+  if (fc) out.push(['filterCost', `publishEvents × ${fc.events} to ${fc.endpoints} endpoints with filters ÷ without`, `× ${fc.allMatchRatio} all matching · × ${fc.halfMatchRatio} half matching (${ms(fc.unfilteredP50Ms)} unfiltered; ${fc.matchMicroseconds} µs a match)`, '']);
   return out;
 }
 

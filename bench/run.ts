@@ -10,6 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { measureCeiling } from './scenarios/ceiling.ts';
+import { runFilterCost } from './scenarios/filter-cost.ts';
 import { runCostGrowth } from './scenarios/cost-growth.ts';
 import { runLatency } from './scenarios/latency.ts';
 import { runLiveStatus } from './scenarios/live-status.ts';
@@ -21,7 +22,7 @@ import { startBenchCluster } from './support/cluster.ts';
 import { startBenchReceiver } from './support/receiver.ts';
 import { median, medianRun, round } from './support/stats.ts';
 
-const SCENARIOS = ['ceiling', 'throughput', 'latency', 'retryStorm', 'slowReceiver', 'liveStatus', 'costGrowth', 'portal'] as const;
+const SCENARIOS = ['ceiling', 'throughput', 'latency', 'retryStorm', 'slowReceiver', 'liveStatus', 'costGrowth', 'portal', 'filterCost'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({
@@ -149,6 +150,11 @@ try {
       budgets: PORTAL_BUDGETS,
       runs: all.map((r) => ({ jsGzipKb: r.jsGzipKb, interactiveMs: r.interactiveMs, interactiveRunsMs: r.interactiveRunsMs, p50Ms: r.p50Ms, p95Ms: r.p95Ms, liveUnseen: r.liveUnseen })),
     };
+  });
+
+  // Its modes take turns within one run (see the scenario), so --runs sets how many turns.
+  await scenario('filterCost', async () => {
+    scenarios['filterCost'] = await runFilterCost(cluster, quick ? 5 : 10 * runs);
   });
 } finally {
   await receiver.stop();

@@ -5,6 +5,7 @@ import { checkAddress, isLocalHostname } from '../engine/address-policy.ts';
 import { isEventTypePattern, matchesEventType } from '../engine/fan-out.ts';
 import { isHeaderFieldValue, isHeaderToken } from '../engine/header-grammar.ts';
 import { RATE_LIMIT_BOUNDS } from '../engine/rate-limit.ts';
+import { explainMismatch, parsePayloadFilter, type ParseResult } from '../engine/payload-filter.ts';
 
 export interface EndpointHeader {
   name: string;
@@ -19,6 +20,8 @@ export interface EndpointInput {
   eventTypes?: string[] | null | undefined;
   projects?: string[] | null | undefined;
   headers?: EndpointHeader[] | null | undefined;
+  /** A payload filter; null removes it (unlike the fields above, where null means "not given"). */
+  filter?: unknown;
   /** Null removes the limit (unlimited); absent leaves it as it is. */
   rateLimit?: RateLimitInput | null | undefined;
 }
@@ -45,6 +48,8 @@ export interface CheckedEndpointFields {
   headers?: EndpointHeader[];
   /** Null: unlimited. A null burst is one second of the limit (src/engine/rate-limit.ts). */
   rateLimit?: { perSecond: number; burst: number | null } | null;
+  /** The filter as given (it passed parsePayloadFilter), or null to remove it. */
+  filter?: unknown;
 }
 
 export type RulesResult<T> = { ok: true; value: T } | { ok: false; issues: FieldIssue[] };
@@ -124,6 +129,12 @@ export function validateEndpointUpdate(input: EndpointInput, context: RulesConte
     if (found.length > 0) issues.push(...found);
     else value.rateLimit = input.rateLimit === null ? null : { perSecond: input.rateLimit.perSecond, burst: input.rateLimit.burst ?? null };
   }
+  if (input.filter === null) value.filter = null;
+  else if (input.filter !== undefined) {
+    const parsed = parsePayloadFilter(input.filter);
+    if (parsed.ok) value.filter = input.filter;
+    else issues.push(...filterIssues(parsed));
+  }
   return issues.length > 0 ? { ok: false, issues } : { ok: true, value };
 }
 
@@ -137,6 +148,21 @@ function rateLimitIssues({ perSecond, burst }: RateLimitInput): FieldIssue[] {
     return [{ path: ['rateLimit', 'burst'], message: `must be a whole number from 1 to ${burstMax} (${burstSecondsMax} seconds of the limit)` }];
   }
   return [];
+}
+
+/**
+ * Whether a sample payload passes a filter, as fan-out would decide it, and if not, the condition
+ * that failed. Paths start at `filter`, like the issues of a filter set on an endpoint.
+ */
+export function testPayloadFilter(filter: unknown, payload: unknown): RulesResult<{ matches: boolean; reason: FieldIssue | null }> {
+  const parsed = parsePayloadFilter(filter);
+  if (!parsed.ok) return { ok: false, issues: filterIssues(parsed) };
+  const mismatch = explainMismatch(parsed.filter, payload);
+  return { ok: true, value: { matches: mismatch === null, reason: mismatch && { path: ['filter', ...mismatch.path], message: mismatch.message } } };
+}
+
+function filterIssues(parsed: ParseResult & { ok: false }): FieldIssue[] {
+  return parsed.issues.map((issue) => ({ path: ['filter', ...issue.path], message: issue.message }));
 }
 
 function urlProblem(text: string, allowPrivateNetworks: boolean): string | null {

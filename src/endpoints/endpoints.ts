@@ -186,7 +186,7 @@ async function rulesContext(services: AppServices) {
 
 type EndpointColumns = Pick<
   Prisma.EndpointUncheckedCreateInput,
-  'url' | 'description' | 'eventTypes' | 'projects' | 'headers' | 'rateLimitPerSecond' | 'rateLimitBurst'
+  'url' | 'description' | 'eventTypes' | 'projects' | 'headers' | 'rateLimitPerSecond' | 'rateLimitBurst' | 'filter'
 >;
 
 function toColumns(fields: CheckedEndpointFields, key: EncryptionKey, endpointId: string): Partial<EndpointColumns> {
@@ -197,6 +197,7 @@ function toColumns(fields: CheckedEndpointFields, key: EncryptionKey, endpointId
     ...(fields.projects != null ? { projects: fields.projects } : {}),
     ...(fields.headers != null ? { headers: sealHeaders(fields.headers, key, endpointId) } : {}),
     ...(fields.rateLimit !== undefined ? { rateLimitPerSecond: fields.rateLimit?.perSecond ?? null, rateLimitBurst: fields.rateLimit?.burst ?? null } : {}),
+    ...(fields.filter !== undefined ? { filter: fields.filter === null ? Prisma.DbNull : (fields.filter as Prisma.InputJsonValue) } : {}),
   };
 }
 

@@ -8,6 +8,7 @@ import { assertStillAuthorized } from '../graphql/subscription-auth.ts';
 import { inActingOrganization, organizationIdOf, type Context } from '../graphql/context.ts';
 import {
   EndpointVerificationError,
+  FieldIssueRef,
   LimitExceededError,
   NotFoundError,
   ValidationError,
@@ -18,7 +19,8 @@ import { checkPage } from '../graphql/pagination.ts';
 import { endpointAsNoticed } from '../pubsub/notices.ts';
 import type { Endpoint } from '../generated/prisma/client.ts';
 import { maskHeaders, openHeaders } from './custom-headers.ts';
-import type { EndpointHeader } from './endpoint-rules.ts';
+import { testPayloadFilter, type EndpointHeader } from './endpoint-rules.ts';
+import type { FieldIssue } from '../errors.ts';
 import {
   createEndpoint,
   deleteEndpoint,
@@ -70,6 +72,11 @@ export const EndpointRef = builder.prismaNode('Endpoint', {
     url: t.exposeString('url'),
     eventTypes: t.exposeStringList('eventTypes'),
     projects: t.exposeStringList('projects'),
+    filter: t.expose('filter', {
+      type: 'JSON',
+      nullable: true,
+      description: 'Only events whose payload matches this filter are delivered (docs/payload-filters.md); null: every event.',
+    }),
     // Values are sealed at rest and often the receiver's credentials: only a key that may rewrite
     // them sees them; other readers see names and a mask.
     headers: t.field({
@@ -163,6 +170,9 @@ const endpointWithSecretPayload = (name: string) =>
     }),
   });
 
+const FILTER_INPUT =
+  'A payload filter such as {"data.amount": {"$gte": 100}}: only events whose payload matches it are delivered (docs/payload-filters.md).';
+
 export const CreateEndpointInput = builder.inputType('CreateEndpointInput', {
   fields: (t) => ({
     url: t.string({ required: true, description: 'https:// (http:// only when private networks are allowed); at most 2048 characters.' }),
@@ -171,6 +181,7 @@ export const CreateEndpointInput = builder.inputType('CreateEndpointInput', {
     eventTypes: t.stringList({ required: true, description: 'Catalog names, `*`, or prefix wildcards such as `conversation.*`.' }),
     projects: t.stringList({ description: 'Only events of these projects (empty: all).' }),
     headers: t.field({ type: [EndpointHeaderInput], description: 'Up to 50 custom headers sent with every delivery.' }),
+    filter: t.field({ type: 'JSON', description: FILTER_INPUT }),
     signatureScheme: t.field({ type: SignatureSchemeEnum, description: 'Default STANDARD_WEBHOOKS.' }),
     verify: t.boolean({ description: 'Require the URL to answer the echo challenge before saving.' }),
     secret: t.string({ description: 'Bring your own signing secret (whsec_ + base64 of 24–64 bytes).' }),
@@ -200,6 +211,7 @@ const UpdateEndpointInput = builder.inputType('UpdateEndpointInput', {
     projects: t.stringList(),
     headers: t.field({ type: [EndpointHeaderInput], description: 'Replaces the whole list.' }),
     rateLimit: t.field({ type: EndpointRateLimitInput, description: 'Replaces the limit; null removes it (unlimited); absent leaves it.' }),
+    filter: t.field({ type: 'JSON', description: `${FILTER_INPUT} null removes it.` }),
   }),
 });
 
@@ -267,6 +279,38 @@ builder.mutationField('deleteEndpoint', (t) =>
     resolve: async (_root, { input }, ctx) => {
       await deleteEndpoint(ctx, organizationIdOf(ctx), requireIdOfType(input.id, 'Endpoint'));
       return { deletedEndpointId: String(input.id) };
+    },
+  }),
+);
+
+const TestFilterPayload = builder.objectRef<{ matches: boolean; reason: FieldIssue | null }>('TestFilterPayload').implement({
+  description: 'Whether a sample payload passes a payload filter, decided exactly as publishing decides it.',
+  fields: (t) => ({
+    matches: t.exposeBoolean('matches'),
+    reason: t.field({
+      type: FieldIssueRef,
+      nullable: true,
+      description: 'When it does not match: the condition that failed (its path from `filter` down) and what the payload held there.',
+      resolve: (result) => result.reason,
+    }),
+  }),
+});
+
+builder.queryField('testFilter', (t) =>
+  t.field({
+    type: TestFilterPayload,
+    description: "Evaluates a payload filter against a sample payload, saving nothing: for endpoint forms and the portal. A malformed filter answers ValidationError with each fault's path.",
+    // Reads and writes no data: any key may ask, as long as it is a key.
+    authScopes: { admin: true, organization: true },
+    errors: { types: [ValidationError] },
+    args: {
+      filter: t.arg({ type: 'JSON', required: true }),
+      payload: t.arg({ type: 'JSON', required: true, description: 'A sample event payload.' }),
+    },
+    resolve: (_root, args) => {
+      const tested = testPayloadFilter(args.filter, args.payload);
+      if (!tested.ok) throw new ValidationError(tested.issues);
+      return tested.value;
     },
   }),
 );

@@ -2,8 +2,10 @@
 // name, or a prefix wildcard (`conversation.*` matches `conversation.created` and
 // `conversation.message.sent`, not `conversation` itself). Herald's own operational events
 // (`herald.*`) go only to endpoints that name them: `*` means every event of the product, so
-// endpoints made before operational events existed receive nothing new.
+// endpoints made before operational events existed receive nothing new. An endpoint may narrow
+// what it receives with a payload filter.
 import { isOperationalEventType } from './operational-events.ts';
+import { matches, parsePayloadFilter, type PayloadFilter } from './payload-filter.ts';
 
 const SEGMENTS = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 
@@ -20,13 +22,30 @@ export function matchesEventType(pattern: string, type: string): boolean {
 }
 
 /**
- * Whether an active endpoint receives an event: one of its patterns matches the type, and its
- * project list is empty or holds the event's project.
+ * Whether an active endpoint receives an event: one of its patterns matches the type, its
+ * project list is empty or holds the event's project, and its payload filter (if any) matches.
  */
 export function endpointReceives(
-  endpoint: { eventTypes: readonly string[]; projects: readonly string[] },
-  event: { type: string; project: string | null },
+  endpoint: { eventTypes: readonly string[]; projects: readonly string[]; filter?: PayloadFilter | null },
+  event: { type: string; project: string | null; payload: unknown },
 ): boolean {
   if (!endpoint.eventTypes.some((pattern) => matchesEventType(pattern, event.type))) return false;
-  return endpoint.projects.length === 0 || (event.project !== null && endpoint.projects.includes(event.project));
+  if (endpoint.projects.length > 0 && (event.project === null || !endpoint.projects.includes(event.project))) return false;
+  return endpoint.filter == null || matches(endpoint.filter, event.payload);
+}
+
+// A filter that matches nothing: what a stored filter that no longer parses becomes.
+const MATCHES_NOTHING: PayloadFilter = { root: { kind: 'any', of: [], at: [] } };
+
+/**
+ * An endpoint row with its stored filter parsed, once per publish rather than once per event.
+ * Stored filters passed the checks when they were set; they are parsed without the limits, so a
+ * filter saved under looser limits keeps working. One that does not parse at all (written around
+ * the API) matches nothing: a filter narrows, and an unreadable one must not widen an endpoint to
+ * every event (filters keep events away from receivers that must not see them).
+ */
+export function withParsedFilter<T extends { filter: unknown }>(endpoint: T): Omit<T, 'filter'> & { filter: PayloadFilter | null } {
+  if (endpoint.filter == null) return { ...endpoint, filter: null };
+  const parsed = parsePayloadFilter(endpoint.filter, { limits: false });
+  return { ...endpoint, filter: parsed.ok ? parsed.filter : MATCHES_NOTHING };
 }

@@ -9,7 +9,7 @@ import { uuidv7 } from '../uuid7.ts';
 import { checkedQuery, sqlTypes, type SqlClient } from '../db/checked-sql.ts';
 import { inTransaction } from '../db/prisma.ts';
 import { isUniqueViolation } from '../db/errors.ts';
-import { endpointReceives } from '../engine/fan-out.ts';
+import { endpointReceives, withParsedFilter } from '../engine/fan-out.ts';
 import { ValidationError, type FieldIssue } from '../errors.ts';
 import { cachedPayloadValidator } from '../event-types/payload-schema.ts';
 import { Prisma, type Delivery, type Event } from '../generated/prisma/client.ts';
@@ -77,10 +77,10 @@ export const INSERT_EVENTS = checkedQuery({
 
 export const RECEIVING_ENDPOINTS = checkedQuery({
   name: 'receiving endpoints',
-  columns: { id: uuid, event_types: textArray, projects: textArray },
+  columns: { id: uuid, event_types: textArray, projects: textArray, filter: nullable(json<unknown>('jsonb')) },
   sample: { organizationId: NO_ID },
   sql: ({ organizationId }: { organizationId: string }) => Prisma.sql`
-    SELECT id, COALESCE(event_types, '{}') AS event_types, COALESCE(projects, '{}') AS projects FROM endpoints WHERE organization_id = ${organizationId}::uuid AND active`,
+    SELECT id, COALESCE(event_types, '{}') AS event_types, COALESCE(projects, '{}') AS projects, filter FROM endpoints WHERE organization_id = ${organizationId}::uuid AND active`,
 });
 
 /** `path` prefixes issue paths (['events', '3'] for the fourth event of publishEvents). */
@@ -178,7 +178,10 @@ async function writeAll(
   if (keyed.length > 0) await CLAIM_KEYS.run(client, { organizationId, rows: JSON.stringify(keyed) });
   const [inserted] = await INSERT_EVENTS.run(client, { organizationId, rows: JSON.stringify(rows) });
   const createdAt = inserted!.now;
-  const endpoints = (await RECEIVING_ENDPOINTS.run(client, { organizationId })).map((row) => ({ id: row.id, eventTypes: row.event_types, projects: row.projects }));
+  // Each endpoint's payload filter is parsed once per call, not once per event.
+  const endpoints = (await RECEIVING_ENDPOINTS.run(client, { organizationId })).map((row) =>
+    withParsedFilter({ id: row.id, eventTypes: row.event_types, projects: row.projects, filter: row.filter }),
+  );
   const wanted = fresh.flatMap((event) =>
     endpoints
       .filter((endpoint) => endpointReceives(endpoint, event))

@@ -5,7 +5,7 @@
 import { uuidv7 } from '../uuid7.ts';
 import type { Tx } from '../db/prisma.ts';
 import { createDeliveries, type NewDelivery } from '../delivery-state/scheduling.ts';
-import { endpointReceives } from '../engine/fan-out.ts';
+import { endpointReceives, withParsedFilter } from '../engine/fan-out.ts';
 import { recipientOrganizations, type OperationalEvent } from '../engine/operational-events.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { encodeGlobalId } from '../global-id.ts';
@@ -22,10 +22,12 @@ export async function writeOperationalEvents(tx: Tx, queue: DeliveryQueue, event
   if (events.length === 0) return [];
   const subjects = [...new Set(events.map((event) => event.organizationId))];
   const organizations = await tx.organization.findMany({ where: { id: { in: subjects } }, select: { id: true, slug: true } });
-  const endpoints = await tx.endpoint.findMany({
-    where: { organizationId: { in: [...subjects, OPERATOR_ORGANIZATION_ID] }, active: true },
-    select: { id: true, organizationId: true, eventTypes: true, projects: true },
-  });
+  const endpoints = (
+    await tx.endpoint.findMany({
+      where: { organizationId: { in: [...subjects, OPERATOR_ORGANIZATION_ID] }, active: true },
+      select: { id: true, organizationId: true, eventTypes: true, projects: true, filter: true },
+    })
+  ).map(withParsedFilter);
   const slugs = new Map(organizations.map((organization) => [organization.id, organization.slug]));
   const byOrganization = Map.groupBy(endpoints, (endpoint) => endpoint.organizationId);
 
@@ -35,7 +37,7 @@ export async function writeOperationalEvents(tx: Tx, queue: DeliveryQueue, event
     // The organization first, so every payload starts by saying whom it is about.
     const payload = { organizationId: encodeGlobalId('Organization', event.organizationId), organizationSlug: slugs.get(event.organizationId) ?? '', ...event.data };
     for (const organizationId of recipientOrganizations(event, OPERATOR_ORGANIZATION_ID)) {
-      const receivers = (byOrganization.get(organizationId) ?? []).filter((endpoint) => endpointReceives(endpoint, { type: event.type, project: null }));
+      const receivers = (byOrganization.get(organizationId) ?? []).filter((endpoint) => endpointReceives(endpoint, { type: event.type, project: null, payload }));
       if (receivers.length === 0 && organizationId !== OPERATOR_ORGANIZATION_ID) continue;
       const id = uuidv7();
       rows.push({ id, organizationId, type: event.type, payload });

@@ -1,5 +1,5 @@
 // Hostile input: fast-check generates thousands of inputs for every mutation — hostile URLs,
-// header names and values, unicode, huge and deeply nested JSON, ids of another organization,
+// header names and values, unicode, huge and deeply nested JSON (payloads and payload filters), ids of another organization,
 // malformed and wrongly typed ids. Every answer is a payload or a typed error (never a 5xx, never
 // a masked fault), and every refused input leaves every table exactly as it was.
 // Each guard was taken out once to see this suite fail: the iterative variable walk (recursive, it
@@ -218,6 +218,18 @@ const payload = fc.oneof(
   fc.constant({ big: 'x'.repeat(300 * 1024) }),
   fc.constantFrom(null, [], 'a string', 42, { amount: 'not an integer' }, { amount: 5 }),
 );
+// Payload filters: hostile JSON as above, and objects built of operators, paths and values that
+// are almost right (src/engine/payload-filter.ts answers each with a typed issue, never a fault).
+const filterKey = fc.oneof(fc.constantFrom('$and', '$or', '$not', '$eq', '$gt', '$in', '$exists', '$regex', 'a', 'a.b', 'items.0.sku', 'a..b', '.', ''), hostileString);
+const { filter: filterShape } = fc.letrec<{ filter: unknown }>((tie) => ({
+  filter: fc.oneof(
+    { depthSize: 'small' },
+    fc.jsonValue({ maxDepth: 2 }),
+    fc.array(tie('filter'), { maxLength: 3 }),
+    fc.dictionary(filterKey, tie('filter'), { maxKeys: 4 }),
+  ),
+}));
+const filter = fc.oneof(payload, filterShape, fc.constant({ 'data.amount': { $gte: 100 } }));
 const anyId = fc.oneof(
   fc.constantFrom(...['ep_', 'evt_', 'dlv_', 'key_', 'org_'].map((prefix) => `${prefix}0190a3b2c4d57e8f9a0b1c2d3e4f5a6b`)),
   fc.constantFrom('', 'ep_', 'ep_zz', 'x'.repeat(10_000), '🙂'),
@@ -236,7 +248,7 @@ const headersNodeRefused = [
 
 it('createEndpoint and updateEndpoint answer every hostile input with a payload or a typed error', async () => {
   await fc.assert(fc.asyncProperty(
-    fc.record({ url: hostileUrl, eventTypes: eventTypeNames, headers, name: fc.option(hostileString), description: fc.option(hostileString), projects: fc.option(fc.array(hostileString, { maxLength: 5 })) }, { requiredKeys: ['url', 'eventTypes'] }),
+    fc.record({ url: hostileUrl, eventTypes: eventTypeNames, headers, name: fc.option(hostileString), description: fc.option(hostileString), projects: fc.option(fc.array(hostileString, { maxLength: 5 })), filter: fc.option(filter) }, { requiredKeys: ['url', 'eventTypes'] }),
     async (input) => {
       const created = await expectContract('createEndpoint', 'CreateEndpointInput', input);
       if (created) {
@@ -246,7 +258,7 @@ it('createEndpoint and updateEndpoint answer every hostile input with a payload 
     },
   ), { numRuns: RUNS, examples: headersNodeRefused.map((header) => [{ url: 'https://example.com/h', eventTypes: ['*'], headers: [header] }] as [input: { url: string; eventTypes: string[]; headers: typeof headersNodeRefused }]) });
   await fc.assert(fc.asyncProperty(
-    fc.record({ id: fc.oneof(fc.constant(myEndpoint), anyId), url: hostileUrl, eventTypes: eventTypeNames, headers, name: hostileString }, { requiredKeys: ['id'] }),
+    fc.record({ id: fc.oneof(fc.constant(myEndpoint), anyId), url: hostileUrl, eventTypes: eventTypeNames, headers, name: hostileString, filter: fc.option(filter) }, { requiredKeys: ['id'] }),
     async (input) => {
       const updated = await expectContract('updateEndpoint', 'UpdateEndpointInput', input);
       if (updated && input.headers) expectDeliverable(input.headers);

@@ -142,6 +142,19 @@ describe('endpoints', () => {
     for (const other of ids.slice(1)) expect(ok(await client.deleteEndpoint({ id: other }), 'DeleteEndpointPayload').deletedEndpointId).toBe(other);
     expect(await client.endpoint(ids[1]!)).toBeNull();
   });
+
+  it('sets a payload filter and tests one against a sample payload', async () => {
+    const filter = { 'data.amount': { $gte: 100 } };
+    const updated = ok(await client.updateEndpoint({ id: ids[0]!, filter }), 'UpdateEndpointPayload');
+    expect(updated.endpoint.filter).toEqual(filter);
+    expect(ok(await client.testFilter({ filter, payload: { data: { amount: 150 } } }), 'TestFilterPayload')).toEqual({ __typename: 'TestFilterPayload', matches: true, reason: null });
+    const missed = ok(await client.testFilter({ filter, payload: { data: { amount: 50 } } }), 'TestFilterPayload');
+    expect(missed).toMatchObject({ matches: false, reason: { path: ['filter', 'data.amount', '$gte'], message: 'data.amount is 50, not at least 100' } });
+    const refused = ok(await client.testFilter({ filter: { amount: { $gte: true } }, payload: {} }), 'ValidationError');
+    expect(refused.fields).toEqual([{ path: ['filter', 'amount', '$gte'], message: 'must be a number or a string' }]);
+    // null removes it (the tests below publish to this endpoint).
+    expect(ok(await client.updateEndpoint({ id: ids[0]!, filter: null }), 'UpdateEndpointPayload').endpoint.filter).toBeNull();
+  });
 });
 
 describe('events and deliveries', () => {

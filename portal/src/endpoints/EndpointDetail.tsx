@@ -56,6 +56,8 @@ export function EndpointDetail({ id }: { id: string }) {
           <dd className="mono">{endpoint.eventTypes.join(', ')}</dd>
           <dt>Projects</dt>
           <dd>{endpoint.projects.length ? endpoint.projects.join(', ') : 'All projects'}</dd>
+          <dt>Payload filter</dt>
+          <dd className={endpoint.filter == null ? undefined : 'mono'}>{endpoint.filter == null ? 'None: every event of these types' : <LongText text={JSON.stringify(endpoint.filter)} label="Payload filter" />}</dd>
           <dt>Signature scheme</dt>
           <dd>{SCHEMES.find((scheme) => scheme.value === endpoint.signatureScheme)?.label ?? endpoint.signatureScheme}</dd>
           {endpoint.headers.length > 0 && (

@@ -9,6 +9,7 @@ import { useSession } from '../session/session.tsx';
 import { useLoad } from '../session/use-load.ts';
 import { choiceFromList, EventTypePicker, listFromChoice, splitList, type EventTypeChoice } from './EventTypePicker.tsx';
 import { fieldErrors, type FieldErrors, type FormField } from './field-errors.ts';
+import { FilterField, parseFilterText } from './FilterField.tsx';
 import { HeaderRows, type HeaderRow } from './HeaderRows.tsx';
 import { SCHEMES } from './schemes.ts';
 import { SecretReveal } from './SecretReveal.tsx';
@@ -35,6 +36,8 @@ interface FormState {
   eventTypes: EventTypeChoice;
   projects: string;
   headers: HeaderRow[];
+  /** The payload filter as JSON text; empty for none. */
+  filter: string;
   signatureScheme: SignatureScheme;
   verify: boolean;
 }
@@ -47,9 +50,16 @@ function initialState(endpoint: Endpoint | null, catalog: readonly CatalogEntry[
     eventTypes: endpoint ? choiceFromList(endpoint.eventTypes, catalog) : { all: true, names: [], patterns: '' },
     projects: endpoint?.projects.join(', ') ?? '',
     headers: endpoint?.headers.map((header) => ({ name: header.name, value: header.value })) ?? [],
+    filter: endpoint?.filter == null ? '' : JSON.stringify(endpoint.filter, null, 2),
     signatureScheme: endpoint?.signatureScheme ?? 'STANDARD_WEBHOOKS',
     verify: false,
   };
+}
+
+/** A sample payload to test the filter on: the example of the first chosen event type that has one. */
+function sampleFor(choice: EventTypeChoice, catalog: readonly CatalogEntry[]): unknown {
+  const chosen = choice.all ? catalog : catalog.filter((entry) => choice.names.includes(entry.name));
+  return chosen.find((entry) => entry.example != null && !entry.name.startsWith('webhook.'))?.example ?? {};
 }
 
 function EndpointForm({ catalog, endpoint }: { catalog: CatalogEntry[]; endpoint: Endpoint | null }) {
@@ -72,6 +82,8 @@ function EndpointForm({ catalog, endpoint }: { catalog: CatalogEntry[]; endpoint
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    const filter = parseFilterText(form.filter);
+    if (!filter.ok) return setErrors({ byField: { filter: `The filter ${filter.message}` }, general: [] });
     setBusy(true);
     const common = {
       url: form.url.trim(),
@@ -83,11 +95,12 @@ function EndpointForm({ catalog, endpoint }: { catalog: CatalogEntry[]; endpoint
     };
     try {
       if (endpoint) {
-        const result = await herald.updateEndpoint({ id: endpoint.id, ...common, name: common.name ?? endpoint.name });
+        // An empty filter box removes the filter (null); on create it is simply left out.
+        const result = await herald.updateEndpoint({ id: endpoint.id, ...common, name: common.name ?? endpoint.name, filter: filter.filter });
         if (result.__typename === 'UpdateEndpointPayload') navigate(href.endpoint(endpoint.id));
         else setErrors(fieldErrors(result.__typename === 'ValidationError' ? result.fields : [], describeMutationError(result)));
       } else {
-        const result = await herald.createEndpoint({ ...common, signatureScheme: form.signatureScheme, verify: form.verify });
+        const result = await herald.createEndpoint({ ...common, ...(filter.filter === null ? {} : { filter: filter.filter }), signatureScheme: form.signatureScheme, verify: form.verify });
         if (result.__typename === 'CreateEndpointPayload') setCreated({ id: result.endpoint.id, secret: result.secret });
         else setErrors(fieldErrors(result.__typename === 'ValidationError' ? result.fields : [], describeMutationError(result)));
       }
@@ -176,6 +189,7 @@ function EndpointForm({ catalog, endpoint }: { catalog: CatalogEntry[]; endpoint
           'Comma-separated; empty receives events of every project.',
         )}
         <HeaderRows rows={form.headers} onChange={(rows) => set('headers', rows)} error={errors.byField.headers} />
+        <FilterField value={form.filter} onChange={(text) => set('filter', text)} error={errors.byField.filter} example={sampleFor(form.eventTypes, catalog)} />
         {endpoint ? (
           <p>
             Signature scheme: <strong>{SCHEMES.find((s) => s.value === endpoint.signatureScheme)?.label ?? endpoint.signatureScheme}</strong> (fixed when the

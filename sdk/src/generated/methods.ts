@@ -87,6 +87,9 @@ import {
   TestEndpointDocument,
   type TestEndpointMutation,
   type TestEndpointMutationVariables,
+  TestFilterDocument,
+  type TestFilterQuery,
+  type TestFilterQueryVariables,
   ToggleEndpointDocument,
   type ToggleEndpointMutation,
   type ToggleEndpointMutationVariables,
@@ -193,6 +196,9 @@ export function operationMethods(request: Requester, subscribe: Subscriber) {
     /** `mutation TestEndpoint`: returns `testEndpoint`. */
     testEndpoint: (input: TestEndpointMutationVariables['input'], options?: RequestOptions): Promise<TestEndpointMutation['testEndpoint']> =>
       request(TestEndpointDocument, { input }, options).then((data) => data.testEndpoint),
+    /** `query TestFilter`: returns `testFilter`. */
+    testFilter: (variables: TestFilterQueryVariables, options?: RequestOptions): Promise<TestFilterQuery['testFilter']> =>
+      request(TestFilterDocument, variables, { ...options, idempotent: true }).then((data) => data.testFilter),
     /** `mutation ToggleEndpoint`: returns `toggleEndpoint`. */
     toggleEndpoint: (input: ToggleEndpointMutationVariables['input'], options?: RequestOptions): Promise<ToggleEndpointMutation['toggleEndpoint']> =>
       request(ToggleEndpointDocument, { input }, options).then((data) => data.toggleEndpoint),
