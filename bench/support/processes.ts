@@ -23,9 +23,10 @@ export interface HeraldProcess {
 export const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789';
 
 /** `env` must hold DATABASE_URL and HERALD_ENCRYPTION_KEY (the same key for every process of one Herald). */
-export async function startHeraldProcess(kind: 'api' | 'worker', env: Record<string, string>): Promise<HeraldProcess> {
+/** `nodeArgs`: flags for node itself, e.g. `--cpu-prof --cpu-prof-dir=<dir>` (see cpu-profile.ts). */
+export async function startHeraldProcess(kind: 'api' | 'worker', env: Record<string, string>, nodeArgs: string[] = []): Promise<HeraldProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [MAIN, kind], {
+  const child = spawn(process.execPath, [...nodeArgs, MAIN, kind], {
     env: {
       PATH: process.env['PATH'] ?? '',
       HOME: process.env['HOME'] ?? '',
@@ -70,7 +71,8 @@ export async function startHeraldProcess(kind: 'api' | 'worker', env: Record<str
   };
 }
 
-function peakRssMb(pid: number): number {
+/** The most memory process `pid` has held so far (VmHWM), in MiB. */
+export function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(status.match(/^VmHWM:\s+(\d+) kB/m)?.[1] ?? NaN);
   return Math.round(kb / 1024);
