@@ -31,7 +31,9 @@ export interface PublishDeliverRun {
 
 const BATCH = 100;
 const PUBLISHERS = 4;
-const WARM_UP_CALLS = 4;
+/** Per api process: enough to warm the publish path, few enough to stay a small share of the backlog. */
+const WARM_UP_CALLS = 2;
+const WARM_UP_EVENTS = 25;
 
 export async function runPublishDeliver(cluster: BenchCluster, receiver: BenchReceiver, events: number, endpoints: number, layout: Layout, profileDir?: string): Promise<PublishDeliverRun> {
   const profileArgs = (name: string) => {
@@ -45,8 +47,8 @@ export async function runPublishDeliver(cluster: BenchCluster, receiver: BenchRe
   try {
     await herald.createEndpoints(Array.from({ length: endpoints }, (_, i) => `${receiver.origin}/ok/${i}`));
     // A fresh api's first calls measure the JIT and Prisma's caches; a few calls first.
-    for (let call = 0; call < WARM_UP_CALLS * layout.apis; call++) await herald.publish(Array.from({ length: BATCH }, (_, i) => ({ data: { warmUp: call * BATCH + i } })));
-    const warmUpEvents = WARM_UP_CALLS * layout.apis * BATCH;
+    for (let call = 0; call < WARM_UP_CALLS * layout.apis; call++) await herald.publish(Array.from({ length: WARM_UP_EVENTS }, (_, i) => ({ data: { warmUp: call * WARM_UP_EVENTS + i } })));
+    const warmUpEvents = WARM_UP_CALLS * layout.apis * WARM_UP_EVENTS;
     const publishStarted = nowMs();
     await publishAll(herald, events);
     const published = nowMs();

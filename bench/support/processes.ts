@@ -46,10 +46,11 @@ export async function startHeraldProcess(kind: 'api' | 'worker', env: Record<str
     stderr = (stderr + chunk.toString()).slice(-4_000);
   });
   const origin = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  // Generous: on a shared 2-core machine under load, a process has taken over a minute to start.
+  const deadline = Date.now() + 180_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`herald ${kind} exited with ${child.exitCode}:\n${stderr}`);
-    if (Date.now() > deadline) throw new Error(`herald ${kind} not ready within 60 s:\n${stderr}`);
+    if (Date.now() > deadline) throw new Error(`herald ${kind} not ready within 180 s:\n${stderr}`);
     const ready = await fetch(`${origin}/ready`).then((r) => r.ok, () => false);
     if (ready) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
