@@ -65,10 +65,21 @@ export async function startBenchHerald(cluster: BenchCluster, options: BenchHera
 
   const env = { DATABASE_URL: database.url, HERALD_ENCRYPTION_KEY: randomBytes(32).toString('base64'), ...options.env };
   const workerCount = options.worker === false ? 0 : (options.workers ?? 1);
-  const [apis, workers] = await Promise.all([
-    Promise.all(Array.from({ length: options.apis ?? 1 }, () => startHeraldProcess('api', env, options.apiNodeArgs))),
-    Promise.all(Array.from({ length: workerCount }, () => startHeraldProcess('worker', env))),
-  ]);
+  // Started together; when one fails to start, the others are stopped before the error goes up.
+  const starting = [
+    ...Array.from({ length: options.apis ?? 1 }, () => startHeraldProcess('api', env, options.apiNodeArgs)),
+    ...Array.from({ length: workerCount }, () => startHeraldProcess('worker', env)),
+  ];
+  const outcomes = await Promise.allSettled(starting);
+  const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+  if (failed) {
+    await Promise.all(outcomes.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.stop() : undefined)));
+    await database.drop();
+    throw failed.reason;
+  }
+  const started = outcomes.map((outcome) => (outcome as PromiseFulfilledResult<HeraldProcess>).value);
+  const apis = started.filter((p) => p.kind === 'api');
+  const workers = started.filter((p) => p.kind === 'worker');
   const api = apis[0]!;
   const sql = new pg.Pool({ connectionString: database.url, max: 2 });
   let turn = 0;
@@ -119,9 +130,14 @@ export async function startBenchHerald(cluster: BenchCluster, options: BenchHera
       if (data.publishEvents.__typename !== 'PublishEventsPayload') throw new Error(`publishEvents answered ${data.publishEvents.__typename}`);
     },
     async startWorkers(count, nodeArgs) {
-      const started = await Promise.all(Array.from({ length: count }, () => startHeraldProcess('worker', env, nodeArgs)));
-      workers.push(...started);
-      return started;
+      // Each is kept as soon as it runs, so stop() ends it even when a sibling fails to start.
+      return Promise.all(
+        Array.from({ length: count }, async () => {
+          const worker = await startHeraldProcess('worker', env, nodeArgs);
+          workers.push(worker);
+          return worker;
+        }),
+      );
     },
     async statusCounts() {
       const { rows } = await sql.query<{ status: string; count: string }>('SELECT status, count(*) FROM deliveries GROUP BY status');

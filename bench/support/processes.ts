@@ -50,7 +50,10 @@ export async function startHeraldProcess(kind: 'api' | 'worker', env: Record<str
   const deadline = Date.now() + 180_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`herald ${kind} exited with ${child.exitCode}:\n${stderr}`);
-    if (Date.now() > deadline) throw new Error(`herald ${kind} not ready within 180 s:\n${stderr}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL'); // never left running after the run that started it gave up
+      throw new Error(`herald ${kind} not ready within 180 s:\n${stderr}`);
+    }
     const ready = await fetch(`${origin}/ready`).then((r) => r.ok, () => false);
     if (ready) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
