@@ -5,9 +5,14 @@
 //   npm run bench                         every scenario, 3 runs each (about 8 minutes on 2 cores)
 //   npm run bench -- --quick              small sizes, 1 run: a smoke test of the benchmark itself
 //   npm run bench -- --only latency,ceiling --runs 5   (writes <date>-latency-ceiling.json and .md)
+//   npm run bench -- --only stack,throughput,latency --runs 1 --profile --processes 1x1,2x2
+//     --profile: CPU profiles of the api while publishing alone, the worker while delivering alone
+//     and the stack worker, summarized by layer; --processes: api×worker process layouts for
+//     throughput, latency and retryStorm, side by side (default 1x1)
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, release, totalmem } from 'node:os';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureCeiling } from './scenarios/ceiling.ts';
 import { runFilterCost } from './scenarios/filter-cost.ts';
@@ -16,13 +21,18 @@ import { runLatency } from './scenarios/latency.ts';
 import { runLiveStatus } from './scenarios/live-status.ts';
 import { PORTAL_BUDGETS, runPortal } from './scenarios/portal.ts';
 import { HANGING_TIMEOUT, runRetryStorm, STORM_RETRY_SCHEDULE } from './scenarios/retry-storm.ts';
+import { runPublishDeliver } from './scenarios/publish-deliver.ts';
+import { runStackBacklog, runStackLatency } from './scenarios/stack.ts';
 import { runThroughput } from './scenarios/throughput.ts';
 import { renderMarkdown, renderTable } from './report.ts';
+import { evaluateTargets, type LayoutFigures, type StackReference, type TargetRow } from './targets.ts';
 import { startBenchCluster } from './support/cluster.ts';
+import type { ProfileSummary } from './support/cpu-profile.ts';
+import { layoutName, type Layout } from './support/herald.ts';
 import { startBenchReceiver } from './support/receiver.ts';
 import { median, medianRun, round } from './support/stats.ts';
 
-const SCENARIOS = ['ceiling', 'throughput', 'latency', 'retryStorm', 'slowReceiver', 'liveStatus', 'costGrowth', 'portal', 'filterCost'] as const;
+const SCENARIOS = ['ceiling', 'stack', 'throughput', 'latency', 'retryStorm', 'slowReceiver', 'liveStatus', 'costGrowth', 'portal', 'filterCost'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({
@@ -31,38 +41,54 @@ const { values } = parseArgs({
     runs: { type: 'string' },
     only: { type: 'string' },
     out: { type: 'string', default: 'bench/results' },
+    profile: { type: 'boolean', default: false },
+    processes: { type: 'string', default: '1x1' },
   },
 });
 const quick = values.quick;
 const runs = Number(values.runs ?? (quick ? 1 : 3));
 const only = new Set((values.only?.split(',') ?? SCENARIOS) as Scenario[]);
 for (const name of only) if (!SCENARIOS.includes(name)) throw new Error(`unknown scenario ${name}; one of ${SCENARIOS.join(', ')}`);
+const layouts: Layout[] = values.processes.split(',').map((text) => {
+  const match = /^([1-4])x([1-4])$/.exec(text.trim());
+  if (!match) throw new Error(`--processes takes layouts such as 1x1,2x2 (apis x workers, at most 4 each), not ${text}`);
+  return { apis: Number(match[1]), workers: Number(match[2]) };
+});
+// Raw .cpuprofile files stay here (the results hold their summaries).
+const profileRoot = values.profile ? mkdtempSync(join(tmpdir(), 'herald-bench-profiles-')) : null;
+/** Where the first run of a phase writes its profiles (later runs, and other layouts, are not profiled). */
+const profileDir = (name: string, run: number, layout?: Layout) => (profileRoot && run === 1 && (!layout || layout === layouts[0]) ? join(profileRoot, name) : undefined);
+const profiles: ProfileSummary[] = [];
+const targets: TargetRow[] = [];
 
 const sizes = quick
-  ? { ceiling: 2_000, single: 2_000, fanOutEvents: 200, latencySeconds: 5, stormSeconds: 5, stormRate: 20, subscriptions: 200, liveSeconds: 5, small: 1_000, large: 20_000, samples: 30, portalLoads: 3, portalSeconds: 4 }
-  : { ceiling: 20_000, single: 20_000, fanOutEvents: 2_000, latencySeconds: 30, stormSeconds: 20, stormRate: 50, subscriptions: 1_000, liveSeconds: 20, small: 10_000, large: 1_000_000, samples: 200, portalLoads: 7, portalSeconds: 10 };
+  ? { ceiling: 2_000, stackJobs: 2_000, single: 2_000, fanOutEvents: 200, latencySeconds: 5, stormSeconds: 5, stormRate: 20, subscriptions: 200, liveSeconds: 5, small: 1_000, large: 20_000, samples: 30, portalLoads: 3, portalSeconds: 4 }
+  : { ceiling: 20_000, stackJobs: 20_000, single: 20_000, fanOutEvents: 2_000, latencySeconds: 30, stormSeconds: 20, stormRate: 50, subscriptions: 1_000, liveSeconds: 20, small: 10_000, large: 1_000_000, samples: 200, portalLoads: 7, portalSeconds: 10 };
 
 const log = (line: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
-async function repeat<T>(name: string, run: () => Promise<T>): Promise<T[]> {
+async function repeat<T>(name: string, run: (i: number) => Promise<T>): Promise<T[]> {
   const results: T[] = [];
   for (let i = 1; i <= runs; i++) {
     log(`${name}: run ${i} of ${runs}`);
-    results.push(await run());
+    results.push(await run(i));
   }
   return results;
 }
 
-/** A scenario that fails is reported as failed (with why), and the others still run. */
-async function scenario(name: Scenario, body: () => Promise<void>): Promise<void> {
+/** A scenario that fails is reported as failed (with why) under `key`, and the others still run. */
+async function scenario(name: Scenario, body: () => Promise<void>, key: string = name): Promise<void> {
   if (!only.has(name)) return;
   try {
     await body();
   } catch (error) {
-    log(`${name} failed: ${String(error).split('\n')[0]}`);
-    scenarios[name] = { failed: String(error).split('\n')[0] };
+    log(`${key} failed: ${String(error).split('\n')[0]}`);
+    scenarios[key] = { failed: String(error).split('\n')[0] };
   }
 }
+
+/** A scenario's key in the results: its name, with `@2x2` for layouts other than 1 api + 1 worker. */
+const keyOf = (name: string, layout: Layout) => (layout.apis === 1 && layout.workers === 1 ? name : `${name}@${layoutName(layout)}`);
 
 const scenarios: Record<string, unknown> = {};
 const startedAt = new Date();
@@ -77,49 +103,108 @@ try {
     scenarios['ceiling'] = { requests: sizes.ceiling, ceilingPerSecond, runs: ceilings.map((c) => round(c.requestsPerSecond, 0)) };
   }
 
-  await scenario('throughput', async () => {
-    const single = await repeat(`throughput ${sizes.single} × 1`, () => runThroughput(cluster, receiver, sizes.single, 1));
-    const fanOut = await repeat(`throughput ${sizes.fanOutEvents} × 10`, () => runThroughput(cluster, receiver, sizes.fanOutEvents, 10));
-    const summarize = (all: typeof single) => {
-      const run = medianRun(all, (r) => r.deliveriesPerSecond);
-      return {
-        events: run.events,
-        endpoints: run.endpoints,
-        deliveries: run.deliveries,
-        deliveriesPerSecond: round(run.deliveriesPerSecond, 0),
-        ceilingPerSecond,
-        ratio: round(run.deliveriesPerSecond / ceilingPerSecond, 3),
-        publishedEventsPerSecond: round(run.publishedPerSecond, 0),
-        seconds: round(run.seconds, 2),
-        duplicates: run.duplicates,
-        runs: all.map((r) => round(r.deliveriesPerSecond, 0)),
-      };
-    };
-    const peakApi = Math.max(...[...single, ...fanOut].map((r) => r.apiPeakRssMb));
-    const peakWorker = Math.max(...[...single, ...fanOut].map((r) => r.workerPeakRssMb));
-    scenarios['throughput'] = { ...summarize(single), fanOut: summarize(fanOut), peakRssMb: Math.max(peakApi, peakWorker), apiPeakRssMb: peakApi, workerPeakRssMb: peakWorker };
-    scenarios['footprint'] = { apiPeakRssMb: peakApi, workerPeakRssMb: peakWorker, peakRssMb: Math.max(peakApi, peakWorker), during: 'throughput' };
-  });
-
-  await scenario('latency', async () => {
-    const all = await repeat('latency', () => runLatency(cluster, receiver, 200, sizes.latencySeconds));
-    const run = medianRun(all, (r) => r.p99Ms);
-    scenarios['latency'] = { ...run, runs: all.map((r) => ({ p50Ms: r.p50Ms, p95Ms: r.p95Ms, p99Ms: r.p99Ms })) };
-  });
-
   // The two storms report alike: the median run, its healthy-endpoint latency, and loss in any run.
   const stormFigures = (all: Awaited<ReturnType<typeof runRetryStorm>>[], run: Awaited<ReturnType<typeof runRetryStorm>>) => ({
     ...run,
     drainSeconds: round(run.drainSeconds, 2),
     ...run.healthyDuringStorm,
     lostInAnyRun: Math.max(...all.map((r) => r.lost)),
-    runs: all.map((r) => ({ drainSeconds: round(r.drainSeconds, 2), lost: r.lost, ...r.healthyDuringStorm })),
+    duplicatesInAnyRun: Math.max(...all.map((r) => r.duplicates)),
+    runs: all.map((r) => ({ drainSeconds: round(r.drainSeconds, 2), lost: r.lost, duplicates: r.duplicates, ...r.healthyDuringStorm })),
   });
 
-  await scenario('retryStorm', async () => {
-    const all = await repeat('retry storm', () => runRetryStorm(cluster, receiver, sizes.stormRate, sizes.stormSeconds));
-    scenarios['retryStorm'] = { ...stormFigures(all, medianRun(all, (r) => r.drainSeconds)), retrySchedule: STORM_RETRY_SCHEDULE };
+  // The stack reference first: the Herald figures after it are read as ratios to it.
+  let stack: StackReference | null = null;
+  await scenario('stack', async () => {
+    const bare = await repeat(`stack backlog ${sizes.stackJobs}`, () => runStackBacklog(cluster, receiver, sizes.stackJobs, false));
+    const withRow = await repeat(`stack backlog ${sizes.stackJobs} + attempt rows`, (i) => runStackBacklog(cluster, receiver, sizes.stackJobs, true, profileDir('stack', i)));
+    const latency = await repeat('stack latency', () => runStackLatency(cluster, receiver, 200, sizes.latencySeconds));
+    const backlog = (all: typeof bare) => {
+      const run = medianRun(all, (r) => r.deliveriesPerSecond);
+      return { deliveriesPerSecond: round(run.deliveriesPerSecond, 0), seconds: round(run.seconds, 2), lost: run.lost, duplicates: run.duplicates, workerPeakRssMb: run.workerPeakRssMb, runs: all.map((r) => round(r.deliveriesPerSecond, 0)) };
+    };
+    const lat = medianRun(latency, (r) => r.p99Ms);
+    profiles.push(...withRow.flatMap((r) => r.profiles));
+    scenarios['stack'] = { jobs: sizes.stackJobs, withoutAttemptRow: backlog(bare), withAttemptRow: backlog(withRow), latency: { ...lat, runs: latency.map((r) => ({ p50Ms: r.p50Ms, p99Ms: r.p99Ms })) } };
+    stack = { deliveriesPerSecond: backlog(withRow).deliveriesPerSecond, p50Ms: lat.p50Ms, p99Ms: lat.p99Ms };
   });
+  const toStack = (perSecond: number) => (stack ? round(perSecond / stack.deliveriesPerSecond, 3) : null);
+
+  for (const layout of layouts) {
+    const figures: LayoutFigures = { layout: layoutName(layout) };
+    const peaks: Array<{ apiPeakRssMb: number; workerPeakRssMb: number }> = [];
+
+    await scenario('throughput', async () => {
+      const split = async (events: number, endpoints: number) => {
+        const all = await repeat(`publishing alone, then delivering alone: ${events} × ${endpoints} (${layoutName(layout)})`, (i) => runPublishDeliver(cluster, receiver, events, endpoints, layout, profileDir(`${endpoints}-endpoints`, i, layout)));
+        profiles.push(...all.flatMap((r) => r.profiles));
+        peaks.push(...all);
+        const publishing = medianRun(all, (r) => r.eventsPerSecond);
+        const delivering = medianRun(all, (r) => r.deliveriesPerSecond);
+        return {
+          publishing: { events, endpoints, eventsPerSecond: round(publishing.eventsPerSecond, 0), deliveriesCreatedPerSecond: round(publishing.deliveriesCreatedPerSecond, 0), seconds: round(publishing.publishSeconds, 2), runs: all.map((r) => round(r.eventsPerSecond, 0)) },
+          delivering: { deliveries: delivering.deliveries, deliveriesPerSecond: round(delivering.deliveriesPerSecond, 0), ratioToStack: toStack(delivering.deliveriesPerSecond), seconds: round(delivering.deliverSeconds, 2), lost: delivering.lost, duplicates: delivering.duplicates, runs: all.map((r) => round(r.deliveriesPerSecond, 0)) },
+        };
+      };
+      const alone = [await split(sizes.single, 1), await split(sizes.fanOutEvents, 10)] as const;
+      scenarios[keyOf('publishing', layout)] = { single: alone[0].publishing, fanOut: alone[1].publishing };
+      scenarios[keyOf('delivering', layout)] = { single: alone[0].delivering, fanOut: alone[1].delivering };
+      figures.publishEventsPerSecond = alone[0].publishing.eventsPerSecond;
+      figures.deliveriesCreatedPerSecond = alone[1].publishing.deliveriesCreatedPerSecond;
+      figures.deliveringAlone = [
+        { what: `${sizes.single} × 1`, deliveriesPerSecond: alone[0].delivering.deliveriesPerSecond },
+        { what: `${sizes.fanOutEvents} × 10`, deliveriesPerSecond: alone[1].delivering.deliveriesPerSecond },
+      ];
+
+      const single = await repeat(`throughput ${sizes.single} × 1 (${layoutName(layout)})`, () => runThroughput(cluster, receiver, sizes.single, 1, layout));
+      const fanOut = await repeat(`throughput ${sizes.fanOutEvents} × 10 (${layoutName(layout)})`, () => runThroughput(cluster, receiver, sizes.fanOutEvents, 10, layout));
+      peaks.push(...single, ...fanOut);
+      const summarize = (all: typeof single) => {
+        const run = medianRun(all, (r) => r.deliveriesPerSecond);
+        return {
+          events: run.events,
+          endpoints: run.endpoints,
+          deliveries: run.deliveries,
+          deliveriesPerSecond: round(run.deliveriesPerSecond, 0),
+          ratioToStack: toStack(run.deliveriesPerSecond),
+          ceilingPerSecond,
+          ratio: round(run.deliveriesPerSecond / ceilingPerSecond, 3),
+          publishedEventsPerSecond: round(run.publishedPerSecond, 0),
+          seconds: round(run.seconds, 2),
+          lost: Math.max(...all.map((r) => r.lost)),
+          duplicates: Math.max(...all.map((r) => r.duplicates)),
+          runs: all.map((r) => round(r.deliveriesPerSecond, 0)),
+        };
+      };
+      const together = [summarize(single), summarize(fanOut)] as const;
+      figures.together = together.map((t) => ({ what: `${t.events} × ${t.endpoints}`, deliveriesPerSecond: t.deliveriesPerSecond }));
+      const peakApi = Math.max(...peaks.map((r) => r.apiPeakRssMb));
+      const peakWorker = Math.max(...peaks.map((r) => r.workerPeakRssMb));
+      scenarios[keyOf('throughput', layout)] = { layout: layoutName(layout), ...together[0], fanOut: together[1], peakRssMb: Math.max(peakApi, peakWorker), apiPeakRssMb: peakApi, workerPeakRssMb: peakWorker };
+      scenarios[keyOf('footprint', layout)] = { apiPeakRssMb: peakApi, workerPeakRssMb: peakWorker, peakRssMb: Math.max(peakApi, peakWorker), during: 'publishing alone, delivering alone and throughput' };
+    }, keyOf('throughput', layout));
+
+    await scenario('latency', async () => {
+      const all = await repeat(`latency (${layoutName(layout)})`, () => runLatency(cluster, receiver, 200, sizes.latencySeconds, layout));
+      const run = medianRun(all, (r) => r.p99Ms);
+      figures.latency = { p50Ms: run.p50Ms, p99Ms: run.p99Ms };
+      scenarios[keyOf('latency', layout)] = {
+        layout: layoutName(layout),
+        ...run,
+        stack: stack ? { p50Ms: stack.p50Ms, p99Ms: stack.p99Ms } : null,
+        lostInAnyRun: Math.max(...all.map((r) => r.lost)),
+        runs: all.map((r) => ({ p50Ms: r.p50Ms, p95Ms: r.p95Ms, p99Ms: r.p99Ms, lost: r.lost, duplicates: r.duplicates })),
+      };
+    }, keyOf('latency', layout));
+
+    await scenario('retryStorm', async () => {
+      const all = await repeat(`retry storm (${layoutName(layout)})`, () => runRetryStorm(cluster, receiver, sizes.stormRate, sizes.stormSeconds, 'unavailable', layout));
+      scenarios[keyOf('retryStorm', layout)] = { layout: layoutName(layout), ...stormFigures(all, medianRun(all, (r) => r.drainSeconds)), retrySchedule: STORM_RETRY_SCHEDULE };
+    }, keyOf('retryStorm', layout));
+
+    if (peaks.length > 0) figures.peakRssMb = { api: Math.max(...peaks.map((r) => r.apiPeakRssMb)), worker: Math.max(...peaks.map((r) => r.workerPeakRssMb)) };
+    targets.push(...evaluateTargets(stack, figures));
+  }
 
   await scenario('slowReceiver', async () => {
     const all = await repeat('slow receiver', () => runRetryStorm(cluster, receiver, sizes.stormRate, sizes.stormSeconds, 'hanging'));
@@ -166,6 +251,7 @@ const result = {
   durationSeconds: round((Date.now() - startedAt.getTime()) / 1000, 0),
   quick,
   runsPerScenario: runs,
+  processes: layouts.map(layoutName),
   code: codeVersion(),
   machine: {
     cpu: cpus()[0]?.model ?? 'unknown',
@@ -176,15 +262,19 @@ const result = {
     database: cluster.description,
   },
   scenarios,
+  targets,
+  profiles,
+  ...(profileRoot ? { profileFiles: profileRoot } : {}),
 };
-console.log(renderTable(result));
 mkdirSync(values.out!, { recursive: true });
 // A run of some scenarios (--only) is named after them, so it never overwrites a full run's results.
 const subset = values.only ? `-${[...only].join('-')}` : '';
 const stem = `${values.out}/${startedAt.toISOString().slice(0, 10)}${quick ? '-quick' : ''}${subset}`;
+// The figures first: a report that fails to render can be rendered again from them.
 writeFileSync(`${stem}.json`, `${JSON.stringify(result, null, 2)}\n`);
+console.log(renderTable(result));
 writeFileSync(`${stem}.md`, renderMarkdown(result));
-log(`wrote ${stem}.json and ${stem}.md`);
+log(`wrote ${stem}.json and ${stem}.md${profileRoot ? `; raw CPU profiles in ${profileRoot}` : ''}`);
 
 /** The commit measured, and whether the working tree differed from it (a copy without git: unknown). */
 function codeVersion(): { commit: string; uncommittedChanges: boolean | null } {

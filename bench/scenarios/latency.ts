@@ -2,7 +2,7 @@
 // not the previous one has answered) for a fixed time; publish→receipt measured per delivery from
 // the call's start (stamped in the payload) to the receiver's clock on the same machine.
 import type { BenchCluster } from '../support/cluster.ts';
-import { pollUntil, startBenchHerald, warmUp } from '../support/herald.ts';
+import { pollUntil, startBenchHerald, warmUp, type Layout } from '../support/herald.ts';
 import type { BenchReceiver } from '../support/receiver.ts';
 import { latencySummary, nowMs } from '../support/stats.ts';
 
@@ -10,6 +10,8 @@ export interface LatencyRun {
   eventsPerSecond: number;
   seconds: number;
   delivered: number;
+  lost: number;
+  duplicates: number;
   p50Ms: number;
   p95Ms: number;
   p99Ms: number;
@@ -19,8 +21,8 @@ export interface LatencyRun {
   publishP99Ms: number;
 }
 
-export async function runLatency(cluster: BenchCluster, receiver: BenchReceiver, rate: number, seconds: number): Promise<LatencyRun> {
-  const herald = await startBenchHerald(cluster);
+export async function runLatency(cluster: BenchCluster, receiver: BenchReceiver, rate: number, seconds: number, layout: Layout = { apis: 1, workers: 1 }): Promise<LatencyRun> {
+  const herald = await startBenchHerald(cluster, layout);
   try {
     await herald.createEndpoints([`${receiver.origin}/ok/latency`]);
     await warmUp(herald, async () => (await receiver.stats()).unique);
@@ -36,14 +38,16 @@ export async function runLatency(cluster: BenchCluster, receiver: BenchReceiver,
       await herald.publish(Array.from({ length: perCall }, (_, i) => ({ data: { seq: call * perCall + i } })));
       callMs.push(nowMs() - started);
     });
-    const done = await pollUntil(async () => (await receiver.stats()).unique >= total, 120_000, 100);
-    if (!done) throw new Error(`latency: ${(await receiver.stats()).unique} of ${total} deliveries arrived`);
-    const { samples } = await receiver.stats(true);
+    // Waits for every delivery to arrive; what has not after 120 s is counted lost.
+    await pollUntil(async () => (await receiver.stats()).unique >= total, 120_000, 100);
+    const { samples, unique, duplicates } = await receiver.stats(true);
     const publish = latencySummary(callMs);
     return {
       eventsPerSecond: rate,
       seconds,
       delivered: samples.length,
+      lost: total - unique,
+      duplicates,
       ...latencySummary(samples.map(([, latency]) => latency)),
       maxInFlight: calls.maxInFlight,
       publishP50Ms: publish.p50Ms,

@@ -4,7 +4,7 @@
 // The hanging variant: one endpoint in ten stops answering instead (every attempt to it lasts
 // Herald's whole delivery timeout), the case where one slow customer could hold up the others.
 import type { BenchCluster } from '../support/cluster.ts';
-import { pollUntil, startBenchHerald, warmUp } from '../support/herald.ts';
+import { pollUntil, startBenchHerald, warmUp, type Layout } from '../support/herald.ts';
 import type { BenchReceiver } from '../support/receiver.ts';
 import { latencySummary, nowMs } from '../support/stats.ts';
 import { steadyPublishing } from './latency.ts';
@@ -28,12 +28,12 @@ export type StormKind = 'unavailable' | 'hanging';
 /** Herald's delivery timeout in the hanging variant: attempts to the silent endpoint last this long. */
 export const HANGING_TIMEOUT = '10s';
 
-export async function runRetryStorm(cluster: BenchCluster, receiver: BenchReceiver, eventsPerSecond: number, stormSeconds: number, kind: StormKind = 'unavailable'): Promise<RetryStormRun> {
+export async function runRetryStorm(cluster: BenchCluster, receiver: BenchReceiver, eventsPerSecond: number, stormSeconds: number, kind: StormKind = 'unavailable', layout: Layout = { apis: 1, workers: 1 }): Promise<RetryStormRun> {
   // Failing endpoints must not be auto-disabled mid-storm: that cancels deliveries by design,
   // which is not what this scenario measures.
   const env: Record<string, string> = { HERALD_RETRY_SCHEDULE: STORM_RETRY_SCHEDULE, HERALD_DISABLE_AFTER_FAILURES: '1000000' };
   if (kind === 'hanging') env['HERALD_DELIVERY_TIMEOUT'] = HANGING_TIMEOUT;
-  const herald = await startBenchHerald(cluster, { env });
+  const herald = await startBenchHerald(cluster, { env, ...layout });
   try {
     const endpoints = 10;
     const failing = (i: number) => (kind === 'unavailable' ? i % 2 === 0 : i === 0);

@@ -17,7 +17,8 @@ import { silentLogger } from '../../src/log.ts';
 export interface BenchCluster {
   /** PostgreSQL's version string and where it runs. */
   description: string;
-  createDatabase(): Promise<{ url: string; drop(): Promise<void> }>;
+  /** A clone of the migrated template; `empty`: a database with nothing in it (the stack reference's). */
+  createDatabase(options?: { empty?: boolean }): Promise<{ url: string; drop(): Promise<void> }>;
   stop(): Promise<void>;
 }
 
@@ -49,9 +50,9 @@ export async function startBenchCluster(): Promise<BenchCluster> {
   let count = 0;
   return {
     description: `PostgreSQL ${version} (${where})`,
-    async createDatabase() {
+    async createDatabase(options = {}) {
       const name = `${prefix}_${++count}`;
-      await runAdminSql(serverUrl, `CREATE DATABASE ${name} TEMPLATE ${template}`);
+      await runAdminSql(serverUrl, options.empty ? `CREATE DATABASE ${name}` : `CREATE DATABASE ${name} TEMPLATE ${template}`);
       return { url: databaseUrl(serverUrl, name), drop: () => runAdminSql(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
     },
     async stop() {

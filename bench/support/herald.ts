@@ -12,21 +12,50 @@ import { nowMs } from './stats.ts';
 export const EVENT_TYPE = 'bench.event';
 
 export interface BenchHerald {
+  /** The first api process (the only one unless `apis` > 1). */
   api: HeraldProcess;
   worker: HeraldProcess | null;
+  apis: HeraldProcess[];
+  workers: HeraldProcess[];
   databaseUrl: string;
   sql: pg.Pool;
   apiKey: string;
+  /** One GraphQL request, sent to the api processes in turn. */
   graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<T>;
   /** Creates endpoints at the given URLs (one project each when `projects` is set). */
   createEndpoints(urls: string[], projects?: string[]): Promise<string[]>;
   /** publishEvents with one event per entry; each payload gets `sentAt`, the call's start. */
   publish(events: Array<{ project?: string; data?: Record<string, unknown> }>): Promise<void>;
+  /** Starts worker processes (for a Herald started with `workers: 0`); they work from their start. */
+  startWorkers(count: number, nodeArgs?: string[]): Promise<HeraldProcess[]>;
   statusCounts(): Promise<Record<string, number>>;
+  /** The most memory any api / any worker process has held so far, in MiB. */
+  peakRssMb(): { api: number; worker: number };
   stop(): Promise<void>;
 }
 
-export async function startBenchHerald(cluster: BenchCluster, options: { env?: Record<string, string>; worker?: boolean } = {}): Promise<BenchHerald> {
+/** How many `herald api` and `herald worker` processes a run starts (written `2x2`). */
+export interface Layout {
+  apis: number;
+  workers: number;
+}
+
+export function layoutName(layout: Layout): string {
+  return `${layout.apis}x${layout.workers}`;
+}
+
+export interface BenchHeraldOptions {
+  env?: Record<string, string>;
+  /** false: no worker process (the same as `workers: 0`). */
+  worker?: boolean;
+  /** How many `herald api` and `herald worker` processes (1 each by default). */
+  apis?: number;
+  workers?: number;
+  /** Node flags for the api processes (e.g. --cpu-prof). */
+  apiNodeArgs?: string[];
+}
+
+export async function startBenchHerald(cluster: BenchCluster, options: BenchHeraldOptions = {}): Promise<BenchHerald> {
   const database = await cluster.createDatabase();
   const prisma = createPrisma(database.url, { poolMax: 2 });
   await prisma.eventType.create({ data: { name: EVENT_TYPE } });
@@ -35,28 +64,47 @@ export async function startBenchHerald(cluster: BenchCluster, options: { env?: R
   await prisma.$disconnect();
 
   const env = { DATABASE_URL: database.url, HERALD_ENCRYPTION_KEY: randomBytes(32).toString('base64'), ...options.env };
-  const [api, worker] = await Promise.all([
-    startHeraldProcess('api', env),
-    options.worker === false ? null : startHeraldProcess('worker', env),
-  ]);
+  const workerCount = options.worker === false ? 0 : (options.workers ?? 1);
+  // Started together; when one fails to start, the others are stopped before the error goes up.
+  const starting = [
+    ...Array.from({ length: options.apis ?? 1 }, () => startHeraldProcess('api', env, options.apiNodeArgs)),
+    ...Array.from({ length: workerCount }, () => startHeraldProcess('worker', env)),
+  ];
+  const outcomes = await Promise.allSettled(starting);
+  const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+  if (failed) {
+    await Promise.all(outcomes.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.stop() : undefined)));
+    await database.drop();
+    throw failed.reason;
+  }
+  const started = outcomes.map((outcome) => (outcome as PromiseFulfilledResult<HeraldProcess>).value);
+  const apis = started.filter((p) => p.kind === 'api');
+  const workers = started.filter((p) => p.kind === 'worker');
+  const api = apis[0]!;
   const sql = new pg.Pool({ connectionString: database.url, max: 2 });
+  let turn = 0;
 
   async function graphql<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
-    const response = await fetch(`${api.origin}/graphql`, {
+    const target = apis[turn++ % apis.length]!;
+    const response = await fetch(`${target.origin}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
       body: JSON.stringify({ query, variables }),
     });
     const body = (await response.json()) as { data?: T; errors?: Array<{ message: string }> };
     if (body.errors?.length || !body.data) {
-      throw new Error(`GraphQL failed (${response.status}): ${JSON.stringify(body.errors)}\napi log:\n${api.recentLog()}`);
+      throw new Error(`GraphQL failed (${response.status}): ${JSON.stringify(body.errors)}\napi log:\n${target.recentLog()}`);
     }
     return body.data;
   }
 
   return {
     api,
-    worker,
+    get worker() {
+      return workers[0] ?? null;
+    },
+    apis,
+    workers,
     databaseUrl: database.url,
     sql,
     apiKey,
@@ -81,12 +129,26 @@ export async function startBenchHerald(cluster: BenchCluster, options: { env?: R
       );
       if (data.publishEvents.__typename !== 'PublishEventsPayload') throw new Error(`publishEvents answered ${data.publishEvents.__typename}`);
     },
+    async startWorkers(count, nodeArgs) {
+      // Each is kept as soon as it runs, so stop() ends it even when a sibling fails to start.
+      return Promise.all(
+        Array.from({ length: count }, async () => {
+          const worker = await startHeraldProcess('worker', env, nodeArgs);
+          workers.push(worker);
+          return worker;
+        }),
+      );
+    },
     async statusCounts() {
       const { rows } = await sql.query<{ status: string; count: string }>('SELECT status, count(*) FROM deliveries GROUP BY status');
       return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
     },
+    peakRssMb() {
+      const peak = (processes: HeraldProcess[]) => Math.max(0, ...processes.filter((p) => p.child.exitCode === null).map((p) => p.peakRssMb()));
+      return { api: peak(apis), worker: peak(workers) };
+    },
     async stop() {
-      await Promise.all([api.stop(), worker?.stop()]);
+      await Promise.all([...apis, ...workers].map((p) => p.stop()));
       await sql.end();
       await database.drop();
     },

@@ -23,9 +23,10 @@ export interface HeraldProcess {
 export const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789';
 
 /** `env` must hold DATABASE_URL and HERALD_ENCRYPTION_KEY (the same key for every process of one Herald). */
-export async function startHeraldProcess(kind: 'api' | 'worker', env: Record<string, string>): Promise<HeraldProcess> {
+/** `nodeArgs`: flags for node itself, e.g. `--cpu-prof --cpu-prof-dir=<dir>` (see cpu-profile.ts). */
+export async function startHeraldProcess(kind: 'api' | 'worker', env: Record<string, string>, nodeArgs: string[] = []): Promise<HeraldProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [MAIN, kind], {
+  const child = spawn(process.execPath, [...nodeArgs, MAIN, kind], {
     env: {
       PATH: process.env['PATH'] ?? '',
       HOME: process.env['HOME'] ?? '',
@@ -45,10 +46,14 @@ export async function startHeraldProcess(kind: 'api' | 'worker', env: Record<str
     stderr = (stderr + chunk.toString()).slice(-4_000);
   });
   const origin = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  // Generous: on a shared 2-core machine under load, a process has taken over a minute to start.
+  const deadline = Date.now() + 180_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`herald ${kind} exited with ${child.exitCode}:\n${stderr}`);
-    if (Date.now() > deadline) throw new Error(`herald ${kind} not ready within 60 s:\n${stderr}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL'); // never left running after the run that started it gave up
+      throw new Error(`herald ${kind} not ready within 180 s:\n${stderr}`);
+    }
     const ready = await fetch(`${origin}/ready`).then((r) => r.ok, () => false);
     if (ready) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -70,7 +75,8 @@ export async function startHeraldProcess(kind: 'api' | 'worker', env: Record<str
   };
 }
 
-function peakRssMb(pid: number): number {
+/** The most memory process `pid` has held so far (VmHWM), in MiB. */
+export function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(status.match(/^VmHWM:\s+(\d+) kB/m)?.[1] ?? NaN);
   return Math.round(kb / 1024);

@@ -15,6 +15,9 @@ export interface ReceiverStats {
   received: number;
   unique: number;
   duplicates: number;
+  /** When the first and the latest new webhook-id arrived (wall-clock ms; 0 before any). */
+  firstAtMs: number;
+  lastAtMs: number;
   /** [receivedAtMs, latencyMs, healthy (1) or storm path (0)] per first receipt. */
   samples: Array<[number, number, number]>;
 }
@@ -23,6 +26,8 @@ let seen = new Set<string>();
 let received = 0;
 let samples: Array<[number, number, number]> = [];
 let stormUntilMs = 0;
+let firstAtMs = 0;
+let lastAtMs = 0;
 
 const server = createServer((request, response) => {
   const chunks: Buffer[] = [];
@@ -42,6 +47,8 @@ const server = createServer((request, response) => {
       return;
     }
     seen.add(key);
+    if (firstAtMs === 0) firstAtMs = receivedAt;
+    lastAtMs = receivedAt;
     try {
       const sentAt = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { data?: { sentAt?: number } }).data?.sentAt;
       if (typeof sentAt === 'number') samples.push([receivedAt, receivedAt - sentAt, failing ? 0 : 1]);
@@ -60,6 +67,8 @@ process.on('message', (command: ReceiverCommand) => {
       received = 0;
       samples = [];
       stormUntilMs = 0;
+      firstAtMs = 0;
+      lastAtMs = 0;
       process.send!({ type: 'done' });
       break;
     case 'storm':
@@ -67,7 +76,7 @@ process.on('message', (command: ReceiverCommand) => {
       process.send!({ type: 'done' });
       break;
     case 'stats': {
-      const stats: ReceiverStats = { received, unique: seen.size, duplicates: received - seen.size, samples: command.samples ? samples : [] };
+      const stats: ReceiverStats = { received, unique: seen.size, duplicates: received - seen.size, firstAtMs, lastAtMs, samples: command.samples ? samples : [] };
       process.send!({ type: 'stats', stats });
       break;
     }
