@@ -20,7 +20,9 @@ import { migrate } from '../src/db/migrate.ts';
 import { createPrisma } from '../src/db/prisma.ts';
 import { createOrganization } from '../src/organizations/organizations.ts';
 import { CHANGES_CHANNEL } from '../src/pubsub/notices.ts';
-import { startHeraldProcess, type HeraldProcess } from './support/processes.ts';
+import type { ChildProcess } from 'node:child_process';
+import { spawnHerald } from '../test/support/cli.ts';
+import { freePort } from './support/processes.ts';
 
 const { values } = parseArgs({
   options: {
@@ -49,13 +51,24 @@ interface WindowFacts {
   notifies: Record<string, { count: number; bytes: number }>;
   connections: Record<string, number>;
   seconds: number;
+  listenerLost: boolean;
 }
 
 const name = `herald_scaling_${randomBytes(3).toString('hex')}`;
 const url = databaseUrl(values.server, name);
 await runAdminSql(values.server, `CREATE DATABASE ${name}`);
+interface HeraldProcess {
+  origin: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
 const children: HeraldProcess[] = [];
-let monitor: pg.Client | null = null;
+/** Queries (a pool: a connection lost midway is replaced, the server being shared). */
+let monitor: pg.Pool | null = null;
+/** LISTENs; re-opened if lost, and the window it was lost in is marked. */
+let listener: pg.Client | null = null;
+let closing = false;
+let listenerLost = false;
 let receiver: ReturnType<typeof createServer> | null = null;
 const timer = setTimeout(() => {
   log(`not done within ${DEADLINE_MS / 1000} s: stopping`);
@@ -65,6 +78,8 @@ const timer = setTimeout(() => {
 
 async function cleanUp(): Promise<void> {
   for (const child of children) await child.stop();
+  closing = true;
+  await listener?.end().catch(() => undefined);
   await monitor?.end().catch(() => undefined);
   receiver?.closeAllConnections();
   receiver?.close();
@@ -82,37 +97,46 @@ try {
 
 async function measure(): Promise<WindowFacts[]> {
   await migrate(url);
-  monitor = new pg.Client({ connectionString: url, application_name: 'scaling-facts' });
-  // A connection lost midway (the server is shared) fails the run when next used, not as a crash.
+  monitor = new pg.Pool({ connectionString: url, application_name: 'scaling-facts', max: 2 });
   monitor.on('error', (error) => log(`monitor connection: ${error.message}`));
-  await monitor.connect();
   await monitor.query('CREATE EXTENSION IF NOT EXISTS pg_walinspect');
   const dbOid = Number((await monitor.query<{ oid: string }>('SELECT oid FROM pg_database WHERE datname = current_database()')).rows[0]!.oid);
 
   // Every NOTIFY sent in this database, by channel.
   const bossChannel = (await monitor.query<{ channel: string }>(`SELECT 'pgboss_' || left(encode(sha224('pgboss'::bytea), 'hex'), 24) AS channel`)).rows[0]!.channel;
   const heard: Record<string, { count: number; bytes: number }> = {};
-  monitor.on('notification', (message) => {
-    const label = message.channel === bossChannel ? 'pg-boss' : message.channel;
-    const entry = (heard[label] ??= { count: 0, bytes: 0 });
-    entry.count++;
-    entry.bytes += Buffer.byteLength(message.payload ?? '');
-  });
-  await monitor.query(`LISTEN ${CHANGES_CHANNEL}`);
-  await monitor.query(`LISTEN "${bossChannel}"`);
+  const listen = async (): Promise<void> => {
+    const client = new pg.Client({ connectionString: url, application_name: 'scaling-facts' });
+    client.on('error', (error) => log(`listener connection: ${error.message}`));
+    client.on('end', () => {
+      if (closing) return;
+      listenerLost = true;
+      void listen();
+    });
+    client.on('notification', (message) => {
+      const label = message.channel === bossChannel ? 'pg-boss' : message.channel;
+      const entry = (heard[label] ??= { count: 0, bytes: 0 });
+      entry.count++;
+      entry.bytes += Buffer.byteLength(message.payload ?? '');
+    });
+    await client.connect();
+    await client.query(`LISTEN ${CHANGES_CHANNEL}`);
+    await client.query(`LISTEN "${bossChannel}"`);
+    listener = client;
+  };
+  await listen();
 
   // Connections by application_name, sampled every 50 ms; maxima since the last reset.
   let peaks: Record<string, number> = {};
-  const sampler = new pg.Client({ connectionString: url, application_name: 'scaling-facts' });
-  sampler.on('error', (error) => log(`sampler connection: ${error.message}`));
-  await sampler.connect();
   let sampling = true;
   const sampling$ = (async () => {
     while (sampling) {
-      const { rows } = await sampler.query<{ app: string; n: number }>(
-        `SELECT coalesce(nullif(application_name, ''), '(unnamed: Prisma pool)') AS app, count(*)::int AS n
-           FROM pg_stat_activity WHERE datname = current_database() AND application_name <> 'scaling-facts' GROUP BY 1`,
-      );
+      const { rows } = await monitor!
+        .query<{ app: string; n: number }>(
+          `SELECT coalesce(nullif(application_name, ''), '(unnamed: Prisma pool)') AS app, count(*)::int AS n
+             FROM pg_stat_activity WHERE datname = current_database() AND application_name <> 'scaling-facts' GROUP BY 1`,
+        )
+        .catch(() => ({ rows: [] }));
       for (const { app, n } of rows) peaks[app] = Math.max(peaks[app] ?? 0, n);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -157,16 +181,23 @@ async function measure(): Promise<WindowFacts[]> {
   const measureWindow = async (label: string, unit: string, units: number, body: () => Promise<void>): Promise<WindowFacts> => {
     log(label);
     const rowsBefore = await tableRows();
+    // A temporary slot keeps the window's WAL from being recycled before it is read (the server's
+    // other databases may write a max_wal_size of WAL in a minute); it ends with its session.
+    const slot = new pg.Client({ connectionString: url, application_name: 'scaling-facts' });
+    slot.on('error', (error) => log(`slot connection: ${error.message}`));
+    await slot.connect();
+    await slot.query(`SELECT pg_create_physical_replication_slot($1, true, true)`, [`${name}_slot`]);
     const lsnBefore = await lsn();
     for (const key of Object.keys(heard)) delete heard[key];
     peaks = {};
+    listenerLost = false;
     const started = performance.now();
     await body();
     const seconds = (performance.now() - started) / 1000;
     const lsnAfter = await lsn();
     const connections = { ...peaks };
     const notifies = structuredClone(heard);
-    const wal = await walOf(dbOid, lsnBefore, lsnAfter);
+    const wal = await walOf(dbOid, lsnBefore, lsnAfter).finally(() => slot.end().catch(() => undefined));
     // Backends flush their table counters when idle, at most every 10 s (PostgreSQL 15).
     await new Promise((resolve) => setTimeout(resolve, 11_000));
     const rowsAfter = await tableRows();
@@ -176,7 +207,8 @@ async function measure(): Promise<WindowFacts[]> {
       const delta = { ins: after.ins - before.ins, upd: after.upd - before.upd, del: after.del - before.del };
       if (delta.ins + delta.upd + delta.del > 0) rows[table] = delta;
     }
-    return { name: label, unit, units, ...wal, rows, notifies, connections, seconds };
+    // NOTIFYs sent while the listener was reconnecting were not heard: the count is a floor.
+    return { name: label, unit, units, ...wal, rows, notifies, connections, seconds, listenerLost };
   };
 
   const event = (n: number) => ({ type: 'facts.event', payload: { n, order: `ord_${n}`, amount: 1234, currency: 'EUR', note: 'a small, typical payload' } });
@@ -227,8 +259,37 @@ async function measure(): Promise<WindowFacts[]> {
 
   sampling = false;
   await sampling$;
-  await sampler.end();
   return facts;
+}
+
+/** `herald api` or `herald worker`, ready on /ready: given minutes, since the machine may be shared and loaded. */
+async function startHeraldProcess(kind: 'api' | 'worker', env: Record<string, string>): Promise<HeraldProcess> {
+  const port = await freePort();
+  const child = spawnHerald([kind], { NODE_ENV: 'production', PORT: String(port), HERALD_ALLOW_PRIVATE_NETWORKS: 'true', ...env });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));
+  child.stdout!.resume();
+  const origin = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 5 * 60_000;
+  while (!(await fetch(`${origin}/ready`).then((response) => response.ok, () => false))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`herald ${kind} did not become ready:\n${stderr}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  return {
+    origin,
+    child,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
 }
 
 async function lsn(): Promise<string> {
@@ -253,10 +314,12 @@ async function walOf(dbOid: number, from: string, to: string) {
 }
 
 async function tableRows(): Promise<Record<string, { ins: number; upd: number; del: number }>> {
-  await monitor!.query('SELECT pg_stat_clear_snapshot()');
-  const { rows } = await monitor!.query<{ t: string; ins: string; upd: string; del: string }>(
+  // One connection for both: a snapshot is per backend.
+  const client = await monitor!.connect();
+  await client.query('SELECT pg_stat_clear_snapshot()').finally(() => undefined);
+  const { rows } = await client.query<{ t: string; ins: string; upd: string; del: string }>(
     `SELECT schemaname || '.' || relname AS t, n_tup_ins AS ins, n_tup_upd AS upd, n_tup_del AS del FROM pg_stat_user_tables`,
-  );
+  ).finally(() => client.release());
   return Object.fromEntries(rows.map((row) => [row.t, { ins: Number(row.ins), upd: Number(row.upd), del: Number(row.del) }]));
 }
 
@@ -286,7 +349,7 @@ function renderTable(facts: WindowFacts[]): string {
     const connections = Object.entries(f.connections)
       .map(([app, n]) => `${app} ${n}`)
       .join(', ');
-    lines.push(`| ${f.name} | ${f.seconds.toFixed(1)} | ${per(f.walBytes, f)} B per ${f.unit} (${per(f.walFpiBytes, f)}) | ${per(f.walRecords, f)} | ${rows || '—'} | ${notifies || '—'} | ${connections || '—'} |`);
+    lines.push(`| ${f.name}${f.listenerLost ? ' (listener reconnected: NOTIFY count is a floor)' : ''} | ${f.seconds.toFixed(1)} | ${per(f.walBytes, f)} B per ${f.unit} (${per(f.walFpiBytes, f)}) | ${per(f.walRecords, f)} | ${rows || '—'} | ${notifies || '—'} | ${connections || '—'} |`);
   }
   return lines.join('\n');
 }

@@ -95,7 +95,7 @@ beforeAll(async () => {
     HERALD_QUEUE_TIMINGS: formatQueueTimings(TIMINGS),
   };
   [apis, workers] = [await startEach(['api', 'api'], env), await startEach(['worker', 'worker'], env)];
-}, 120_000);
+}, 400_000);
 
 afterAll(async () => {
   await Promise.all([...apis, ...workers].map((child) => child.stop()));
@@ -105,7 +105,8 @@ afterAll(async () => {
 
 /** Starts the processes at once; if one fails to start, the others are stopped. */
 async function startEach(kinds: HeraldProcessKind[], environment: Record<string, string>): Promise<HeraldProcess[]> {
-  const started = await Promise.allSettled(kinds.map((kind) => startHeraldProcess(kind, environment)));
+  // Four Node processes starting at once on a shared 2-core machine: given minutes, not one.
+  const started = await Promise.allSettled(kinds.map((kind) => startHeraldProcess(kind, environment, 180_000)));
   const failed = started.find((result) => result.status === 'rejected');
   if (failed) {
     await Promise.all(started.map((result) => (result.status === 'fulfilled' ? result.value.stop() : undefined)));
@@ -163,6 +164,27 @@ async function succeededBy(worker: HeraldProcess): Promise<number> {
   return Number(metrics.match(/^herald_deliveries_total\{status="SUCCEEDED"\} (\d+)$/m)?.[1] ?? 0);
 }
 
+/** pg-boss's own count of one endpoint's jobs in flight, the most seen, sampled from the job table until stopped. */
+function sampleActiveJobsPerEndpoint(): { max(): number; stop(): Promise<void> } {
+  let sampling = true;
+  let max = 0;
+  const loop = (async () => {
+    while (sampling) {
+      const [row] = await herald.db.$queryRaw<Array<{ n: number }>>`
+        SELECT coalesce(max(n), 0)::int AS n FROM (SELECT count(*) AS n FROM pgboss.job WHERE name = 'herald-deliver' AND state = 'active' GROUP BY group_id) active`;
+      max = Math.max(max, row!.n);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  })();
+  return {
+    max: () => max,
+    stop: async () => {
+      sampling = false;
+      await loop;
+    },
+  };
+}
+
 const idsOf = (typeOf: Map<string, string>, type: string) => [...typeOf].filter(([, t]) => t === type).map(([id]) => id).sort();
 
 it(`delivers ${EVENTS} events published through two APIs to ${PATHS.length} endpoints with two workers: none lost, none twice`, async () => {
@@ -198,25 +220,23 @@ it(`keeps a slow endpoint at ${CAP} requests open at once per worker`, async () 
   workers = await startEach(['worker', 'worker'], { ...env, HERALD_QUEUE_TIMINGS: formatQueueTimings({ ...TIMINGS, endpointConcurrency: CAP }) });
   const before = await herald.db.delivery.count();
 
-  // Sampled from the job table throughout: pg-boss's own count of one endpoint's jobs in flight.
-  let sampling = true;
-  let maxActiveJobs = 0;
-  const sampler = (async () => {
-    while (sampling) {
-      const [row] = await herald.db.$queryRaw<Array<{ n: number }>>`
-        SELECT coalesce(max(n), 0)::int AS n FROM (SELECT count(*) AS n FROM pgboss.job WHERE name = 'herald-deliver' AND state = 'active' GROUP BY group_id) active`;
-      maxActiveJobs = Math.max(maxActiveJobs, row!.n);
-    }
-  })();
   // Slow events spread among fast ones, so batches mix slow and fast attempts.
   const every = Math.floor((SLOW_EVENTS + MIXED_FAST_EVENTS) / SLOW_EVENTS);
+  const events = Array.from({ length: SLOW_EVENTS + MIXED_FAST_EVENTS }, (_, n) => ({ type: n % every === 0 && n / every < SLOW_EVENTS ? 'scale.slow' : 'scale.fast', payload: { n } }));
+  const activeJobs = sampleActiveJobsPerEndpoint();
   const started = performance.now();
-  const typeOf = await publishThroughBoth(Array.from({ length: SLOW_EVENTS + MIXED_FAST_EVENTS }, (_, n) => ({ type: n % every === 0 && n / every < SLOW_EVENTS ? 'scale.slow' : 'scale.fast', payload: { n } })));
+  let typeOf: Map<string, string>;
+  let added: number;
+  try {
+    typeOf = await publishThroughBoth(events);
+    added = SLOW_EVENTS + (typeOf.size - SLOW_EVENTS) * PATHS.length;
+    await waitForSucceeded(before + added, 150_000);
+  } finally {
+    await activeJobs.stop();
+  }
+  const maxActiveJobs = activeJobs.max();
   const slowIds = idsOf(typeOf, 'scale.slow');
   expect(slowIds).toHaveLength(SLOW_EVENTS);
-  const added = SLOW_EVENTS + (typeOf.size - SLOW_EVENTS) * PATHS.length;
-  await waitForSucceeded(before + added, 150_000).finally(() => (sampling = false));
-  await sampler;
   const seconds = (performance.now() - started) / 1000;
 
   const { requests, copies } = received('/slow');
