@@ -75,6 +75,7 @@ const timer = setTimeout(() => {
   process.exitCode = 1;
   void cleanUp().then(() => process.exit(1));
 }, DEADLINE_MS);
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void cleanUp().finally(() => process.exit(1)));
 
 async function cleanUp(): Promise<void> {
   for (const child of children) await child.stop();
