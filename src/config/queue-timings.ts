@@ -25,6 +25,11 @@ export interface QueueTimings {
   /** The same for the abandoned queue (ending such deliveries FAILED). */
   abandonedRetryLimit: number;
   abandonedRetryDelaySeconds: number;
+  /**
+   * Delivery jobs of one endpoint active at once, across every worker (pg-boss's groupConcurrency,
+   * counted in the job table). Tests lower it to see the cap hold across processes.
+   */
+  endpointConcurrency: number;
 }
 
 export const DEFAULT_QUEUE_TIMINGS: Readonly<QueueTimings> = Object.freeze({
@@ -36,6 +41,7 @@ export const DEFAULT_QUEUE_TIMINGS: Readonly<QueueTimings> = Object.freeze({
   deliverRetryDelaySeconds: 1,
   abandonedRetryLimit: 5,
   abandonedRetryDelaySeconds: 5,
+  endpointConcurrency: 100,
 });
 
 /** The names HERALD_QUEUE_TIMINGS uses: `supervise=1s,monitor=1s,expiryMargin=1s,retryDelay=0s`. */
@@ -48,6 +54,7 @@ const FIELDS = {
   retryDelay: { field: 'deliverRetryDelaySeconds', kind: 'seconds', min: 0 },
   abandonedRetryLimit: { field: 'abandonedRetryLimit', kind: 'count', min: 1 },
   abandonedRetryDelay: { field: 'abandonedRetryDelaySeconds', kind: 'seconds', min: 0 },
+  endpointConcurrency: { field: 'endpointConcurrency', kind: 'count', min: 1 },
 } as const satisfies Record<string, { field: keyof QueueTimings; kind: 'seconds' | 'count'; min: number }>;
 
 const MAX_SECONDS = 3_600;

@@ -36,7 +36,11 @@ const MAX_POOLS = 1_000;
 
 type Lookup = ReturnType<typeof createCheckedLookup>;
 
-export function createHttpSender(options: { timeoutMs: number; allowPrivateNetworks: boolean; dnsLookup?: Lookup }): HttpSender {
+/** Requests one endpoint may have open at once from one process (the rest wait for a socket). */
+export const MAX_SOCKETS_PER_ENDPOINT = 64;
+
+export function createHttpSender(options: { timeoutMs: number; allowPrivateNetworks: boolean; dnsLookup?: Lookup; maxSocketsPerEndpoint?: number }): HttpSender {
+  const maxSockets = options.maxSocketsPerEndpoint ?? MAX_SOCKETS_PER_ENDPOINT;
   const policy = { allowPrivateNetworks: options.allowPrivateNetworks };
   const dnsLookup = options.dnsLookup ?? createCheckedLookup(policy);
   // Sockets are kept per endpoint, then per host:port (the address was checked when each one was
@@ -51,8 +55,8 @@ export function createHttpSender(options: { timeoutMs: number; allowPrivateNetwo
       pools.delete(key); // re-inserted below: the Map's order is least recently used first
     } else {
       pool = {
-        http: new HttpAgent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 64, timeout: 60_000 }),
-        https: new HttpsAgent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 64, timeout: 60_000 }),
+        http: new HttpAgent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets, timeout: 60_000 }),
+        https: new HttpsAgent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets, timeout: 60_000 }),
       };
       evictIdlePools();
     }

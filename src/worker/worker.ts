@@ -6,7 +6,7 @@ import { deliverBatch } from './deliver-batch.ts';
 import { abandonAttempts } from '../delivery-state/transitions.ts';
 import { purgeExpired } from './retention.ts';
 import { ensureHistoryPartitions } from './partitions.ts';
-import { createHttpSender } from '../http/http-sender.ts';
+import { createHttpSender, MAX_SOCKETS_PER_ENDPOINT } from '../http/http-sender.ts';
 import { ABANDONED_QUEUE, DELIVER_QUEUE, RETENTION_QUEUE, type DeliverJob } from './queue.ts';
 import type { HeraldConfig } from '../config/config.ts';
 import type { Logger } from '../log.ts';
@@ -31,7 +31,14 @@ export interface WorkerDeps {
 
 export async function startWorker(runtime: WorkerDeps, boss: PgBoss): Promise<Worker> {
   const { config, services, log, metrics } = runtime;
-  const sender = createHttpSender({ timeoutMs: config.deliveryTimeoutMs, allowPrivateNetworks: config.allowPrivateNetworks });
+  // pg-boss's per-endpoint cap counts jobs, and is soft: fetches that race each take the whole cap,
+  // and an attempt detached from its batch no longer holds a job. The socket pool is the hard bound:
+  // never more than the cap open to one endpoint from this process (so workers × cap in all).
+  const sender = createHttpSender({
+    timeoutMs: config.deliveryTimeoutMs,
+    allowPrivateNetworks: config.allowPrivateNetworks,
+    maxSocketsPerEndpoint: Math.min(MAX_SOCKETS_PER_ENDPOINT, config.queueTimings.endpointConcurrency),
+  });
   // Batches and detached slow attempts in flight, so a drain can wait for exactly these to finish
   // and record.
   const inFlight = new Set<Promise<unknown>>();
@@ -59,7 +66,7 @@ export async function startWorker(runtime: WorkerDeps, boss: PgBoss): Promise<Wo
       batchSize: 50,
       burstWhenBatchFull: true,
       localConcurrency: 4,
-      groupConcurrency: 100,
+      groupConcurrency: config.queueTimings.endpointConcurrency,
       pollingIntervalSeconds: 0.5,
       notifyPollingIntervalSeconds: 0.5,
     },

@@ -97,7 +97,7 @@ describe('loadConfig', () => {
       maxResponseBytes: 8 * 1024 * 1024,
       publicUrl: undefined,
       portalFrameAncestors: [],
-      queueTimings: { superviseIntervalSeconds: 5, monitorIntervalSeconds: 5, expiryMarginSeconds: 5, watchdogMarginSeconds: 15, deliverRetryLimit: 5, deliverRetryDelaySeconds: 1, abandonedRetryLimit: 5, abandonedRetryDelaySeconds: 5 },
+      queueTimings: { superviseIntervalSeconds: 5, monitorIntervalSeconds: 5, expiryMarginSeconds: 5, watchdogMarginSeconds: 15, deliverRetryLimit: 5, deliverRetryDelaySeconds: 1, abandonedRetryLimit: 5, abandonedRetryDelaySeconds: 5, endpointConcurrency: 100 },
     } satisfies HeraldConfig);
   });
 
@@ -154,6 +154,7 @@ describe('loadConfig', () => {
     ['HERALD_MAX_REQUEST_BYTES', '2MiB', 'maxRequestBytes', 2 * 1024 ** 2],
     ['HERALD_MAX_REQUEST_BYTES', '256KiB', 'maxRequestBytes', 256 * 1024],
     ['HERALD_QUEUE_TIMINGS', 'supervise=1s, expiryMargin=0s,retryLimit=2', 'queueTimings', { ...DEFAULT_QUEUE_TIMINGS, superviseIntervalSeconds: 1, expiryMarginSeconds: 0, deliverRetryLimit: 2 }],
+    ['HERALD_QUEUE_TIMINGS', 'endpointConcurrency=8', 'queueTimings', { ...DEFAULT_QUEUE_TIMINGS, endpointConcurrency: 8 }],
   ];
 
   it.each(good)('accepts %s=%j', (variable, value, field, expected) => {
@@ -167,6 +168,7 @@ describe('loadConfig', () => {
     ['HERALD_QUEUE_TIMINGS', 'retryDelay=500ms', 'retryDelay must be whole seconds'],
     ['HERALD_QUEUE_TIMINGS', 'retryLimit=0', 'retryLimit must be a whole number from 1'],
     ['HERALD_QUEUE_TIMINGS', 'soon=1s', 'unknown timing'],
+    ['HERALD_QUEUE_TIMINGS', 'endpointConcurrency=0', 'endpointConcurrency must be a whole number from 1 to 100'],
     ['HERALD_HOST', 'localhost', 'expected an IP address'],
     ['HERALD_PUBLIC_URL', 'https://hooks.example.com/portal', 'expected an http:// or https:// URL with no path'],
     ['HERALD_PUBLIC_URL', 'ftp://x', 'expected an http:// or https:// URL with no path'],

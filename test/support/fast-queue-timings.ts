@@ -17,6 +17,7 @@ export const FAST_QUEUE_TIMINGS: QueueTimings = {
   deliverRetryDelaySeconds: 0,
   abandonedRetryLimit: 5,
   abandonedRetryDelaySeconds: 0,
+  endpointConcurrency: 100,
 };
 
 /** FAST_QUEUE_TIMINGS for a child process's environment. */

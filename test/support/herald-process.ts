@@ -27,13 +27,13 @@ const READY: Record<HeraldProcessKind, RegExp> = {
 };
 
 /** Starts the process and waits until it is ready; PORT defaults to 0 (a free port). */
-export async function startHeraldProcess(kind: HeraldProcessKind, env: Record<string, string>): Promise<HeraldProcess> {
+export async function startHeraldProcess(kind: HeraldProcessKind, env: Record<string, string>, readyTimeoutMs = 60_000): Promise<HeraldProcess> {
   const child = spawnHerald([kind], { PORT: '0', ...env });
   // Listened for at once, so an exit before anyone awaits it is not missed.
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let port: number;
   try {
-    const [, printed] = await waitForOutput(child, READY[kind]);
+    const [, printed] = await waitForOutput(child, READY[kind], readyTimeoutMs);
     port = Number(printed);
   } catch (error) {
     child.kill('SIGKILL');
