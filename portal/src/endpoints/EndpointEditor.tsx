@@ -58,7 +58,8 @@ function initialState(endpoint: Endpoint | null, catalog: readonly CatalogEntry[
 
 /** A sample payload to test the filter on: the example of the first chosen event type that has one. */
 function sampleFor(choice: EventTypeChoice, catalog: readonly CatalogEntry[]): unknown {
-  const chosen = choice.all ? catalog : catalog.filter((entry) => choice.names.includes(entry.name));
+  // `*` is every event of the product: Herald's own operational events (herald.*) are not among them.
+  const chosen = choice.all ? catalog.filter((entry) => !entry.name.startsWith('herald.')) : catalog.filter((entry) => choice.names.includes(entry.name));
   return chosen.find((entry) => entry.example != null && !entry.name.startsWith('webhook.'))?.example ?? {};
 }
 
