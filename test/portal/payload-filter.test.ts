@@ -16,6 +16,10 @@ beforeAll(async () => {
 });
 afterAll(() => harness?.close());
 
+// The browser asks the API for each outcome: on a machine running the whole suite that can take
+// longer than expect.poll's default second.
+const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 15_000 });
+
 describe('the payload filter field', () => {
   it('tests a filter against a sample, saves it with the endpoint, refuses a malformed one and removes it', async () => {
     const { client, dbId } = await harness.organization('filter-form');
@@ -32,23 +36,23 @@ describe('the payload filter field', () => {
 
     await page.getByLabel('Filter (JSON)').fill('{"data.amount": {"$gte": 100}}');
     await test();
-    await expect.poll(() => outcome.textContent()).toBe('Does not match, so this event would not be delivered: data.amount is 42, not at least 100');
+    await poll(() => outcome.textContent()).toBe('Does not match, so this event would not be delivered: data.amount is 42, not at least 100');
     await page.getByLabel('Filter (JSON)').fill('{"$or": [{"data.currency": "USD"}, {"data.currency": "GBP"}]}');
     await test();
-    await expect.poll(() => outcome.textContent()).toBe(
+    await poll(() => outcome.textContent()).toBe(
       'Does not match, so this event would not be delivered: $or: None of its 2 alternatives matched; the first failed because: data.currency is "EUR", not equal to "USD"',
     );
     await page.getByLabel('Filter (JSON)').fill('{"data.amount": {"$gte": 100}}');
     await page.getByLabel('Sample payload').fill('{"data": {"amount": 150}}');
     await test();
-    await expect.poll(() => outcome.textContent()).toBe('Matches: this event would be delivered.');
+    await poll(() => outcome.textContent()).toBe('Matches: this event would be delivered.');
 
     await page.getByLabel('Filter (JSON)').fill('{"$or": [{"currency": {"$in": "USD"}}], "amount": {"$gte": true}}');
     await test();
-    await expect.poll(() => outcome.textContent()).toBe('$or › 0 › currency › $in: must be an array of values, such as ["USD", "GBP"]amount › $gte: must be a number or a string');
+    await poll(() => outcome.textContent()).toBe('$or › 0 › currency › $in: must be an array of values, such as ["USD", "GBP"]amount › $gte: must be a number or a string');
     await page.getByLabel('Filter (JSON)').fill('{"data.amount": ');
     await test();
-    await expect.poll(() => outcome.textContent()).toMatch(/^The filter is not valid JSON/);
+    await poll(() => outcome.textContent()).toMatch(/^The filter is not valid JSON/);
 
     // Saved with the endpoint, and shown on its page.
     await page.getByLabel('Filter (JSON)').fill('{"data.amount": {"$gte": 100}}');
@@ -56,7 +60,7 @@ describe('the payload filter field', () => {
     await page.getByLabel('I have stored the secret').check();
     await page.getByRole('button', { name: 'Done' }).click();
     await page.getByRole('heading', { name: 'Big orders' }).waitFor();
-    await expect.poll(() => page.getByLabel('Payload filter').textContent()).toBe('{"data.amount":{"$gte":100}}');
+    await poll(() => page.getByLabel('Payload filter').textContent()).toBe('{"data.amount":{"$gte":100}}');
     const row = () => harness.herald.db.endpoint.findFirstOrThrow({ where: { organizationId: dbId } });
     expect((await row()).filter).toEqual({ 'data.amount': { $gte: 100 } });
 
@@ -65,14 +69,14 @@ describe('the payload filter field', () => {
     expect(JSON.parse(await page.getByLabel('Filter (JSON)').inputValue())).toEqual({ 'data.amount': { $gte: 100 } });
     await page.getByLabel('Filter (JSON)').fill('{"data.amount": {"$between": [1, 2]}}');
     await page.getByRole('button', { name: 'Save changes' }).click();
-    await expect.poll(() => page.locator('#filter-error').textContent()).toMatch(/^data\.amount › \$between: \$between is not an operator/);
+    await poll(() => page.locator('#filter-error').textContent()).toMatch(/^data\.amount › \$between: \$between is not an operator/);
     expect((await row()).filter).toEqual({ 'data.amount': { $gte: 100 } });
 
     // An empty box removes the filter.
     await page.getByLabel('Filter (JSON)').fill('');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByRole('heading', { name: 'Big orders' }).waitFor();
-    await expect.poll(async () => (await row()).filter).toBeNull();
+    await poll(async () => (await row()).filter).toBeNull();
     expect(errors).toEqual([]);
   });
 });
