@@ -8,14 +8,18 @@
 // SENDING is needed, which the state machine keeps for attempts that may have reached a receiver.
 import { checkedQuery, sqlTypes } from '../db/checked-sql.ts';
 import type { Db, Tx } from '../db/prisma.ts';
+import { statusesWhere } from '../engine/delivery-status.ts';
 import { emissionIntervalMs, rateLimitOf, reserveSends, type RateLimit } from '../engine/rate-limit.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import { DELIVERY_STATE, deliveryNotice, notifyChanges, type DeliveryState } from '../pubsub/notices.ts';
 import type { DeliverJob, DeliveryQueue } from '../worker/queue.ts';
+import { statusList } from './status-list.ts';
 
 const { uuid, int4, float8, timestamptz, json, nullable } = sqlTypes;
 
 const NONE = { wanted: '[]' };
+/** Waiting for an attempt that has not started: what a limit may hold (src/engine/delivery-status.ts). */
+const HOLDABLE = statusList(statusesWhere('holdable'));
 
 /**
  * The jobs whose delivery waits for this very attempt at an endpoint with a limit. A SENDING
@@ -32,7 +36,7 @@ export const LIMITED_JOBS = checkedQuery({
       JOIN deliveries d ON d.id = w.id
       JOIN endpoints e ON e.id = d.endpoint_id
      WHERE e.rate_limit_per_second IS NOT NULL AND d.attempt_count = w.attempt - 1
-       AND d.status IN ('SCHEDULED', 'PENDING', 'RETRYING') AND (e.active OR d.is_test)
+       AND d.status IN (${HOLDABLE}) AND (e.active OR d.is_test)
      ORDER BY d.id`,
 });
 
@@ -70,7 +74,7 @@ export const HOLD_FOR_SLOT = checkedQuery({
   sql: ({ held }: { held: string }) => Prisma.sql`
     UPDATE deliveries d SET next_attempt_at = w.send_at, updated_at = now()
       FROM jsonb_to_recordset(${held}::jsonb) AS w(id uuid, attempt int, send_at timestamptz)
-     WHERE d.id = w.id AND d.attempt_count = w.attempt - 1 AND d.status IN ('SCHEDULED', 'PENDING', 'RETRYING')
+     WHERE d.id = w.id AND d.attempt_count = w.attempt - 1 AND d.status IN (${HOLDABLE})
     RETURNING d.id, d.endpoint_id, w.attempt, w.send_at, ${DELIVERY_STATE}`,
 });
 

@@ -17,16 +17,18 @@ interface StatusRules {
   cancelledWithEndpoint: boolean;
   /** cancelDelivery may cancel it: no attempt has started and none is due yet. */
   cancellable: boolean;
+  /** Its endpoint's rate limit may hold it for a later slot: its next attempt has not started. */
+  holdable: boolean;
 }
 
 export const STATUS_RULES: Record<DeliveryStatusName, StatusRules> = {
-  SCHEDULED: { claimable: true, finished: false, cancelledWithEndpoint: true, cancellable: true },
-  PENDING: { claimable: true, finished: false, cancelledWithEndpoint: true, cancellable: false },
-  SENDING: { claimable: true, finished: false, cancelledWithEndpoint: false, cancellable: false },
-  SUCCEEDED: { claimable: false, finished: true, cancelledWithEndpoint: false, cancellable: false },
-  RETRYING: { claimable: true, finished: false, cancelledWithEndpoint: true, cancellable: false },
-  FAILED: { claimable: false, finished: true, cancelledWithEndpoint: false, cancellable: false },
-  CANCELLED: { claimable: false, finished: true, cancelledWithEndpoint: false, cancellable: false },
+  SCHEDULED: { claimable: true, finished: false, cancelledWithEndpoint: true, cancellable: true, holdable: true },
+  PENDING: { claimable: true, finished: false, cancelledWithEndpoint: true, cancellable: false, holdable: true },
+  SENDING: { claimable: true, finished: false, cancelledWithEndpoint: false, cancellable: false, holdable: false },
+  SUCCEEDED: { claimable: false, finished: true, cancelledWithEndpoint: false, cancellable: false, holdable: false },
+  RETRYING: { claimable: true, finished: false, cancelledWithEndpoint: true, cancellable: false, holdable: true },
+  FAILED: { claimable: false, finished: true, cancelledWithEndpoint: false, cancellable: false, holdable: false },
+  CANCELLED: { claimable: false, finished: true, cancelledWithEndpoint: false, cancellable: false, holdable: false },
 };
 
 export function statusesWhere(rule: keyof StatusRules): DeliveryStatusName[] {
