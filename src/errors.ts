@@ -39,6 +39,17 @@ export class LimitExceededError extends Error {
   }
 }
 
+/** Too many of an operation too fast; one more is admitted after `retryAfterSeconds`. */
+export class RateLimitedError extends Error {
+  override name = 'RateLimitedError';
+  readonly retryAfterSeconds: number;
+
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
 /** The object is in a state that does not allow the operation; `state` says which (a status). */
 export class InvalidStateError extends Error {
   override name = 'InvalidStateError';

@@ -29,7 +29,10 @@ const HELP = `Usage: herald <command>
                                 add an event type to the catalog
   portal-link --org <slug> [--read-only] [--expires 1h] [--scope S]...
                                 mint a portal session (default 1h, at most 24h) and
-                                print its link alone; HERALD_PUBLIC_URL names the host
+                                print its link alone; HERALD_PUBLIC_URL names the host.
+                                Scopes default to what the portal uses (endpoints and
+                                deliveries read/write, events:read), never events:publish
+                                unless named with --scope
 
 Configuration is read from environment variables; see README.md.`;
 

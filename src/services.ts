@@ -11,6 +11,8 @@ import { changeSourceOf, type ChangeSource } from './pubsub/changes.ts';
 import { createSharedReads, type SharedReads } from './pubsub/shared-read.ts';
 import type { EndpointVerifier } from './http/endpoint-verification.ts';
 import { USER_AGENT } from './version.ts';
+import { createSessionMints, type SessionMints } from './portal/session-mints.ts';
+import { createSubscriptionBudget, type SubscriptionBudget } from './graphql/socket-limits.ts';
 
 /** What the process provides to every request and job; built once at start-up. */
 export interface AppServices {
@@ -31,6 +33,10 @@ export interface AppServices {
   sharedReads: SharedReads;
   /** Subscriptions' re-checks of their keys, shared across the process. */
   keyChecks: KeyChecks;
+  /** How fast each key may mint portal sessions, in this process. */
+  sessionMints: SessionMints;
+  /** Subscriptions each key holds in this process, over graphql-ws and SSE alike. */
+  subscriptionBudget: SubscriptionBudget;
 }
 
 /** The longest an echo challenge may take, whatever the delivery timeout. */
@@ -54,6 +60,8 @@ export function createAppServices(
     changes,
     sharedReads: createSharedReads(),
     keyChecks: createKeyChecks(db),
+    sessionMints: createSessionMints(config.portalSessionsPerMinute),
+    subscriptionBudget: createSubscriptionBudget(),
     verifyEndpoint: createEndpointVerifier({
       timeoutMs: Math.min(config.deliveryTimeoutMs, MAX_VERIFICATION_MS),
       allowPrivateNetworks: config.allowPrivateNetworks,

@@ -38,11 +38,22 @@ export async function createOrganizationKey(
   return { apiKey, token };
 }
 
-export async function revokeApiKey(db: Db, id: string): Promise<ApiKey> {
-  const key = await db.apiKey.findUnique({ where: { id } });
-  if (!key) throw new NotFoundError('API key');
-  if (key.revokedAt) return key;
-  return db.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+/**
+ * Revokes the key and, in the same transaction, every portal session it minted: a session is cut
+ * from its minter's authority and must not outlive it. Revoking the sessions (rather than checking
+ * the minter on every request) keeps authentication one indexed lookup, and every re-check that
+ * closes sockets and SSE streams (keyChecks, revokedAmong) sees the sessions as revoked keys.
+ * The key's row is updated first: a concurrent mint holds it FOR SHARE (createPortalSession).
+ */
+export async function revokeApiKey(db: Db, id: string, now = new Date()): Promise<ApiKey> {
+  return db.$transaction(async (tx) => {
+    const key = await tx.apiKey.findUnique({ where: { id } });
+    if (!key) throw new NotFoundError('API key');
+    if (key.revokedAt) return key;
+    const revoked = await tx.apiKey.update({ where: { id }, data: { revokedAt: now } });
+    await tx.apiKey.updateMany({ where: { mintedByKeyId: id, revokedAt: null }, data: { revokedAt: now } });
+    return revoked;
+  });
 }
 
 /** A stored key's standing at `now`: an expired key is refused like a revoked one. */

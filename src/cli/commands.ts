@@ -88,6 +88,7 @@ export async function portalLink(
   return withRuntime(config, log, async ({ db }) => {
     const organization = await findOrganizationBySlug(db, options.orgSlug);
     if (!organization) throw new UsageError(`no organization with slug "${options.orgSlug}" (create it with: herald org create ${options.orgSlug})`);
+    // No key mints from the shell: the session is bounded by the organization's cap, not by a minter.
     return (await createPortalSession(db, config, organization.id, grant)).url;
   });
 }

@@ -41,6 +41,12 @@ export interface HeraldConfig {
   maxSubscriptionsPerSocket: number;
   maxSubscriptionsPerKey: number;
   maxSocketsPerKey: number;
+  /** SSE subscription streams one key may hold open per API process (they count against maxSubscriptionsPerKey too). */
+  maxStreamsPerKey: number;
+  /** Portal sessions one key may mint per minute, per API process (a burst of as many, then one every 60/N s). */
+  portalSessionsPerMinute: number;
+  /** Live (unexpired, unrevoked) portal sessions one organization may hold. */
+  maxPortalSessionsPerOrg: number;
   /** Bytes of event payloads and response bodies one GraphQL response may carry. */
   maxResponseBytes: number;
   /** Where people reach this Herald (`https://hooks.example.com`), for the links it prints; unset: http://localhost:PORT. */
@@ -103,6 +109,9 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'HERALD_MAX_SUBSCRIPTIONS_PER_SOCKET', fallback: '100', shownDefault: '`100`', description: 'Operations one graphql-ws socket may hold at once; the next gets `TOO_MANY_SUBSCRIPTIONS`.' },
   { name: 'HERALD_MAX_SUBSCRIPTIONS_PER_KEY', fallback: '500', shownDefault: '`500`', description: 'Operations one key may hold at once over its sockets, per API process.' },
   { name: 'HERALD_MAX_SOCKETS_PER_KEY', fallback: '50', shownDefault: '`50`', description: 'graphql-ws sockets one key may hold open, per API process; the next is closed with 4429.' },
+  { name: 'HERALD_MAX_SSE_STREAMS_PER_KEY', fallback: '50', shownDefault: '`50`', description: 'SSE subscription streams one key may hold open, per API process (each also counts against `HERALD_MAX_SUBSCRIPTIONS_PER_KEY`); the next gets `TOO_MANY_SUBSCRIPTIONS`.' },
+  { name: 'HERALD_PORTAL_SESSIONS_PER_MINUTE', fallback: '60', shownDefault: '`60`', description: 'Portal sessions one key may mint per minute, per API process (1–10000; a burst of as many, then one every 60/N s); past it `RateLimitedError`.' },
+  { name: 'HERALD_MAX_PORTAL_SESSIONS_PER_ORG', fallback: '1000', shownDefault: '`1000`', description: 'Live (unexpired, unrevoked) portal sessions one organization may hold (1–1000000); past it `LimitExceededError`.' },
   { name: 'HERALD_QUEUE_TIMINGS', shownDefault: 'production\'s', description: 'Tests only: shorter pg-boss waits (`supervise=1s,expiryMargin=3s,…`; see docs/fault-injection.md).' },
 ];
 
@@ -202,6 +211,27 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     100_000,
     'a whole number of sockets from 1 to 100000',
   );
+  const maxStreamsPerKey = parseInteger(
+    'HERALD_MAX_SSE_STREAMS_PER_KEY',
+    required(read('HERALD_MAX_SSE_STREAMS_PER_KEY')),
+    1,
+    100_000,
+    'a whole number of streams from 1 to 100000',
+  );
+  const portalSessionsPerMinute = parseInteger(
+    'HERALD_PORTAL_SESSIONS_PER_MINUTE',
+    required(read('HERALD_PORTAL_SESSIONS_PER_MINUTE')),
+    1,
+    10_000,
+    'a whole number of sessions from 1 to 10000',
+  );
+  const maxPortalSessionsPerOrg = parseInteger(
+    'HERALD_MAX_PORTAL_SESSIONS_PER_ORG',
+    required(read('HERALD_MAX_PORTAL_SESSIONS_PER_ORG')),
+    1,
+    1_000_000,
+    'a whole number of sessions from 1 to 1000000',
+  );
   const maxResponseBytes = parseSize('HERALD_MAX_RESPONSE_BYTES', required(read('HERALD_MAX_RESPONSE_BYTES')), 64 * 1024, MAX_REQUEST_LIMIT);
 
   const publicUrl = parsePublicUrl(read('HERALD_PUBLIC_URL'));
@@ -231,6 +261,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxSubscriptionsPerSocket,
     maxSubscriptionsPerKey,
     maxSocketsPerKey,
+    maxStreamsPerKey,
+    portalSessionsPerMinute,
+    maxPortalSessionsPerOrg,
     maxResponseBytes,
     publicUrl,
     portalFrameAncestors,

@@ -62,3 +62,17 @@ export function reserveSends(limit: RateLimit, tat: number | null, now: number, 
   }
   return { tat: start + count * interval, sendAt, admitted };
 }
+
+/**
+ * The refusing form of the same step, for requests that cannot wait (minting portal sessions): one
+ * request at `now` is admitted when `now ≥ TAT − τ`, and then moves TAT on by T; a refused one
+ * moves nothing and is told how long until it would be admitted.
+ */
+export function admitOne(limit: RateLimit, tat: number | null, now: number): { admitted: true; tat: number } | { admitted: false; retryAfterMs: number } {
+  const interval = emissionIntervalMs(limit);
+  const tolerance = (Math.max(1, limit.burst) - 1) * interval;
+  const start = tat === null ? now : Math.max(tat, now);
+  const due = start - tolerance;
+  if (due > now + 1e-6) return { admitted: false, retryAfterMs: due - now };
+  return { admitted: true, tat: start + interval };
+}

@@ -6,6 +6,7 @@ import {
   InvalidStateError,
   LimitExceededError,
   NotFoundError,
+  RateLimitedError,
   ValidationError,
 } from '../errors.ts';
 import { builder } from './builder.ts';
@@ -43,6 +44,13 @@ builder.objectType(LimitExceededError, {
   fields: (t) => ({ limit: t.exposeInt('limit') }),
 });
 
+builder.objectType(RateLimitedError, {
+  name: 'RateLimitedError',
+  description: 'Too many of this operation too fast; nothing was written. One more is admitted after `retryAfterSeconds`.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ retryAfterSeconds: t.exposeInt('retryAfterSeconds') }),
+});
+
 builder.objectType(EndpointVerificationError, {
   name: 'EndpointVerificationError',
   description: 'The URL did not answer the echo challenge; the endpoint was not saved.',
@@ -50,4 +58,4 @@ builder.objectType(EndpointVerificationError, {
 });
 
 // InvalidStateError's object type lives with the state it reports (src/deliveries/schema.ts).
-export { EndpointVerificationError, InvalidStateError, LimitExceededError, NotFoundError, ValidationError };
+export { EndpointVerificationError, InvalidStateError, LimitExceededError, NotFoundError, RateLimitedError, ValidationError };

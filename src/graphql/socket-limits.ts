@@ -1,9 +1,36 @@
-// What each graphql-ws socket and each key holds in this process, so one key cannot take the
-// memory every tenant shares: sockets per key, operations per socket, operations per key (over all
-// of its sockets). Pure bookkeeping, no I/O; the socket layer asks before it admits and releases
-// when an operation ends. A socket's slots all go when it closes, and a release that comes after
+// What each graphql-ws socket (or SSE stream) and each key holds in this process, so one key cannot
+// take the memory every tenant shares: connections per key, operations per connection, operations
+// per key (over all of its connections, of both transports: the SubscriptionBudget is shared by the
+// graphql-ws ledger and the SSE one). Pure bookkeeping, no I/O; the transport asks before it admits
+// and releases when an operation ends. A socket's slots all go when it closes, and a release that comes after
 // (graphql-ws completes its operations after the close) finds nothing to release, so nothing is
 // counted twice and nothing stays behind.
+
+/** Operations each key holds over every ledger that shares this budget. */
+export interface SubscriptionBudget {
+  /** One more operation for `keyId`, unless it already holds `max`. */
+  take(keyId: string, max: number): boolean;
+  give(keyId: string, count?: number): void;
+  heldBy(keyId: string): number;
+}
+
+export function createSubscriptionBudget(): SubscriptionBudget {
+  const held = new Map<string, number>();
+  return {
+    take(keyId, max) {
+      const count = held.get(keyId) ?? 0;
+      if (count >= max) return false;
+      held.set(keyId, count + 1);
+      return true;
+    },
+    give(keyId, count = 1) {
+      const left = (held.get(keyId) ?? 0) - count;
+      if (left > 0) held.set(keyId, left);
+      else held.delete(keyId);
+    },
+    heldBy: (keyId) => held.get(keyId) ?? 0,
+  };
+}
 
 export interface SocketLimits {
   maxSubscriptionsPerSocket: number;
@@ -34,17 +61,16 @@ interface SocketEntry {
 
 interface KeyEntry<Socket> {
   sockets: Set<Socket>;
-  subscriptions: number;
 }
 
-export function createSocketLedger<Socket>(limits: SocketLimits): SocketLedger<Socket> {
+export function createSocketLedger<Socket>(limits: SocketLimits, budget: SubscriptionBudget = createSubscriptionBudget()): SocketLedger<Socket> {
   const sockets = new Map<Socket, SocketEntry>();
   const keys = new Map<string, KeyEntry<Socket>>();
 
   return {
     open(socket, keyId) {
       if (sockets.has(socket)) return true;
-      const key = keys.get(keyId) ?? { sockets: new Set<Socket>(), subscriptions: 0 };
+      const key = keys.get(keyId) ?? { sockets: new Set<Socket>() };
       if (key.sockets.size >= limits.maxSocketsPerKey) return false;
       key.sockets.add(socket);
       keys.set(keyId, key);
@@ -56,16 +82,15 @@ export function createSocketLedger<Socket>(limits: SocketLimits): SocketLedger<S
       const key = entry && keys.get(entry.keyId);
       if (!entry || !key) return { ok: false, full: 'closed' };
       if (entry.slots.size >= limits.maxSubscriptionsPerSocket) return { ok: false, full: 'socket' };
-      if (key.subscriptions >= limits.maxSubscriptionsPerKey) return { ok: false, full: 'key' };
+      if (!budget.take(entry.keyId, limits.maxSubscriptionsPerKey)) return { ok: false, full: 'key' };
       const slot = {};
       entry.slots.add(slot);
-      key.subscriptions++;
       return {
         ok: true,
         release: () => {
           // Gone already: released before, or the socket closed and took its slots with it.
           if (!entry.slots.delete(slot)) return;
-          key.subscriptions--;
+          budget.give(entry.keyId);
         },
       };
     },
@@ -75,7 +100,7 @@ export function createSocketLedger<Socket>(limits: SocketLimits): SocketLedger<S
       sockets.delete(socket);
       const key = keys.get(entry.keyId);
       if (!key) return;
-      key.subscriptions -= entry.slots.size;
+      budget.give(entry.keyId, entry.slots.size);
       entry.slots.clear();
       key.sockets.delete(socket);
       if (key.sockets.size === 0) keys.delete(entry.keyId);
@@ -84,7 +109,7 @@ export function createSocketLedger<Socket>(limits: SocketLimits): SocketLedger<S
     keyIds: () => [...keys.keys()],
     totals: () => {
       let subscriptions = 0;
-      for (const key of keys.values()) subscriptions += key.subscriptions;
+      for (const entry of sockets.values()) subscriptions += entry.slots.size;
       return { sockets: sockets.size, subscriptions, keys: keys.size };
     },
   };

@@ -22,15 +22,13 @@ import { parseBearer } from '../auth/api-key-token.ts';
 import type { Logger } from '../log.ts';
 import type { AppServices } from './context.ts';
 import { createSocketLedger } from './socket-limits.ts';
-import { onKeyRevoked } from './subscription-auth.ts';
+import { KEY_CHECK_MS, onKeyRevoked } from './subscription-auth.ts';
 import type { HeraldYoga } from './yoga.ts';
 
 /** Close code of every socket of a key found revoked. */
 export const CLOSE_KEY_REVOKED = 4401;
 /** Close code of a socket past HERALD_MAX_SOCKETS_PER_KEY. */
 export const CLOSE_TOO_MANY_SOCKETS = 4429;
-/** How often the keys holding sockets are looked at again, so an idle revoked subscription ends too. */
-export const KEY_CHECK_MS = 5_000;
 /** graphql-ws's own default: a socket that does not answer a ping within this is dropped. */
 const KEEP_ALIVE_MS = 12_000;
 
@@ -56,7 +54,8 @@ export interface GraphQLWebSocket {
 }
 
 export function attachGraphQLWebSocket(server: Server, yoga: HeraldYoga, services: AppServices, log: Logger, keyCheckMs = KEY_CHECK_MS): GraphQLWebSocket {
-  const ledger = createSocketLedger<WebSocket>(services.config);
+  // The per-key budget is the process's, shared with SSE streams (sse-limits.ts).
+  const ledger = createSocketLedger<WebSocket>(services.config, services.subscriptionBudget);
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: 1024 * 1024, handleProtocols });
 
   const closeSocketsOf = (keyId: string) => {
@@ -196,7 +195,7 @@ function refusal(full: 'socket' | 'key' | 'closed', limits: AppServices['config'
   const message =
     full === 'socket'
       ? `This socket already holds ${limits.maxSubscriptionsPerSocket} subscriptions; complete one first.`
-      : `This key already holds ${limits.maxSubscriptionsPerKey} subscriptions over its sockets; complete one first.`;
+      : `This key already holds ${limits.maxSubscriptionsPerKey} subscriptions over its sockets and streams; complete one first.`;
   return new GraphQLError(message, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } });
 }
 

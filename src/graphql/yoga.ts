@@ -17,6 +17,8 @@ import { createResponseBudget, useResponseBudgetPerEvent } from './response-budg
 import { heraldSchema } from './schema.ts';
 import { usePortal } from '../portal/serve-portal.ts';
 import { useSubscriptionReady } from './subscription-ready.ts';
+import { createSseLimits, type SseLimits } from './sse-limits.ts';
+import { KEY_CHECK_MS } from './subscription-auth.ts';
 
 export interface HeraldYogaOptions {
   services: AppServices;
@@ -27,12 +29,21 @@ export interface HeraldYogaOptions {
   isReady: () => Promise<boolean>;
   /** The built portal served on /portal/; default portal/dist (src/portal/serve-portal.ts). */
   portalDir?: string;
+  /** How often the keys holding SSE streams are looked at again (default as graphql-ws's, KEY_CHECK_MS). */
+  keyCheckMs?: number;
 }
 
 export type HeraldYoga = YogaServerInstance<Record<string, unknown>, Context>;
 
-export function createHeraldYoga({ services, log, isReady, metrics, portalDir }: HeraldYogaOptions): HeraldYoga {
+// What each Yoga's SSE streams hold, for tests and the fault suite to watch (nothing else reads it).
+const sseLimitsOf = new WeakMap<HeraldYoga, SseLimits>();
+export function sseStreamsHeld(yoga: HeraldYoga): ReturnType<SseLimits['held']> {
+  return sseLimitsOf.get(yoga)?.held() ?? { streams: 0, subscriptions: 0, keys: 0 };
+}
+
+export function createHeraldYoga({ services, log, isReady, metrics, portalDir, keyCheckMs = KEY_CHECK_MS }: HeraldYogaOptions): HeraldYoga {
   const { config } = services;
+  const sseLimits = createSseLimits(services, log, keyCheckMs);
   // The key is looked up once per HTTP request: by the body limits (before the body is read) and
   // then by the context factory, which finds it here. Keyed by the Request, so it goes with it.
   const authentications = new WeakMap<Request, Promise<Authentication | null>>();
@@ -48,7 +59,7 @@ export function createHeraldYoga({ services, log, isReady, metrics, portalDir }:
     const authentication = await authenticationOfRequest(request);
     return authentication?.ok ? authentication.principal : null;
   };
-  return createYoga<Record<string, unknown>, Context>({
+  const yoga = createYoga<Record<string, unknown>, Context>({
     schema: heraldSchema(),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
@@ -100,6 +111,7 @@ export function createHeraldYoga({ services, log, isReady, metrics, portalDir }:
       useRequestLimits({ maxRequestBytes: config.maxRequestBytes, principalOf: principalOfRequest }),
       useNoNulCharacters(),
       useResponseBudgetPerEvent(),
+      sseLimits.plugin,
       useSubscriptionReady(),
       EnvelopArmorPlugin({
         maxDepth: { n: 12 },
@@ -118,6 +130,8 @@ export function createHeraldYoga({ services, log, isReady, metrics, portalDir }:
       }),
     ],
   });
+  sseLimitsOf.set(yoga, sseLimits);
+  return yoga;
 }
 
 /** Null without a bearer key. */

@@ -6,17 +6,26 @@ import { generateApiKey } from '../auth/api-key-token.ts';
 import { ORGANIZATION_SCOPES, parseScopes, type Scope } from '../auth/scopes.ts';
 import type { HeraldConfig } from '../config/config.ts';
 import type { Db } from '../db/prisma.ts';
-import { NotFoundError, ValidationError } from '../errors.ts';
+import { InvalidStateError, LimitExceededError, NotFoundError, ValidationError } from '../errors.ts';
 import type { ApiKey } from '../generated/prisma/client.ts';
 
 export const DEFAULT_SESSION_SECONDS = 3_600;
 export const MAX_SESSION_SECONDS = 86_400;
 
+/**
+ * What the portal's pages use, and so what a session holds unless scopes are named: the endpoint
+ * pages read and write endpoints, the delivery log reads and retries or replays deliveries, and a
+ * delivery's page shows its event's payload (events:read). Never `events:publish`: a browser token
+ * that publishes could forge events signed with the endpoints' real secrets and take the backend's
+ * idempotency keys. It is given only when named in `scopes`.
+ */
+export const PORTAL_DEFAULT_SCOPES: readonly Scope[] = ['endpoints:read', 'endpoints:write', 'events:read', 'deliveries:read', 'deliveries:write'];
+
 /** Who mints a session: an admin key may give any scope, an organization key only its own. */
 export type SessionMinter = { kind: 'admin' } | { kind: 'organization'; scopes: ReadonlySet<Scope> };
 
 export interface SessionRequest {
-  /** Default: the minter's scopes (every scope for an admin key). */
+  /** Default: PORTAL_DEFAULT_SCOPES, those of them the minter holds. */
   scopes?: readonly string[] | null | undefined;
   /** Keeps only the `*:read` scopes. */
   readOnly?: boolean | null | undefined;
@@ -32,7 +41,7 @@ export function sessionGrant(minter: SessionMinter, request: SessionRequest): { 
   const allowed: readonly Scope[] = minter.kind === 'admin' ? ORGANIZATION_SCOPES : [...minter.scopes];
   let scopes: Scope[];
   if (request.scopes == null || request.scopes.length === 0) {
-    scopes = [...allowed];
+    scopes = PORTAL_DEFAULT_SCOPES.filter((scope) => allowed.includes(scope));
   } else {
     const parsed = parseScopes(request.scopes);
     if (!parsed.ok) throw ValidationError.of(['scopes'], parsed.message);
@@ -63,19 +72,41 @@ export interface CreatedPortalSession {
   url: string;
 }
 
+/**
+ * Writes the session, refusing it past HERALD_MAX_PORTAL_SESSIONS_PER_ORG live sessions. `mintedByKeyId`
+ * (null from the CLI) is recorded so that revoking that key revokes the session (revokeApiKey).
+ */
 export async function createPortalSession(
   db: Db,
-  config: Pick<HeraldConfig, 'publicUrl' | 'port'>,
+  config: Pick<HeraldConfig, 'publicUrl' | 'port' | 'maxPortalSessionsPerOrg'>,
   organizationId: string,
   grant: { scopes: Scope[]; seconds: number },
-  now = new Date(),
+  { mintedByKeyId = null, now = new Date() }: { mintedByKeyId?: string | null; now?: Date } = {},
 ): Promise<CreatedPortalSession> {
-  const organization = await db.organization.findUnique({ where: { id: organizationId } });
-  if (!organization) throw new NotFoundError('Organization');
   const { token, prefix, hash } = generateApiKey('PORTAL', randomBytes);
   const expiresAt = new Date(now.getTime() + grant.seconds * 1_000);
-  const session = await db.apiKey.create({
-    data: { kind: 'PORTAL', organizationId, name: 'portal session', prefix, hash: Uint8Array.from(hash), scopes: grant.scopes, expiresAt },
+  const session = await db.$transaction(async (tx) => {
+    // The organization's row lock makes the count and the insert one step: concurrent mints of one
+    // organization wait for each other, so the cap is never passed (FOR NO KEY UPDATE does not block
+    // the inserts of endpoints or events that reference the row).
+    const organizations = await tx.$executeRaw`SELECT 1 FROM organizations WHERE id = ${organizationId}::uuid FOR NO KEY UPDATE`;
+    if (organizations === 0) throw new NotFoundError('Organization');
+    if (mintedByKeyId !== null) {
+      // Held until commit: a revocation of the minter (which updates its row) waits for this mint and
+      // then revokes the new session with the others, or this mint waits for it and sees it revoked.
+      const minters = await tx.$executeRaw`SELECT 1 FROM api_keys WHERE id = ${mintedByKeyId}::uuid AND revoked_at IS NULL FOR SHARE`;
+      if (minters === 0) throw new InvalidStateError('The key minting this session was revoked.', 'REVOKED');
+    }
+    const live = await tx.apiKey.count({ where: { kind: 'PORTAL', organizationId, revokedAt: null, expiresAt: { gt: now } } });
+    if (live >= config.maxPortalSessionsPerOrg) {
+      throw new LimitExceededError(
+        `An organization may hold at most ${config.maxPortalSessionsPerOrg} live portal sessions (HERALD_MAX_PORTAL_SESSIONS_PER_ORG); revoke them with revokePortalSessions or wait for some to expire.`,
+        config.maxPortalSessionsPerOrg,
+      );
+    }
+    return tx.apiKey.create({
+      data: { kind: 'PORTAL', organizationId, name: 'portal session', prefix, hash: Uint8Array.from(hash), scopes: grant.scopes, expiresAt, mintedByKeyId },
+    });
   });
   return { session, token, expiresAt, url: portalUrl(config, token) };
 }

@@ -1,9 +1,11 @@
 // Portal sessions in the API: minted and revoked by an admin key for any organization, or by an
 // organization key for its own. A session cannot mint or revoke sessions (a browser token must not
-// outlive its expiry by minting its successor).
+// outlive its expiry by minting its successor). Each minting key is rate-limited (RateLimitedError),
+// each organization's live sessions are bounded (LimitExceededError), and a session dies with the
+// key that minted it (revokeApiKey).
 import { builder } from '../graphql/builder.ts';
 import type { Context } from '../graphql/context.ts';
-import { NotFoundError, ValidationError } from '../graphql/error-types.ts';
+import { InvalidStateError, LimitExceededError, NotFoundError, RateLimitedError, ValidationError } from '../graphql/error-types.ts';
 import { idOfType } from '../global-id.ts';
 import { ApiKeyRef } from '../api-keys/schema.ts';
 import { createPortalSession, revokePortalSessions, sessionGrant, type CreatedPortalSession, type SessionMinter } from './portal-sessions.ts';
@@ -13,7 +15,7 @@ const CreatePortalSessionInput = builder.inputType('CreatePortalSessionInput', {
     organizationId: t.id({ description: 'Required with an admin key; an organization key mints for its own organization.' }),
     expiresInSeconds: t.int({ description: 'Default 3600 (1 hour), at most 86400 (24 hours).' }),
     readOnly: t.boolean({ description: 'Keep only the *:read scopes: the portal can look but not change.' }),
-    scopes: t.stringList({ description: "Default: the minting key's scopes (all of them for an admin key). Never more than the minting key holds." }),
+    scopes: t.stringList({ description: 'Default: what the portal uses (endpoints:read/write, events:read, deliveries:read/write), those of them the minting key holds; never events:publish unless named. Never more than the minting key holds.' }),
   }),
 });
 
@@ -50,11 +52,21 @@ builder.mutationField('createPortalSession', (t) =>
     type: CreatePortalSessionPayload,
     description: 'A short-lived key of one organization and the portal link that carries it.',
     authScopes: { admin: true, organizationKey: true },
-    errors: { types: [ValidationError, NotFoundError] },
+    errors: { types: [ValidationError, NotFoundError, RateLimitedError, LimitExceededError, InvalidStateError] },
     args: { input: t.arg({ type: CreatePortalSessionInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       const organizationId = targetOrganization(ctx, input.organizationId);
-      return createPortalSession(ctx.db, ctx.config, organizationId, sessionGrant(minterOf(ctx), input));
+      const grant = sessionGrant(minterOf(ctx), input);
+      // Scope-auth admitted only admin and organization keys, so there is a principal.
+      const keyId = ctx.principal!.keyId;
+      const admitted = ctx.sessionMints.admit(keyId);
+      if (!admitted.ok) {
+        throw new RateLimitedError(
+          `This key may mint ${ctx.config.portalSessionsPerMinute} portal sessions a minute (HERALD_PORTAL_SESSIONS_PER_MINUTE); try again shortly.`,
+          Math.max(1, Math.ceil(admitted.retryAfterMs / 1_000)),
+        );
+      }
+      return createPortalSession(ctx.db, ctx.config, organizationId, grant, { mintedByKeyId: keyId });
     },
   }),
 );

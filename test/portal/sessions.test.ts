@@ -76,7 +76,7 @@ describe('portal links', () => {
   it('an expired link says so and how to get a new one', async () => {
     const org = await harness.organization('expired');
     const grant = { scopes: [...ORGANIZATION_SCOPES], seconds: 60 };
-    const { token } = await createPortalSession(harness.herald.db, harness.herald.config, org.dbId, grant, new Date(Date.now() - 3_600_000));
+    const { token } = await createPortalSession(harness.herald.db, harness.herald.config, org.dbId, grant, { now: new Date(Date.now() - 3_600_000) });
     const { page, errors } = await harness.open(harness.linkFor(token));
     await page.getByRole('heading', { name: 'This link has expired' }).waitFor();
     await page.getByText('To get a new link').waitFor();

@@ -70,6 +70,12 @@ describe('herald CLI', () => {
     // Without HERALD_PUBLIC_URL the link names this machine's port; the default lifetime is an hour.
     const local = await runHerald(['portal-link', '--org', 'cli-co'], { ...env, PORT: '4123' });
     expect(local.stdout).toMatch(/^http:\/\/localhost:4123\/portal\/#token=hrld_portal_\S+\n$/);
+    // Without --scope, what the portal uses and never events:publish; named, it is given.
+    const plain = await authenticate(database.prisma, local.stdout.trim().split('#token=')[1]!);
+    expect(plain?.kind === 'organization' && [...plain.scopes]).toEqual(['endpoints:read', 'endpoints:write', 'events:read', 'deliveries:read', 'deliveries:write']);
+    const publishing = await runHerald(['portal-link', '--org', 'cli-co', '--scope', 'events:publish', '--scope', 'endpoints:read'], env);
+    const publisher = await authenticate(database.prisma, publishing.stdout.trim().split('#token=')[1]!);
+    expect(publisher?.kind === 'organization' && [...publisher.scopes]).toEqual(['endpoints:read', 'events:publish']);
   });
 
   it.each([

@@ -82,7 +82,7 @@ export type CreatePortalSessionInput = {
   organizationId?: string | null | undefined;
   /** Keep only the *:read scopes: the portal can look but not change. */
   readOnly?: boolean | null | undefined;
-  /** Default: the minting key's scopes (all of them for an admin key). Never more than the minting key holds. */
+  /** Default: what the portal uses (endpoints:read/write, events:read, deliveries:read/write), those of them the minting key holds; never events:publish unless named. Never more than the minting key holds. */
   scopes?: Array<string> | null | undefined;
 };
 
@@ -457,6 +457,8 @@ type ErrorFields_LimitExceededError_Fragment = { __typename: 'LimitExceededError
 
 type ErrorFields_NotFoundError_Fragment = { __typename: 'NotFoundError', message: string };
 
+type ErrorFields_RateLimitedError_Fragment = { __typename: 'RateLimitedError', message: string };
+
 type ErrorFields_ValidationError_Fragment = { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> };
 
 export type ErrorFieldsFragment =
@@ -464,6 +466,7 @@ export type ErrorFieldsFragment =
   | ErrorFields_InvalidStateError_Fragment
   | ErrorFields_LimitExceededError_Fragment
   | ErrorFields_NotFoundError_Fragment
+  | ErrorFields_RateLimitedError_Fragment
   | ErrorFields_ValidationError_Fragment
 ;
 
@@ -516,7 +519,10 @@ export type CreatePortalSessionMutationVariables = Exact<{
 
 export type CreatePortalSessionMutation = { __typename: 'Mutation', createPortalSession:
     | { __typename: 'CreatePortalSessionPayload', token: string, url: string, expiresAt: string, session: { __typename: 'ApiKey', id: string, name: string, kind: ApiKeyKind, prefix: string, scopes: Array<string>, revokedAt: string | null, expiresAt: string | null, createdAt: string, organization: { __typename: 'Organization', id: string, slug: string } | null } }
+    | { __typename: 'InvalidStateError', message: string }
+    | { __typename: 'LimitExceededError', limit: number, message: string }
     | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'RateLimitedError', message: string }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
    };
 
