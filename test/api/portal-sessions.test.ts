@@ -1,12 +1,17 @@
 // De-risks the portal's credential: a session is minted only within the minter's own powers, is
 // stored hashed, works as a bearer key on both transports, expires and is revoked like a key (and
 // says which, so the portal shows the right page), and sees nothing of another organization.
-// Also `access` for each kind of key, and Endpoint.stats against deliveries written here.
+// Also `access` for each kind of key, and Endpoint.stats against deliveries written here. Least
+// privilege (issue 20): a session holds what the portal uses unless scopes are named (never
+// events:publish by default), dies with the key that minted it, and minting is rate-limited per key
+// and bounded per organization.
 import { createClient } from 'graphql-ws';
 import { v7 as uuidv7 } from 'uuid';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAdminKey, createOrganizationKey, revokeApiKey } from '../../src/api-keys/api-keys.ts';
 import { hashApiKey } from '../../src/auth/api-key-token.ts';
+import { createSessionMints } from '../../src/portal/session-mints.ts';
 import type { Db } from '../../src/db/prisma.ts';
 import { encodeGlobalId } from '../../src/global-id.ts';
 import { createHeraldYoga } from '../../src/graphql/yoga.ts';
@@ -45,13 +50,13 @@ beforeAll(async () => {
 afterAll(() => herald?.close());
 
 describe('createPortalSession', () => {
-  it('an admin key mints for a named organization, with every scope by default, for an hour', async () => {
+  it('an admin key mints for a named organization, with the portal\'s scopes by default, for an hour', async () => {
     const before = Date.now();
     const session = await mint(herald.adminKey, { organizationId: acme.globalId });
     expect(session.__typename).toBe('CreatePortalSessionPayload');
     expect(session.token).toMatch(/^hrld_portal_[0-9A-Za-z]{43}$/);
     expect(session.session).toMatchObject({ kind: 'PORTAL', organization: { slug: 'acme' } });
-    expect(session.session.scopes).toHaveLength(6);
+    expect(session.session.scopes).toEqual(['endpoints:read', 'endpoints:write', 'events:read', 'deliveries:read', 'deliveries:write']);
     const lifetime = Date.parse(session.expiresAt) - before;
     expect(lifetime).toBeGreaterThan(3_590_000);
     expect(lifetime).toBeLessThan(3_610_000);
@@ -59,6 +64,25 @@ describe('createPortalSession', () => {
     // Hashed like keys: the token itself is nowhere in the row.
     const row = await herald.db.apiKey.findFirstOrThrow({ where: { hash: Uint8Array.from(hashApiKey(session.token)) } });
     expect(JSON.stringify(row)).not.toContain(session.token.slice(12));
+  });
+
+  it('never gives events:publish unless it is named, and a default session cannot publish', async () => {
+    await herald.db.eventType.upsert({ where: { name: 'ticket.opened' }, create: { name: 'ticket.opened' }, update: {} });
+    const PUBLISH = 'mutation { publishEvent(input: { type: "ticket.opened", payload: {}, idempotencyKey: "squatted" }) { __typename } }';
+    const fromOrgKey = await mint(acme.key);
+    expect(fromOrgKey.session.scopes).not.toContain('events:publish');
+    expect(fromOrgKey.session.scopes).toEqual(['endpoints:read', 'endpoints:write', 'events:read', 'deliveries:read', 'deliveries:write']);
+    const refused = await herald.graphql(PUBLISH, {}, fromOrgKey.token);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(await herald.db.event.count({ where: { organizationId: acme.id, idempotencyKey: 'squatted' } })).toBe(0);
+    // Named, it is given (by a minter that holds it).
+    const publisher = await mint(herald.adminKey, { organizationId: acme.globalId, scopes: ['events:publish'] });
+    expect(publisher.session.scopes).toEqual(['events:publish']);
+    const published = await herald.graphql(PUBLISH, {}, publisher.token);
+    expect(published.errors).toBeUndefined();
+    // A key holding only events:publish has nothing of the portal's to give by default.
+    const publishOnly = await herald.organization('publish-only-co', ['events:publish']);
+    expect(await mint(publishOnly.key)).toMatchObject({ __typename: 'ValidationError', fields: [{ path: ['scopes'] }] });
   });
 
   it('needs organizationId with an admin key', async () => {
@@ -331,5 +355,120 @@ describe('Endpoint.stats', () => {
     // One per window (24 hours twice, 168 once), not one per endpoint.
     expect(deliveryQueries).toBe(2);
     await yoga.dispose();
+  });
+});
+
+const REVOKE_KEY = 'mutation($input: RevokeApiKeyInput!) { revokeApiKey(input: $input) { __typename } }';
+
+/** The API over this file's database with some limits replaced (and a fresh mint limiter for them). */
+function apiWith(overrides: Partial<TestHerald['config']>) {
+  const config = { ...herald.config, ...overrides };
+  const yoga = createHeraldYoga({ services: { ...herald.services, config, sessionMints: createSessionMints(config.portalSessionsPerMinute) }, log: silentLogger, isReady: async () => true });
+  return {
+    async mint(key: string, input: Record<string, unknown> = {}) {
+      const response = await yoga.fetch('http://herald.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ query: MINT_LIMITED, variables: { input } }),
+      });
+      const body = (await response.json()) as { data?: { createPortalSession: Record<string, any> }; errors?: unknown };
+      expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
+      return body.data!.createPortalSession;
+    },
+    dispose: () => yoga.dispose(),
+  };
+}
+
+const MINT_LIMITED = `mutation($input: CreatePortalSessionInput!) {
+  createPortalSession(input: $input) {
+    __typename
+    ... on CreatePortalSessionPayload { token }
+    ... on Error { message }
+    ... on RateLimitedError { retryAfterSeconds }
+    ... on LimitExceededError { limit }
+  }
+}`;
+
+describe('a session and the key that minted it', () => {
+  it('is revoked with its minting key (reason REVOKED), its open socket closed with 4401; sessions of other keys live on', async () => {
+    const org = await herald.organization('minter-co');
+    const minterId = (await herald.db.apiKey.findFirstOrThrow({ where: { organizationId: org.id, kind: 'ORGANIZATION' } })).id;
+    const second = await createOrganizationKey(herald.db, { organizationId: org.id });
+    const [session, otherSession] = [await mint(org.key), await mint(second.token)];
+    expect(await herald.db.apiKey.findFirstOrThrow({ where: { hash: Uint8Array.from(hashApiKey(session.token)) } })).toMatchObject({ mintedByKeyId: minterId });
+    const server = await herald.listen();
+    let closeCode: number | undefined;
+    const client = createClient({
+      url: server.wsUrl,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      lazy: false,
+      connectionParams: { authorization: `Bearer ${session.token}` },
+      on: { closed: (event) => void (closeCode = (event as { code: number }).code) },
+      onNonLazyError: () => undefined,
+    });
+    try {
+      client.subscribe({ query: 'subscription { endpointUpdated { id } }' }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+      await waitFor(async () => server.sockets.held().subscriptions === 1, 'the subscription to be held');
+      const revoked = await herald.graphql(REVOKE_KEY, { input: { id: encodeGlobalId('ApiKey', minterId) } }, herald.adminKey);
+      expect(revoked.errors).toBeUndefined();
+      const refused = await herald.graphql(ACCESS, {}, session.token);
+      expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'REVOKED' });
+      expect((await herald.graphql(ACCESS, {}, otherSession.token)).data?.access.kind).toBe('PORTAL');
+      await waitFor(async () => closeCode !== undefined, 'the socket to be closed', 10_000);
+      expect(closeCode).toBe(4401);
+    } finally {
+      await client.dispose();
+      await server.close();
+    }
+  }, 15_000);
+
+  it('an admin key revoked takes the sessions it minted with it', async () => {
+    const admin = await createAdminKey(herald.db);
+    const session = await mint(admin.token, { organizationId: acme.globalId });
+    await revokeApiKey(herald.db, admin.apiKey.id);
+    expect((await herald.graphql(ACCESS, {}, session.token)).errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'REVOKED' });
+  });
+});
+
+describe('minting limits', () => {
+  it('admits HERALD_PORTAL_SESSIONS_PER_MINUTE mints of a key at once, then answers RateLimitedError; other keys are not affected', async () => {
+    const api = apiWith({ portalSessionsPerMinute: 5 });
+    try {
+      const org = await herald.organization('mint-rate-co');
+      const other = await herald.organization('mint-rate-other');
+      const answers = [];
+      for (let i = 0; i < 8; i++) answers.push(await api.mint(org.key));
+      expect(answers.map((a) => a.__typename)).toEqual([...Array(5).fill('CreatePortalSessionPayload'), ...Array(3).fill('RateLimitedError')]);
+      expect(answers[5]).toMatchObject({ message: expect.stringContaining('HERALD_PORTAL_SESSIONS_PER_MINUTE') });
+      // One every 60/5 = 12 s once the burst is spent.
+      expect(answers[5]!.retryAfterSeconds).toBeGreaterThanOrEqual(11);
+      expect(answers[5]!.retryAfterSeconds).toBeLessThanOrEqual(12);
+      // Nothing was written for the refused ones.
+      expect(await herald.db.apiKey.count({ where: { organizationId: org.id, kind: 'PORTAL' } })).toBe(5);
+      expect((await api.mint(other.key)).__typename).toBe('CreatePortalSessionPayload');
+    } finally {
+      await api.dispose();
+    }
+  });
+
+  it('bounds the live sessions of an organization (LimitExceededError), also under concurrent mints, and admits again once they are revoked', async () => {
+    const api = apiWith({ maxPortalSessionsPerOrg: 3 });
+    try {
+      const org = await herald.organization('session-cap-co');
+      const answers = await Promise.all(Array.from({ length: 10 }, () => api.mint(org.key)));
+      const kinds = answers.map((a) => a.__typename);
+      expect(kinds.filter((k) => k === 'CreatePortalSessionPayload')).toHaveLength(3);
+      expect(kinds.filter((k) => k === 'LimitExceededError')).toHaveLength(7);
+      expect(answers.find((a) => a.__typename === 'LimitExceededError')).toMatchObject({ limit: 3, message: expect.stringContaining('HERALD_MAX_PORTAL_SESSIONS_PER_ORG') });
+      expect(await herald.db.apiKey.count({ where: { organizationId: org.id, kind: 'PORTAL' } })).toBe(3);
+      // Expired sessions do not count; revoked ones neither.
+      await herald.db.apiKey.updateMany({ where: { organizationId: org.id, kind: 'PORTAL' }, data: { expiresAt: new Date(Date.now() - 1_000) } });
+      expect((await api.mint(org.key)).__typename).toBe('CreatePortalSessionPayload');
+      await herald.graphql(REVOKE, { input: {} }, org.key);
+      expect((await api.mint(org.key)).__typename).toBe('CreatePortalSessionPayload');
+    } finally {
+      await api.dispose();
+    }
   });
 });
