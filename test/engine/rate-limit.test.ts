@@ -2,7 +2,7 @@
 // are spread at exactly 1/rate, reservations stack so later batches queue behind earlier ones, and
 // over any window the sends stay within burst + window × rate, whatever the arrivals.
 import { describe, expect, it } from 'vitest';
-import { emissionIntervalMs, rateLimitOf, reserveSends, type RateLimit } from '../../src/engine/rate-limit.ts';
+import { admitOne, emissionIntervalMs, rateLimitOf, reserveSends, type RateLimit } from '../../src/engine/rate-limit.ts';
 
 const now = Date.parse('2026-12-02T12:00:00Z');
 
@@ -84,5 +84,21 @@ describe('reserveSends', () => {
       // The bound is reached: the limiter does not hold back more than it must.
       expect(worst).toBeGreaterThan(-1);
     }
+  });
+});
+
+describe('admitOne', () => {
+  it('admits a burst at once, then one per interval, and moves nothing for a refusal', () => {
+    const limit: RateLimit = { perSecond: 1, burst: 3 };
+    const now = 1_000_000;
+    let tat: number | null = null;
+    for (let i = 0; i < 3; i++) {
+      const step = admitOne(limit, tat, now);
+      if (!step.admitted) throw new Error(`refused the burst's send ${i}`);
+      tat = step.tat;
+    }
+    expect(admitOne(limit, tat, now)).toEqual({ admitted: false, retryAfterMs: 1_000 });
+    expect(admitOne(limit, tat, now + 999).admitted).toBe(false);
+    expect(admitOne(limit, tat, now + 1_000)).toEqual({ admitted: true, tat: now + 4_000 });
   });
 });
