@@ -12,7 +12,7 @@ import { createSharedReads, type SharedReads } from './pubsub/shared-read.ts';
 import type { EndpointVerifier } from './http/endpoint-verification.ts';
 import { USER_AGENT } from './version.ts';
 import { createSessionMints, type SessionMints } from './portal/session-mints.ts';
-import { createSubscriptionBudget, type SubscriptionBudget } from './graphql/socket-limits.ts';
+import { createSubscriptionBudget, type SubscriptionBudget } from './pubsub/subscription-budget.ts';
 
 /** What the process provides to every request and job; built once at start-up. */
 export interface AppServices {

@@ -5,32 +5,7 @@
 // and releases when an operation ends. A socket's slots all go when it closes, and a release that comes after
 // (graphql-ws completes its operations after the close) finds nothing to release, so nothing is
 // counted twice and nothing stays behind.
-
-/** Operations each key holds over every ledger that shares this budget. */
-export interface SubscriptionBudget {
-  /** One more operation for `keyId`, unless it already holds `max`. */
-  take(keyId: string, max: number): boolean;
-  give(keyId: string, count?: number): void;
-  heldBy(keyId: string): number;
-}
-
-export function createSubscriptionBudget(): SubscriptionBudget {
-  const held = new Map<string, number>();
-  return {
-    take(keyId, max) {
-      const count = held.get(keyId) ?? 0;
-      if (count >= max) return false;
-      held.set(keyId, count + 1);
-      return true;
-    },
-    give(keyId, count = 1) {
-      const left = (held.get(keyId) ?? 0) - count;
-      if (left > 0) held.set(keyId, left);
-      else held.delete(keyId);
-    },
-    heldBy: (keyId) => held.get(keyId) ?? 0,
-  };
-}
+import { createSubscriptionBudget, type SubscriptionBudget } from '../pubsub/subscription-budget.ts';
 
 export interface SocketLimits {
   maxSubscriptionsPerSocket: number;
