@@ -28,3 +28,11 @@ export function parseScopes(input: readonly string[] | undefined): { ok: true; s
  * still need their own read scope (a publish-only key must not read receivers' answers).
  */
 export const MUTATION_RESULT = 'mutationResult';
+
+/**
+ * The grant only a publish gives its event: the event's content (`payload`, `idempotencyKey`) is
+ * the publisher's own words, so a key that published it may read them back. Other mutations that
+ * answer an event (cancelScheduledEvent, a `deliveries:write` act) grant MUTATION_RESULT alone: the
+ * event's identity, not its content.
+ */
+export const PUBLISH_RESULT = 'publishResult';

@@ -8,17 +8,28 @@ import type { DeliveryStatus } from '../generated/prisma/enums.ts';
 import type { AppServices } from '../services.ts';
 import { cancelScheduled, createDeliveries, reschedule } from '../delivery-state/scheduling.ts';
 import { statusesWhere } from '../engine/delivery-status.ts';
+import { isOperationalEventType } from '../engine/operational-events.ts';
+import { OPERATOR_ORGANIZATION_ID } from '../organizations/operator.ts';
 
 export const TEST_EVENT_TYPE = 'webhook.test';
 /** What testEndpoint sends as `webhook.test`; the catalog shows it as the type's example. */
 export const TEST_EVENT_PAYLOAD = { message: 'A test webhook from Herald.' } as const;
 export const MAX_REPLAY = 10_000;
 
-/** Sends `webhook.test` (or an empty sample of another type) through the normal path, even to an inactive endpoint. */
+/**
+ * Sends `webhook.test` (or an empty sample of another type) through the normal path, even to an
+ * inactive endpoint. Never a `herald.*` type to an organization's endpoint: signed with the
+ * endpoint's secret, it would be indistinguishable from a real operational event, so anyone who may
+ * write the endpoint (a portal session, say) could make its receiver act on a forged "endpoint
+ * disabled". The operator, who alone receives Herald's word about every organization, may test with them.
+ */
 export async function testEndpoint(services: AppServices, organizationId: string, endpointId: string, eventType: string | null | undefined): Promise<Delivery> {
   const type = eventType ?? TEST_EVENT_TYPE;
   const endpoint = await services.db.endpoint.findFirst({ where: { id: endpointId, organizationId } });
   if (!endpoint) throw new NotFoundError('Endpoint');
+  if (isOperationalEventType(type) && organizationId !== OPERATOR_ORGANIZATION_ID) {
+    throw ValidationError.of(['eventType'], `"${type}" is Herald's own operational event: only Herald sends it; test with webhook.test or a product event type`);
+  }
   if (!(await services.db.eventType.findUnique({ where: { name: type } }))) {
     throw ValidationError.of(['eventType'], `"${type}" is not in the event catalog`);
   }

@@ -2,7 +2,7 @@ import { MUTATION_RESULT } from '../auth/scopes.ts';
 import { ATTEMPT_ERROR_KINDS } from '../engine/attempt-outcome.ts';
 import { builder } from '../graphql/builder.ts';
 import { assertStillAuthorized } from '../graphql/subscription-auth.ts';
-import { inActingOrganization, organizationIdOf } from '../graphql/context.ts';
+import { inActingOrganization, organizationIdOf, type Context } from '../graphql/context.ts';
 import { ErrorInterface, InvalidStateError, NotFoundError, ValidationError } from '../graphql/error-types.ts';
 import { idOfType, requireIdOfType } from '../global-id.ts';
 import { registerNodeLoader } from '../graphql/node.ts';
@@ -53,6 +53,17 @@ builder.prismaObject('Attempt', {
   }),
 });
 
+/**
+ * The receiver's last answer (its status, or an error that may quote it, such as a redirect's
+ * Location) is attempt data: deliveries:read however the delivery was reached, never granted by a
+ * mutation. Without it the fields answer null rather than an error, so a publish-only key's
+ * `publishEvent { deliveries { ...DeliveryFields } }` still succeeds.
+ */
+const RECEIVERS_ANSWER = {
+  authScopes: (delivery: { organizationId: string }, _args: object, ctx: Context) => inActingOrganization(ctx, delivery) && { scope: 'deliveries:read' as const },
+  unauthorizedResolver: () => null,
+};
+
 export const DeliveryRef = builder.prismaNode('Delivery', {
   id: { field: 'id', skipTypeScopes: true },
   description: 'One event on its way to one endpoint, with every attempt.',
@@ -64,8 +75,8 @@ export const DeliveryRef = builder.prismaNode('Delivery', {
     status: t.expose('status', { type: DeliveryStatusEnum }),
     attemptCount: t.exposeInt('attemptCount'),
     nextAttemptAt: t.expose('nextAttemptAt', { type: 'DateTime', nullable: true }),
-    lastStatusCode: t.exposeInt('lastStatusCode', { nullable: true }),
-    lastError: t.exposeString('lastError', { nullable: true }),
+    lastStatusCode: t.exposeInt('lastStatusCode', { nullable: true, ...RECEIVERS_ANSWER }),
+    lastError: t.exposeString('lastError', { nullable: true, ...RECEIVERS_ANSWER }),
     isTest: t.exposeBoolean('isTest'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),

@@ -94,9 +94,9 @@ export function validateEndpointUpdate(input: EndpointInput, context: RulesConte
   const issues: FieldIssue[] = [];
   const value: CheckedEndpointFields = {};
   if (input.url != null) {
-    const problem = urlProblem(input.url, context.allowPrivateNetworks);
-    if (problem) issues.push({ path: ['url'], message: problem });
-    else value.url = input.url;
+    const checked = checkUrl(input.url, context.allowPrivateNetworks);
+    if ('problem' in checked) issues.push({ path: ['url'], message: checked.problem });
+    else value.url = checked.url;
   }
   if (input.name != null) {
     const name = input.name.trim();
@@ -165,7 +165,16 @@ function filterIssues(parsed: ParseResult & { ok: false }): FieldIssue[] {
   return parsed.issues.map((issue) => ({ path: ['filter', ...issue.path], message: issue.message }));
 }
 
-function urlProblem(text: string, allowPrivateNetworks: boolean): string | null {
+/**
+ * The URL in its WHATWG form (`http://2130706433/` → `http://127.0.0.1/`), which is what is stored,
+ * shown and sent to, so the host the address policy judged here is the host every request names.
+ */
+function checkUrl(text: string, allowPrivateNetworks: boolean): { url: string } | { problem: string } {
+  const problem = urlProblem(text, allowPrivateNetworks);
+  return typeof problem === 'string' ? { problem } : { url: problem.href };
+}
+
+function urlProblem(text: string, allowPrivateNetworks: boolean): string | URL {
   if (text.length > LIMITS.urlLength) return `must be at most ${LIMITS.urlLength} characters`;
   let url: URL;
   try {
@@ -173,6 +182,7 @@ function urlProblem(text: string, allowPrivateNetworks: boolean): string | null 
   } catch {
     return 'must be an absolute URL such as https://example.com/webhooks';
   }
+  if (url.href.length > LIMITS.urlLength) return `must be at most ${LIMITS.urlLength} characters once normalized (${url.href.length})`;
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && allowPrivateNetworks)) {
     return 'must start with https:// (http:// is allowed only when HERALD_ALLOW_PRIVATE_NETWORKS=true)';
   }
@@ -180,14 +190,14 @@ function urlProblem(text: string, allowPrivateNetworks: boolean): string | null 
   if (url.hash) return 'must not contain a #fragment';
   if (!url.hostname) return 'must name a host';
   if (isLocalHostname(url.hostname)) {
-    return allowPrivateNetworks ? null : `must not point to ${url.hostname} (a loopback host)`;
+    return allowPrivateNetworks ? url : `must not point to ${url.hostname} (a loopback host)`;
   }
   const literal = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
   if (/^[\d.]+$/.test(literal) || literal.includes(':')) {
     const verdict = checkAddress(literal, { allowPrivateNetworks });
     if (!verdict.allowed) return `must not point to a refused address: ${verdict.reason}`;
   }
-  return null;
+  return url;
 }
 
 function eventTypeIssues(patterns: string[], catalog: ReadonlySet<string>): FieldIssue[] {

@@ -4,8 +4,28 @@ import ipaddr from 'ipaddr.js';
 
 export type AddressVerdict = { allowed: true } | { allowed: false; reason: string };
 
-/** Cloud metadata services: refused always, even when private networks are allowed. */
-const METADATA = new Set(['169.254.169.254', '169.254.170.2', '100.100.100.200', 'fd00:ec2::254']);
+/**
+ * Cloud metadata and credential services: refused always, even when private networks are allowed.
+ * Whole blocks where a provider keeps several such services, so a new one in the block (as EKS Pod
+ * Identity's 169.254.170.23 was) is refused before anyone lists it: AWS's link-local services
+ * (169.254.169.0/24: instance metadata, DNS, NTP; 169.254.170.0/24: ECS task credentials, EKS Pod
+ * Identity) and their IPv6 block fd00:ec2::/32; GCP, Azure and Oracle answer on 169.254.169.254;
+ * Alibaba on 100.100.100.200; Azure's WireServer (168.63.129.16) hands out VM secrets.
+ */
+const METADATA: ReadonlyArray<[string, number]> = [
+  ['169.254.169.0', 24],
+  ['169.254.170.0', 24],
+  ['100.100.100.200', 32],
+  ['168.63.129.16', 32],
+  ['fd00:ec2::', 32],
+];
+
+function isMetadataAddress(address: ipaddr.IPv4 | ipaddr.IPv6): boolean {
+  return METADATA.some(([base, bits]) => {
+    const range = ipaddr.parse(base);
+    return range.kind() === address.kind() && address.match(range, bits);
+  });
+}
 
 /** Ranges refused always: never a webhook receiver, whatever the deployment. */
 const ALWAYS_REFUSED_V4 = new Set(['unspecified', 'multicast', 'broadcast']);
@@ -34,7 +54,7 @@ export function checkAddress(ip: string, options: { allowPrivateNetworks: boolea
   } catch {
     return { allowed: false, reason: `${ip} is not an IP address` };
   }
-  if (METADATA.has(address.toString())) return refuse(ip, 'a cloud metadata address');
+  if (isMetadataAddress(address)) return refuse(ip, 'a cloud metadata address');
   if (address.kind() === 'ipv6') {
     const v6 = address as ipaddr.IPv6;
     // Addresses that carry an IPv4 address are judged by the IPv4 address they reach.

@@ -1,4 +1,4 @@
-import { MUTATION_RESULT } from '../auth/scopes.ts';
+import { MUTATION_RESULT, PUBLISH_RESULT } from '../auth/scopes.ts';
 import { builder } from '../graphql/builder.ts';
 import { inActingOrganization, organizationIdOf, type Context } from '../graphql/context.ts';
 import { NotFoundError, ValidationError } from '../graphql/error-types.ts';
@@ -11,9 +11,10 @@ import { chargeResponseBytes } from '../graphql/response-budget.ts';
 import { OPERATOR_ORGANIZATION_ID } from '../organizations/operator.ts';
 
 // What a delivery log shows of its event (id, type, project, time) is delivery data too; the payload
-// is the event's content and needs events:read (or to be the caller's own publish).
+// and idempotency key are the event's content and need events:read or to be the caller's own publish
+// (PUBLISH_RESULT: cancelling an event's deliveries does not show what the event said).
 const EVENT_CONTENT = (event: { organizationId: string }, _args: object, ctx: Context) =>
-  inActingOrganization(ctx, event) ? ({ $any: { scope: 'events:read', $granted: MUTATION_RESULT } } as const) : ({ $granted: MUTATION_RESULT } as const);
+  inActingOrganization(ctx, event) ? ({ $any: { scope: 'events:read', $granted: PUBLISH_RESULT } } as const) : ({ $granted: PUBLISH_RESULT } as const);
 
 export const EventRef = builder.prismaNode('Event', {
   id: { field: 'id', skipTypeScopes: true },
@@ -95,7 +96,7 @@ const PublishEventInput = builder.inputType('PublishEventInput', {
 
 const PublishEventPayload = builder.objectRef<Published>('PublishEventPayload').implement({
   fields: (t) => ({
-    event: t.field({ type: EventRef, grantScopes: [MUTATION_RESULT], resolve: (p) => p.event }),
+    event: t.field({ type: EventRef, grantScopes: [MUTATION_RESULT, PUBLISH_RESULT], resolve: (p) => p.event }),
     deliveries: t.prismaField({ type: ['Delivery'], grantScopes: [MUTATION_RESULT], resolve: (_query, p) => p.deliveries }),
   }),
 });

@@ -45,13 +45,18 @@ export interface PortalOptions {
   publicUrl?: string | undefined;
 }
 
-/** The portal's Content-Security-Policy for a page served to `host`. */
-export function portalContentSecurityPolicy(options: Pick<PortalOptions, 'frameAncestors' | 'publicUrl'>, host: string | null): string {
-  // graphql-ws: `'self'` does not cover ws: and wss: in every browser, so the host is named.
-  const hosts = new Set<string>();
-  if (host && /^[A-Za-z0-9.:[\]-]+$/.test(host)) hosts.add(host);
-  if (options.publicUrl) hosts.add(new URL(options.publicUrl).host);
-  const sockets = [...hosts].flatMap((h) => [`ws://${h}`, `wss://${h}`]);
+/**
+ * The portal's Content-Security-Policy, the same for every request: built from configuration, never
+ * from the request's Host, which whoever sends the request chooses. graphql-ws: CSP Level 3
+ * browsers let `'self'` cover the page's own ws:/wss: origin; HERALD_PUBLIC_URL's socket origin is
+ * named too, for the browsers that do not.
+ */
+export function portalContentSecurityPolicy(options: Pick<PortalOptions, 'frameAncestors' | 'publicUrl'>): string {
+  const sockets: string[] = [];
+  if (options.publicUrl) {
+    const url = new URL(options.publicUrl);
+    sockets.push(`${url.protocol === 'https:' ? 'wss' : 'ws'}://${url.host}`);
+  }
   return [
     "default-src 'self'",
     "script-src 'self'",
@@ -86,9 +91,9 @@ export function portalFile(dir: string, relativePath: string): string | null {
   return file === root || file.startsWith(root + sep) ? file : null;
 }
 
-function securityHeaders(options: PortalOptions, request: Request): Headers {
+function securityHeaders(options: PortalOptions): Headers {
   const headers = new Headers({
-    'Content-Security-Policy': portalContentSecurityPolicy(options, new URL(request.url).host),
+    'Content-Security-Policy': portalContentSecurityPolicy(options),
     'Referrer-Policy': 'no-referrer',
     'X-Content-Type-Options': 'nosniff',
   });
@@ -115,7 +120,7 @@ export function usePortal(options: PortalOptions): Plugin {
         return endResponse(new Response(null, { status: 308, headers: { location: `${PORTAL_PATH}${url.search}` } }));
       }
       if (!url.pathname.startsWith(PORTAL_PATH)) return;
-      const headers = securityHeaders(options, request);
+      const headers = securityHeaders(options);
       const answer = (status: number, body: Buffer | string | null, type: string, cache: string) => {
         headers.set('content-type', type);
         headers.set('cache-control', cache);

@@ -28,15 +28,29 @@ import { startTestHerald, type TestHerald } from '../support/herald.ts';
 import { startReceiver, type Receiver } from '../support/receiver.ts';
 import { waitFor } from '../support/wait.ts';
 
-/** Who may read a field of these types; every other type carries no tenant data of its own. */
-const POLICY: Record<string, { type: Scope[]; fields?: Record<string, Scope[]>; grantedByMutation: boolean }> = {
+/**
+ * Who may read a field of these types; every other type carries no tenant data of its own. A field
+ * with a rule of its own needs its scopes even where a mutation's payload granted the type, unless
+ * that payload type is in its `grantedBy`.
+ */
+interface FieldRule {
+  scopes: Scope[];
+  grantedBy?: string[];
+}
+const POLICY: Record<string, { type: Scope[]; fields?: Record<string, FieldRule>; grantedByMutation: boolean }> = {
   // Delivery counts are delivery data: stats needs deliveries:read however the endpoint was reached.
-  Endpoint: { type: ['endpoints:read'], fields: { stats: ['deliveries:read'] }, grantedByMutation: true },
-  Delivery: { type: ['deliveries:read'], fields: { attempts: ['deliveries:read'] }, grantedByMutation: true },
+  Endpoint: { type: ['endpoints:read'], fields: { stats: { scopes: ['deliveries:read'] } }, grantedByMutation: true },
+  // The receiver's last answer is attempt data (a redirect's Location in lastError, for one).
+  Delivery: {
+    type: ['deliveries:read'],
+    fields: { attempts: { scopes: ['deliveries:read'] }, lastError: { scopes: ['deliveries:read'] }, lastStatusCode: { scopes: ['deliveries:read'] } },
+    grantedByMutation: true,
+  },
   Attempt: { type: ['deliveries:read'], grantedByMutation: false },
+  // An event's content is its publisher's: a publish reads it back, cancelling its deliveries does not.
   Event: {
     type: ['events:read', 'deliveries:read', 'events:publish'],
-    fields: { payload: ['events:read'], idempotencyKey: ['events:read'] },
+    fields: { payload: { scopes: ['events:read'], grantedBy: ['PublishEventPayload'] }, idempotencyKey: { scopes: ['events:read'], grantedBy: ['PublishEventPayload'] } },
     grantedByMutation: true,
   },
 };
@@ -46,21 +60,37 @@ const MAX_DEPTH = 5;
 let herald: TestHerald;
 let receiver: Receiver;
 let organizationId: string;
-const ids: Record<'endpoint' | 'event' | 'delivery', string> = { endpoint: '', event: '', delivery: '' };
+const ids: Record<'endpoint' | 'event' | 'delivery' | 'undelivered', string> = { endpoint: '', event: '', delivery: '', undelivered: '' };
 const PUBLISH_INPUT = { type: 'order.created', payload: { amount: 42 }, idempotencyKey: 'scope-walk-1' };
 
 beforeAll(async () => {
   herald = await startTestHerald({ allowPrivateNetworks: true, retryScheduleMs: [0] }, { worker: true });
-  receiver = await startReceiver((_request, response) => response.end('receiver says hello'));
+  // /moved answers a redirect: its Location (often a signed or internal URL) lands in lastError.
+  receiver = await startReceiver((request, response) => {
+    if (request.url === '/moved') {
+      response.writeHead(302, { location: 'https://internal.example/receiver-location' });
+      return response.end();
+    }
+    response.end('receiver says hello');
+  });
   await herald.db.eventType.create({ data: { name: 'order.created' } });
   const organization = await herald.organization('walker');
   organizationId = organization.globalId;
+  // Published before any endpoint exists: an event with no deliveries, which cancelScheduledEvent
+  // answers (count 0) instead of refusing, so every key that may cancel reaches its fields.
+  ids.undelivered = (await publishEvent(withKey(herald, organization.key), { type: 'order.created', payload: { note: 'never delivered' }, idempotencyKey: 'undelivered-1' })).eventId;
   const created = await herald.graphql(
     `mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { ... on CreateEndpointPayload { endpoint { id } } } }`,
     { input: { url: `${receiver.url}/hook`, eventTypes: ['*'], headers: [{ name: 'X-Receiver-Auth', value: HEADER_VALUE }] } },
     organization.key,
   );
   ids.endpoint = created.data!.createEndpoint.endpoint.id;
+  const moved = await herald.graphql(
+    `mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { __typename } }`,
+    { input: { url: `${receiver.url}/moved`, eventTypes: ['*'], headers: [{ name: 'X-Receiver-Auth', value: HEADER_VALUE }] } },
+    organization.key,
+  );
+  expect(moved.data!.createEndpoint.__typename).toBe('CreateEndpointPayload');
   // An operator endpoint, so the admin key's walk reaches endpoint data of its own (the operator's).
   const operatorEndpoint = await herald.graphql(
     `mutation($input: CreateEndpointInput!) { createOperatorEndpoint(input: $input) { __typename } }`,
@@ -72,7 +102,7 @@ beforeAll(async () => {
   ids.event = published.eventId;
   ids.delivery = published.deliveryIds[0]!;
   // Every type must hold data for the walk to mean something: wait for the attempt.
-  await waitFor(async () => (await herald.db.attempt.count()) > 0, 'the first attempt');
+  await waitFor(async () => (await herald.db.delivery.count({ where: { status: { in: ['SUCCEEDED', 'FAILED'] } } })) === 2, 'both deliveries finished');
 });
 afterAll(async () => {
   await herald?.close();
@@ -113,7 +143,7 @@ interface Finding {
 /** Every value in `data` whose field the policy does not let this principal read. */
 function violations(schema: GraphQLSchema, root: GraphQLObjectType, data: unknown, principal: Principal, seen: Map<string, number>): Finding[] {
   const found: Finding[] = [];
-  const visit = (value: unknown, type: GraphQLOutputType, where: string, granted: boolean) => {
+  const visit = (value: unknown, type: GraphQLOutputType, where: string, granted: string | null) => {
     if (value == null) return;
     const named = getNamedType(type);
     if (Array.isArray(value)) return value.forEach((item, index) => visit(item, type, `${where}.${index}`, granted));
@@ -132,22 +162,22 @@ function violations(schema: GraphQLSchema, root: GraphQLObjectType, data: unknow
         found.push({ where: `${at} (unmasked header value)`, value: inner });
       }
       // A mutation's payload grants its direct results, nothing below them.
-      visit(inner, field.type, at, concrete.name.endsWith('Payload'));
+      visit(inner, field.type, at, concrete.name.endsWith('Payload') ? concrete.name : null);
     }
   };
-  visit(data, root, root.name, false);
+  visit(data, root, root.name, null);
   return found;
 }
 
-function mayRead(typeName: string, fieldName: string, principal: Principal, granted: boolean): boolean {
+/** `grantedBy`: the mutation payload type the object was reached from directly, if any. */
+function mayRead(typeName: string, fieldName: string, principal: Principal, grantedBy: string | null): boolean {
   const rule = POLICY[typeName];
   if (!rule || fieldName === 'id') return true;
   const has = (scopes: Scope[]) => scopes.some((scope) => principal.scopes.has(scope));
+  const typeReadable = (grantedBy !== null && rule.grantedByMutation) || has(rule.type);
   const fieldRule = rule.fields?.[fieldName];
-  // Fields with a rule of their own (attempts, stats) are never granted by a mutation.
-  if (fieldRule && (fieldName === 'attempts' || fieldName === 'stats')) return has(fieldRule);
-  if (granted && rule.grantedByMutation) return true;
-  return has(rule.type) && (!fieldRule || has(fieldRule));
+  if (!fieldRule) return typeReadable;
+  return typeReadable && (has(fieldRule.scopes) || (grantedBy !== null && (fieldRule.grantedBy ?? []).includes(grantedBy)));
 }
 
 function operations(schema: GraphQLSchema): Array<{ root: GraphQLObjectType; document: string; variables: Record<string, unknown> }> {
@@ -165,6 +195,12 @@ function operations(schema: GraphQLSchema): Array<{ root: GraphQLObjectType; doc
     root: mutation,
     document: `mutation($input: PublishEventInput!) { publishEvent(input: $input) ${select(mutation, 'publishEvent')} }`,
     variables: { input: PUBLISH_INPUT },
+  });
+  // An event with no deliveries: nothing is cancelled, and the payload still answers the event.
+  list.push({
+    root: mutation,
+    document: `mutation($input: CancelScheduledEventInput!) { cancelScheduledEvent(input: $input) ${select(mutation, 'cancelScheduledEvent')} }`,
+    variables: { input: { id: ids.undelivered } },
   });
   list.push({
     root: mutation,
@@ -238,11 +274,18 @@ describe('every field checks the scope that guards its data', () => {
     // What the SDK's publishEvent selects: its DeliveryFields fragment included.
     const own = await publish('event { id type payload } deliveries { id status attemptCount lastError lastStatusCode endpoint { id } event { id type } }');
     expect(own.errors).toBeUndefined();
-    expect(own.data!.publishEvent).toMatchObject({ event: { id: ids.event, payload: { amount: 42 } }, deliveries: [{ id: ids.delivery, endpoint: { id: ids.endpoint } }] });
+    expect(own.data!.publishEvent).toMatchObject({ event: { id: ids.event, payload: { amount: 42 } } });
+    const deliveries = own.data!.publishEvent.deliveries as Array<Record<string, unknown>>;
+    expect(deliveries.map((delivery) => delivery.status).sort()).toEqual(['FAILED', 'SUCCEEDED']);
+    expect(deliveries.map((delivery) => delivery.id)).toContain(ids.delivery);
+    expect(deliveries.map((delivery) => delivery.endpoint)).toContainEqual({ id: ids.endpoint });
+    // One receiver answered 200, the other a redirect: both answers are withheld, as null, not an error.
+    for (const delivery of deliveries) expect(delivery).toMatchObject({ lastStatusCode: null, lastError: null });
+    expect(JSON.stringify(own.data)).not.toMatch(/receiver-location/);
     for (const selection of ['deliveries { attempts { responseBody } }', 'deliveries { endpoint { url } }', 'deliveries { endpoint { headers { value } } }', 'event { deliveries { status attempts { responseBody } } }']) {
       const refused = await publish(selection);
       expect(refused.errors?.[0]?.extensions?.code, selection).toBe('FORBIDDEN');
-      expect(JSON.stringify(refused.data ?? null), selection).not.toMatch(/receiver says hello|hook|receiver-credential/);
+      expect(JSON.stringify(refused.data ?? null), selection).not.toMatch(/receiver says hello|hook|receiver-credential|receiver-location/);
     }
   });
 });

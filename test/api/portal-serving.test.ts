@@ -45,11 +45,20 @@ describe('the portal on /portal/', () => {
     expect(response.headers.get('cache-control')).toBe('no-cache');
     expect(response.headers.get('content-security-policy')).toBe(
       "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
-        "connect-src 'self' ws://herald.test wss://herald.test; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
     );
     expect(response.headers.get('x-frame-options')).toBe('DENY');
     expect(response.headers.get('referrer-policy')).toBe('no-referrer');
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('builds its CSP from configuration, never from the request’s Host', async () => {
+    const yoga = portalYoga({ publicUrl: 'https://hooks.example.com' });
+    const policies = await Promise.all(
+      ['http://herald.test/portal/', 'http://attacker.example/portal/'].map(async (url) => (await yoga.fetch(url, { headers: { host: 'attacker.example' } })).headers.get('content-security-policy')),
+    );
+    expect(policies[0]).toBe(policies[1]);
+    expect(policies[0]).not.toMatch(/attacker|herald\.test/);
   });
 
   it('may be framed by the configured origins, and then sends no X-Frame-Options', async () => {
@@ -57,7 +66,7 @@ describe('the portal on /portal/', () => {
     const response = await get(yoga, '/portal/');
     const policy = response.headers.get('content-security-policy')!;
     expect(policy).toContain('frame-ancestors https://app.example.com https://admin.example.com;');
-    expect(policy).toContain("connect-src 'self' ws://herald.test wss://herald.test ws://hooks.example.com wss://hooks.example.com;");
+    expect(policy).toContain("connect-src 'self' wss://hooks.example.com;");
     expect(response.headers.get('x-frame-options')).toBeNull();
     // The rest of the API keeps its own headers.
     const health = await get(yoga, '/health');

@@ -28,14 +28,19 @@ describe('checkAddress', () => {
     },
   );
 
-  it.each(['127.0.0.1', '10.0.0.5', '192.168.1.1', '100.64.0.1', '::1', 'fd12::1', 'fe80::1', '::ffff:127.0.0.1'])(
+  it.each(['127.0.0.1', '10.0.0.5', '192.168.1.1', '100.64.0.1', '::1', 'fd12::1', 'fe80::1', '::ffff:127.0.0.1', '169.254.1.1', 'fd00:ec3::23'])(
     'allows the private address %s when private networks are allowed',
     (ip) => {
       expect(checkAddress(ip, dev)).toEqual({ allowed: true });
     },
   );
 
-  it.each(['169.254.169.254', 'fd00:ec2::254', '100.100.100.200', '0.0.0.0', '::', '224.0.0.1', 'ff02::1', '::ffff:169.254.169.254'])(
+  it.each([
+    '169.254.169.254', 'fd00:ec2::254', '100.100.100.200', '0.0.0.0', '::', '224.0.0.1', 'ff02::1', '::ffff:169.254.169.254',
+    // EKS Pod Identity, ECS task credentials, AWS DNS, Azure WireServer, and their IPv6 and embedded spellings.
+    '169.254.170.23', 'fd00:ec2::23', '[fd00:ec2::23]', 'fd00:ec2::23%eth0', 'fd00:ec2:0:0:0:0:0:254', '169.254.170.2', '169.254.169.253',
+    '168.63.129.16', '::ffff:169.254.170.23', '::ffff:a9fe:aa17', '64:ff9b::a9fe:aa17', '::ffff:100.100.100.200', '::ffff:168.63.129.16',
+  ])(
     'refuses %s even when private networks are allowed',
     (ip) => {
       expect(checkAddress(ip, dev).allowed).toBe(false);

@@ -39,6 +39,24 @@ describe('url', () => {
     },
   );
 
+  it.each([
+    ['http://2130706433:8443/x', 'http://127.0.0.1:8443/x'],
+    ['http://0x7f.1:8443/x', 'http://127.0.0.1:8443/x'],
+    ['HTTPS://Example.COM:443/a/../b?q', 'https://example.com/b?q'],
+    ['https://[0:0:0:0:0:0:0:1]/h', 'https://[::1]/h'],
+    ['https://example.com', 'https://example.com/'],
+  ])('stores %s as its WHATWG form %s, the host the address policy judged', (typed, stored) => {
+    const dev = { ...context, allowPrivateNetworks: true };
+    const created = validateEndpointCreate({ url: typed, eventTypes: ['*'] }, dev);
+    expect(created.ok && created.value.url).toBe(stored);
+    const updated = validateEndpointUpdate({ url: typed }, dev);
+    expect(updated.ok && updated.value.url).toBe(stored);
+  });
+
+  it('refuses an IPv4 literal in any spelling the address policy refuses', () => {
+    for (const url of ['https://2130706433/', 'https://0x7f000001/', 'https://0177.0.0.1/', 'https://2852039166/']) expect(paths({ url }), url).toEqual(['url']);
+  });
+
   it('leaves host names to the connect-time check', () => {
     expect(paths({ url: 'https://internal.corp.example/hook' })).toEqual([]);
   });

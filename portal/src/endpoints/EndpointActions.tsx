@@ -68,7 +68,7 @@ export function EndpointActions({ endpoint, catalog, onChange }: { endpoint: End
         <select id={testId} value={testType} onChange={(e) => setTestType(e.currentTarget.value)}>
           <option value="webhook.test">webhook.test</option>
           {catalog
-            .filter((entry) => entry.name !== 'webhook.test' && !entry.deprecated)
+            .filter((entry) => entry.name !== 'webhook.test' && !entry.name.startsWith('herald.') && !entry.deprecated)
             .map((entry) => (
               <option key={entry.name} value={entry.name}>
                 {entry.name}
