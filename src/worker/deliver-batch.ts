@@ -94,6 +94,9 @@ async function runBatch(deps: DeliverDeps, jobs: readonly DeliverJob[], detach: 
   // Attempts over their endpoint's rate limit wait for a later slot, unsent and uncounted.
   const { admitted } = await holdOverRateLimits(services, jobs);
   const claimed = await claimAttempts(services.db, admitted);
+  // Held by a rate limit or stale: never in flight.
+  const claimedKeys = new Set(claimed.map(attemptKey));
+  for (const job of jobs) if (!claimedKeys.has(attemptKey(job))) release(attemptKey(job));
   // A batch often holds many attempts to one endpoint: its secrets are opened once per batch.
   const keys = new Map<string, OpenedEndpoint>();
   const running = claimed.map((delivery) => attemptOne(deps, delivery, keys));

@@ -22,7 +22,9 @@ export function shareKey(job: DeliverJob): ShareKey {
 
 /**
  * Admits the jobs that fit their shares (counted in flight until released) and holds the others.
- * A job that already holds a rate-limit slot keeps it: it is sent without asking the limiter again.
+ * A held job gives up its rate-limit slot and asks the limiter again when it comes back: sent at
+ * a slot long past, it would bunch with the sends of later slots (that slot goes unused: the
+ * limit is kept, never exceeded).
  */
 export async function holdOverShares(services: { db: Db; queue: DeliveryQueue }, shares: InFlightShares, jobs: readonly DeliverJob[], nowMs = Date.now()): Promise<DeliverJob[]> {
   const { admitted, held } = shares.admit(jobs.map((job) => ({ job, ...shareKey(job) })));
@@ -39,7 +41,6 @@ export async function holdOverShares(services: { db: Db; queue: DeliveryQueue },
             organizationId,
             endpointId,
             startAfter,
-            ...(job.slot ? { slot: job.slot } : {}),
           })),
       );
     } catch (error) {

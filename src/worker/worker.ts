@@ -46,7 +46,9 @@ export async function startWorker(runtime: WorkerDeps, boss: PgBoss): Promise<Wo
   // nobody else's batch waits for it (src/engine/in-flight-shares.ts, docs/fairness.md).
   const shares = new InFlightShares({
     perOrganization: config.maxInFlightPerOrganization,
-    perEndpoint: Math.min(MAX_SOCKETS_PER_ENDPOINT, config.queueTimings.endpointConcurrency),
+    // pg-boss's per-endpoint cap on active jobs: batches alone never reach it (pg-boss would not
+    // fetch more), so only attempts detached at a slow endpoint fill an endpoint's share.
+    perEndpoint: config.queueTimings.endpointConcurrency,
     total: MAX_IN_FLIGHT_ATTEMPTS,
   });
   const track = (work: Promise<unknown>) => {
