@@ -53,12 +53,7 @@ async function bLatency(): Promise<number> {
   const before = bReceiver.requests.length;
   const started = Date.now();
   await publishEvent(withKey(herald, keyB), { type: 'quiet.ping', payload: { at: started } });
-  const published = Date.now();
   const request = await waitFor(async () => bReceiver.requests[before], "B's delivery", 20_000);
-  if (process.env.FAIRNESS_DEBUG) {
-    const rows = await herald.db.$queryRawUnsafe<Array<{ state: string; n: number; max: number; min: number }>>(`SELECT state::text, count(*)::int AS n, max(priority) AS max, min(priority) AS min FROM pgboss.job WHERE name = 'herald-deliver' GROUP BY 1`);
-    console.log(`publish ${published - started} ms, arrival ${request.receivedAt - started} ms`, JSON.stringify(rows));
-  }
   return request.receivedAt - started;
 }
 
