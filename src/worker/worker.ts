@@ -15,6 +15,10 @@ import type { Logger } from '../log.ts';
 import type { HeraldMetrics } from '../metrics/metrics.ts';
 import type { AppServices } from '../services.ts';
 
+/** Batches each worker process fetches at once, and their size. */
+const FETCH_LOOPS = 4;
+const BATCH_SIZE = 50;
+
 export interface Worker {
   /** Stops fetching; attempts in flight finish (bounded by `timeoutMs`). */
   stop(timeoutMs?: number): Promise<void>;
@@ -46,9 +50,10 @@ export async function startWorker(runtime: WorkerDeps, boss: PgBoss): Promise<Wo
   // nobody else's batch waits for it (src/engine/in-flight-shares.ts, docs/fairness.md).
   const shares = new InFlightShares({
     perOrganization: config.maxInFlightPerOrganization,
-    // pg-boss's per-endpoint cap on active jobs: batches alone never reach it (pg-boss would not
-    // fetch more), so only attempts detached at a slow endpoint fill an endpoint's share.
-    perEndpoint: config.queueTimings.endpointConcurrency,
+    // pg-boss's per-endpoint cap on active jobs is soft (fetches that race each take it whole), so
+    // the share adds what the fetch loops can hold in their batches: batches alone never fill it,
+    // only attempts detached at a slow endpoint do.
+    perEndpoint: config.queueTimings.endpointConcurrency + FETCH_LOOPS * BATCH_SIZE,
     total: MAX_IN_FLIGHT_ATTEMPTS,
   });
   const track = (work: Promise<unknown>) => {
@@ -66,9 +71,9 @@ export async function startWorker(runtime: WorkerDeps, boss: PgBoss): Promise<Wo
   await boss.work<DeliverJob>(
     DELIVER_QUEUE,
     {
-      batchSize: 50,
+      batchSize: BATCH_SIZE,
       burstWhenBatchFull: true,
-      localConcurrency: 4,
+      localConcurrency: FETCH_LOOPS,
       groupConcurrency: config.queueTimings.endpointConcurrency,
       pollingIntervalSeconds: 0.5,
       notifyPollingIntervalSeconds: 0.5,
