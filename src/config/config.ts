@@ -4,7 +4,7 @@
 // with configFromDefaults.
 
 import { resolve } from 'node:path';
-import type { QueueTimings } from './queue-timings.ts';
+import { MAX_IN_FLIGHT_ATTEMPTS, type QueueTimings } from './queue-timings.ts';
 import { ConfigError, DEFAULT_RETRY_SCHEDULE, MAX_PAYLOAD_LIMIT, MAX_REQUEST_LIMIT, MAX_RETRY_STEPS, parseBoolean, parseCorsOrigins, parseDatabaseUrl, parseEncryptionKey, parseHost, parseInteger, parseMetricsToken, parseNodeEnv, parseOrigins, parsePublicUrl, parseQueueTimingsVariable, parseRetrySchedule, parseSignatureHeader, parseSize, parseTimeout } from './parse-variables.ts';
 
 export { ConfigError };
@@ -55,6 +55,8 @@ export interface HeraldConfig {
   portalFrameAncestors: string[];
   /** pg-boss's supervision, expiry and retry timings (production's defaults unless a test shortens them). */
   queueTimings: QueueTimings;
+  /** Attempts of one organization in flight in one worker process while others want room (src/engine/in-flight-shares.ts). */
+  maxInFlightPerOrganization: number;
 }
 
 export interface ConfigVariable {
@@ -68,6 +70,12 @@ export interface ConfigVariable {
 }
 
 const DEFAULT_NODE_ENV = 'development';
+/**
+ * A quarter of the process's in-flight attempts: four organizations with silent receivers fill a
+ * worker before anyone else waits, and it is above the 200 attempts the fetch loops hold in their
+ * batches (4 × 50), so an organization whose receivers answer is never held by it.
+ */
+const DEFAULT_IN_FLIGHT_PER_ORGANIZATION = 250;
 const MiB = 1024 ** 2;
 
 /**
@@ -112,6 +120,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'HERALD_MAX_SSE_STREAMS_PER_KEY', fallback: '50', shownDefault: '`50`', description: 'SSE subscription streams one key may hold open, per API process (each also counts against `HERALD_MAX_SUBSCRIPTIONS_PER_KEY`); the next gets `TOO_MANY_SUBSCRIPTIONS`.' },
   { name: 'HERALD_PORTAL_SESSIONS_PER_MINUTE', fallback: '60', shownDefault: '`60`', description: 'Portal sessions one key may mint per minute, per API process (1–10000; a burst of as many, then one every 60/N s); past it `RateLimitedError`.' },
   { name: 'HERALD_MAX_PORTAL_SESSIONS_PER_ORG', fallback: '1000', shownDefault: '`1000`', description: 'Live (unexpired, unrevoked) portal sessions one organization may hold (1–1000000); past it `LimitExceededError`.' },
+  { name: 'HERALD_MAX_IN_FLIGHT_PER_ORGANIZATION', fallback: String(DEFAULT_IN_FLIGHT_PER_ORGANIZATION), shownDefault: `\`${DEFAULT_IN_FLIGHT_PER_ORGANIZATION}\``, description: `Attempts of one organization in flight per worker process while others need room, 1–${MAX_IN_FLIGHT_ATTEMPTS} (see docs/fairness.md).` },
   { name: 'HERALD_QUEUE_TIMINGS', shownDefault: 'production\'s', description: 'Tests only: shorter pg-boss waits (`supervise=1s,expiryMargin=3s,…`; see docs/fault-injection.md).' },
 ];
 
@@ -237,6 +246,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const publicUrl = parsePublicUrl(read('HERALD_PUBLIC_URL'));
   const portalFrameAncestors = parseOrigins('HERALD_PORTAL_FRAME_ANCESTORS', read('HERALD_PORTAL_FRAME_ANCESTORS'));
   const queueTimings = parseQueueTimingsVariable(read('HERALD_QUEUE_TIMINGS'));
+  const maxInFlightPerOrganization = parseInteger(
+    'HERALD_MAX_IN_FLIGHT_PER_ORGANIZATION',
+    required(read('HERALD_MAX_IN_FLIGHT_PER_ORGANIZATION')),
+    1,
+    MAX_IN_FLIGHT_ATTEMPTS,
+    `a whole number of attempts from 1 to ${MAX_IN_FLIGHT_ATTEMPTS}`,
+  );
 
   return {
     nodeEnv,
@@ -268,6 +284,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl,
     portalFrameAncestors,
     queueTimings,
+    maxInFlightPerOrganization,
   };
 }
 

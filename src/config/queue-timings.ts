@@ -32,6 +32,12 @@ export interface QueueTimings {
   endpointConcurrency: number;
 }
 
+/**
+ * Attempts one worker process has in flight at most (claimed, until recorded, detached ones
+ * included): past it, jobs are held before their claim and re-queued (src/engine/in-flight-shares.ts).
+ */
+export const MAX_IN_FLIGHT_ATTEMPTS = 1_000;
+
 export const DEFAULT_QUEUE_TIMINGS: Readonly<QueueTimings> = Object.freeze({
   superviseIntervalSeconds: 5,
   monitorIntervalSeconds: 5,

@@ -14,6 +14,7 @@ import { Prisma } from '../generated/prisma/client.ts';
 import { DELIVERY_STATE, deliveryNotice, notifyChanges, type DeliveryState } from '../pubsub/notices.ts';
 import type { DeliverJob, DeliveryQueue } from '../worker/queue.ts';
 import { statusList } from './status-list.ts';
+import { requeueHeld } from './hold.ts';
 
 const { uuid, int4, float8, timestamptz, json, nullable } = sqlTypes;
 
@@ -69,13 +70,13 @@ export const RESERVE_SLOTS = checkedQuery({
  */
 export const HOLD_FOR_SLOT = checkedQuery({
   name: 'hold deliveries for their rate-limit slot',
-  columns: { id: uuid, endpoint_id: uuid, attempt: int4, send_at: timestamptz, state: json<DeliveryState>() },
+  columns: { id: uuid, organization_id: uuid, endpoint_id: uuid, attempt: int4, send_at: timestamptz, state: json<DeliveryState>() },
   sample: { held: '[]' },
   sql: ({ held }: { held: string }) => Prisma.sql`
     UPDATE deliveries d SET next_attempt_at = w.send_at, updated_at = now()
       FROM jsonb_to_recordset(${held}::jsonb) AS w(id uuid, attempt int, send_at timestamptz)
      WHERE d.id = w.id AND d.attempt_count = w.attempt - 1 AND d.status IN (${HOLDABLE})
-    RETURNING d.id, d.endpoint_id, w.attempt, w.send_at, ${DELIVERY_STATE}`,
+    RETURNING d.id, d.organization_id, d.endpoint_id, w.attempt, w.send_at, ${DELIVERY_STATE}`,
 });
 
 export interface RateLimitOutcome {
@@ -123,17 +124,17 @@ export async function holdOverRateLimits(services: { db: Db; queue: DeliveryQueu
 
   const heldJobs = new Set(held.map((job) => `${job.id}:${job.attempt}`));
   const isHeld = (job: DeliverJob) => job.slot === undefined && heldJobs.has(`${job.deliveryId}:${job.attempt}`);
-  await services.db.$transaction(async (tx) => {
-    // The held jobs end with the transaction that queues their successors: a worker dying before
-    // its batch completes them cannot run them again (each would be held a second time, and the
-    // two jobs of one attempt could then both send).
-    await services.queue.complete?.(tx, jobs.filter(isHeld).flatMap((job) => (job.queueJobId ? [job.queueJobId] : [])));
+  await requeueHeld(services, jobs.filter(isHeld), async (tx) => {
     const moved = await HOLD_FOR_SLOT.run(tx, { held: JSON.stringify(held) });
     await notifyChanges(tx, moved.map((row) => deliveryNotice(row.state)));
-    await services.queue.enqueue(
-      tx,
-      moved.map((row) => ({ deliveryId: row.id, attempt: row.attempt, endpointId: row.endpoint_id, startAfter: row.send_at, slot: row.send_at.toISOString() })),
-    );
+    return moved.map((row) => ({
+      deliveryId: row.id,
+      attempt: row.attempt,
+      organizationId: row.organization_id,
+      endpointId: row.endpoint_id,
+      startAfter: row.send_at,
+      slot: row.send_at.toISOString(),
+    }));
   });
   return { admitted: jobs.filter((job) => !isHeld(job)), held: held.length };
 }

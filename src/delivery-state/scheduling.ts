@@ -78,6 +78,7 @@ export async function createDeliveries(tx: SqlClient, queue: DeliveryQueue, want
     deliveries.map((delivery) => ({
       deliveryId: delivery.id,
       attempt: 1,
+      organizationId: delivery.organizationId,
       endpointId: delivery.endpointId,
       ...(delivery.status === 'SCHEDULED' && delivery.nextAttemptAt ? { startAfter: delivery.nextAttemptAt } : {}),
     })),
@@ -99,7 +100,7 @@ export async function reschedule(tx: Tx, queue: DeliveryQueue, organizationId: s
   });
   moved.sort((a, b) => a.id.localeCompare(b.id));
   await notifyChanges(tx, moved.map(deliveryNotice));
-  await queue.enqueue(tx, moved.map((delivery) => ({ deliveryId: delivery.id, attempt: delivery.attemptCount + 1, endpointId: delivery.endpointId })));
+  await queue.enqueue(tx, moved.map((delivery) => ({ deliveryId: delivery.id, attempt: delivery.attemptCount + 1, organizationId, endpointId: delivery.endpointId })));
   return moved;
 }
 

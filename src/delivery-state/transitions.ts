@@ -237,6 +237,7 @@ export async function recordAttempts(
         .map(({ claimed, verdict }) => ({
           deliveryId: claimed.deliveryId,
           attempt: claimed.attempt + 1,
+          organizationId: claimed.organizationId,
           endpointId: claimed.endpoint.id,
           startAfter: verdict.nextAttemptAt!,
         })),

@@ -16,6 +16,8 @@ import type { Logger } from '../log.ts';
 import type { HeraldMetrics } from '../metrics/metrics.ts';
 import { USER_AGENT } from '../version.ts';
 import { holdOverRateLimits } from '../delivery-state/rate-limit.ts';
+import type { InFlightShares } from '../engine/in-flight-shares.ts';
+import { holdOverShares, shareKey } from './share-hold.ts';
 import { claimAttempts, recordAttempts, type AttemptToRecord, type ClaimedDelivery } from '../delivery-state/transitions.ts';
 
 export interface DeliverDeps {
@@ -26,8 +28,12 @@ export interface DeliverDeps {
   random?: () => number;
   /** Attempts that outlasted the batch's patience: finishing and recording in the background. */
   onDetached?: (work: Promise<void>) => void;
-  /** False while too many attempts are detached already: the batch then waits for all of its own. */
-  mayDetach?: () => boolean;
+  /**
+   * This process's attempts in flight: jobs over their organization's or endpoint's share are held
+   * before the claim, and an admitted attempt keeps its place until it is recorded (in the batch or
+   * detached). Absent: every job is admitted.
+   */
+  shares?: InFlightShares;
   log?: Logger;
 }
 
@@ -60,14 +66,42 @@ export interface BatchOutcome {
  * others run again; when none can be recorded (the database is down), the batch is retried.
  */
 export async function deliverBatch(deps: DeliverDeps, jobs: readonly DeliverJob[]): Promise<BatchOutcome> {
+  const { services, shares } = deps;
+  const fair = shares ? await holdOverShares(services, shares, jobs) : [...jobs];
+  // Each admitted job leaves the shares once, when its attempt is over: recorded with the batch or
+  // in the background, or never claimed (held by a rate limit, stale), or the batch failed.
+  const inShare = new Map(fair.map((job) => [attemptKey(job), job]));
+  const release = (key: string) => {
+    const job = inShare.get(key);
+    if (!job || !shares) return;
+    inShare.delete(key);
+    shares.release(shareKey(job));
+  };
+  const detachedKeys = new Set<string>();
+  try {
+    return await runBatch(deps, fair, (key) => detachedKeys.add(key), release);
+  } finally {
+    for (const key of [...inShare.keys()]) if (!detachedKeys.has(key)) release(key);
+  }
+}
+
+function attemptKey(job: { deliveryId: string; attempt: number }): string {
+  return `${job.deliveryId}:${job.attempt}`;
+}
+
+async function runBatch(deps: DeliverDeps, jobs: readonly DeliverJob[], detach: (key: string) => void, release: (key: string) => void): Promise<BatchOutcome> {
   const { services } = deps;
   // Attempts over their endpoint's rate limit wait for a later slot, unsent and uncounted.
   const { admitted } = await holdOverRateLimits(services, jobs);
   const claimed = await claimAttempts(services.db, admitted);
+  // Held by a rate limit or stale: never in flight.
+  const claimedKeys = new Set(claimed.map(attemptKey));
+  for (const job of jobs) if (!claimedKeys.has(attemptKey(job))) release(attemptKey(job));
   // A batch often holds many attempts to one endpoint: its secrets are opened once per batch.
   const keys = new Map<string, OpenedEndpoint>();
   const running = claimed.map((delivery) => attemptOne(deps, delivery, keys));
-  const inTime = deps.mayDetach?.() === false ? await Promise.all(running) : await settleMost(running, { maxMs: BATCH_PATIENCE_MS, graceMs: 50, quorum: 0.8 });
+  // The shares bound how many attempts are in flight, so a batch never waits for a slow one.
+  const inTime = await settleMost(running, { maxMs: BATCH_PATIENCE_MS, graceMs: 50, quorum: 0.8 });
 
   const late = claimed.filter((_, index) => inTime[index] === undefined);
   if (late.length > 0) {
@@ -76,9 +110,11 @@ export async function deliverBatch(deps: DeliverDeps, jobs: readonly DeliverJob[
     // recording it (QueueTimings). If the worker dies meanwhile, the watchdog re-runs the attempt
     // (same webhook-id); if the attempt was recorded, the watchdog finds it stale and does nothing.
     const dueAt = new Date(Date.now() + services.config.deliveryTimeoutMs + services.config.queueTimings.watchdogMarginSeconds * 1_000);
-    await services.queue.enqueue(services.db, late.map((delivery) => ({ deliveryId: delivery.deliveryId, attempt: delivery.attempt, endpointId: delivery.endpoint.id, startAfter: dueAt })));
+    await services.queue.enqueue(services.db, late.map((delivery) => ({ deliveryId: delivery.deliveryId, attempt: delivery.attempt, organizationId: delivery.organizationId, endpointId: delivery.endpoint.id, startAfter: dueAt })));
     running.forEach((attempt, index) => {
       if (inTime[index] !== undefined) return;
+      const key = attemptKey(claimed[index]!);
+      detach(key);
       const work = attempt
         .then(async (item) => {
           const [recorded] = await recordAttempts(services, [item]);
@@ -87,7 +123,8 @@ export async function deliverBatch(deps: DeliverDeps, jobs: readonly DeliverJob[
         .catch((error: unknown) => {
           // Its watchdog job re-runs it.
           deps.log?.error('a slow attempt could not be recorded', { deliveryId: claimed[index]!.deliveryId, error: String(error) });
-        });
+        })
+        .finally(() => release(key));
       deps.onDetached?.(work);
     });
   }

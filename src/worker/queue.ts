@@ -5,6 +5,7 @@ import type { HeraldConfig } from '../config/config.ts';
 import type { SqlClient } from '../db/checked-sql.ts';
 import { DEFAULT_QUEUE_TIMINGS, type QueueTimings } from '../config/queue-timings.ts';
 import type { Logger } from '../log.ts';
+import { createFairClock, fairPriorities } from '../engine/fair-order.ts';
 
 export const DELIVER_QUEUE = 'herald-deliver';
 /**
@@ -24,13 +25,20 @@ export interface DeliverJob {
    * is sent when it runs without asking the limiter again (src/delivery-state/rate-limit.ts).
    */
   slot?: string;
+  /** Whose delivery it is, for the worker's in-flight shares (absent on jobs queued before it was kept). */
+  organizationId?: string;
+  /** A fetched job's endpoint, its pg-boss group (set by the worker, never stored in a job's data). */
+  endpointId?: string;
   /** The queue's id of a fetched job (set by the worker, never stored in a job's data). */
   queueJobId?: string;
 }
 
+/** A job to queue: its group is its endpoint, its priority its organization's fair order. */
+export type QueuedJob = Omit<DeliverJob, 'queueJobId' | 'organizationId' | 'endpointId'> & { organizationId: string; endpointId: string; startAfter?: Date };
+
 export interface DeliveryQueue {
   /** Enqueues attempts inside the caller's transaction: they exist exactly when it commits. */
-  enqueue(tx: SqlClient, jobs: Array<DeliverJob & { endpointId: string; startAfter?: Date }>): Promise<void>;
+  enqueue(tx: SqlClient, jobs: QueuedJob[]): Promise<void>;
   /**
    * (Queues that only enqueue have none.) Completes fetched jobs inside the caller's transaction, when their work is handed to new jobs
    * it enqueues: a worker dying after the commit cannot run them again (pg-boss's own completion
@@ -113,13 +121,17 @@ function bossDb(tx: SqlClient) {
 
 export function createDeliveryQueue(boss: PgBoss, config: Pick<HeraldConfig, 'deliveryTimeoutMs' | 'queueTimings'>, timings: QueueTimings = config.queueTimings): DeliveryQueue {
   const timing = jobTiming(config.deliveryTimeoutMs, timings);
+  // This process's own clocks: each API and worker process orders what it enqueues (docs/fairness.md).
+  const fairClock = createFairClock();
   return {
     async enqueue(tx, jobs) {
       if (jobs.length === 0) return;
-      const inserts: JobInsert<DeliverJob>[] = jobs.map(({ deliveryId, attempt, slot, endpointId, startAfter }) => ({
-        data: { deliveryId, attempt, ...(slot ? { slot } : {}) },
+      const priorities = fairPriorities(fairClock, jobs.map(({ organizationId, startAfter }) => ({ organizationId, ...(startAfter ? { dueMs: startAfter.getTime() } : {}) })), Date.now());
+      const inserts: JobInsert<DeliverJob>[] = jobs.map(({ deliveryId, attempt, slot, organizationId, endpointId, startAfter }, index) => ({
+        data: { deliveryId, attempt, organizationId, ...(slot ? { slot } : {}) },
         // pg-boss groups bound concurrency per endpoint, so one slow receiver cannot take every worker.
         group: { id: endpointId },
+        priority: priorities[index]!,
         expireInSeconds: timing.expireInSeconds,
         retryLimit: timing.retryLimit,
         retryDelay: timing.retryDelay,

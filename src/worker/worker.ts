@@ -9,12 +9,15 @@ import { ensureHistoryPartitions } from './partitions.ts';
 import { createHttpSender, MAX_SOCKETS_PER_ENDPOINT } from '../http/http-sender.ts';
 import { ABANDONED_QUEUE, DELIVER_QUEUE, RETENTION_QUEUE, type DeliverJob } from './queue.ts';
 import type { HeraldConfig } from '../config/config.ts';
+import { MAX_IN_FLIGHT_ATTEMPTS } from '../config/queue-timings.ts';
+import { InFlightShares } from '../engine/in-flight-shares.ts';
 import type { Logger } from '../log.ts';
 import type { HeraldMetrics } from '../metrics/metrics.ts';
 import type { AppServices } from '../services.ts';
 
-/** Slow attempts one worker process lets run in the background at once (see deliverBatch). */
-export const MAX_DETACHED_ATTEMPTS = 1_000;
+/** Batches each worker process fetches at once, and their size. */
+const FETCH_LOOPS = 4;
+const BATCH_SIZE = 50;
 
 export interface Worker {
   /** Stops fetching; attempts in flight finish (bounded by `timeoutMs`). */
@@ -42,20 +45,25 @@ export async function startWorker(runtime: WorkerDeps, boss: PgBoss): Promise<Wo
   // Batches and detached slow attempts in flight, so a drain can wait for exactly these to finish
   // and record.
   const inFlight = new Set<Promise<unknown>>();
-  // Detached attempts no longer hold a job (nor pg-boss's per-endpoint slot), so their number is
-  // bounded here: past it, batches wait for their slow attempts again (back-pressure).
-  let detached = 0;
+  // Attempts in flight (claimed, until recorded), shared across organizations and endpoints: a
+  // silent receiver fills its own organization's and endpoint's share, never the whole process, so
+  // nobody else's batch waits for it (src/engine/in-flight-shares.ts, docs/fairness.md).
+  const shares = new InFlightShares({
+    perOrganization: config.maxInFlightPerOrganization,
+    // pg-boss's per-endpoint cap on active jobs is soft (fetches that race each take it whole), so
+    // the share adds what the fetch loops can hold in their batches: batches alone never fill it,
+    // only attempts detached at a slow endpoint do.
+    perEndpoint: config.queueTimings.endpointConcurrency + FETCH_LOOPS * BATCH_SIZE,
+    total: MAX_IN_FLIGHT_ATTEMPTS,
+  });
   const track = (work: Promise<unknown>) => {
-    detached++;
     metrics?.backgroundAttempts.inc();
     inFlight.add(work);
     void work.finally(() => {
-      detached--;
       metrics?.backgroundAttempts.dec();
       inFlight.delete(work);
     });
   };
-  const mayDetach = () => detached < MAX_DETACHED_ATTEMPTS;
   // Retries are scheduled with startAfter, which NOTIFY does not announce: they are found by the
   // poll, so it runs every 0.5 s (pg-boss's minimum) even on this notify queue, whose default
   // backstop poll is 30 s. Measured here: without notify + burst mode, pg-boss waits a polling interval between fetches
@@ -63,17 +71,17 @@ export async function startWorker(runtime: WorkerDeps, boss: PgBoss): Promise<Wo
   await boss.work<DeliverJob>(
     DELIVER_QUEUE,
     {
-      batchSize: 50,
+      batchSize: BATCH_SIZE,
       burstWhenBatchFull: true,
-      localConcurrency: 4,
+      localConcurrency: FETCH_LOOPS,
       groupConcurrency: config.queueTimings.endpointConcurrency,
       pollingIntervalSeconds: 0.5,
       notifyPollingIntervalSeconds: 0.5,
     },
     async (jobs) => {
       const batch = deliverBatch(
-        { services, sender, log, onDetached: track, mayDetach, ...(metrics ? { metrics } : {}) },
-        jobs.map((job) => ({ ...job.data, queueJobId: job.id })),
+        { services, sender, log, onDetached: track, shares, ...(metrics ? { metrics } : {}) },
+        jobs.map((job) => ({ ...job.data, queueJobId: job.id, ...(job.groupId ? { endpointId: job.groupId } : {}) })),
       );
       inFlight.add(batch);
       try {

@@ -101,6 +101,7 @@ describe('loadConfig', () => {
       publicUrl: undefined,
       portalFrameAncestors: [],
       queueTimings: { superviseIntervalSeconds: 5, monitorIntervalSeconds: 5, expiryMarginSeconds: 5, watchdogMarginSeconds: 15, deliverRetryLimit: 5, deliverRetryDelaySeconds: 1, abandonedRetryLimit: 5, abandonedRetryDelaySeconds: 5, endpointConcurrency: 100 },
+      maxInFlightPerOrganization: 250,
     } satisfies HeraldConfig);
   });
 
@@ -125,6 +126,7 @@ describe('loadConfig', () => {
     ['HERALD_MAX_SUBSCRIPTIONS_PER_KEY', '7', 'maxSubscriptionsPerKey', 7],
     ['HERALD_MAX_SOCKETS_PER_KEY', '2', 'maxSocketsPerKey', 2],
     ['HERALD_MAX_RESPONSE_BYTES', '1MiB', 'maxResponseBytes', 1024 * 1024],
+    ['HERALD_MAX_IN_FLIGHT_PER_ORGANIZATION', '40', 'maxInFlightPerOrganization', 40],
     ['NODE_ENV', 'production', 'nodeEnv', 'production'],
     ['DATABASE_URL', 'postgres://u:p@db:5432/herald', 'databaseUrl', 'postgres://u:p@db:5432/herald'],
     ['DATABASE_URL', 'postgresql://localhost/herald?sslmode=require', 'databaseUrl', 'postgresql://localhost/herald?sslmode=require'],
@@ -178,6 +180,7 @@ describe('loadConfig', () => {
     ['HERALD_QUEUE_TIMINGS', 'retryLimit=0', 'retryLimit must be a whole number from 1'],
     ['HERALD_QUEUE_TIMINGS', 'soon=1s', 'unknown timing'],
     ['HERALD_QUEUE_TIMINGS', 'endpointConcurrency=0', 'endpointConcurrency must be a whole number from 1 to 100'],
+    ['HERALD_MAX_IN_FLIGHT_PER_ORGANIZATION', '1001', 'a whole number of attempts from 1 to 1000'],
     ['HERALD_HOST', 'localhost', 'expected an IP address'],
     ['HERALD_PUBLIC_URL', 'https://hooks.example.com/portal', 'expected an http:// or https:// URL with no path'],
     ['HERALD_PUBLIC_URL', 'ftp://x', 'expected an http:// or https:// URL with no path'],
