@@ -5,7 +5,8 @@ import { checkAddress, isLocalHostname } from '../engine/address-policy.ts';
 import { isEventTypePattern, matchesEventType } from '../engine/fan-out.ts';
 import { isHeaderFieldValue, isHeaderToken } from '../engine/header-grammar.ts';
 import { RATE_LIMIT_BOUNDS } from '../engine/rate-limit.ts';
-import { explainMismatch, parsePayloadFilter, type ParseResult } from '../engine/payload-filter.ts';
+import { filterMeter, PUBLISH_FILTER_BUDGET } from '../engine/filter-cost.ts';
+import { explainMismatchWithin, parsePayloadFilter, type ParseResult } from '../engine/payload-filter.ts';
 
 export interface EndpointHeader {
   name: string;
@@ -157,7 +158,11 @@ function rateLimitIssues({ perSecond, burst }: RateLimitInput): FieldIssue[] {
 export function testPayloadFilter(filter: unknown, payload: unknown): RulesResult<{ matches: boolean; reason: FieldIssue | null }> {
   const parsed = parsePayloadFilter(filter);
   if (!parsed.ok) return { ok: false, issues: filterIssues(parsed) };
-  const mismatch = explainMismatch(parsed.filter, payload);
+  // The budget of a publish call: a sample that publishing would refuse is refused here too.
+  const mismatch = explainMismatchWithin(parsed.filter, payload, filterMeter(PUBLISH_FILTER_BUDGET));
+  if (mismatch === 'over-budget') {
+    return { ok: false, issues: [{ path: ['payload'], message: `evaluating the filter over it takes more than ${PUBLISH_FILTER_BUDGET} comparisons, the budget of one publish call (docs/payload-filters.md, "Cost")` }] };
+  }
   return { ok: true, value: { matches: mismatch === null, reason: mismatch && { path: ['filter', ...mismatch.path], message: mismatch.message } } };
 }
 

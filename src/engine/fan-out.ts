@@ -21,21 +21,29 @@ export function matchesEventType(pattern: string, type: string): boolean {
   return pattern === type;
 }
 
+/** Whether an active endpoint's event types and projects take an event; its filter aside. */
+export function endpointTakes(
+  endpoint: { eventTypes: readonly string[]; projects: readonly string[] },
+  event: { type: string; project: string | null },
+): boolean {
+  if (!endpoint.eventTypes.some((pattern) => matchesEventType(pattern, event.type))) return false;
+  return endpoint.projects.length === 0 || (event.project !== null && endpoint.projects.includes(event.project));
+}
+
 /**
  * Whether an active endpoint receives an event: one of its patterns matches the type, its
  * project list is empty or holds the event's project, and its payload filter (if any) matches.
+ * Unmetered: for payloads Herald writes itself; publishing meters filters (src/events/publish-filters.ts).
  */
 export function endpointReceives(
   endpoint: { eventTypes: readonly string[]; projects: readonly string[]; filter?: PayloadFilter | null },
   event: { type: string; project: string | null; payload: unknown },
 ): boolean {
-  if (!endpoint.eventTypes.some((pattern) => matchesEventType(pattern, event.type))) return false;
-  if (endpoint.projects.length > 0 && (event.project === null || !endpoint.projects.includes(event.project))) return false;
-  return endpoint.filter == null || matches(endpoint.filter, event.payload);
+  return endpointTakes(endpoint, event) && (endpoint.filter == null || matches(endpoint.filter, event.payload));
 }
 
 // A filter that matches nothing: what a stored filter that no longer parses becomes.
-const MATCHES_NOTHING: PayloadFilter = { root: { kind: 'any', of: [], at: [] } };
+const MATCHES_NOTHING: PayloadFilter = { root: { kind: 'any', of: [], at: [] }, cost: 0 };
 
 /**
  * An endpoint row with its stored filter parsed, once per publish rather than once per event.
@@ -45,7 +53,11 @@ const MATCHES_NOTHING: PayloadFilter = { root: { kind: 'any', of: [], at: [] } }
  * every event (filters keep events away from receivers that must not see them).
  */
 export function withParsedFilter<T extends { filter: unknown }>(endpoint: T): Omit<T, 'filter'> & { filter: PayloadFilter | null } {
-  if (endpoint.filter == null) return { ...endpoint, filter: null };
-  const parsed = parsePayloadFilter(endpoint.filter, { limits: false });
-  return { ...endpoint, filter: parsed.ok ? parsed.filter : MATCHES_NOTHING };
+  return { ...endpoint, filter: parseStoredFilter(endpoint.filter) };
+}
+
+export function parseStoredFilter(filter: unknown): PayloadFilter | null {
+  if (filter == null) return null;
+  const parsed = parsePayloadFilter(filter, { limits: false });
+  return parsed.ok ? parsed.filter : MATCHES_NOTHING;
 }

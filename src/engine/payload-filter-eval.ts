@@ -12,6 +12,10 @@
 //   equal, 1 and "1" are not; null equals only null.
 // - $gt/$gte/$lt/$lte compare numbers with numbers and strings with strings (by Unicode code point);
 //   a comparison across types (a string with a number, anything with null, a boolean) is false.
+// Every comparison and every array element walked is charged to a meter (./filter-cost.ts), which
+// unwinds the walk once the publish call's budget is spent.
+import { charge, type FilterMeter } from './filter-cost.ts';
+import { setHas, type ValueSet } from './filter-value-set.ts';
 
 export type Comparison = '$eq' | '$neq' | '$gt' | '$gte' | '$lt' | '$lte' | '$in' | '$nin' | '$exists';
 
@@ -19,7 +23,17 @@ export type FilterNode =
   | { kind: 'all'; of: FilterNode[]; at: string[] }
   | { kind: 'any'; of: FilterNode[]; at: string[] }
   | { kind: 'not'; of: FilterNode; at: string[] }
-  | { kind: 'test'; field: string[]; op: Comparison; operand: unknown; at: string[] };
+  | {
+      kind: 'test';
+      field: string[];
+      op: Comparison;
+      operand: unknown;
+      at: string[];
+      /** Comparisons one payload value costs this test (./filter-cost.ts). */
+      unit: number;
+      /** $in and $nin: the operand as a set. */
+      set: ValueSet | null;
+    };
 
 /** Why a payload failed a filter: where in the filter, and what the payload held there. */
 export interface Mismatch {
@@ -27,56 +41,63 @@ export interface Mismatch {
   message: string;
 }
 
-export function evaluate(node: FilterNode, payload: unknown): boolean {
+type Test = Extract<FilterNode, { kind: 'test' }>;
+
+export function evaluate(node: FilterNode, payload: unknown, meter: FilterMeter): boolean {
   switch (node.kind) {
     case 'all':
-      return node.of.every((child) => evaluate(child, payload));
+      return node.of.every((child) => evaluate(child, payload, meter));
     case 'any':
-      return node.of.some((child) => evaluate(child, payload));
+      return node.of.some((child) => evaluate(child, payload, meter));
     case 'not':
-      return !evaluate(node.of, payload);
+      return !evaluate(node.of, payload, meter);
     case 'test':
-      return test(node.op, resolve(payload, node.field), node.operand);
+      return test(node, resolve(payload, node.field, meter), meter);
   }
 }
 
-export function explain(node: FilterNode, payload: unknown): Mismatch | null {
+export function explain(node: FilterNode, payload: unknown, meter: FilterMeter): Mismatch | null {
   switch (node.kind) {
     case 'all': {
       for (const child of node.of) {
-        const found = explain(child, payload);
+        const found = explain(child, payload, meter);
         if (found) return found;
       }
       return null;
     }
     case 'any': {
-      if (node.of.some((child) => evaluate(child, payload))) return null;
-      const first = node.of[0] ? explain(node.of[0], payload) : null;
+      if (node.of.some((child) => evaluate(child, payload, meter))) return null;
+      const first = node.of[0] ? explain(node.of[0], payload, meter) : null;
       const more = node.of.length > 1 ? ` None of its ${node.of.length} alternatives matched; the first failed because: ` : ' ';
       return { path: node.at, message: `${more}${first?.message ?? 'nothing to match'}`.trim() };
     }
     case 'not':
-      return evaluate(node.of, payload) ? { path: node.at, message: 'the filter under $not matched' } : null;
+      return evaluate(node.of, payload, meter) ? { path: node.at, message: 'the filter under $not matched' } : null;
     case 'test': {
-      const values = resolve(payload, node.field);
-      if (test(node.op, values, node.operand)) return null;
+      const values = resolve(payload, node.field, meter);
+      if (test(node, values, meter)) return null;
       return { path: node.at, message: describeFailure(node.field.join('.'), node.op, node.operand, values) };
     }
   }
 }
 
-function test(op: Comparison, values: unknown[], operand: unknown): boolean {
+function test(node: Test, values: unknown[], meter: FilterMeter): boolean {
+  const { op, operand, set } = node;
+  // Charged before the walk, element by element as if none matched: a verdict's cost does not
+  // depend on where in an array the match is.
+  if (op !== '$exists') charge(meter, node.unit * values.reduce((sum: number, value) => sum + 1 + (Array.isArray(value) ? value.length : 0), 0));
+  else charge(meter, 1);
   switch (op) {
     case '$exists':
       return (values.length > 0) === operand;
     case '$neq':
       return !someValue(values, (value) => jsonEqual(value, operand));
     case '$nin':
-      return !someValue(values, (value) => isIn(value, operand));
+      return !someValue(values, (value) => setHas(set!, value));
     case '$eq':
       return someValue(values, (value) => jsonEqual(value, operand));
     case '$in':
-      return someValue(values, (value) => isIn(value, operand));
+      return someValue(values, (value) => setHas(set!, value));
     case '$gt':
       return someValue(values, (value) => (compare(value, operand) ?? 0) > 0);
     case '$gte':
@@ -93,16 +114,12 @@ function someValue(values: unknown[], holds: (value: unknown) => boolean): boole
   return values.some((value) => holds(value) || (Array.isArray(value) && value.some(holds)));
 }
 
-function isIn(value: unknown, operand: unknown): boolean {
-  return Array.isArray(operand) && operand.some((candidate) => jsonEqual(value, candidate));
-}
-
 /** Every value the path reaches; empty when it reaches none. */
-export function resolve(payload: unknown, field: readonly string[]): unknown[] {
+export function resolve(payload: unknown, field: readonly string[], meter: FilterMeter): unknown[] {
   // The common case, objects all the way down, without the lists of the general walk below.
   let value = payload;
   for (let index = 0; index < field.length; index++) {
-    if (Array.isArray(value)) return resolveThroughArrays([value], field.slice(index));
+    if (Array.isArray(value)) return resolveThroughArrays([value], field.slice(index), meter);
     const segment = field[index]!;
     if (!isRecord(value) || !Object.hasOwn(value, segment)) return [];
     value = value[segment];
@@ -110,7 +127,7 @@ export function resolve(payload: unknown, field: readonly string[]): unknown[] {
   return [value];
 }
 
-function resolveThroughArrays(start: unknown[], field: readonly string[]): unknown[] {
+function resolveThroughArrays(start: unknown[], field: readonly string[], meter: FilterMeter): unknown[] {
   let current = start;
   for (const segment of field) {
     const next: unknown[] = [];
@@ -120,6 +137,7 @@ function resolveThroughArrays(start: unknown[], field: readonly string[]): unkno
           const index = Number(segment);
           if (index < value.length) next.push(value[index]);
         } else {
+          charge(meter, value.length);
           for (const element of value) {
             if (isRecord(element) && Object.hasOwn(element, segment)) next.push(element[segment]);
           }

@@ -5,6 +5,8 @@
 //
 // parsePayloadFilter checks a filter once and compiles it to a tree; matches() and explainMismatch()
 // walk that tree over a payload. Pure: no I/O, nothing thrown for a bad filter (typed issues instead).
+import { FILTER_COST_BUDGET, OverBudget, unmeteredFilter, type FilterMeter } from './filter-cost.ts';
+import { jsonSize, lookupCost, valueSet } from './filter-value-set.ts';
 import { evaluate, explain, type Comparison, type FilterNode, type Mismatch } from './payload-filter-eval.ts';
 
 export type { Comparison, FilterNode, Mismatch } from './payload-filter-eval.ts';
@@ -18,6 +20,8 @@ export interface FilterIssue {
 /** A checked filter. Build one with parsePayloadFilter, never by hand. */
 export interface PayloadFilter {
   readonly root: FilterNode;
+  /** Comparisons one payload value costs it at most (./filter-cost.ts). */
+  readonly cost: number;
 }
 
 export type ParseResult = { ok: true; filter: PayloadFilter } | { ok: false; issues: FilterIssue[] };
@@ -29,6 +33,8 @@ export const FILTER_LIMITS = {
   conditions: 64,
   /** The filter as compact JSON, in UTF-8 bytes. */
   bytes: 4096,
+  /** Comparisons per payload value (./filter-cost.ts). */
+  cost: FILTER_COST_BUDGET,
 } as const;
 
 /** How deep even a filter parsed without the limits may nest (the JSON scalar allows 64 levels). */
@@ -56,17 +62,44 @@ export function parsePayloadFilter(value: unknown, options: { limits?: boolean }
   if (limits && parser.conditions > FILTER_LIMITS.conditions) {
     parser.issues.push({ path: [], message: `has ${parser.conditions} conditions; a filter may have at most ${FILTER_LIMITS.conditions}` });
   }
-  return parser.issues.length > 0 ? fail(parser.issues) : { ok: true, filter: { root } };
+  if (limits && parser.issues.length === 0 && parser.cost > FILTER_LIMITS.cost) {
+    parser.issues.push({ path: [], message: costMessage(parser.cost) });
+  }
+  return parser.issues.length > 0 ? fail(parser.issues) : { ok: true, filter: { root, cost: parser.cost } };
 }
 
-/** Whether the payload passes the filter. */
+function costMessage(cost: number): string {
+  return `costs ${cost} comparisons per payload value; a filter may cost at most ${FILTER_LIMITS.cost} (docs/payload-filters.md, "Cost": an $eq of an object or array costs its size, an $in of objects or arrays the largest one's)`;
+}
+
+/** Whether the payload passes the filter, with no budget. */
 export function matches(filter: PayloadFilter, payload: unknown): boolean {
-  return evaluate(filter.root, payload);
+  return evaluate(filter.root, payload, unmeteredFilter());
+}
+
+/** Whether the payload passes the filter, or 'over-budget' once the meter's budget is spent. */
+export function matchesWithin(filter: PayloadFilter, payload: unknown, meter: FilterMeter): boolean | 'over-budget' {
+  try {
+    return evaluate(filter.root, payload, meter);
+  } catch (error) {
+    if (error instanceof OverBudget) return 'over-budget';
+    throw error;
+  }
 }
 
 /** Null when the payload passes; otherwise the first condition that failed, and why. */
 export function explainMismatch(filter: PayloadFilter, payload: unknown): Mismatch | null {
-  return explain(filter.root, payload);
+  return explain(filter.root, payload, unmeteredFilter());
+}
+
+/** explainMismatch, or 'over-budget' once the meter's budget is spent. */
+export function explainMismatchWithin(filter: PayloadFilter, payload: unknown, meter: FilterMeter): Mismatch | null | 'over-budget' {
+  try {
+    return explain(filter.root, payload, meter);
+  } catch (error) {
+    if (error instanceof OverBudget) return 'over-budget';
+    throw error;
+  }
 }
 
 function fail(issues: FilterIssue[]): ParseResult {
@@ -76,6 +109,7 @@ function fail(issues: FilterIssue[]): ParseResult {
 class Parser {
   readonly issues: FilterIssue[] = [];
   conditions = 0;
+  cost = 0;
   private readonly limits: boolean;
 
   constructor(limits: boolean) {
@@ -155,7 +189,10 @@ class Parser {
       this.issue(at, problem);
       return never(at);
     }
-    return { kind: 'test', field, op, operand, at };
+    const set = op === '$in' || op === '$nin' ? valueSet(operand as unknown[]) : null;
+    const unit = set ? lookupCost(set) : (op === '$eq' || op === '$neq') && typeof operand === 'object' && operand !== null ? jsonSize(operand) : 1;
+    this.cost += unit;
+    return { kind: 'test', field, op, operand, at, unit, set };
   }
 
   private fieldPath(key: string, at: string[]): string[] | null {

@@ -9,12 +9,12 @@ import { uuidv7 } from '../uuid7.ts';
 import { checkedQuery, sqlTypes, type SqlClient } from '../db/checked-sql.ts';
 import { inTransaction } from '../db/prisma.ts';
 import { isUniqueViolation } from '../db/errors.ts';
-import { endpointReceives, withParsedFilter } from '../engine/fan-out.ts';
 import { ValidationError, type FieldIssue } from '../errors.ts';
 import { cachedPayloadValidator } from '../event-types/payload-schema.ts';
 import { Prisma, type Delivery, type Event } from '../generated/prisma/client.ts';
 import type { AppServices } from '../services.ts';
 import { createDeliveries } from '../delivery-state/scheduling.ts';
+import { PublishFilters, type EndpointRow } from './publish-filters.ts';
 import { MAX_DELIVER_AHEAD_MS, publishIssues, requestHash, scheduledFor, type PublishInput } from './publish-rules.ts';
 
 export interface Published {
@@ -91,7 +91,11 @@ export async function publishEvents(
 ): Promise<Published[]> {
   const pool = services.sql;
   await checkInputs(services, pool, inputs);
-  const write = () => inTransaction(pool, (client) => writeAll(services, client, organizationId, inputs));
+  // Filters first, outside the transaction: an expensive call spends its own time, not a
+  // connection's, and is refused before anything is written.
+  const filters = new PublishFilters();
+  await filters.evaluateAhead(await receivingEndpoints(pool, organizationId), inputs.map(({ input }) => filteredEvent(input)));
+  const write = () => inTransaction(pool, (client) => writeAll(services, client, organizationId, inputs, filters));
   let written: Written;
   try {
     written = await write();
@@ -131,6 +135,7 @@ async function writeAll(
   client: SqlClient,
   organizationId: string,
   inputs: Array<{ input: PublishInput; path: string[] }>,
+  filters: PublishFilters,
 ): Promise<Written> {
   const keys = inputs.map(({ input }) => input.idempotencyKey).filter((key): key is string => key != null);
   const existing = keys.length === 0 ? [] : await EVENTS_BY_KEY.run(client, { organizationId, keys });
@@ -178,13 +183,10 @@ async function writeAll(
   if (keyed.length > 0) await CLAIM_KEYS.run(client, { organizationId, rows: JSON.stringify(keyed) });
   const [inserted] = await INSERT_EVENTS.run(client, { organizationId, rows: JSON.stringify(rows) });
   const createdAt = inserted!.now;
-  // Each endpoint's payload filter is parsed once per call, not once per event.
-  const endpoints = (await RECEIVING_ENDPOINTS.run(client, { organizationId })).map((row) =>
-    withParsedFilter({ id: row.id, eventTypes: row.event_types, projects: row.projects, filter: row.filter }),
-  );
+  const endpoints = await receivingEndpoints(client, organizationId);
   const wanted = fresh.flatMap((event) =>
     endpoints
-      .filter((endpoint) => endpointReceives(endpoint, event))
+      .filter((endpoint) => filters.receives(endpoint, filteredEvent(event)))
       .map((endpoint) => ({ organizationId, eventId: event.id, endpointId: endpoint.id, deliverAt: event.deliverAt })),
   );
   const deliveries = await createDeliveries(client, services.queue, wanted);
@@ -192,6 +194,16 @@ async function writeAll(
   return results.map((result) =>
     'event' in result ? { event: { ...result.event, createdAt }, deliveries: deliveriesByEvent.get(result.event.id) ?? [] } : result,
   );
+}
+
+async function receivingEndpoints(client: SqlClient, organizationId: string): Promise<EndpointRow[]> {
+  const rows = await RECEIVING_ENDPOINTS.run(client, { organizationId });
+  return rows.map((row) => ({ id: row.id, eventTypes: row.event_types, projects: row.projects, filter: row.filter }));
+}
+
+/** Checked by publishIssues: the payload is a JSON object, the very one the transaction writes. */
+function filteredEvent(event: Pick<PublishInput, 'type' | 'payload' | 'project'>) {
+  return { type: event.type, project: event.project ?? null, payload: event.payload as object };
 }
 
 /** Replays answer the original event and its deliveries as they are now. */

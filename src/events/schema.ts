@@ -1,7 +1,7 @@
 import { MUTATION_RESULT, PUBLISH_RESULT } from '../auth/scopes.ts';
 import { builder } from '../graphql/builder.ts';
 import { inActingOrganization, organizationIdOf, type Context } from '../graphql/context.ts';
-import { NotFoundError, ValidationError } from '../graphql/error-types.ts';
+import { LimitExceededError, NotFoundError, ValidationError } from '../graphql/error-types.ts';
 import { requireIdOfType } from '../global-id.ts';
 import { registerNodeLoader } from '../graphql/node.ts';
 import { checkPage } from '../graphql/pagination.ts';
@@ -117,7 +117,7 @@ builder.mutationField('publishEvent', (t) =>
   t.field({
     type: PublishEventPayload,
     authScopes: publishAuth,
-    errors: { types: [ValidationError, NotFoundError] },
+    errors: { types: [ValidationError, NotFoundError, LimitExceededError] },
     args: { input: t.arg({ type: PublishEventInput, required: true }) },
     resolve: async (_root, { input: { organizationId, ...input } }, ctx) => {
       const organization = await existingOrganization(ctx, publisherOrganization(ctx, organizationId));
@@ -144,7 +144,7 @@ builder.mutationField('publishEvents', (t) =>
   t.field({
     type: PublishEventsPayload,
     authScopes: publishAuth,
-    errors: { types: [ValidationError, NotFoundError] },
+    errors: { types: [ValidationError, NotFoundError, LimitExceededError] },
     args: { input: t.arg({ type: PublishEventsInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       if (input.events.length < 1 || input.events.length > MAX_BATCH) {

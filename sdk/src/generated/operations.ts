@@ -433,6 +433,7 @@ export type PublishEventMutationVariables = Exact<{
 
 
 export type PublishEventMutation = { __typename: 'Mutation', publishEvent:
+    | { __typename: 'LimitExceededError', limit: number, message: string }
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'PublishEventPayload', event: { __typename: 'Event', id: string, type: string, project: string | null, payload: JsonValue, idempotencyKey: string | null, deliverAt: string | null, createdAt: string }, deliveries: Array<{ __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } }> }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
@@ -444,6 +445,7 @@ export type PublishEventsMutationVariables = Exact<{
 
 
 export type PublishEventsMutation = { __typename: 'Mutation', publishEvents:
+    | { __typename: 'LimitExceededError', limit: number, message: string }
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'PublishEventsPayload', results: Array<{ __typename: 'PublishEventPayload', event: { __typename: 'Event', id: string, type: string, project: string | null, payload: JsonValue, idempotencyKey: string | null, deliverAt: string | null, createdAt: string }, deliveries: Array<{ __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } }> }> }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
