@@ -45,34 +45,107 @@ export function variablesProblem(value: unknown): TextProblem | null {
 /** Nesting of objects and arrays, counted without recursion; stops counting past `limit`. */
 export function jsonDepth(value: unknown, limit = Infinity): number {
   let deepest = 0;
-  const stack: Array<[unknown, number]> = [[value, 0]];
-  while (stack.length > 0) {
-    const [current, depth] = stack.pop()!;
-    if (current === null || typeof current !== 'object') continue;
-    deepest = Math.max(deepest, depth + 1);
-    if (deepest > limit) return deepest;
-    for (const inner of Object.values(current)) stack.push([inner, depth + 1]);
-  }
+  visitJson(value, {
+    enter(_size, depth) {
+      deepest = Math.max(deepest, depth);
+      return deepest > limit;
+    },
+  });
   return deepest;
 }
 
+/**
+ * Array items plus object members, nested ones included: what parsing, coercing and every walk of
+ * a value cost, whatever its bytes. Stops counting once past `limit`, so a refused value costs
+ * no more than the limit to count.
+ */
+export function jsonElementCount(value: unknown, limit = Infinity): number {
+  let count = 0;
+  visitJson(value, {
+    enter(size) {
+      count += size;
+      return count > limit;
+    },
+  });
+  return count;
+}
+
+/**
+ * The element budgets that follow from the payload limit. A JSON text of n bytes holds at most n/2
+ * elements (`[0,0,…]`, two bytes each), so `perValue` refuses no value the byte limits allow
+ * (an event payload at HERALD_MAX_PAYLOAD_BYTES passes) while keeping every JSON value to the size
+ * of a payload, not of a whole request (a 27 MB `testFilter` payload held 14 M elements);
+ * `perRequest` leaves room for `publishEvents` of 100 such payloads and the rest of the request.
+ */
+export function jsonElementBudgets(maxPayloadBytes: number): { perValue: number; perRequest: number } {
+  const perValue = Math.max(4096, Math.floor(maxPayloadBytes / 2));
+  return { perValue, perRequest: 101 * perValue };
+}
+
 function walk(value: unknown, options: { maxDepth: number; refuseProtoKey: boolean }): JsonProblem | null {
-  const stack: Array<[unknown, number]> = [[value, 0]];
-  while (stack.length > 0) {
-    const [current, depth] = stack.pop()!;
-    if (typeof current === 'string') {
-      const problem = textProblem(current);
-      if (problem) return problem;
+  let found: JsonProblem | null = null;
+  visitJson(value, {
+    enter(_size, depth) {
+      if (depth > options.maxDepth) found = 'too-deep';
+      return found !== null;
+    },
+    key(key) {
+      found = options.refuseProtoKey && key === '__proto__' ? 'proto-key' : textProblem(key);
+      return found !== null;
+    },
+    text(text) {
+      found = textProblem(text);
+      return found !== null;
+    },
+  });
+  return found;
+}
+
+interface JsonVisitor {
+  /** An array or object of `size` items or members, `depth` levels deep (1 at the top). */
+  enter?(size: number, depth: number): boolean;
+  key?(key: string): boolean;
+  text?(text: string): boolean;
+}
+
+/**
+ * Depth-first over a parsed JSON value with an explicit stack of frames, one per open array or
+ * object: memory grows with the depth, never with the number of elements, and nothing is copied
+ * (a walk that pushed every element, or Object.entries pairs, took gigabytes for a 14 M-element
+ * array). A visitor returning true stops the walk.
+ */
+function visitJson(value: unknown, visitor: JsonVisitor): void {
+  const frames: Array<{ node: Record<string, unknown> | unknown[]; keys: string[] | null; next: number }> = [];
+  const open = (node: object): boolean => {
+    const keys = Array.isArray(node) ? null : Object.keys(node);
+    const size = keys ? keys.length : (node as unknown[]).length;
+    if (visitor.enter?.(size, frames.length + 1)) return true;
+    frames.push({ node: node as Record<string, unknown> | unknown[], keys, next: 0 });
+    return false;
+  };
+  const visitLeaf = (item: unknown): boolean => (typeof item === 'string' ? (visitor.text?.(item) ?? false) : false);
+  if (value === null || typeof value !== 'object') return void visitLeaf(value);
+  if (open(value)) return;
+  while (frames.length > 0) {
+    const frame = frames[frames.length - 1]!;
+    const size = frame.keys ? frame.keys.length : (frame.node as unknown[]).length;
+    if (frame.next >= size) {
+      frames.pop();
       continue;
     }
-    if (current === null || typeof current !== 'object') continue;
-    if (depth + 1 > options.maxDepth) return 'too-deep';
-    for (const [key, inner] of Object.entries(current)) {
-      if (options.refuseProtoKey && key === '__proto__') return 'proto-key';
-      const problem = textProblem(key);
-      if (problem) return problem;
-      stack.push([inner, depth + 1]);
+    const index = frame.next++;
+    let item: unknown;
+    if (frame.keys) {
+      const key = frame.keys[index]!;
+      if (visitor.key?.(key)) return;
+      item = (frame.node as Record<string, unknown>)[key];
+    } else {
+      item = (frame.node as unknown[])[index];
+    }
+    if (item !== null && typeof item === 'object') {
+      if (open(item)) return;
+    } else if (visitLeaf(item)) {
+      return;
     }
   }
-  return null;
 }

@@ -5,7 +5,7 @@
 
 import { resolve } from 'node:path';
 import { MAX_IN_FLIGHT_ATTEMPTS, type QueueTimings } from './queue-timings.ts';
-import { ConfigError, DEFAULT_RETRY_SCHEDULE, MAX_PAYLOAD_LIMIT, MAX_REQUEST_LIMIT, MAX_RETRY_STEPS, parseBoolean, parseCorsOrigins, parseDatabaseUrl, parseEncryptionKey, parseHost, parseInteger, parseMetricsToken, parseNodeEnv, parseOrigins, parsePublicUrl, parseQueueTimingsVariable, parseRetrySchedule, parseSignatureHeader, parseSize, parseTimeout } from './parse-variables.ts';
+import { ConfigError, DEFAULT_RETRY_SCHEDULE, MAX_PAYLOAD_LIMIT, MAX_REQUEST_LIMIT, MAX_RETRY_STEPS, parseBoolean, parseCorsOrigins, parseDurationVariable, parseDatabaseUrl, parseEncryptionKey, parseHost, parseInteger, parseMetricsToken, parseNodeEnv, parseOrigins, parsePublicUrl, parseQueueTimingsVariable, parseRetrySchedule, parseSignatureHeader, parseSize, parseTimeout } from './parse-variables.ts';
 
 export { ConfigError };
 
@@ -30,7 +30,15 @@ export interface HeraldConfig {
   signatureHeader: string;
   /** Normalised origins (`https://app.example.com`); empty = no cross-origin browser access. */
   corsOrigins: string[];
+  /** Largest body from a key that may publish (`events:publish`, admin keys). */
   maxRequestBytes: number;
+  /** Largest body from any other key (read-only keys, portal sessions, endpoint managers). */
+  maxRequestBytesWithoutPublish: number;
+  /** Connections the API holds at once; the next is closed as it arrives. */
+  maxConnections: number;
+  /** Time a client has to send a request's headers, and its whole request. */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
   /** Address the HTTP servers listen on: loopback by default outside production. */
   host: string;
   /** Serve GraphiQL on GET /graphql (off by default in production). */
@@ -87,6 +95,15 @@ export function defaultMaxRequestBytes(maxPayloadBytes: number): number {
 }
 
 /**
+ * Room for the largest request of a key that may not publish: a `testFilter` with a sample payload
+ * at the payload limit, plus its filter (at most 4 KiB), the query and the JSON around them, with
+ * room to spare (64 KiB); never more than HERALD_MAX_REQUEST_BYTES.
+ */
+export function defaultMaxRequestBytesWithoutPublish(maxPayloadBytes: number, maxRequestBytes: number): number {
+  return Math.min(maxRequestBytes, maxPayloadBytes + 64 * 1024);
+}
+
+/**
  * Every variable Herald reads, in the order loadConfig checks them: the one source of their
  * defaults (loadConfig reads `fallback`) and of the README's table (`npm run docs:config` prints
  * it; test/config/config.test.ts fails when the README's copy is stale).
@@ -113,6 +130,10 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'HERALD_GRAPHIQL', fallback: (env) => (env === 'production' ? 'false' : 'true'), shownDefault: '`true`; `false` in production', description: 'Serve GraphiQL on `GET /graphql`, its assets from the package, under a Content-Security-Policy.' },
   { name: 'HERALD_METRICS_TOKEN', shownDefault: 'unset: open outside production, off in production', description: 'When set, `/metrics` answers only `Authorization: Bearer <token>` (16–256 visible characters).' },
   { name: 'HERALD_MAX_REQUEST_BYTES', shownDefault: 'max(1MiB, 110 × payload limit)', description: 'Largest request body (room for `publishEvents` of 100 events); from the payload limit to 1GiB.' },
+  { name: 'HERALD_MAX_REQUEST_BYTES_WITHOUT_PUBLISH', shownDefault: 'min(payload limit + 64KiB, request limit) = 320KiB', description: 'Largest request body from a key without `events:publish` (read-only keys, portal sessions); 16KiB to `HERALD_MAX_REQUEST_BYTES`.' },
+  { name: 'HERALD_MAX_CONNECTIONS', fallback: '900', shownDefault: '`900`', description: 'HTTP and WebSocket connections the API holds at once (1–1000000); keep it below `ulimit -n` less ~100 for database pools. Past it a new connection is closed at once.' },
+  { name: 'HERALD_HEADERS_TIMEOUT', fallback: '10s', shownDefault: '`10s`', description: 'Time a client has to send a request\'s headers (100ms–5m); then the connection is closed.' },
+  { name: 'HERALD_REQUEST_TIMEOUT', fallback: '30s', shownDefault: '`30s`', description: 'Time a client has to send a whole request, body included: from `HERALD_HEADERS_TIMEOUT` to 10m (a 27.5MiB body in 30s needs ~1MB/s).' },
   { name: 'HERALD_MAX_RESPONSE_BYTES', fallback: '8MiB', shownDefault: '`8MiB`', description: 'Bytes of payloads and response bodies one response may carry (64KiB–1GiB); past it `RESPONSE_TOO_LARGE`.' },
   { name: 'HERALD_MAX_SUBSCRIPTIONS_PER_SOCKET', fallback: '100', shownDefault: '`100`', description: 'Operations one graphql-ws socket may hold at once; the next gets `TOO_MANY_SUBSCRIPTIONS`.' },
   { name: 'HERALD_MAX_SUBSCRIPTIONS_PER_KEY', fallback: '500', shownDefault: '`500`', description: 'Operations one key may hold at once over its sockets, per API process.' },
@@ -195,6 +216,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     requestText === undefined
       ? defaultMaxRequestBytes(maxPayloadBytes)
       : parseSize('HERALD_MAX_REQUEST_BYTES', requestText, maxPayloadBytes, MAX_REQUEST_LIMIT, 'HERALD_MAX_PAYLOAD_BYTES');
+  const withoutPublishText = read('HERALD_MAX_REQUEST_BYTES_WITHOUT_PUBLISH');
+  const maxRequestBytesWithoutPublish =
+    withoutPublishText === undefined
+      ? defaultMaxRequestBytesWithoutPublish(maxPayloadBytes, maxRequestBytes)
+      : parseSize('HERALD_MAX_REQUEST_BYTES_WITHOUT_PUBLISH', withoutPublishText, 16 * 1024, maxRequestBytes);
+  const maxConnections = parseInteger('HERALD_MAX_CONNECTIONS', required(read('HERALD_MAX_CONNECTIONS')), 1, 1_000_000, 'a whole number of connections from 1 to 1000000');
+  const headersTimeoutMs = parseDurationVariable('HERALD_HEADERS_TIMEOUT', required(read('HERALD_HEADERS_TIMEOUT')), 100, 5 * 60_000);
+  const requestTimeoutMs = parseDurationVariable('HERALD_REQUEST_TIMEOUT', required(read('HERALD_REQUEST_TIMEOUT')), headersTimeoutMs, 10 * 60_000);
 
   const host = parseHost(required(read('HERALD_HOST')));
   const graphiql = parseBoolean('HERALD_GRAPHIQL', required(read('HERALD_GRAPHIQL')));
@@ -271,6 +300,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     signatureHeader,
     corsOrigins,
     maxRequestBytes,
+    maxRequestBytesWithoutPublish,
+    maxConnections,
+    headersTimeoutMs,
+    requestTimeoutMs,
     host,
     graphiql,
     metricsToken,
@@ -290,12 +323,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 /**
  * The defaults (as loadConfig with an empty environment) with some fields replaced, for tests.
- * Overrides are not validated. maxRequestBytes follows an overridden maxPayloadBytes unless it is
- * overridden too.
+ * Overrides are not validated. The request limits follow an overridden maxPayloadBytes (and
+ * maxRequestBytes) unless they are overridden too.
  */
 export function configFromDefaults(overrides: Partial<HeraldConfig> = {}): HeraldConfig {
   const config = { ...loadConfig({}), ...overrides };
   if (overrides.maxRequestBytes === undefined) config.maxRequestBytes = defaultMaxRequestBytes(config.maxPayloadBytes);
+  if (overrides.maxRequestBytesWithoutPublish === undefined) {
+    config.maxRequestBytesWithoutPublish = defaultMaxRequestBytesWithoutPublish(config.maxPayloadBytes, config.maxRequestBytes);
+  }
   return config;
 }
 

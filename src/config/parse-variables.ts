@@ -109,6 +109,15 @@ export function parseTimeout(text: string): number {
   return ms;
 }
 
+/** A duration variable other than the delivery timeout (which keeps its own message). */
+export function parseDurationVariable(name: string, text: string, min: number, max: number): number {
+  const ms = parseDuration(text);
+  if (ms === null || ms < min || ms > max) {
+    throw new ConfigError(name, `expected a duration such as 10s or 500ms, from ${formatDuration(min)} to ${formatDuration(max)}, got ${shown(text)}`);
+  }
+  return ms;
+}
+
 export function parseSize(name: string, text: string, min: number, max: number, minName?: string): number {
   const bytes = parseByteSize(text);
   if (bytes === null || bytes < min || bytes > max) {

@@ -4,6 +4,7 @@ import type { EventType } from '../generated/prisma/client.ts';
 import { TEST_EVENT_PAYLOAD, TEST_EVENT_TYPE } from '../deliveries/operations.ts';
 import { createEventType, listEventTypes, updateEventType } from './event-types.ts';
 import { examplePayload } from './example-payload.ts';
+import { chargeResponseBytes } from '../graphql/response-budget.ts';
 
 export const EventTypeRef = builder.prismaObject('EventType', {
   description: 'An entry of the event catalog. `webhook.test` is built in.',
@@ -15,8 +16,9 @@ export const EventTypeRef = builder.prismaObject('EventType', {
       type: 'JSON',
       nullable: true,
       description: "A sample payload: the schema's `examples[0]`, else one built from the schema; null without a schema.",
-      resolve: (eventType) =>
-        eventType.schema != null ? examplePayload(eventType.schema) : eventType.name === TEST_EVENT_TYPE ? TEST_EVENT_PAYLOAD : null,
+      // Charged like a payload: an author's `examples[0]` is as large as the schema allows.
+      resolve: (eventType, _args, ctx) =>
+        chargeResponseBytes(ctx, eventType.schema != null ? examplePayload(eventType.schema) : eventType.name === TEST_EVENT_TYPE ? TEST_EVENT_PAYLOAD : null),
     }),
     deprecated: t.exposeBoolean('deprecated'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),

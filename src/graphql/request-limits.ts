@@ -2,9 +2,12 @@
 // header, so it is checked before one byte of the body is read: a caller without a valid key may
 // send at most ANONYMOUS_MAX_REQUEST_BYTES (room for GraphiQL's introspection query, which needs
 // no key), and a larger declared body is answered UNAUTHENTICATED at once, unread (the pen test
-// had 4 keyless 24 MB bodies parsed at once). With a key, the declared Content-Length is checked
-// against HERALD_MAX_REQUEST_BYTES, then the bytes are counted as they stream and reading stops at
-// the limit. Only JSON bodies are accepted: besides being the API's format, a JSON content type
+// had 4 keyless 24 MB bodies parsed at once). With a key, the limit is what the key may do: a key
+// that may publish (the `events:publish` scope, or an admin key) may send HERALD_MAX_REQUEST_BYTES,
+// room for `publishEvents` of 100 events; any other key, portal sessions and read-only keys
+// included, HERALD_MAX_REQUEST_BYTES_WITHOUT_PUBLISH, room for its largest request (a read-only
+// key's 27 MB `testFilter` once held the API for 23 s and 4 GB). The declared Content-Length is
+// checked against the limit, then the bytes are counted as they stream and reading stops at it. Only JSON bodies are accepted: besides being the API's format, a JSON content type
 // cannot be sent cross-site by a browser without a CORS preflight (CSRF protection for free).
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import type { Principal } from './context.ts';
@@ -13,12 +16,24 @@ import type { Principal } from './context.ts';
 export const ANONYMOUS_MAX_REQUEST_BYTES = 16 * 1024;
 
 export interface RequestLimits {
+  /** For keys that may publish. */
   maxRequestBytes: number;
+  /** For every other key. */
+  maxRequestBytesWithoutPublish: number;
   /** The request's caller from its Authorization header, looked up once per request. */
   principalOf(request: Request): Promise<Principal | null>;
 }
 
-export function useRequestLimits({ maxRequestBytes, principalOf }: RequestLimits): Plugin {
+/** The body a caller may send, and the variable that sets it; null without a valid key. */
+export function requestLimitOf(principal: Principal | null, limits: Omit<RequestLimits, 'principalOf'>): { bytes: number; variable: string } | null {
+  if (principal === null) return null;
+  const mayPublish = principal.kind === 'admin' || principal.scopes.has('events:publish');
+  return mayPublish
+    ? { bytes: limits.maxRequestBytes, variable: 'HERALD_MAX_REQUEST_BYTES' }
+    : { bytes: limits.maxRequestBytesWithoutPublish, variable: 'HERALD_MAX_REQUEST_BYTES_WITHOUT_PUBLISH' };
+}
+
+export function useRequestLimits({ principalOf, ...limits }: RequestLimits): Plugin {
   return {
     async onRequestParse({ request, setRequestParser }) {
       if (request.method !== 'POST') return;
@@ -27,12 +42,13 @@ export function useRequestLimits({ maxRequestBytes, principalOf }: RequestLimits
         throw httpError(415, 'POST requests must have Content-Type: application/json.');
       }
       const declared = Number(request.headers.get('content-length') ?? NaN);
-      const anonymous = (await principalOf(request)) === null;
-      if (anonymous && declared > ANONYMOUS_MAX_REQUEST_BYTES) throw unauthenticated();
-      const limit = anonymous ? ANONYMOUS_MAX_REQUEST_BYTES : maxRequestBytes;
-      if (declared > limit) throw tooLarge(limit);
+      const keyed = requestLimitOf(await principalOf(request), limits);
+      if (keyed === null && declared > ANONYMOUS_MAX_REQUEST_BYTES) throw unauthenticated();
+      const limit = keyed?.bytes ?? ANONYMOUS_MAX_REQUEST_BYTES;
+      const overLimit = () => (keyed ? tooLarge(keyed.bytes, keyed.variable) : anonymousTooLarge());
+      if (declared > limit) throw overLimit();
       setRequestParser(async (req) => {
-        const text = await readLimited(req, limit, () => (anonymous ? anonymousTooLarge() : tooLarge(limit)));
+        const text = await readLimited(req, limit, overLimit);
         try {
           return JSON.parse(text);
         } catch {
@@ -67,8 +83,9 @@ function unauthenticated() {
   });
 }
 
-function tooLarge(limit: number) {
-  return httpError(413, `The request body is larger than ${limit} bytes (HERALD_MAX_REQUEST_BYTES).`);
+function tooLarge(limit: number, variable: string) {
+  const why = variable === 'HERALD_MAX_REQUEST_BYTES' ? '' : ', the most a key without the events:publish scope may send';
+  return httpError(413, `The request body is larger than ${limit} bytes (${variable})${why}.`);
 }
 
 function anonymousTooLarge() {

@@ -10,6 +10,8 @@ import type { AppServices, Context, Principal } from './context.ts';
 import type { HeraldMetrics } from '../metrics/metrics.ts';
 import { metricsAccess } from '../metrics/metrics-access.ts';
 import { renderGraphiQL, useGraphiQLAssets, useSecurityHeaders } from './graphiql.ts';
+import { jsonElementBudgets } from '../json-value.ts';
+import { useJsonElementBudget } from './json-element-budget.ts';
 import { useNoNulCharacters } from './nul-characters.ts';
 import { connectionArgumentErrorFor } from './pagination.ts';
 import { useRequestLimits } from './request-limits.ts';
@@ -108,7 +110,9 @@ export function createHeraldYoga({ services, log, isReady, metrics, portalDir, k
       usePortal({ dir: portalDir, frameAncestors: config.portalFrameAncestors, publicUrl: config.publicUrl }),
       ...(metrics ? [useMetricsEndpoint(metrics, config)] : []),
       ...(config.graphiql ? [useGraphiQLAssets()] : []),
-      useRequestLimits({ maxRequestBytes: config.maxRequestBytes, principalOf: principalOfRequest }),
+      useRequestLimits({ maxRequestBytes: config.maxRequestBytes, maxRequestBytesWithoutPublish: config.maxRequestBytesWithoutPublish, principalOf: principalOfRequest }),
+      // Before the NUL check: it is the first walk over the variables.
+      useJsonElementBudget(jsonElementBudgets(config.maxPayloadBytes)),
       useNoNulCharacters(),
       useResponseBudgetPerEvent(),
       sseLimits.plugin,

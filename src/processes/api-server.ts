@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createHeraldYoga } from '../graphql/yoga.ts';
 import { metricsAccess } from '../metrics/metrics-access.ts';
 import { attachGraphQLWebSocket } from '../graphql/websocket.ts';
+import type { HeraldConfig } from '../config/config.ts';
 import type { Runtime } from './runtime.ts';
 
 export interface ApiServer {
@@ -24,18 +25,33 @@ export async function startApiServer(runtime: Runtime, options: { port: number; 
     metrics: runtime.metrics,
     isReady: async () => !options.isDraining() && (await runtime.databaseReady()),
   });
-  const server = createServer(yoga);
+  const { config } = runtime;
+  const server = createServer({ connectionsCheckingInterval: checkingIntervalFor(config.headersTimeoutMs) }, yoga);
   const sockets = attachGraphQLWebSocket(server, yoga, runtime.services, runtime.log);
-  return listen(server, options.port, options.host, async () => {
+  return listen(server, options.port, options.host, config, async () => {
     await sockets.dispose();
     await yoga.dispose();
   });
 }
 
-async function listen(server: Server, port: number, host: string, dispose: () => Promise<void> | void): Promise<ApiServer> {
-  // Slow-loris guard: a client must send its headers and body within these bounds.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 60_000;
+/**
+ * Node checks the timeouts below only every `connectionsCheckingInterval` (30 s by default), so a
+ * half-sent request outlived a 10 s headersTimeout by up to 30 s; checking a few times per timeout
+ * closes it within about 1.25 × the timeout.
+ */
+function checkingIntervalFor(headersTimeoutMs: number): number {
+  return Math.max(25, Math.min(1_000, Math.floor(headersTimeoutMs / 4)));
+}
+
+async function listen(server: Server, port: number, host: string, limits: Pick<HeraldConfig, 'maxConnections' | 'headersTimeoutMs' | 'requestTimeoutMs'>, dispose: () => Promise<void> | void): Promise<ApiServer> {
+  // Slow-loris guard: a client must send its headers and its whole request within these bounds,
+  // else its connection is closed (408).
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
+  // Without a cap, 20,000 half-sent requests took every file descriptor: /health failed, and so
+  // would the database pools. Past the cap Node closes a new connection as it arrives; the ones
+  // open are served, and the timeouts above free places for new ones.
+  server.maxConnections = limits.maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
@@ -63,7 +79,7 @@ async function listen(server: Server, port: number, host: string, dispose: () =>
 
 /** `herald worker` serves only the probes on PORT, for orchestrators. */
 export async function startProbeServer(runtime: Runtime, options: { port: number; host: string; isDraining: () => boolean }): Promise<ApiServer> {
-  const server = createServer((request, response) => {
+  const server = createServer({ connectionsCheckingInterval: checkingIntervalFor(runtime.config.headersTimeoutMs) }, (request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     if (path === '/health') return void response.end('ok');
     if (path === '/metrics') {
@@ -90,5 +106,5 @@ export async function startProbeServer(runtime: Runtime, options: { port: number
     response.statusCode = 404;
     response.end();
   });
-  return listen(server, options.port, options.host, async () => undefined);
+  return listen(server, options.port, options.host, runtime.config, async () => undefined);
 }

@@ -88,6 +88,10 @@ describe('loadConfig', () => {
       signatureHeader: 'X-Herald-Signature',
       corsOrigins: [],
       maxRequestBytes: 110 * 256 * 1024,
+      maxRequestBytesWithoutPublish: 320 * 1024,
+      maxConnections: 900,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
       host: '127.0.0.1',
       graphiql: true,
       metricsToken: undefined,
@@ -161,6 +165,10 @@ describe('loadConfig', () => {
     ['HERALD_CORS_ORIGINS', 'http://[::1]:8080,http://[::1]:8080', 'corsOrigins', ['http://[::1]:8080']],
     ['HERALD_MAX_REQUEST_BYTES', '2MiB', 'maxRequestBytes', 2 * 1024 ** 2],
     ['HERALD_MAX_REQUEST_BYTES', '256KiB', 'maxRequestBytes', 256 * 1024],
+    ['HERALD_MAX_REQUEST_BYTES_WITHOUT_PUBLISH', '1MiB', 'maxRequestBytesWithoutPublish', 1024 ** 2],
+    ['HERALD_MAX_CONNECTIONS', '50', 'maxConnections', 50],
+    ['HERALD_HEADERS_TIMEOUT', '500ms', 'headersTimeoutMs', 500],
+    ['HERALD_REQUEST_TIMEOUT', '2m', 'requestTimeoutMs', 120_000],
     ['HERALD_QUEUE_TIMINGS', 'supervise=1s, expiryMargin=0s,retryLimit=2', 'queueTimings', { ...DEFAULT_QUEUE_TIMINGS, superviseIntervalSeconds: 1, expiryMarginSeconds: 0, deliverRetryLimit: 2 }],
     ['HERALD_QUEUE_TIMINGS', 'endpointConcurrency=8', 'queueTimings', { ...DEFAULT_QUEUE_TIMINGS, endpointConcurrency: 8 }],
   ];
@@ -239,6 +247,11 @@ describe('loadConfig', () => {
     ['HERALD_MAX_REQUEST_BYTES', '100KiB', 'from HERALD_MAX_PAYLOAD_BYTES (256KiB)'],
     ['HERALD_MAX_REQUEST_BYTES', '2GiB', 'to 1GiB'],
     ['HERALD_MAX_REQUEST_BYTES', 'lots', 'a size such as'],
+    ['HERALD_MAX_REQUEST_BYTES_WITHOUT_PUBLISH', '8KiB', 'from 16KiB'],
+    ['HERALD_MAX_REQUEST_BYTES_WITHOUT_PUBLISH', '28MiB', 'to 28160KiB'],
+    ['HERALD_MAX_CONNECTIONS', '0', 'from 1'],
+    ['HERALD_HEADERS_TIMEOUT', '10ms', 'from 100ms'],
+    ['HERALD_REQUEST_TIMEOUT', '5s', 'from 10s'],
   ];
 
   it.each(bad)('refuses %s=%j with one line naming it', (variable, value, accepts) => {
@@ -286,6 +299,9 @@ describe('loadConfig', () => {
     expect(loadConfig({ HERALD_MAX_PAYLOAD_BYTES: '1KiB' }).maxRequestBytes).toBe(1024 ** 2);
     expect(loadConfig({ HERALD_MAX_PAYLOAD_BYTES: '1MiB' }).maxRequestBytes).toBe(110 * 1024 ** 2);
     expect(loadConfig({ HERALD_MAX_PAYLOAD_BYTES: '1MiB', HERALD_MAX_REQUEST_BYTES: '1MiB' }).maxRequestBytes).toBe(1024 ** 2);
+    // A key without events:publish: a testFilter payload at the payload limit and room beside it, within the request limit.
+    expect(loadConfig({ HERALD_MAX_PAYLOAD_BYTES: '1MiB' }).maxRequestBytesWithoutPublish).toBe(1024 ** 2 + 64 * 1024);
+    expect(loadConfig({ HERALD_MAX_PAYLOAD_BYTES: '1MiB', HERALD_MAX_REQUEST_BYTES: '1MiB' }).maxRequestBytesWithoutPublish).toBe(1024 ** 2);
   });
 
   it('reports the first bad variable in the documented order', () => {

@@ -3,7 +3,7 @@
 // real event schemas have — nested objects, arrays, formats, enums, $refs, unions, bounds.
 import { describe, expect, it } from 'vitest';
 import { compilePayloadSchema } from '../../src/event-types/payload-schema.ts';
-import { examplePayload } from '../../src/event-types/example-payload.ts';
+import { MAX_EXAMPLE_NODES, examplePayload } from '../../src/event-types/example-payload.ts';
 
 const ORDER = {
   type: 'object',
@@ -63,5 +63,28 @@ describe('examplePayload', () => {
     const sample = JSON.stringify(examplePayload(tree));
     expect(sample.length).toBeLessThan(1_000);
     expect(examplePayload({ $ref: 'https://example.com/remote.json' })).toBeNull();
+  });
+});
+
+describe('examplePayload on a branching recursive schema', () => {
+  // 176 bytes of schema: each node has four children of its own type, so within the depth limit
+  // the sample was 25 MiB before the node budget.
+  const RECURSIVE = { $ref: '#/$defs/n', $defs: { n: { type: 'object', properties: { a: { $ref: '#/$defs/n' }, b: { $ref: '#/$defs/n' }, c: { $ref: '#/$defs/n' }, d: { $ref: '#/$defs/n' } } } } };
+  const ARRAYS = { $ref: '#/$defs/n', $defs: { n: { type: 'array', minItems: 100, items: { $ref: '#/$defs/n' } } } };
+
+  it('stops at its node budget, small and fast', () => {
+    expect(JSON.stringify(RECURSIVE).length).toBeLessThan(200);
+    for (const schema of [RECURSIVE, ARRAYS]) {
+      const started = performance.now();
+      const sample = JSON.stringify(examplePayload(schema));
+      expect(sample.length).toBeLessThan(64 * 1024);
+      expect(performance.now() - started).toBeLessThan(1_000);
+    }
+  });
+
+  it("charges the schema's own values by their size however often they are reached", () => {
+    const big = { blob: 'x'.repeat(100_000) };
+    const schema = { type: 'object', properties: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`p${i}`, { $ref: '#/$defs/big' }])), $defs: { big: { default: big } } };
+    expect(JSON.stringify(examplePayload(schema)).length).toBeLessThan(MAX_EXAMPLE_NODES * 64 + 64 * 1024);
   });
 });
