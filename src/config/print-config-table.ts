@@ -1,5 +1,5 @@
-// `npm run docs:config`: writes the README's configuration table from CONFIG_VARIABLES, between its
-// markers. test/config/config.test.ts fails while the README's copy differs.
+// `npm run docs:config`: writes docs/configuration.md's table from CONFIG_VARIABLES, between its
+// markers. test/config/config.test.ts fails while that copy differs.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { configTableMarkdown } from './config.ts';
 
@@ -15,9 +15,9 @@ export function withConfigTable(readme: string): string | null {
 }
 
 if (import.meta.main) {
-  const path = new URL('../../README.md', import.meta.url);
+  const path = new URL('../../docs/configuration.md', import.meta.url);
   const updated = withConfigTable(readFileSync(path, 'utf8'));
-  if (updated === null) throw new Error(`README.md has no "${CONFIG_TABLE_START}" … "${CONFIG_TABLE_END}" markers`);
+  if (updated === null) throw new Error(`docs/configuration.md has no "${CONFIG_TABLE_START}" … "${CONFIG_TABLE_END}" markers`);
   writeFileSync(path, updated);
-  console.log('wrote the configuration table of README.md');
+  console.log('wrote the configuration table of docs/configuration.md');
 }

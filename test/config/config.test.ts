@@ -331,10 +331,10 @@ describe('CONFIG_VARIABLES', () => {
     expect([...read].sort()).toEqual([...names].sort());
   });
 
-  it('is the README\'s configuration table (npm run docs:config prints it)', () => {
-    const readme = readFileSync(resolve(repoRoot, 'README.md'), 'utf8');
-    expect(withConfigTable(readme), 'README.md has the table markers').not.toBeNull();
-    expect(readme, 'the README\'s table is stale: run npm run docs:config').toBe(withConfigTable(readme));
+  it('is docs/configuration.md\'s table (npm run docs:config prints it)', () => {
+    const readme = readFileSync(resolve(repoRoot, 'docs/configuration.md'), 'utf8');
+    expect(withConfigTable(readme), 'docs/configuration.md has the table markers').not.toBeNull();
+    expect(readme, 'docs/configuration.md\'s table is stale: run npm run docs:config').toBe(withConfigTable(readme));
   });
 
   it('holds the defaults loadConfig uses', () => {
