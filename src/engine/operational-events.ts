@@ -110,24 +110,6 @@ export function attemptEvents(attempts: readonly RecordedAttempt[], failingAfter
   return { events, failingEndpointIds: [...failing], succeeded };
 }
 
-/**
- * At most one `herald.delivery.failing` per endpoint per failing spell: the first of the batch, and
- * none for an endpoint that was failing before it (`failingBefore`: endpoint global ids). A dead
- * endpoint of an organization that publishes a thousand events so announces failing once, not a
- * thousand times, until a success ends the spell (`recovered`). Exhausted stays per delivery: each
- * is a delivery lost for good that someone may have to replay.
- */
-export function oncePerFailingSpell(events: readonly OperationalEvent[], failingBefore: ReadonlySet<string>): OperationalEvent[] {
-  const announced = new Set(failingBefore);
-  return events.filter((event) => {
-    if (event.type !== 'herald.delivery.failing') return true;
-    const endpointId = String(event.data.endpointId);
-    if (announced.has(endpointId)) return false;
-    announced.add(endpointId);
-    return true;
-  });
-}
-
 export interface EndpointDisabled {
   organizationId: string;
   /** The operator organization's row id: an operator endpoint's silent turn-off is decided by it. */

@@ -11,7 +11,6 @@ import {
   endpointDisabledEvent,
   endpointRecoveredEvent,
   isOperationalEventType,
-  oncePerFailingSpell,
   type OperationalEvent,
   type RecordedAttempt,
 } from '../engine/operational-events.ts';
@@ -29,20 +28,15 @@ export interface DisabledByFailure {
 
 const NO_IDS = { ids: [] as string[] };
 
-/**
- * Failing from now, unless failing already; answers since when each is failing and whether it was
- * before. The row lock makes a concurrent recorder wait, then find it failing: of two batches
- * reaching the failing attempt at once, one announces it.
- */
+/** Failing from now, unless failing already; answers since when each is failing. */
 export const MARK_FAILING = checkedQuery({
   name: 'mark endpoints failing',
-  columns: { id: sqlTypes.uuid, failing_since: sqlTypes.timestamptz, was_failing: sqlTypes.bool },
+  columns: { id: sqlTypes.uuid, failing_since: sqlTypes.timestamptz },
   sample: NO_IDS,
   sql: ({ ids }: { ids: string[] }) => Prisma.sql`
-    WITH was AS (SELECT id, failing_since FROM endpoints WHERE id = ANY(${ids}::uuid[]) FOR UPDATE)
-    UPDATE endpoints e SET failing_since = COALESCE(e.failing_since, now()) FROM was
-     WHERE e.id = was.id
-    RETURNING e.id, e.failing_since, was.failing_since IS NOT NULL AS was_failing`,
+    UPDATE endpoints SET failing_since = COALESCE(failing_since, now())
+     WHERE id = ANY(${ids}::uuid[])
+    RETURNING id, failing_since`,
 });
 
 /**
@@ -69,24 +63,19 @@ export async function emitAttemptEvents(
   disabled: readonly DisabledByFailure[],
 ): Promise<void> {
   const { events, failingEndpointIds, succeeded } = attemptEvents(recorded.map(asRecordedAttempt), services.config.failingAfterAttempts);
-  const recoveries: OperationalEvent[] = [];
+  const all: OperationalEvent[] = [...events];
 
   // Recoveries first: a batch where one delivery succeeded and another failed leaves the endpoint failing.
   if (succeeded.size > 0) {
     for (const row of await CLEAR_FAILING.run(tx, { ids: [...succeeded.keys()] })) {
       const by = succeeded.get(row.id)!;
-      recoveries.push(endpointRecoveredEvent(by.organizationId, by.endpoint, row.failing_since, by));
+      all.push(endpointRecoveredEvent(by.organizationId, by.endpoint, row.failing_since, by));
     }
   }
   const failingSince = new Map<string, Date>();
-  const failingBefore = new Set<string>();
   if (failingEndpointIds.length > 0) {
-    for (const row of await MARK_FAILING.run(tx, { ids: failingEndpointIds })) {
-      failingSince.set(row.id, row.failing_since);
-      if (row.was_failing) failingBefore.add(encodeGlobalId('Endpoint', row.id));
-    }
+    for (const row of await MARK_FAILING.run(tx, { ids: failingEndpointIds })) failingSince.set(row.id, row.failing_since);
   }
-  const all: OperationalEvent[] = [...oncePerFailingSpell(events, failingBefore), ...recoveries];
   for (const { endpoint, reason, claimed } of disabled) {
     const event = endpointDisabledEvent({
       organizationId: endpoint.organizationId,

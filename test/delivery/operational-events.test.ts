@@ -124,19 +124,14 @@ describe('operational events', { timeout: 150_000 }, () => {
     expect(disabled.data).toMatchObject({ organizationId: acme.globalId, organizationSlug: 'acme', endpointUrl: `${receiver.url}/broken`, reason: 'FAILING', consecutiveFailures: 2 });
     expect(disabled.data.failingSince).toEqual(expect.any(String));
 
-    const failing: string[] = [];
     for (const { deliveryIds } of [first, second]) {
       const about = (data: Record<string, unknown>) => data.deliveryId === deliveryIds[0];
       await waitForEvent('/operator', operator.secret, 'herald.delivery.exhausted', about);
       const events = received('/operator', operator.secret).filter((event) => about(event.data));
-      // Attempt 2 of 4 failed with retries due: failing (once per failing spell of the endpoint); attempt 4 was the last: exhausted.
-      failing.push(...events.filter((event) => event.type === 'herald.delivery.failing').map((event) => `${String(event.data.deliveryId)}@${String(event.data.attemptCount)}`));
-      expect(events.at(-1)!.type).toBe('herald.delivery.exhausted');
-      expect(events.at(-1)!.data).toMatchObject({ endpointId: broken.id, eventType: 'order.created', attemptCount: 4, lastAttempt: { number: 4, responseStatus: 500, errorKind: 'HTTP_STATUS' } });
+      // Attempt 2 of 4 failed with retries due: failing; attempt 4 was the last: exhausted.
+      expect(events.map((event) => [event.type, event.data.attemptCount])).toEqual([['herald.delivery.failing', 2], ['herald.delivery.exhausted', 4]]);
+      expect(events[1]!.data).toMatchObject({ endpointId: broken.id, eventType: 'order.created', lastAttempt: { number: 4, responseStatus: 500, errorKind: 'HTTP_STATUS' } });
     }
-    // Two deliveries failing at one endpoint: one failing, the spell's first.
-    expect(failing).toHaveLength(1);
-    expect(failing[0]).toMatch(/@2$/);
 
     // Every payload satisfies its type's schema in the catalog.
     const schemas = new Map((await herald.db.eventType.findMany({ where: { name: { startsWith: 'herald.' } } })).map((row) => [row.name, compilePayloadSchema(row.schema)]));
@@ -171,7 +166,7 @@ describe('operational events', { timeout: 150_000 }, () => {
     expect(asOther.data!.events.edges).toEqual([]);
     const operatorDeliveries = await herald.graphql(`{ deliveries(filter: { endpointId: "${operator.id}" }) { edges { node { status event { type } } } } }`, {}, herald.adminKey);
     expect(operatorDeliveries.errors).toBeUndefined();
-    expect(operatorDeliveries.data!.deliveries.edges.length).toBeGreaterThanOrEqual(4); // failing once (the spell), exhausted twice, disabled
+    expect(operatorDeliveries.data!.deliveries.edges.length).toBeGreaterThanOrEqual(5);
   });
 
   it('re-enabling announces herald.endpoint.enabled; the next success after failing announces herald.endpoint.recovered', async () => {
