@@ -208,7 +208,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     1_000_000,
     'a whole number of endpoints, at least 1',
   );
-  const retentionDays = parseInteger('HERALD_RETENTION_DAYS', required(read('HERALD_RETENTION_DAYS')), 1, 3650, 'a whole number of days from 1 to 3650');
+  /** A count within a range, refused with the range in words ("a whole number of streams from 1 to 100000"). */
+  const wholeNumber = (name: string, min: number, max: number, noun: string) =>
+    parseInteger(name, required(read(name)), min, max, `a whole number of ${noun} from ${min} to ${max}`);
+  const retentionDays = wholeNumber('HERALD_RETENTION_DAYS', 1, 3650, 'days');
   const signatureHeader = parseSignatureHeader(required(read('HERALD_SIGNATURE_HEADER')));
   const corsOrigins = parseCorsOrigins(read('HERALD_CORS_ORIGINS'));
   const requestText = read('HERALD_MAX_REQUEST_BYTES');
@@ -221,67 +224,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     withoutPublishText === undefined
       ? defaultMaxRequestBytesWithoutPublish(maxPayloadBytes, maxRequestBytes)
       : parseSize('HERALD_MAX_REQUEST_BYTES_WITHOUT_PUBLISH', withoutPublishText, 16 * 1024, maxRequestBytes);
-  const maxConnections = parseInteger('HERALD_MAX_CONNECTIONS', required(read('HERALD_MAX_CONNECTIONS')), 1, 1_000_000, 'a whole number of connections from 1 to 1000000');
+  const maxConnections = wholeNumber('HERALD_MAX_CONNECTIONS', 1, 1_000_000, 'connections');
   const headersTimeoutMs = parseDurationVariable('HERALD_HEADERS_TIMEOUT', required(read('HERALD_HEADERS_TIMEOUT')), 100, 5 * 60_000);
   const requestTimeoutMs = parseDurationVariable('HERALD_REQUEST_TIMEOUT', required(read('HERALD_REQUEST_TIMEOUT')), headersTimeoutMs, 10 * 60_000);
 
   const host = parseHost(required(read('HERALD_HOST')));
   const graphiql = parseBoolean('HERALD_GRAPHIQL', required(read('HERALD_GRAPHIQL')));
   const metricsToken = parseMetricsToken(read('HERALD_METRICS_TOKEN'));
-  const maxSubscriptionsPerSocket = parseInteger(
-    'HERALD_MAX_SUBSCRIPTIONS_PER_SOCKET',
-    required(read('HERALD_MAX_SUBSCRIPTIONS_PER_SOCKET')),
-    1,
-    100_000,
-    'a whole number of subscriptions from 1 to 100000',
-  );
-  const maxSubscriptionsPerKey = parseInteger(
-    'HERALD_MAX_SUBSCRIPTIONS_PER_KEY',
-    required(read('HERALD_MAX_SUBSCRIPTIONS_PER_KEY')),
-    1,
-    1_000_000,
-    'a whole number of subscriptions from 1 to 1000000',
-  );
-  const maxSocketsPerKey = parseInteger(
-    'HERALD_MAX_SOCKETS_PER_KEY',
-    required(read('HERALD_MAX_SOCKETS_PER_KEY')),
-    1,
-    100_000,
-    'a whole number of sockets from 1 to 100000',
-  );
-  const maxStreamsPerKey = parseInteger(
-    'HERALD_MAX_SSE_STREAMS_PER_KEY',
-    required(read('HERALD_MAX_SSE_STREAMS_PER_KEY')),
-    1,
-    100_000,
-    'a whole number of streams from 1 to 100000',
-  );
-  const portalSessionsPerMinute = parseInteger(
-    'HERALD_PORTAL_SESSIONS_PER_MINUTE',
-    required(read('HERALD_PORTAL_SESSIONS_PER_MINUTE')),
-    1,
-    10_000,
-    'a whole number of sessions from 1 to 10000',
-  );
-  const maxPortalSessionsPerOrg = parseInteger(
-    'HERALD_MAX_PORTAL_SESSIONS_PER_ORG',
-    required(read('HERALD_MAX_PORTAL_SESSIONS_PER_ORG')),
-    1,
-    1_000_000,
-    'a whole number of sessions from 1 to 1000000',
-  );
+  const maxSubscriptionsPerSocket = wholeNumber('HERALD_MAX_SUBSCRIPTIONS_PER_SOCKET', 1, 100_000, 'subscriptions');
+  const maxSubscriptionsPerKey = wholeNumber('HERALD_MAX_SUBSCRIPTIONS_PER_KEY', 1, 1_000_000, 'subscriptions');
+  const maxSocketsPerKey = wholeNumber('HERALD_MAX_SOCKETS_PER_KEY', 1, 100_000, 'sockets');
+  const maxStreamsPerKey = wholeNumber('HERALD_MAX_SSE_STREAMS_PER_KEY', 1, 100_000, 'streams');
+  const portalSessionsPerMinute = wholeNumber('HERALD_PORTAL_SESSIONS_PER_MINUTE', 1, 10_000, 'sessions');
+  const maxPortalSessionsPerOrg = wholeNumber('HERALD_MAX_PORTAL_SESSIONS_PER_ORG', 1, 1_000_000, 'sessions');
   const maxResponseBytes = parseSize('HERALD_MAX_RESPONSE_BYTES', required(read('HERALD_MAX_RESPONSE_BYTES')), 64 * 1024, MAX_REQUEST_LIMIT);
 
   const publicUrl = parsePublicUrl(read('HERALD_PUBLIC_URL'));
   const portalFrameAncestors = parseOrigins('HERALD_PORTAL_FRAME_ANCESTORS', read('HERALD_PORTAL_FRAME_ANCESTORS'));
   const queueTimings = parseQueueTimingsVariable(read('HERALD_QUEUE_TIMINGS'));
-  const maxInFlightPerOrganization = parseInteger(
-    'HERALD_MAX_IN_FLIGHT_PER_ORGANIZATION',
-    required(read('HERALD_MAX_IN_FLIGHT_PER_ORGANIZATION')),
-    1,
-    MAX_IN_FLIGHT_ATTEMPTS,
-    `a whole number of attempts from 1 to ${MAX_IN_FLIGHT_ATTEMPTS}`,
-  );
+  const maxInFlightPerOrganization = wholeNumber('HERALD_MAX_IN_FLIGHT_PER_ORGANIZATION', 1, MAX_IN_FLIGHT_ATTEMPTS, 'attempts');
 
   return {
     nodeEnv,

@@ -11,11 +11,11 @@
 // holding streams — the same rule and interval as graphql-ws (websocket.ts).
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { revokedAmong } from '../api-keys/api-keys.ts';
 import type { Logger } from '../log.ts';
 import type { AppServices, Context } from './context.ts';
 import { createSocketLedger } from './socket-limits.ts';
 import { hasKeyRevokedHandler, onKeyRevoked } from './subscription-auth.ts';
+import { watchRevokedKeys } from './revoked-key-watch.ts';
 
 /** One open SSE stream; `end` closes it from the server's side. */
 interface Stream {
@@ -42,28 +42,7 @@ export function createSseLimits(services: AppServices, log: Logger, keyCheckMs: 
     log.info('closed the SSE streams of a revoked key', { keyId, streams: streams.length });
   };
 
-  // The periodic check runs only while some key holds a stream, so an API without SSE traffic (or
-  // a test's Yoga called without a port) keeps no timer.
-  let keyCheck: NodeJS.Timeout | null = null;
-  let checking = false;
-  const watchKeys = () => {
-    if (keyCheck) return;
-    keyCheck = setInterval(() => {
-      const keyIds = ledger.keyIds();
-      if (keyIds.length === 0) {
-        clearInterval(keyCheck!);
-        keyCheck = null;
-        return;
-      }
-      if (checking) return;
-      checking = true;
-      revokedAmong(services.db, keyIds)
-        .then((revoked) => revoked.forEach(endStreamsOf))
-        .catch((error: unknown) => log.warn('SSE key check failed', { error: (error as Error).message }))
-        .finally(() => (checking = false));
-    }, keyCheckMs);
-    keyCheck.unref();
-  };
+  const keyWatch = watchRevokedKeys({ db: services.db, intervalMs: keyCheckMs, keyIds: () => ledger.keyIds(), onRevoked: endStreamsOf, log, what: 'SSE' });
 
   const plugin: Plugin<Context> = {
     onSubscribe({ args, setResultAndStopExecution }) {
@@ -83,7 +62,7 @@ export function createSseLimits(services: AppServices, log: Logger, keyCheckMs: 
         setResultAndStopExecution(refusal(`This key already holds ${config.maxSubscriptionsPerKey} subscriptions over its sockets and streams; complete one first.`));
         return;
       }
-      watchKeys();
+      keyWatch.wake();
       const release = () => ledger.close(stream);
       onKeyRevoked(ctx, endStreamsOf);
       return {

@@ -17,7 +17,8 @@ import type { IncomingMessage, Server } from 'node:http';
 import { getOperationAST, GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { CloseCode, handleProtocols, makeServer } from 'graphql-ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { authenticate, revokedAmong } from '../api-keys/api-keys.ts';
+import { authenticate } from '../api-keys/api-keys.ts';
+import { watchRevokedKeys } from './revoked-key-watch.ts';
 import { parseBearer } from '../auth/api-key-token.ts';
 import type { Logger } from '../log.ts';
 import type { AppServices } from './context.ts';
@@ -67,6 +68,7 @@ export function attachGraphQLWebSocket(server: Server, yoga: HeraldYoga, service
     }
     log.info('closed the graphql-ws sockets of a revoked key', { keyId, sockets: sockets.length });
   };
+  const keyWatch = watchRevokedKeys({ db: services.db, intervalMs: keyCheckMs, keyIds: () => ledger.keyIds(), onRevoked: closeSocketsOf, log, what: 'graphql-ws' });
 
   const graphqlWs = makeServer<Record<string, unknown> | undefined, Extra>({
     execute: (args) => run(args, 'execute'),
@@ -80,6 +82,7 @@ export function attachGraphQLWebSocket(server: Server, yoga: HeraldYoga, service
         ctx.extra.socket.close(CLOSE_TOO_MANY_SOCKETS, 'too many sockets for this key');
         return false;
       }
+      keyWatch.wake();
       return true;
     },
     onSubscribe: async (ctx, _id, params) => {
@@ -166,22 +169,10 @@ export function attachGraphQLWebSocket(server: Server, yoga: HeraldYoga, service
     });
   }
 
-  // One query per interval for all keys holding sockets. A check still running skips the next tick.
-  let checking = false;
-  const keyCheck = setInterval(() => {
-    const keyIds = ledger.keyIds();
-    if (checking || keyIds.length === 0) return;
-    checking = true;
-    revokedAmong(services.db, keyIds)
-      .then((revoked) => revoked.forEach(closeSocketsOf))
-      .catch((error: unknown) => log.warn('graphql-ws key check failed', { error: (error as Error).message }))
-      .finally(() => (checking = false));
-  }, keyCheckMs);
-  keyCheck.unref();
 
   return {
     dispose: async () => {
-      clearInterval(keyCheck);
+      keyWatch.stop();
       for (const socket of wss.clients) socket.close(1001, 'Going away');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },

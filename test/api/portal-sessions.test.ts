@@ -178,23 +178,13 @@ describe('a session as a bearer key', () => {
   it('an open graphql-ws socket of a session is closed (4401) once the session expires', async () => {
     const session = await mint(acme.key);
     const server = await herald.listen();
-    let closeCode: number | undefined;
-    const client = createClient({
-      url: server.wsUrl,
-      webSocketImpl: WebSocket,
-      retryAttempts: 0,
-      lazy: false,
-      connectionParams: { authorization: `Bearer ${session.token}` },
-      on: { closed: (event) => void (closeCode = (event as { code: number }).code) },
-      onNonLazyError: () => undefined,
-    });
+    const socket = await holdSubscription(server, session.token);
+    const { client } = socket;
     try {
-      client.subscribe({ query: 'subscription { endpointUpdated { id } }' }, { next: () => undefined, error: () => undefined, complete: () => undefined });
-      await waitFor(async () => server.sockets.held().subscriptions === 1, 'the subscription to be held');
       await herald.db.apiKey.updateMany({ where: { hash: Uint8Array.from(hashApiKey(session.token)) }, data: { expiresAt: new Date(Date.now() - 1_000) } });
       // The periodic check of the keys holding sockets (every 5 seconds) finds it expired.
-      await waitFor(async () => closeCode !== undefined, 'the socket to be closed', 10_000);
-      expect(closeCode).toBe(4401);
+      await waitFor(async () => socket.closeCode() !== undefined, 'the socket to be closed', 10_000);
+      expect(socket.closeCode()).toBe(4401);
     } finally {
       await client.dispose();
       await server.close();
@@ -397,26 +387,16 @@ describe('a session and the key that minted it', () => {
     const [session, otherSession] = [await mint(org.key), await mint(second.token)];
     expect(await herald.db.apiKey.findFirstOrThrow({ where: { hash: Uint8Array.from(hashApiKey(session.token)) } })).toMatchObject({ mintedByKeyId: minterId });
     const server = await herald.listen();
-    let closeCode: number | undefined;
-    const client = createClient({
-      url: server.wsUrl,
-      webSocketImpl: WebSocket,
-      retryAttempts: 0,
-      lazy: false,
-      connectionParams: { authorization: `Bearer ${session.token}` },
-      on: { closed: (event) => void (closeCode = (event as { code: number }).code) },
-      onNonLazyError: () => undefined,
-    });
+    const socket = await holdSubscription(server, session.token);
+    const { client } = socket;
     try {
-      client.subscribe({ query: 'subscription { endpointUpdated { id } }' }, { next: () => undefined, error: () => undefined, complete: () => undefined });
-      await waitFor(async () => server.sockets.held().subscriptions === 1, 'the subscription to be held');
       const revoked = await herald.graphql(REVOKE_KEY, { input: { id: encodeGlobalId('ApiKey', minterId) } }, herald.adminKey);
       expect(revoked.errors).toBeUndefined();
       const refused = await herald.graphql(ACCESS, {}, session.token);
       expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'REVOKED' });
       expect((await herald.graphql(ACCESS, {}, otherSession.token)).data?.access.kind).toBe('PORTAL');
-      await waitFor(async () => closeCode !== undefined, 'the socket to be closed', 10_000);
-      expect(closeCode).toBe(4401);
+      await waitFor(async () => socket.closeCode() !== undefined, 'the socket to be closed', 10_000);
+      expect(socket.closeCode()).toBe(4401);
     } finally {
       await client.dispose();
       await server.close();
@@ -472,3 +452,20 @@ describe('minting limits', () => {
     }
   });
 });
+
+/** A graphql-ws client holding one subscription with `token`, and the code its socket closed with. */
+async function holdSubscription(server: Awaited<ReturnType<TestHerald['listen']>>, token: string) {
+  let closeCode: number | undefined;
+  const client = createClient({
+    url: server.wsUrl,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    lazy: false,
+    connectionParams: { authorization: `Bearer ${token}` },
+    on: { closed: (event) => void (closeCode = (event as { code: number }).code) },
+    onNonLazyError: () => undefined,
+  });
+  client.subscribe({ query: 'subscription { endpointUpdated { id } }' }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+  await waitFor(async () => server.sockets.held().subscriptions === 1, 'the subscription to be held');
+  return { client, closeCode: () => closeCode };
+}
