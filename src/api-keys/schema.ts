@@ -10,6 +10,7 @@ import { isReadOnly } from '../portal/portal-sessions.ts';
 import { createOrganizationKey, revokeApiKey } from './api-keys.ts';
 
 export const ApiKeyKindEnum = builder.enumType('ApiKeyKind', {
+  description: 'What a key is for.',
   values: {
     ADMIN: { description: 'Administers the deployment; belongs to no organization.' },
     ORGANIZATION: { description: "An organization's long-lived key, for its servers." },
@@ -21,13 +22,13 @@ export const ApiKeyRef = builder.prismaNode('ApiKey', {
   id: { field: 'id' },
   description: 'An API key. The key itself is shown once, when it is created; only its hash is stored.',
   fields: (t) => ({
-    kind: t.expose('kind', { type: ApiKeyKindEnum }),
-    name: t.exposeString('name'),
+    kind: t.expose('kind', { type: ApiKeyKindEnum, description: 'Admin, organization or portal session.' }),
+    name: t.exposeString('name', { description: 'A name for people, to tell keys apart.' }),
     prefix: t.exposeString('prefix', { description: 'The first characters of the key, to tell keys apart.' }),
-    scopes: t.exposeStringList('scopes'),
-    organization: t.relation('organization', { nullable: true }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
+    scopes: t.exposeStringList('scopes', { description: 'What the key may do (endpoints:read, events:publish, …); empty for an admin key.' }),
+    organization: t.relation('organization', { nullable: true, description: 'The organization it acts for; null for an admin key.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was created.' }),
+    revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true, description: 'When it was revoked (it no longer works); null while it works.' }),
     expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true, description: 'When the key stops working (portal sessions); null: never.' }),
   }),
 });
@@ -37,6 +38,7 @@ const AccessRef = builder.objectRef<Principal>('Access').implement({
   fields: (t) => ({
     kind: t.field({
       type: ApiKeyKindEnum,
+      description: 'What kind of key this is.',
       resolve: (principal) => (principal.kind === 'admin' ? 'ADMIN' : principal.session ? 'PORTAL' : 'ORGANIZATION'),
     }),
     scopes: t.stringList({
@@ -50,6 +52,7 @@ const AccessRef = builder.objectRef<Principal>('Access').implement({
     expiresAt: t.field({
       type: 'DateTime',
       nullable: true,
+      description: 'When a portal session stops working; null for keys that do not expire.',
       resolve: (principal) => (principal.kind === 'organization' ? (principal.session?.expiresAt ?? null) : null),
     }),
     organization: t.field({
@@ -77,9 +80,10 @@ builder.queryField('access', (t) =>
 registerNodeLoader('ApiKey', { admin: true }, (ctx, id) => ctx.db.apiKey.findUnique({ where: { id } }));
 
 const CreateApiKeyInput = builder.inputType('CreateApiKeyInput', {
+  description: 'A new long-lived key of an organization.',
   fields: (t) => ({
-    organizationId: t.id({ required: true }),
-    name: t.string(),
+    organizationId: t.id({ required: true, description: 'The organization the key acts for.' }),
+    name: t.string({ description: 'A name for people, at most 255 characters.' }),
     scopes: t.stringList({
       description:
         'Any of endpoints:read, endpoints:write, events:read, events:publish, deliveries:read, deliveries:write. Default: all.',
@@ -88,8 +92,9 @@ const CreateApiKeyInput = builder.inputType('CreateApiKeyInput', {
 });
 
 const CreateApiKeyPayload = builder.objectRef<{ apiKey: ApiKey; key: string }>('CreateApiKeyPayload').implement({
+  description: 'The new key: store `key` now, it is never shown again.',
   fields: (t) => ({
-    apiKey: t.field({ type: ApiKeyRef, resolve: (p) => p.apiKey }),
+    apiKey: t.field({ type: ApiKeyRef, description: "The key's record (never the key itself).", resolve: (p) => p.apiKey }),
     key: t.exposeString('key', { description: 'The key. It is shown this once and cannot be read again.' }),
   }),
 });
@@ -97,9 +102,10 @@ const CreateApiKeyPayload = builder.objectRef<{ apiKey: ApiKey; key: string }>('
 builder.mutationField('createApiKey', (t) =>
   t.field({
     type: CreateApiKeyPayload,
+    description: 'Creates an organization key (admin keys only); the key is answered once.',
     authScopes: { admin: true },
     errors: { types: [ValidationError, NotFoundError] },
-    args: { input: t.arg({ type: CreateApiKeyInput, required: true }) },
+    args: { input: t.arg({ type: CreateApiKeyInput, required: true, description: 'The organization, name and scopes.' }) },
     resolve: async (_root, { input }, ctx) => {
       const organizationId = requireIdOfType(input.organizationId, 'Organization');
       const { apiKey, token } = await createOrganizationKey(ctx.db, { ...input, organizationId });
@@ -109,19 +115,22 @@ builder.mutationField('createApiKey', (t) =>
 );
 
 const RevokeApiKeyInput = builder.inputType('RevokeApiKeyInput', {
-  fields: (t) => ({ id: t.id({ required: true }) }),
+  description: 'Which key to revoke.',
+  fields: (t) => ({ id: t.id({ required: true, description: 'The key (its ApiKey id, not the key itself).' }) }),
 });
 
 const RevokeApiKeyPayload = builder.objectRef<{ apiKey: ApiKey }>('RevokeApiKeyPayload').implement({
-  fields: (t) => ({ apiKey: t.field({ type: ApiKeyRef, resolve: (p) => p.apiKey }) }),
+  description: 'The key revoked.',
+  fields: (t) => ({ apiKey: t.field({ type: ApiKeyRef, description: "The key's record, with revokedAt set.", resolve: (p) => p.apiKey }) }),
 });
 
 builder.mutationField('revokeApiKey', (t) =>
   t.field({
     type: RevokeApiKeyPayload,
+    description: 'Revokes a key at once (admin keys only): requests with it are refused, its sockets and streams closed, and the portal sessions it minted revoked.',
     authScopes: { admin: true },
     errors: { types: [NotFoundError] },
-    args: { input: t.arg({ type: RevokeApiKeyInput, required: true }) },
+    args: { input: t.arg({ type: RevokeApiKeyInput, required: true, description: 'The key.' }) },
     resolve: async (_root, { input }, ctx) => {
       return { apiKey: await revokeApiKey(ctx.db, requireIdOfType(input.id, 'ApiKey')) };
     },

@@ -24,30 +24,55 @@ const statsBatchesOf = createContextCache(newStatsBatches);
 
 // The statuses are the database's (schema.prisma), in its order.
 const DeliveryStatusEnum = builder.enumType('DeliveryStatus', {
-  values: Object.values(DeliveryStatus),
+  description: 'Where a delivery is in its life: SCHEDULED or PENDING, then SENDING, then SUCCEEDED, RETRYING (and SENDING again) or FAILED; CANCELLED from SCHEDULED.',
+  values: {
+    PENDING: { description: 'Queued: a worker sends it as soon as one is free (and its endpoint is enabled and within its rate limit).' },
+    SENDING: { description: 'An attempt is in flight now.' },
+    SUCCEEDED: { description: 'The endpoint answered 2xx. Final.' },
+    RETRYING: { description: 'The last attempt failed; the next one is due at nextAttemptAt.' },
+    FAILED: { description: 'Failed for good: the retry schedule is exhausted, or the endpoint answered 410 Gone. Final, until retried or replayed.' },
+    SCHEDULED: { description: "Published with deliverAt: waits until then (nextAttemptAt); cancelDelivery or cancelScheduledEvent may still stop it." },
+    CANCELLED: { description: 'Cancelled while SCHEDULED; never sent. Final.' },
+  } as const satisfies Record<DeliveryStatus, { description: string }>,
 });
 
 const AttemptErrorKindEnum = builder.enumType('AttemptErrorKind', {
-  values: ATTEMPT_ERROR_KINDS,
+  description: 'Why an attempt did not get a 2xx answer.',
+  values: {
+    TIMEOUT: { description: 'No complete answer within the delivery timeout (HERALD_DELIVERY_TIMEOUT).' },
+    CONNECTION: { description: 'The connection was refused, reset or closed before an answer.' },
+    DNS: { description: "The endpoint's host name did not resolve." },
+    TLS: { description: 'The TLS handshake failed (certificate not trusted, expired, or for another name).' },
+    BLOCKED_ADDRESS: { description: 'The host resolved to an address Herald never connects to (private, loopback, link-local or cloud metadata): docs/security.md.' },
+    RESPONSE_TOO_LARGE: { description: 'The answer was larger than Herald reads; it was cut off and the attempt counted as failed.' },
+    HTTP_STATUS: { description: 'The endpoint answered with a status outside 2xx (see responseStatus).' },
+  } as const satisfies Record<(typeof ATTEMPT_ERROR_KINDS)[number], { description: string }>,
 });
 
 const AttemptErrorRef = builder
   .objectRef<{ kind: (typeof AttemptErrorKindEnum)['$inferType']; message: string }>('AttemptError')
-  .implement({ fields: (t) => ({ kind: t.expose('kind', { type: AttemptErrorKindEnum }), message: t.exposeString('message') }) });
+  .implement({
+    description: 'Why an attempt failed.',
+    fields: (t) => ({
+      kind: t.expose('kind', { type: AttemptErrorKindEnum, description: 'The kind of failure, to branch on.' }),
+      message: t.exposeString('message', { description: 'What happened, as the HTTP client reported it (for a person).' }),
+    }),
+  });
 
 builder.prismaObject('Attempt', {
   description: 'One HTTP request of a delivery.',
   // Receivers' answers: never readable without deliveries:read, whatever led to them.
   authScopes: { scope: 'deliveries:read' },
   fields: (t) => ({
-    number: t.exposeInt('number'),
-    startedAt: t.expose('startedAt', { type: 'DateTime' }),
-    durationMs: t.exposeInt('durationMs'),
-    responseStatus: t.exposeInt('responseStatus', { nullable: true }),
+    number: t.exposeInt('number', { description: "The attempt's place in its delivery, from 1." }),
+    startedAt: t.expose('startedAt', { type: 'DateTime', description: 'When the request was sent.' }),
+    durationMs: t.exposeInt('durationMs', { description: 'From sending the request to the end of the answer (or the failure), in milliseconds.' }),
+    responseStatus: t.exposeInt('responseStatus', { nullable: true, description: "The endpoint's HTTP status; null when there was no answer." }),
     responseBody: t.string({ nullable: true, description: 'The first 4 KiB of the response.', resolve: (attempt, _args, ctx) => chargeResponseBytes(ctx, attempt.responseBody) }),
     error: t.field({
       type: AttemptErrorRef,
       nullable: true,
+      description: 'Why the attempt failed; null when it succeeded.',
       resolve: (attempt) => (attempt.errorKind ? { kind: attempt.errorKind, message: attempt.errorMessage ?? '' } : null),
     }),
   }),
@@ -70,17 +95,18 @@ export const DeliveryRef = builder.prismaNode('Delivery', {
   // deliveries:read, or a delivery that the caller's own mutation created (publishing, testing, retrying).
   authScopes: (delivery, ctx) => (inActingOrganization(ctx, delivery) ? { $any: { scope: 'deliveries:read', $granted: MUTATION_RESULT } } : { $granted: MUTATION_RESULT }),
   fields: (t) => ({
-    event: t.relation('event'),
-    endpoint: t.relation('endpoint'),
-    status: t.expose('status', { type: DeliveryStatusEnum }),
-    attemptCount: t.exposeInt('attemptCount'),
-    nextAttemptAt: t.expose('nextAttemptAt', { type: 'DateTime', nullable: true }),
-    lastStatusCode: t.exposeInt('lastStatusCode', { nullable: true, ...RECEIVERS_ANSWER }),
-    lastError: t.exposeString('lastError', { nullable: true, ...RECEIVERS_ANSWER }),
-    isTest: t.exposeBoolean('isTest'),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),
-    attempts: t.relation('attempts', { query: { orderBy: { number: 'asc' } }, authScopes: (delivery, _args, ctx) => inActingOrganization(ctx, delivery) && { scope: 'deliveries:read' } }),
+    event: t.relation('event', { description: 'The event being delivered.' }),
+    endpoint: t.relation('endpoint', { description: 'Where it goes.' }),
+    status: t.expose('status', { type: DeliveryStatusEnum, description: 'Where the delivery is now.' }),
+    attemptCount: t.exposeInt('attemptCount', { description: 'Attempts made so far.' }),
+    nextAttemptAt: t.expose('nextAttemptAt', { type: 'DateTime', nullable: true, description: 'When the next attempt is due (RETRYING, SCHEDULED, or held by a rate limit); null when none is planned.' }),
+    lastStatusCode: t.exposeInt('lastStatusCode', { nullable: true, description: "The HTTP status of the last attempt's answer; null without one, or without deliveries:read.", ...RECEIVERS_ANSWER }),
+    lastError: t.exposeString('lastError', { nullable: true, description: 'Why the last attempt failed; null when it did not, or without deliveries:read.', ...RECEIVERS_ANSWER }),
+    isTest: t.exposeBoolean('isTest', { description: 'Sent by testEndpoint, not by a published event.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the delivery was created (its event published).' }),
+    completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true, description: 'When it reached SUCCEEDED, FAILED or CANCELLED; null before.' }),
+    attempts: t.relation('attempts', {
+      description: 'Every attempt, first to last.', query: { orderBy: { number: 'asc' } }, authScopes: (delivery, _args, ctx) => inActingOrganization(ctx, delivery) && { scope: 'deliveries:read' } }),
   }),
 });
 
@@ -89,10 +115,11 @@ registerNodeLoader('Delivery', { scope: 'deliveries:read' }, (ctx, id) =>
 );
 
 const DeliveryFilter = builder.inputType('DeliveryFilter', {
+  description: 'Which deliveries to list; every field given must match.',
   fields: (t) => ({
-    endpointId: t.id(),
-    eventId: t.id(),
-    status: t.field({ type: DeliveryStatusEnum }),
+    endpointId: t.id({ description: 'Deliveries to this endpoint.' }),
+    eventId: t.id({ description: 'Deliveries of this event.' }),
+    status: t.field({ type: DeliveryStatusEnum, description: 'Deliveries in this status now.' }),
     since: t.field({ type: 'DateTime', description: 'Deliveries created at or after this instant.' }),
   }),
 });
@@ -107,7 +134,7 @@ builder.queryField('deliveries', (t) =>
       cursor: 'id',
       description: "The organization's deliveries, newest first.",
       authScopes: { scope: 'deliveries:read' },
-      args: { filter: t.arg({ type: DeliveryFilter }) },
+      args: { filter: t.arg({ type: DeliveryFilter, description: 'Only deliveries matching every field given.' }) },
       resolve: async (query, _root, args, ctx) => {
         const organizationId = organizationIdOf(ctx);
       await checkPage(args, async (id) => (await ctx.db.delivery.count({ where: { id, organizationId } })) > 0);
@@ -132,12 +159,14 @@ builder.queryField('deliveries', (t) =>
 
 const deliveryPayload = (name: string) =>
   builder.objectRef<{ delivery: Delivery }>(name).implement({
-    fields: (t) => ({ delivery: t.field({ type: DeliveryRef, grantScopes: [MUTATION_RESULT], resolve: (p) => p.delivery }) }),
+    description: 'The delivery the mutation created or changed.',
+    fields: (t) => ({ delivery: t.field({ type: DeliveryRef, grantScopes: [MUTATION_RESULT], description: 'The delivery, as the mutation left it.', resolve: (p) => p.delivery }) }),
   });
 
 const TestEndpointInput = builder.inputType('TestEndpointInput', {
+  description: 'Which endpoint to send a test delivery to.',
   fields: (t) => ({
-    id: t.id({ required: true }),
+    id: t.id({ required: true, description: 'The endpoint.' }),
     eventType: t.string({ description: 'Default webhook.test; another catalog type sends an empty sample.' }),
   }),
 });
@@ -145,16 +174,20 @@ const TestEndpointInput = builder.inputType('TestEndpointInput', {
 builder.mutationField('testEndpoint', (t) =>
   t.field({
     type: deliveryPayload('TestEndpointPayload'),
+    description: 'Sends a signed test event to an endpoint now, as a delivery with isTest true (it counts toward nothing).',
     authScopes: { scope: 'endpoints:write' },
     errors: { types: [ValidationError, NotFoundError] },
-    args: { input: t.arg({ type: TestEndpointInput, required: true }) },
+    args: { input: t.arg({ type: TestEndpointInput, required: true, description: 'The endpoint and event type.' }) },
     resolve: async (_root, { input }, ctx) => ({
       delivery: await testEndpoint(ctx, organizationIdOf(ctx), requireIdOfType(input.id, 'Endpoint'), input.eventType),
     }),
   }),
 );
 
-const RetryDeliveryInput = builder.inputType('RetryDeliveryInput', { fields: (t) => ({ id: t.id({ required: true }) }) });
+const RetryDeliveryInput = builder.inputType('RetryDeliveryInput', {
+  description: 'Which delivery to attempt again.',
+  fields: (t) => ({ id: t.id({ required: true, description: 'The delivery.' }) }),
+});
 
 builder.objectType(InvalidStateError, {
   name: 'InvalidStateError',
@@ -171,14 +204,17 @@ builder.mutationField('retryDelivery', (t) =>
     description: 'Attempts a finished or RETRYING delivery now; a RETRYING one continues its schedule from this attempt.',
     authScopes: { scope: 'deliveries:write' },
     errors: { types: [ValidationError, NotFoundError, InvalidStateError] },
-    args: { input: t.arg({ type: RetryDeliveryInput, required: true }) },
+    args: { input: t.arg({ type: RetryDeliveryInput, required: true, description: 'The delivery.' }) },
     resolve: async (_root, { input }, ctx) => ({
       delivery: await retryDelivery(ctx, organizationIdOf(ctx), requireIdOfType(input.id, 'Delivery')),
     }),
   }),
 );
 
-const CancelDeliveryInput = builder.inputType('CancelDeliveryInput', { fields: (t) => ({ id: t.id({ required: true }) }) });
+const CancelDeliveryInput = builder.inputType('CancelDeliveryInput', {
+  description: 'Which scheduled delivery to cancel.',
+  fields: (t) => ({ id: t.id({ required: true, description: 'The delivery.' }) }),
+});
 
 builder.mutationField('cancelDelivery', (t) =>
   t.field({
@@ -186,18 +222,22 @@ builder.mutationField('cancelDelivery', (t) =>
     description: 'Cancels a SCHEDULED delivery before its deliverAt (it becomes CANCELLED and is never sent); InvalidStateError once it was claimed or sent.',
     authScopes: { scope: 'deliveries:write' },
     errors: { types: [NotFoundError, InvalidStateError] },
-    args: { input: t.arg({ type: CancelDeliveryInput, required: true }) },
+    args: { input: t.arg({ type: CancelDeliveryInput, required: true, description: 'The delivery.' }) },
     resolve: async (_root, { input }, ctx) => ({
       delivery: await cancelDelivery(ctx, organizationIdOf(ctx), requireIdOfType(input.id, 'Delivery')),
     }),
   }),
 );
 
-const CancelScheduledEventInput = builder.inputType('CancelScheduledEventInput', { fields: (t) => ({ id: t.id({ required: true }) }) });
+const CancelScheduledEventInput = builder.inputType('CancelScheduledEventInput', {
+  description: 'Which scheduled event to cancel.',
+  fields: (t) => ({ id: t.id({ required: true, description: 'The event (published with deliverAt).' }) }),
+});
 
 const CancelScheduledEventPayload = builder.objectRef<{ event: Event; cancelled: Delivery[] }>('CancelScheduledEventPayload').implement({
+  description: "The event and the deliveries cancelled. The event's payload is not readable here without events:read.",
   fields: (t) => ({
-    event: t.field({ type: EventRef, grantScopes: [MUTATION_RESULT], resolve: (p) => p.event }),
+    event: t.field({ type: EventRef, grantScopes: [MUTATION_RESULT], description: 'The event whose deliveries were cancelled.', resolve: (p) => p.event }),
     count: t.int({ description: 'How many deliveries were cancelled.', resolve: (p) => p.cancelled.length }),
     deliveries: t.field({ type: [DeliveryRef], grantScopes: [MUTATION_RESULT], description: 'The deliveries cancelled, oldest first.', resolve: (p) => p.cancelled }),
   }),
@@ -209,14 +249,15 @@ builder.mutationField('cancelScheduledEvent', (t) =>
     description: "Cancels every delivery of an event that is still SCHEDULED (one per endpoint); InvalidStateError when none is SCHEDULED anymore.",
     authScopes: { scope: 'deliveries:write' },
     errors: { types: [NotFoundError, InvalidStateError] },
-    args: { input: t.arg({ type: CancelScheduledEventInput, required: true }) },
+    args: { input: t.arg({ type: CancelScheduledEventInput, required: true, description: 'The event.' }) },
     resolve: async (_root, { input }, ctx) => cancelScheduledEvent(ctx, organizationIdOf(ctx), requireIdOfType(input.id, 'Event')),
   }),
 );
 
 const ReplayDeliveriesInput = builder.inputType('ReplayDeliveriesInput', {
+  description: "Which of an endpoint's finished deliveries to queue again.",
   fields: (t) => ({
-    endpointId: t.id({ required: true }),
+    endpointId: t.id({ required: true, description: 'The endpoint whose deliveries are replayed.' }),
     since: t.field({ type: 'DateTime', required: true, description: 'Deliveries created at or after this instant.' }),
     until: t.field({ type: 'DateTime', description: 'And before this instant (default: now).' }),
     statuses: t.field({ type: [DeliveryStatusEnum], description: 'Finished statuses to replay; default [FAILED].' }),
@@ -227,6 +268,7 @@ const ReplayDeliveriesInput = builder.inputType('ReplayDeliveriesInput', {
 const REPLAY_SHOWN = 100;
 
 const ReplayDeliveriesPayload = builder.objectRef<{ queued: Delivery[] }>('ReplayDeliveriesPayload').implement({
+  description: 'What a replay queued.',
   fields: (t) => ({
     count: t.int({ description: 'How many deliveries were queued again; 0 when nothing matched.', resolve: (p) => p.queued.length }),
     deliveries: t.field({
@@ -244,7 +286,7 @@ builder.mutationField('replayDeliveries', (t) =>
     description: "Queues again an endpoint's finished deliveries of a period (at most 10,000).",
     authScopes: { scope: 'deliveries:write' },
     errors: { types: [ValidationError, NotFoundError] },
-    args: { input: t.arg({ type: ReplayDeliveriesInput, required: true }) },
+    args: { input: t.arg({ type: ReplayDeliveriesInput, required: true, description: 'The endpoint, period and statuses.' }) },
     resolve: async (_root, { input }, ctx) => ({
       queued: await replayDeliveries(ctx, organizationIdOf(ctx), { ...input, endpointId: requireIdOfType(input.endpointId, 'Endpoint') }),
     }),
@@ -252,7 +294,12 @@ builder.mutationField('replayDeliveries', (t) =>
 );
 
 const DeliveryUpdatedFilter = builder.inputType('DeliveryUpdatedFilter', {
-  fields: (t) => ({ endpointId: t.id(), eventId: t.id(), deliveryId: t.id() }),
+  description: 'Which changes to follow; every field given must match (none: every delivery of the organization).',
+  fields: (t) => ({
+    endpointId: t.id({ description: 'Deliveries to this endpoint.' }),
+    eventId: t.id({ description: "This event's deliveries; the stream starts with their current state." }),
+    deliveryId: t.id({ description: 'This delivery alone; the stream starts with its current state.' }),
+  }),
 });
 
 builder.subscriptionField('deliveryUpdated', (t) =>
@@ -262,7 +309,7 @@ builder.subscriptionField('deliveryUpdated', (t) =>
     description:
       "Each time one of the organization's deliveries changes status, gains an attempt or is held by its endpoint's rate limit (a later nextAttemptAt), each item the delivery as it was at that change. Filtered by deliveryId or eventId, it starts with the matching deliveries as they are now. Null when the delivery was deleted (with its endpoint) before it could be read.",
     authScopes: { scope: 'deliveries:read' },
-    args: { filter: t.arg({ type: DeliveryUpdatedFilter }) },
+    args: { filter: t.arg({ type: DeliveryUpdatedFilter, description: 'Which deliveries to follow.' }) },
     subscribe: async (_root, { filter: wanted }, ctx) => {
       const organizationId = organizationIdOf(ctx);
       // Filter ids of another type or organization simply match nothing.
@@ -313,9 +360,9 @@ const EndpointStatsRef = builder.objectRef<EndpointStats>('EndpointStats').imple
   description: "Deliveries to one endpoint created in the last `hours`, by outcome.",
   fields: (t) => ({
     total: t.exposeInt('total', { description: 'Every delivery, finished or not.' }),
-    succeeded: t.exposeInt('succeeded'),
+    succeeded: t.exposeInt('succeeded', { description: 'Delivered with a 2xx answer.' }),
     failed: t.exposeInt('failed', { description: 'Failed for good (retries exhausted or refused); retrying ones are not counted.' }),
-    successRate: t.exposeFloat('successRate', { nullable: true, description: 'succeeded / (succeeded + failed), from 0 to 1; null when none finished.' }),
+    successRate: t.exposeFloat('successRate', { nullable: true, description: 'The share that succeeded, succeeded / (succeeded + failed), from 0 to 1; null when none finished.' }),
     lastDeliveryAt: t.expose('lastDeliveryAt', { type: 'DateTime', nullable: true, description: 'The newest delivery in the window.' }),
   }),
 });
@@ -326,7 +373,7 @@ builder.objectField(EndpointRef, 'stats', (t) =>
     description: `Delivery counts over the last \`hours\` (${MIN_STATS_HOURS}–${MAX_STATS_HOURS}). The endpoints of one page are counted in one query.`,
     // Counts of deliveries are delivery data, whoever reached the endpoint and however.
     authScopes: { scope: 'deliveries:read' },
-    args: { hours: t.arg.int({ defaultValue: 24, required: true }) },
+    args: { hours: t.arg.int({ defaultValue: 24, required: true, description: `The window, in hours back from now (${MIN_STATS_HOURS}–${MAX_STATS_HOURS}).` }) },
     resolve: (endpoint, { hours }, ctx) => {
       if (!Number.isInteger(hours) || hours < MIN_STATS_HOURS || hours > MAX_STATS_HOURS) {
         throw new GraphQLError(`hours must be from ${MIN_STATS_HOURS} to ${MAX_STATS_HOURS}.`, { extensions: { code: 'BAD_USER_INPUT' } });

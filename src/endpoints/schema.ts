@@ -30,6 +30,7 @@ import {
 } from './endpoints.ts';
 
 export const SignatureSchemeEnum = builder.enumType('SignatureScheme', {
+  description: 'How deliveries to an endpoint are signed (docs: verifying signatures); the secret is the same whatever the scheme.',
   values: {
     STANDARD_WEBHOOKS: { description: 'webhook-signature: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">' },
     HMAC_SHA256_TIMESTAMPED: { description: 'X-Herald-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "{t}.{body}">' },
@@ -38,6 +39,7 @@ export const SignatureSchemeEnum = builder.enumType('SignatureScheme', {
 });
 
 const DisabledReasonEnum = builder.enumType('EndpointDisabledReason', {
+  description: 'Why an endpoint is turned off.',
   values: {
     MANUAL: { description: 'Turned off with toggleEndpoint.' },
     FAILING: { description: 'Too many consecutive failed deliveries (HERALD_DISABLE_AFTER_FAILURES).' },
@@ -46,8 +48,9 @@ const DisabledReasonEnum = builder.enumType('EndpointDisabledReason', {
 });
 
 const EndpointHeaderRef = builder.objectRef<EndpointHeader>('EndpointHeader').implement({
+  description: 'A custom header sent with every delivery to the endpoint.',
   fields: (t) => ({
-    name: t.exposeString('name'),
+    name: t.exposeString('name', { description: 'The header name, as it was set.' }),
     value: t.exposeString('value', { description: 'Sealed at rest; shown to keys with endpoints:write, masked (••••••••) for others.' }),
   }),
 });
@@ -55,7 +58,7 @@ const EndpointHeaderRef = builder.objectRef<EndpointHeader>('EndpointHeader').im
 const EndpointRateLimitRef = builder.objectRef<RateLimit>('EndpointRateLimit').implement({
   description: 'At most perSecond deliveries a second reach the endpoint, across every worker; deliveries over it wait (nextAttemptAt) and are not attempts.',
   fields: (t) => ({
-    perSecond: t.exposeInt('perSecond'),
+    perSecond: t.exposeInt('perSecond', { description: 'Deliveries a second, at most.' }),
     burst: t.exposeInt('burst', { description: 'Deliveries that may go at once after a quiet spell; one second of the limit unless set.' }),
   }),
 });
@@ -67,11 +70,11 @@ export const EndpointRef = builder.prismaNode('Endpoint', {
   description: 'A URL that receives webhooks. Its signing secret is never readable after creation or rotation.',
   authScopes: (endpoint, ctx) => (inActingOrganization(ctx, endpoint) ? { $any: { scope: 'endpoints:read', $granted: MUTATION_RESULT } } : { $granted: MUTATION_RESULT }),
   fields: (t) => ({
-    name: t.exposeString('name'),
-    description: t.exposeString('description'),
-    url: t.exposeString('url'),
-    eventTypes: t.exposeStringList('eventTypes'),
-    projects: t.exposeStringList('projects'),
+    name: t.exposeString('name', { description: "A name for people (defaults to the URL's host)." }),
+    description: t.exposeString('description', { description: 'Free text for people; empty when not set.' }),
+    url: t.exposeString('url', { description: 'Where deliveries are POSTed, normalized (lower-case host, default port dropped).' }),
+    eventTypes: t.exposeStringList('eventTypes', { description: 'The event types it receives: catalog names, `*`, or prefix wildcards such as `invoice.*`.' }),
+    projects: t.exposeStringList('projects', { description: 'Only events of these projects; empty: events of every project and of none.' }),
     filter: t.expose('filter', {
       type: 'JSON',
       nullable: true,
@@ -81,27 +84,28 @@ export const EndpointRef = builder.prismaNode('Endpoint', {
     // them sees them; other readers see names and a mask.
     headers: t.field({
       type: [EndpointHeaderRef],
+      description: 'Custom headers sent with every delivery; values readable with endpoints:write only.',
       resolve: (endpoint, _args, ctx) =>
         mayWriteEndpoints(ctx) ? openHeaders(endpoint.headers, ctx.encryptionKeys, endpoint.id) : maskHeaders(endpoint.headers),
     }),
-    signatureScheme: t.expose('signatureScheme', { type: SignatureSchemeEnum }),
-    active: t.exposeBoolean('active'),
-    disabledReason: t.expose('disabledReason', { type: DisabledReasonEnum, nullable: true }),
-    consecutiveFailures: t.exposeInt('consecutiveFailures'),
+    signatureScheme: t.expose('signatureScheme', { type: SignatureSchemeEnum, description: 'How its deliveries are signed.' }),
+    active: t.exposeBoolean('active', { description: 'False while turned off: events published meanwhile are not delivered to it.' }),
+    disabledReason: t.expose('disabledReason', { type: DisabledReasonEnum, nullable: true, description: 'Why it is off; null while active.' }),
+    consecutiveFailures: t.exposeInt('consecutiveFailures', { description: 'Deliveries failed for good in a row; a success resets it. At HERALD_DISABLE_AFTER_FAILURES the endpoint is turned off.' }),
     rateLimit: t.field({
       type: EndpointRateLimitRef,
       nullable: true,
       description: 'Null: unlimited. See docs/rate-limits.md.',
       resolve: (endpoint) => rateLimitOf({ perSecond: endpoint.rateLimitPerSecond, burst: endpoint.rateLimitBurst }),
     }),
-    verifiedAt: t.expose('verifiedAt', { type: 'DateTime', nullable: true }),
+    verifiedAt: t.expose('verifiedAt', { type: 'DateTime', nullable: true, description: 'When the URL last answered the echo challenge (createEndpoint with verify); null if never.' }),
     previousSecretExpiresAt: t.expose('previousSecretExpiresAt', {
       type: 'DateTime',
       nullable: true,
       description: 'While set, deliveries are signed with the previous secret too (rotation grace period).',
     }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was created.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When it last changed (settings, state or secret).' }),
   }),
 });
 
@@ -114,8 +118,9 @@ registerNodeLoader('Endpoint', { scope: 'endpoints:read' }, (ctx, id) =>
 );
 
 const EndpointFilter = builder.inputType('EndpointFilter', {
+  description: 'Which endpoints to list; every field given must match.',
   fields: (t) => ({
-    active: t.boolean(),
+    active: t.boolean({ description: 'Only enabled (true) or only turned-off (false) endpoints.' }),
     project: t.string({ description: 'Endpoints that receive events of this project (listed, or no project list).' }),
   }),
 });
@@ -126,7 +131,7 @@ builder.queryField('endpoints', (t) =>
     cursor: 'id',
     description: "The organization's endpoints, newest first.",
     authScopes: { scope: 'endpoints:read' },
-    args: { filter: t.arg({ type: EndpointFilter }) },
+    args: { filter: t.arg({ type: EndpointFilter, description: 'Only endpoints matching every field given.' }) },
     resolve: async (query, _root, args, ctx) => {
       const organizationId = organizationIdOf(ctx);
       await checkPage(args, async (id) => (await ctx.db.endpoint.count({ where: { id, organizationId } })) > 0);
@@ -147,10 +152,15 @@ builder.queryField('endpoints', (t) =>
 );
 
 const EndpointHeaderInput = builder.inputType('EndpointHeaderInput', {
-  fields: (t) => ({ name: t.string({ required: true }), value: t.string({ required: true }) }),
+  description: 'A custom header to send with every delivery (RFC 9110 name and value; Herald\'s own headers are refused).',
+  fields: (t) => ({
+    name: t.string({ required: true, description: 'A header name (an RFC 9110 token).' }),
+    value: t.string({ required: true, description: '1–4096 visible ASCII characters; sealed at rest.' }),
+  }),
 });
 
 const EndpointRateLimitInput = builder.inputType('EndpointRateLimitInput', {
+  description: 'An upper bound on deliveries a second to one endpoint, across every worker.',
   fields: (t) => ({
     perSecond: t.int({ required: true, description: `Deliveries per second, 1–${RATE_LIMIT_BOUNDS.perSecondMax}.` }),
     burst: t.int({ description: `Deliveries that may go at once after a quiet spell, 1 to ${RATE_LIMIT_BOUNDS.burstSecondsMax} × perSecond; default perSecond.` }),
@@ -159,13 +169,15 @@ const EndpointRateLimitInput = builder.inputType('EndpointRateLimitInput', {
 
 const endpointPayload = (name: string) =>
   builder.objectRef<{ endpoint: Endpoint }>(name).implement({
-    fields: (t) => ({ endpoint: t.field({ type: EndpointRef, grantScopes: [MUTATION_RESULT], resolve: (p) => p.endpoint }) }),
+    description: 'The endpoint the mutation changed.',
+    fields: (t) => ({ endpoint: t.field({ type: EndpointRef, grantScopes: [MUTATION_RESULT], description: 'The endpoint, as the mutation left it.', resolve: (p) => p.endpoint }) }),
   });
 
 const endpointWithSecretPayload = (name: string) =>
   builder.objectRef<{ endpoint: Endpoint; secret: string }>(name).implement({
+    description: 'The endpoint and its new signing secret: store the secret now, it is never shown again.',
     fields: (t) => ({
-      endpoint: t.field({ type: EndpointRef, grantScopes: [MUTATION_RESULT], resolve: (p) => p.endpoint }),
+      endpoint: t.field({ type: EndpointRef, grantScopes: [MUTATION_RESULT], description: 'The endpoint, as the mutation left it.', resolve: (p) => p.endpoint }),
       secret: t.exposeString('secret', { description: 'The signing secret (whsec_…). Shown this once.' }),
     }),
   });
@@ -174,10 +186,11 @@ const FILTER_INPUT =
   'A payload filter such as {"data.amount": {"$gte": 100}}: only events whose payload matches it are delivered (docs/payload-filters.md).';
 
 export const CreateEndpointInput = builder.inputType('CreateEndpointInput', {
+  description: 'A new endpoint of the organization.',
   fields: (t) => ({
     url: t.string({ required: true, description: 'https:// (http:// only when private networks are allowed); at most 2048 characters.' }),
     name: t.string({ description: 'At most 255 characters; defaults to the URL host.' }),
-    description: t.string(),
+    description: t.string({ description: 'Free text for people, at most 1000 characters.' }),
     eventTypes: t.stringList({ required: true, description: 'Catalog names, `*`, or prefix wildcards such as `conversation.*`.' }),
     projects: t.stringList({ description: 'Only events of these projects (empty: all).' }),
     headers: t.field({ type: [EndpointHeaderInput], description: 'Up to 50 custom headers sent with every delivery.' }),
@@ -194,21 +207,23 @@ export const CreateEndpointPayload = endpointWithSecretPayload('CreateEndpointPa
 builder.mutationField('createEndpoint', (t) =>
   t.field({
     type: CreateEndpointPayload,
+    description: 'Registers a URL to receive the organization\'s events; answers its signing secret, once.',
     authScopes: { scope: 'endpoints:write' },
     errors: { types: [ValidationError, LimitExceededError, EndpointVerificationError] },
-    args: { input: t.arg({ type: CreateEndpointInput, required: true }) },
+    args: { input: t.arg({ type: CreateEndpointInput, required: true, description: 'The new endpoint.' }) },
     resolve: (_root, { input }, ctx) => createEndpoint(ctx, organizationIdOf(ctx), input),
   }),
 );
 
 const UpdateEndpointInput = builder.inputType('UpdateEndpointInput', {
+  description: 'Changes to an endpoint: a field left out is left as it is.',
   fields: (t) => ({
-    id: t.id({ required: true }),
-    url: t.string(),
-    name: t.string(),
-    description: t.string(),
-    eventTypes: t.stringList(),
-    projects: t.stringList(),
+    id: t.id({ required: true, description: 'The endpoint.' }),
+    url: t.string({ description: 'A new URL, under the same rules as createEndpoint.' }),
+    name: t.string({ description: 'A new name.' }),
+    description: t.string({ description: 'A new description.' }),
+    eventTypes: t.stringList({ description: 'Replaces the list of event types.' }),
+    projects: t.stringList({ description: 'Replaces the list of projects (empty: all).' }),
     headers: t.field({ type: [EndpointHeaderInput], description: 'Replaces the whole list.' }),
     rateLimit: t.field({ type: EndpointRateLimitInput, description: 'Replaces the limit; null removes it (unlimited); absent leaves it.' }),
     filter: t.field({ type: 'JSON', description: `${FILTER_INPUT} null removes it.` }),
@@ -218,9 +233,10 @@ const UpdateEndpointInput = builder.inputType('UpdateEndpointInput', {
 builder.mutationField('updateEndpoint', (t) =>
   t.field({
     type: endpointPayload('UpdateEndpointPayload'),
+    description: "Changes an endpoint's settings; deliveries already queued keep going to it.",
     authScopes: { scope: 'endpoints:write' },
     errors: { types: [ValidationError, NotFoundError] },
-    args: { input: t.arg({ type: UpdateEndpointInput, required: true }) },
+    args: { input: t.arg({ type: UpdateEndpointInput, required: true, description: 'The endpoint and what changes.' }) },
     resolve: async (_root, { input: { id, ...fields } }, ctx) => ({
       endpoint: await updateEndpoint(ctx, organizationIdOf(ctx), requireIdOfType(id, 'Endpoint'), fields),
     }),
@@ -228,8 +244,9 @@ builder.mutationField('updateEndpoint', (t) =>
 );
 
 const RotateEndpointSecretInput = builder.inputType('RotateEndpointSecretInput', {
+  description: 'Which endpoint gets a new signing secret, and for how long the old one still signs.',
   fields: (t) => ({
-    id: t.id({ required: true }),
+    id: t.id({ required: true, description: 'The endpoint.' }),
     gracePeriodSeconds: t.int({ description: 'How long the old secret keeps signing (default 0, at most 7 days).' }),
     secret: t.string({ description: 'Bring your own new secret.' }),
   }),
@@ -238,24 +255,30 @@ const RotateEndpointSecretInput = builder.inputType('RotateEndpointSecretInput',
 builder.mutationField('rotateEndpointSecret', (t) =>
   t.field({
     type: endpointWithSecretPayload('RotateEndpointSecretPayload'),
+    description: 'Gives an endpoint a new signing secret, answered once; during the grace period deliveries carry both signatures.',
     authScopes: { scope: 'endpoints:write' },
     errors: { types: [ValidationError, NotFoundError] },
-    args: { input: t.arg({ type: RotateEndpointSecretInput, required: true }) },
+    args: { input: t.arg({ type: RotateEndpointSecretInput, required: true, description: 'The endpoint and grace period.' }) },
     resolve: (_root, { input: { id, ...rest } }, ctx) =>
       rotateEndpointSecret(ctx, organizationIdOf(ctx), requireIdOfType(id, 'Endpoint'), rest),
   }),
 );
 
 const ToggleEndpointInput = builder.inputType('ToggleEndpointInput', {
-  fields: (t) => ({ id: t.id({ required: true }), active: t.boolean({ required: true }) }),
+  description: 'Which endpoint to turn on or off.',
+  fields: (t) => ({
+    id: t.id({ required: true, description: 'The endpoint.' }),
+    active: t.boolean({ required: true, description: 'true: enabled again; false: turned off (reason MANUAL).' }),
+  }),
 });
 
 builder.mutationField('toggleEndpoint', (t) =>
   t.field({
     type: endpointPayload('ToggleEndpointPayload'),
+    description: 'Turns an endpoint off or on again; enabling resets its consecutive failures.',
     authScopes: { scope: 'endpoints:write' },
     errors: { types: [NotFoundError] },
-    args: { input: t.arg({ type: ToggleEndpointInput, required: true }) },
+    args: { input: t.arg({ type: ToggleEndpointInput, required: true, description: 'The endpoint and its new state.' }) },
     resolve: async (_root, { input }, ctx) => ({
       endpoint: await toggleEndpoint(ctx, organizationIdOf(ctx), requireIdOfType(input.id, 'Endpoint'), input.active),
     }),
@@ -263,19 +286,22 @@ builder.mutationField('toggleEndpoint', (t) =>
 );
 
 const DeleteEndpointInput = builder.inputType('DeleteEndpointInput', {
-  fields: (t) => ({ id: t.id({ required: true }) }),
+  description: 'Which endpoint to delete.',
+  fields: (t) => ({ id: t.id({ required: true, description: 'The endpoint.' }) }),
 });
 
 const DeleteEndpointPayload = builder.objectRef<{ deletedEndpointId: string }>('DeleteEndpointPayload').implement({
-  fields: (t) => ({ deletedEndpointId: t.exposeID('deletedEndpointId') }),
+  description: 'What was deleted.',
+  fields: (t) => ({ deletedEndpointId: t.exposeID('deletedEndpointId', { description: 'The id of the endpoint deleted (its deliveries went with it).' }) }),
 });
 
 builder.mutationField('deleteEndpoint', (t) =>
   t.field({
     type: DeleteEndpointPayload,
+    description: 'Deletes an endpoint with its deliveries and their attempts.',
     authScopes: { scope: 'endpoints:write' },
     errors: { types: [NotFoundError] },
-    args: { input: t.arg({ type: DeleteEndpointInput, required: true }) },
+    args: { input: t.arg({ type: DeleteEndpointInput, required: true, description: 'The endpoint.' }) },
     resolve: async (_root, { input }, ctx) => {
       await deleteEndpoint(ctx, organizationIdOf(ctx), requireIdOfType(input.id, 'Endpoint'));
       return { deletedEndpointId: String(input.id) };
@@ -286,7 +312,7 @@ builder.mutationField('deleteEndpoint', (t) =>
 const TestFilterPayload = builder.objectRef<{ matches: boolean; reason: FieldIssue | null }>('TestFilterPayload').implement({
   description: 'Whether a sample payload passes a payload filter, decided exactly as publishing decides it.',
   fields: (t) => ({
-    matches: t.exposeBoolean('matches'),
+    matches: t.exposeBoolean('matches', { description: 'True when an endpoint with this filter would receive an event with this payload.' }),
     reason: t.field({
       type: FieldIssueRef,
       nullable: true,
@@ -304,7 +330,7 @@ builder.queryField('testFilter', (t) =>
     authScopes: { admin: true, organization: true },
     errors: { types: [ValidationError] },
     args: {
-      filter: t.arg({ type: 'JSON', required: true }),
+      filter: t.arg({ type: 'JSON', required: true, description: 'A payload filter, as createEndpoint takes it.' }),
       payload: t.arg({ type: 'JSON', required: true, description: 'A sample event payload.' }),
     },
     resolve: (_root, args) => {

@@ -9,8 +9,8 @@ import { chargeResponseBytes } from '../graphql/response-budget.ts';
 export const EventTypeRef = builder.prismaObject('EventType', {
   description: 'An entry of the event catalog. `webhook.test` is built in.',
   fields: (t) => ({
-    name: t.exposeString('name'),
-    description: t.exposeString('description'),
+    name: t.exposeString('name', { description: 'Its unique, permanent name: dot-separated segments such as invoice.paid.' }),
+    description: t.exposeString('description', { description: 'What the event means, for integrators; empty when not set.' }),
     schema: t.expose('schema', { type: 'JSON', nullable: true, description: 'JSON Schema the payload must satisfy.' }),
     example: t.field({
       type: 'JSON',
@@ -20,59 +20,65 @@ export const EventTypeRef = builder.prismaObject('EventType', {
       resolve: (eventType, _args, ctx) =>
         chargeResponseBytes(ctx, eventType.schema != null ? examplePayload(eventType.schema) : eventType.name === TEST_EVENT_TYPE ? TEST_EVENT_PAYLOAD : null),
     }),
-    deprecated: t.exposeBoolean('deprecated'),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    deprecated: t.exposeBoolean('deprecated', { description: 'Still published and delivered, but left out of eventTypes(includeDeprecated: false), as the portal lists them.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was added to the catalog.' }),
   }),
 });
 
 builder.queryField('eventTypes', (t) =>
   t.field({
     type: [EventTypeRef],
+    description: 'The event catalog, by name. Any key may read it.',
     authScopes: { admin: true, organization: true },
-    args: { includeDeprecated: t.arg.boolean({ defaultValue: true, required: true }) },
+    args: { includeDeprecated: t.arg.boolean({ defaultValue: true, required: true, description: 'false: only the types not deprecated.' }) },
     resolve: (_root, args, ctx) => listEventTypes(ctx.db, args.includeDeprecated),
   }),
 );
 
 const EventTypePayload = (name: string) =>
   builder.objectRef<{ eventType: EventType }>(name).implement({
-    fields: (t) => ({ eventType: t.field({ type: EventTypeRef, resolve: (p) => p.eventType }) }),
+    description: 'The event type, as the mutation left it.',
+    fields: (t) => ({ eventType: t.field({ type: EventTypeRef, description: 'The event type.', resolve: (p) => p.eventType }) }),
   });
 
 const CreateEventTypeInput = builder.inputType('CreateEventTypeInput', {
+  description: 'A new entry of the event catalog.',
   fields: (t) => ({
-    name: t.string({ required: true }),
-    description: t.string(),
+    name: t.string({ required: true, description: 'Dot-separated segments of letters, digits, _ or - (at most 255 characters); permanent.' }),
+    description: t.string({ description: 'What the event means, for integrators.' }),
     schema: t.field({ type: 'JSON', description: 'A JSON Schema (draft 2020-12) for the payload.' }),
-    deprecated: t.boolean(),
+    deprecated: t.boolean({ description: 'Start deprecated (default false).' }),
   }),
 });
 
 builder.mutationField('createEventType', (t) =>
   t.field({
     type: EventTypePayload('CreateEventTypePayload'),
+    description: 'Adds an event type to the catalog (admin keys only).',
     authScopes: { admin: true },
     errors: { types: [ValidationError] },
-    args: { input: t.arg({ type: CreateEventTypeInput, required: true }) },
+    args: { input: t.arg({ type: CreateEventTypeInput, required: true, description: 'The new event type.' }) },
     resolve: async (_root, { input }, ctx) => ({ eventType: await createEventType(ctx.db, input) }),
   }),
 );
 
 const UpdateEventTypeInput = builder.inputType('UpdateEventTypeInput', {
+  description: 'Changes to an event type: a field left out is left as it is.',
   fields: (t) => ({
     name: t.string({ required: true, description: 'The event type to change (names are permanent).' }),
-    description: t.string(),
+    description: t.string({ description: 'A new description.' }),
     schema: t.field({ type: 'JSON', description: 'A new JSON Schema; null removes it.' }),
-    deprecated: t.boolean(),
+    deprecated: t.boolean({ description: 'Deprecate (true) or restore (false).' }),
   }),
 });
 
 builder.mutationField('updateEventType', (t) =>
   t.field({
     type: EventTypePayload('UpdateEventTypePayload'),
+    description: "Changes an event type's description, schema or deprecation (admin keys only); events already published are unchanged.",
     authScopes: { admin: true },
     errors: { types: [ValidationError, NotFoundError] },
-    args: { input: t.arg({ type: UpdateEventTypeInput, required: true }) },
+    args: { input: t.arg({ type: UpdateEventTypeInput, required: true, description: 'The event type and what changes.' }) },
     resolve: async (_root, { input }, ctx) => ({ eventType: await updateEventType(ctx.db, input) }),
   }),
 );

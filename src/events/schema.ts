@@ -25,17 +25,17 @@ export const EventRef = builder.prismaNode('Event', {
       ? { $any: { scope: 'events:read', $granted: MUTATION_RESULT, $any: { scope: 'deliveries:read', $any: { scope: 'events:publish' } } } }
       : { $granted: MUTATION_RESULT },
   fields: (t) => ({
-    type: t.exposeString('type'),
-    payload: t.field({ type: 'JSON', authScopes: EVENT_CONTENT, resolve: (event, _args, ctx) => chargeResponseBytes(ctx, event.payload) }),
-    project: t.exposeString('project', { nullable: true }),
-    idempotencyKey: t.exposeString('idempotencyKey', { nullable: true, authScopes: EVENT_CONTENT }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    type: t.exposeString('type', { description: 'Its event type, a name of the catalog.' }),
+    payload: t.field({ type: 'JSON', description: 'The JSON object published, exactly as sent; needs events:read unless it is the answer of your own publish.', authScopes: EVENT_CONTENT, resolve: (event, _args, ctx) => chargeResponseBytes(ctx, event.payload) }),
+    project: t.exposeString('project', { nullable: true, description: 'The project it was published for; null: none.' }),
+    idempotencyKey: t.exposeString('idempotencyKey', { nullable: true, description: 'The idempotency key it was published with; null: none. Needs events:read unless it is the answer of your own publish.', authScopes: EVENT_CONTENT }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was published.' }),
     deliverAt: t.expose('deliverAt', {
       type: 'DateTime',
       nullable: true,
       description: 'When its deliveries are due, if it was published with a deliverAt later than a second from then; null: at once.',
     }),
-    deliveries: t.relation('deliveries', { query: { orderBy: { id: 'asc' } } }),
+    deliveries: t.relation('deliveries', { description: 'One per endpoint it was sent to, oldest first.', query: { orderBy: { id: 'asc' } } }),
   }),
 });
 
@@ -44,9 +44,10 @@ registerNodeLoader('Event', { scope: 'events:read' }, (ctx, id) =>
 );
 
 const EventFilter = builder.inputType('EventFilter', {
+  description: 'Which events to list; every field given must match.',
   fields: (t) => ({
-    type: t.string(),
-    project: t.string(),
+    type: t.string({ description: 'Events of this type (an exact name).' }),
+    project: t.string({ description: 'Events published for this project.' }),
     since: t.field({ type: 'DateTime', description: 'Events created at or after this instant.' }),
   }),
 });
@@ -58,7 +59,7 @@ builder.queryField('events', (t) =>
       cursor: 'id',
       description: "The organization's events, newest first.",
       authScopes: { scope: 'events:read' },
-      args: { filter: t.arg({ type: EventFilter }) },
+      args: { filter: t.arg({ type: EventFilter, description: 'Only events matching every field given.' }) },
       resolve: async (query, _root, args, ctx) => {
         const organizationId = organizationIdOf(ctx);
       await checkPage(args, async (id) => (await ctx.db.event.count({ where: { id, organizationId } })) > 0);
@@ -81,6 +82,7 @@ builder.queryField('events', (t) =>
 );
 
 const PublishEventInput = builder.inputType('PublishEventInput', {
+  description: 'One event to publish: its type, payload and where it goes.',
   fields: (t) => ({
     type: t.string({ required: true, description: 'An event type of the catalog.' }),
     payload: t.field({ type: 'JSON', required: true, description: "A JSON object; checked against the type's JSON Schema." }),
@@ -95,9 +97,10 @@ const PublishEventInput = builder.inputType('PublishEventInput', {
 });
 
 const PublishEventPayload = builder.objectRef<Published>('PublishEventPayload').implement({
+  description: 'The event published (or the first one, for a repeated idempotency key) and its deliveries.',
   fields: (t) => ({
-    event: t.field({ type: EventRef, grantScopes: [MUTATION_RESULT, PUBLISH_RESULT], resolve: (p) => p.event }),
-    deliveries: t.prismaField({ type: ['Delivery'], grantScopes: [MUTATION_RESULT], resolve: (_query, p) => p.deliveries }),
+    event: t.field({ type: EventRef, grantScopes: [MUTATION_RESULT, PUBLISH_RESULT], description: 'The event.', resolve: (p) => p.event }),
+    deliveries: t.prismaField({ type: ['Delivery'], grantScopes: [MUTATION_RESULT], description: 'One per endpoint that takes the event; empty when none does.', resolve: (_query, p) => p.deliveries }),
   }),
 });
 
@@ -116,9 +119,10 @@ const publishAuth = { scope: 'events:publish', admin: true } as const;
 builder.mutationField('publishEvent', (t) =>
   t.field({
     type: PublishEventPayload,
+    description: "Publishes an event: one delivery to each of the organization's active endpoints that takes its type, project and payload.",
     authScopes: publishAuth,
     errors: { types: [ValidationError, NotFoundError, LimitExceededError] },
-    args: { input: t.arg({ type: PublishEventInput, required: true }) },
+    args: { input: t.arg({ type: PublishEventInput, required: true, description: 'The event.' }) },
     resolve: async (_root, { input: { organizationId, ...input } }, ctx) => {
       const organization = await existingOrganization(ctx, publisherOrganization(ctx, organizationId));
       const [published] = await publishEvents(ctx, organization, [{ input, path: [] }]);
@@ -128,6 +132,7 @@ builder.mutationField('publishEvent', (t) =>
 );
 
 const PublishEventsInput = builder.inputType('PublishEventsInput', {
+  description: 'Events to publish in one call, all or none.',
   fields: (t) => ({
     events: t.field({ type: [PublishEventInput], required: true, description: `At most ${MAX_BATCH}; all or none are published.` }),
     organizationId: t.id({ description: 'Admin keys only: the organization to publish for.' }),
@@ -135,6 +140,7 @@ const PublishEventsInput = builder.inputType('PublishEventsInput', {
 });
 
 const PublishEventsPayload = builder.objectRef<{ results: Published[] }>('PublishEventsPayload').implement({
+  description: 'Each event published, with its deliveries.',
   fields: (t) => ({
     results: t.field({ type: [PublishEventPayload], resolve: (p) => p.results, description: 'In the order of the input.' }),
   }),
@@ -143,9 +149,10 @@ const PublishEventsPayload = builder.objectRef<{ results: Published[] }>('Publis
 builder.mutationField('publishEvents', (t) =>
   t.field({
     type: PublishEventsPayload,
+    description: 'Publishes several events in one transaction: all of them, or none with the error naming the event at fault (events.3.payload).',
     authScopes: publishAuth,
     errors: { types: [ValidationError, NotFoundError, LimitExceededError] },
-    args: { input: t.arg({ type: PublishEventsInput, required: true }) },
+    args: { input: t.arg({ type: PublishEventsInput, required: true, description: 'The events.' }) },
     resolve: async (_root, { input }, ctx) => {
       if (input.events.length < 1 || input.events.length > MAX_BATCH) {
         throw ValidationError.of(['events'], `must hold 1–${MAX_BATCH} events`);

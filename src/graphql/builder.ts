@@ -42,8 +42,24 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
-    edgesFieldOptions: { nullable: false },
-    nodeFieldOptions: { nullable: false },
+    // The connection types the plugin generates share these descriptions (one per role, not per type).
+    edgesFieldOptions: { nullable: false, description: 'The items of this page, in the order of the list, each with its cursor.' },
+    nodeFieldOptions: { nullable: false, description: 'The item.' },
+    cursorFieldOptions: { description: 'Pass as `after` (or `before`) to page on from this item.' },
+    pageInfoFieldOptions: { description: 'Whether there are more pages, and the cursors to reach them.' },
+    hasNextPageFieldOptions: { description: 'True when `after: endCursor` answers more items.' },
+    hasPreviousPageFieldOptions: { description: 'True when `before: startCursor` answers more items.' },
+    startCursorFieldOptions: { description: "The first item's cursor; null on an empty page." },
+    endCursorFieldOptions: { description: "The last item's cursor; null on an empty page." },
+    afterArgOptions: { description: 'A cursor from the previous page (`pageInfo.endCursor`): items after it.' },
+    beforeArgOptions: { description: 'A cursor (`pageInfo.startCursor`): items before it.' },
+    firstArgOptions: { description: 'How many items after `after` (default 20, at most 100).' },
+    lastArgOptions: { description: 'How many items before `before` (at most 100).' },
+    pageInfoTypeOptions: { description: 'Where a page stands in its list (Relay cursor connections).' },
+    idFieldOptions: { description: 'The global id: stable, opaque; fetch the object again with node(id:).' },
+    nodeTypeOptions: { description: 'An object with a global id, fetchable again with `node(id:)`.' },
+    defaultConnectionTypeOptions: { description: 'One page of a list: its items (`edges`) and how to reach the next page (`pageInfo`).' },
+    defaultEdgeTypeOptions: { description: 'One item of a page, with the cursor that points at it.' },
     encodeGlobalID: (typename, id) => encodeGlobalId(typename, String(id)),
     // The node query (src/graphql/node.ts) decodes ids itself so that malformed ids answer null.
     decodeGlobalID: (globalID) => decodeGlobalId(globalID) ?? { typename: '', id: '' },
@@ -74,6 +90,7 @@ export const builder = new SchemaBuilder<{
   errors: {
     directResult: true,
     defaultUnionOptions: {
+      description: "The mutation's payload when it succeeded, or the typed error that says why not: select on `__typename`.",
       name: ({ fieldName }) => `${fieldName.charAt(0).toUpperCase()}${fieldName.slice(1)}Result`,
     },
   },

@@ -12,14 +12,15 @@ import {
 import { builder } from './builder.ts';
 
 export const ErrorInterface = builder.interfaceRef<Error>('Error').implement({
-  fields: (t) => ({ message: t.exposeString('message') }),
+  description: 'What every typed error answers: select `... on Error { message }` to show any of them.',
+  fields: (t) => ({ message: t.exposeString('message', { description: 'What went wrong and what to do about it, in a sentence for a person.' }) }),
 });
 
 export const FieldIssueRef = builder.objectRef<FieldIssue>('FieldIssue').implement({
   description: 'One problem with one input field; `path` names the field from the input down.',
   fields: (t) => ({
-    path: t.exposeStringList('path'),
-    message: t.exposeString('message'),
+    path: t.exposeStringList('path', { description: 'The field, from the input down: ["input", "headers", "0", "name"].' }),
+    message: t.exposeString('message', { description: 'What the field broke, in a sentence for a person.' }),
   }),
 });
 
@@ -28,7 +29,7 @@ builder.objectType(ValidationError, {
   description: 'The input broke one or more rules; nothing was written.',
   interfaces: [ErrorInterface],
   fields: (t) => ({
-    fields: t.field({ type: [FieldIssueRef], resolve: (error) => error.fields }),
+    fields: t.field({ type: [FieldIssueRef], description: 'Each problem found, one per field (all of them, not only the first).', resolve: (error) => error.fields }),
   }),
 });
 
@@ -40,15 +41,16 @@ builder.objectType(NotFoundError, {
 
 builder.objectType(LimitExceededError, {
   name: 'LimitExceededError',
+  description: 'The organization, key or call is at one of its limits (docs/security.md, "Limits"); nothing was written.',
   interfaces: [ErrorInterface],
-  fields: (t) => ({ limit: t.exposeInt('limit') }),
+  fields: (t) => ({ limit: t.exposeInt('limit', { description: 'The limit reached, in the unit the message names.' }) }),
 });
 
 builder.objectType(RateLimitedError, {
   name: 'RateLimitedError',
   description: 'Too many of this operation too fast; nothing was written. One more is admitted after `retryAfterSeconds`.',
   interfaces: [ErrorInterface],
-  fields: (t) => ({ retryAfterSeconds: t.exposeInt('retryAfterSeconds') }),
+  fields: (t) => ({ retryAfterSeconds: t.exposeInt('retryAfterSeconds', { description: 'Seconds to wait before trying again.' }) }),
 });
 
 builder.objectType(EndpointVerificationError, {

@@ -23,8 +23,9 @@ builder.queryField('node', (t) =>
   t.field({
     type: builder.nodeInterfaceRef(),
     nullable: true,
+    description: "Any object by its global id: null when there is none, or it is another organization's.",
     authScopes: { organization: true, admin: true },
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: 'A global id, as any `id` field answers it.' }) },
     resolve: async (_root, args, ctx) => {
       const decoded = decodeGlobalId(String(args.id));
       const entry = decoded && loaders.get(decoded.typename);

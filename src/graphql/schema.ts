@@ -13,9 +13,11 @@ import '../deliveries/schema.ts';
 import '../portal/schema.ts';
 import '../operational-events/schema.ts';
 
-builder.queryType({});
-builder.mutationType({});
-builder.subscriptionType({});
+builder.queryType({ description: 'Reads. Lists are paged with cursors; every object is scoped to the organization of the key that asks.' });
+builder.mutationType({
+  description: 'Writes: each answers its payload or a typed error (select on __typename); an error means nothing was written.',
+});
+builder.subscriptionType({ description: 'Live changes, over graphql-ws (/graphql) or server-sent events (Accept: text/event-stream).' });
 
 let built: GraphQLSchema | undefined;
 

@@ -16,7 +16,7 @@ builder.mutationField('createOperatorEndpoint', (t) =>
     description: 'An endpoint of the operator: it receives the operational events (`herald.*`) it subscribes to, about every organization.',
     authScopes: { admin: true },
     errors: { types: [ValidationError, LimitExceededError, EndpointVerificationError] },
-    args: { input: t.arg({ type: CreateEndpointInput, required: true }) },
+    args: { input: t.arg({ type: CreateEndpointInput, required: true, description: 'The new operator endpoint; eventTypes must name operational events (herald.*).' }) },
     resolve: (_root, { input }, ctx) => {
       // Nothing but operational events reaches the operator organization, and `*` matches none of them.
       const unmatched = input.eventTypes.filter((pattern) => !OPERATIONAL_EVENT_TYPES.some((type) => matchesEventType(pattern, type)));

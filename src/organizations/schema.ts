@@ -6,10 +6,11 @@ import { createOrganization } from './organizations.ts';
 
 export const OrganizationRef = builder.prismaNode('Organization', {
   id: { field: 'id' },
+  description: "A customer of the deployment: its endpoints, events and deliveries are its own, out of every other organization's reach.",
   fields: (t) => ({
-    slug: t.exposeString('slug'),
-    name: t.exposeString('name'),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    slug: t.exposeString('slug', { description: 'Its unique short name (lowercase letters, digits, hyphens), as the CLI takes it.' }),
+    name: t.exposeString('name', { description: 'Its display name.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was created.' }),
   }),
 });
 
@@ -34,6 +35,7 @@ builder.queryField('viewer', (t) =>
 );
 
 const CreateOrganizationInput = builder.inputType('CreateOrganizationInput', {
+  description: 'A new organization.',
   fields: (t) => ({
     slug: t.string({ required: true, description: 'Lowercase letters, digits and hyphens; unique.' }),
     name: t.string({ description: 'Defaults to the slug.' }),
@@ -42,14 +44,18 @@ const CreateOrganizationInput = builder.inputType('CreateOrganizationInput', {
 
 const CreateOrganizationPayload = builder
   .objectRef<{ organization: Organization }>('CreateOrganizationPayload')
-  .implement({ fields: (t) => ({ organization: t.field({ type: OrganizationRef, resolve: (p) => p.organization }) }) });
+  .implement({
+    description: 'The organization created.',
+    fields: (t) => ({ organization: t.field({ type: OrganizationRef, description: 'The new organization.', resolve: (p) => p.organization }) }),
+  });
 
 builder.mutationField('createOrganization', (t) =>
   t.field({
     type: CreateOrganizationPayload,
+    description: 'Creates an organization (admin keys only); give it keys with createApiKey.',
     authScopes: { admin: true },
     errors: { types: [ValidationError] },
-    args: { input: t.arg({ type: CreateOrganizationInput, required: true }) },
+    args: { input: t.arg({ type: CreateOrganizationInput, required: true, description: 'Its slug and name.' }) },
     resolve: async (_root, { input }, ctx) => ({ organization: await createOrganization(ctx.db, input) }),
   }),
 );

@@ -11,6 +11,7 @@ import { ApiKeyRef } from '../api-keys/schema.ts';
 import { createPortalSession, revokePortalSessions, sessionGrant, type CreatedPortalSession, type SessionMinter } from './portal-sessions.ts';
 
 const CreatePortalSessionInput = builder.inputType('CreatePortalSessionInput', {
+  description: 'A portal session to mint: for which organization, for how long, with what scopes.',
   fields: (t) => ({
     organizationId: t.id({ description: 'Required with an admin key; an organization key mints for its own organization.' }),
     expiresInSeconds: t.int({ description: 'Default 3600 (1 hour), at most 86400 (24 hours).' }),
@@ -20,11 +21,12 @@ const CreatePortalSessionInput = builder.inputType('CreatePortalSessionInput', {
 });
 
 const CreatePortalSessionPayload = builder.objectRef<CreatedPortalSession>('CreatePortalSessionPayload').implement({
+  description: 'The session minted: hand `url` (or `token`) to the browser; neither is shown again.',
   fields: (t) => ({
     token: t.exposeString('token', { description: 'The session key (hrld_portal_…). Shown this once.' }),
-    expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime', description: 'When the session stops working.' }),
     url: t.exposeString('url', { description: 'The portal with the token in the fragment (#token=…), which browsers do not send to servers.' }),
-    session: t.field({ type: ApiKeyRef, resolve: (payload) => payload.session }),
+    session: t.field({ type: ApiKeyRef, description: "The session's key record (kind PORTAL), with its scopes.", resolve: (payload) => payload.session }),
   }),
 });
 
@@ -53,7 +55,7 @@ builder.mutationField('createPortalSession', (t) =>
     description: 'A short-lived key of one organization and the portal link that carries it.',
     authScopes: { admin: true, organizationKey: true },
     errors: { types: [ValidationError, NotFoundError, RateLimitedError, LimitExceededError, InvalidStateError] },
-    args: { input: t.arg({ type: CreatePortalSessionInput, required: true }) },
+    args: { input: t.arg({ type: CreatePortalSessionInput, required: true, description: 'The organization, lifetime and scopes.' }) },
     resolve: async (_root, { input }, ctx) => {
       const organizationId = targetOrganization(ctx, input.organizationId);
       const grant = sessionGrant(minterOf(ctx), input);
@@ -72,12 +74,14 @@ builder.mutationField('createPortalSession', (t) =>
 );
 
 const RevokePortalSessionsInput = builder.inputType('RevokePortalSessionsInput', {
+  description: "Whose portal sessions to revoke.",
   fields: (t) => ({
     organizationId: t.id({ description: 'Required with an admin key; an organization key revokes its own sessions.' }),
   }),
 });
 
 const RevokePortalSessionsPayload = builder.objectRef<{ revokedCount: number }>('RevokePortalSessionsPayload').implement({
+  description: 'How many sessions were revoked.',
   fields: (t) => ({ revokedCount: t.exposeInt('revokedCount', { description: 'Sessions that were live and are now revoked.' }) }),
 });
 
@@ -87,7 +91,7 @@ builder.mutationField('revokePortalSessions', (t) =>
     description: "Revokes every live portal session of the organization; their requests answer UNAUTHENTICATED (reason REVOKED).",
     authScopes: { admin: true, organizationKey: true },
     errors: { types: [ValidationError, NotFoundError] },
-    args: { input: t.arg({ type: RevokePortalSessionsInput, required: true }) },
+    args: { input: t.arg({ type: RevokePortalSessionsInput, required: true, description: 'The organization.' }) },
     resolve: async (_root, { input }, ctx) => ({
       revokedCount: await revokePortalSessions(ctx.db, targetOrganization(ctx, input.organizationId)),
     }),

@@ -14,7 +14,7 @@ describe('schema.graphql', () => {
     const sdl = printHeraldSchema();
     expect(sdl).toMatch(/union CreateEndpointResult = CreateEndpointPayload \| EndpointVerificationError \| LimitExceededError \| ValidationError/);
     expect(sdl).toMatch(/type ValidationError implements Error/);
-    expect(sdl).toMatch(/createEndpoint\(input: CreateEndpointInput!\): CreateEndpointResult!/);
+    expect(sdl).toMatch(/createEndpoint\(\s*("""[^"]*"""\s*)?input: CreateEndpointInput!\s*\): CreateEndpointResult!/);
     expect(sdl).toMatch(/edges: \[EndpointEdge!\]!/);
   });
 });

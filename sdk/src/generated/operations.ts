@@ -4,6 +4,7 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { JsonValue } from '../json.ts';
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** What a key is for. */
 export type ApiKeyKind =
   /** Administers the deployment; belongs to no organization. */
   | 'ADMIN'
@@ -12,31 +13,48 @@ export type ApiKeyKind =
   /** A portal session: a short-lived key of one organization, safe to hand to a browser. */
   | 'PORTAL';
 
+/** Why an attempt did not get a 2xx answer. */
 export type AttemptErrorKind =
+  /** The host resolved to an address Herald never connects to (private, loopback, link-local or cloud metadata): docs/security.md. */
   | 'BLOCKED_ADDRESS'
+  /** The connection was refused, reset or closed before an answer. */
   | 'CONNECTION'
+  /** The endpoint's host name did not resolve. */
   | 'DNS'
+  /** The endpoint answered with a status outside 2xx (see responseStatus). */
   | 'HTTP_STATUS'
+  /** The answer was larger than Herald reads; it was cut off and the attempt counted as failed. */
   | 'RESPONSE_TOO_LARGE'
+  /** No complete answer within the delivery timeout (HERALD_DELIVERY_TIMEOUT). */
   | 'TIMEOUT'
+  /** The TLS handshake failed (certificate not trusted, expired, or for another name). */
   | 'TLS';
 
+/** Which scheduled delivery to cancel. */
 export type CancelDeliveryInput = {
+  /** The delivery. */
   id: string;
 };
 
+/** Which scheduled event to cancel. */
 export type CancelScheduledEventInput = {
+  /** The event (published with deliverAt). */
   id: string;
 };
 
+/** A new long-lived key of an organization. */
 export type CreateApiKeyInput = {
+  /** A name for people, at most 255 characters. */
   name?: string | null | undefined;
+  /** The organization the key acts for. */
   organizationId: string;
   /** Any of endpoints:read, endpoints:write, events:read, events:publish, deliveries:read, deliveries:write. Default: all. */
   scopes?: Array<string> | null | undefined;
 };
 
+/** A new endpoint of the organization. */
 export type CreateEndpointInput = {
+  /** Free text for people, at most 1000 characters. */
   description?: string | null | undefined;
   /** Catalog names, `*`, or prefix wildcards such as `conversation.*`. */
   eventTypes: Array<string>;
@@ -60,14 +78,19 @@ export type CreateEndpointInput = {
   verify?: boolean | null | undefined;
 };
 
+/** A new entry of the event catalog. */
 export type CreateEventTypeInput = {
+  /** Start deprecated (default false). */
   deprecated?: boolean | null | undefined;
+  /** What the event means, for integrators. */
   description?: string | null | undefined;
+  /** Dot-separated segments of letters, digits, _ or - (at most 255 characters); permanent. */
   name: string;
   /** A JSON Schema (draft 2020-12) for the payload. */
   schema?: JsonValue | null | undefined;
 };
 
+/** A new organization. */
 export type CreateOrganizationInput = {
   /** Defaults to the slug. */
   name?: string | null | undefined;
@@ -75,6 +98,7 @@ export type CreateOrganizationInput = {
   slug: string;
 };
 
+/** A portal session to mint: for which organization, for how long, with what scopes. */
 export type CreatePortalSessionInput = {
   /** Default 3600 (1 hour), at most 86400 (24 hours). */
   expiresInSeconds?: number | null | undefined;
@@ -86,33 +110,52 @@ export type CreatePortalSessionInput = {
   scopes?: Array<string> | null | undefined;
 };
 
+/** Which endpoint to delete. */
 export type DeleteEndpointInput = {
+  /** The endpoint. */
   id: string;
 };
 
+/** Which deliveries to list; every field given must match. */
 export type DeliveryFilter = {
+  /** Deliveries to this endpoint. */
   endpointId?: string | null | undefined;
+  /** Deliveries of this event. */
   eventId?: string | null | undefined;
   /** Deliveries created at or after this instant. */
   since?: Date | string | null | undefined;
+  /** Deliveries in this status now. */
   status?: DeliveryStatus | null | undefined;
 };
 
+/** Where a delivery is in its life: SCHEDULED or PENDING, then SENDING, then SUCCEEDED, RETRYING (and SENDING again) or FAILED; CANCELLED from SCHEDULED. */
 export type DeliveryStatus =
+  /** Cancelled while SCHEDULED; never sent. Final. */
   | 'CANCELLED'
+  /** Failed for good: the retry schedule is exhausted, or the endpoint answered 410 Gone. Final, until retried or replayed. */
   | 'FAILED'
+  /** Queued: a worker sends it as soon as one is free (and its endpoint is enabled and within its rate limit). */
   | 'PENDING'
+  /** The last attempt failed; the next one is due at nextAttemptAt. */
   | 'RETRYING'
+  /** Published with deliverAt: waits until then (nextAttemptAt); cancelDelivery or cancelScheduledEvent may still stop it. */
   | 'SCHEDULED'
+  /** An attempt is in flight now. */
   | 'SENDING'
+  /** The endpoint answered 2xx. Final. */
   | 'SUCCEEDED';
 
+/** Which changes to follow; every field given must match (none: every delivery of the organization). */
 export type DeliveryUpdatedFilter = {
+  /** This delivery alone; the stream starts with its current state. */
   deliveryId?: string | null | undefined;
+  /** Deliveries to this endpoint. */
   endpointId?: string | null | undefined;
+  /** This event's deliveries; the stream starts with their current state. */
   eventId?: string | null | undefined;
 };
 
+/** Why an endpoint is turned off. */
 export type EndpointDisabledReason =
   /** Too many consecutive failed deliveries (HERALD_DISABLE_AFTER_FAILURES). */
   | 'FAILING'
@@ -121,17 +164,23 @@ export type EndpointDisabledReason =
   /** Turned off with toggleEndpoint. */
   | 'MANUAL';
 
+/** Which endpoints to list; every field given must match. */
 export type EndpointFilter = {
+  /** Only enabled (true) or only turned-off (false) endpoints. */
   active?: boolean | null | undefined;
   /** Endpoints that receive events of this project (listed, or no project list). */
   project?: string | null | undefined;
 };
 
+/** A custom header to send with every delivery (RFC 9110 name and value; Herald's own headers are refused). */
 export type EndpointHeaderInput = {
+  /** A header name (an RFC 9110 token). */
   name: string;
+  /** 1–4096 visible ASCII characters; sealed at rest. */
   value: string;
 };
 
+/** An upper bound on deliveries a second to one endpoint, across every worker. */
 export type EndpointRateLimitInput = {
   /** Deliveries that may go at once after a quiet spell, 1 to 60 × perSecond; default perSecond. */
   burst?: number | null | undefined;
@@ -139,13 +188,17 @@ export type EndpointRateLimitInput = {
   perSecond: number;
 };
 
+/** Which events to list; every field given must match. */
 export type EventFilter = {
+  /** Events published for this project. */
   project?: string | null | undefined;
   /** Events created at or after this instant. */
   since?: Date | string | null | undefined;
+  /** Events of this type (an exact name). */
   type?: string | null | undefined;
 };
 
+/** One event to publish: its type, payload and where it goes. */
 export type PublishEventInput = {
   /** Deliver no earlier than this (at most 30 days ahead): the deliveries wait as SCHEDULED and cancelDelivery can cancel them. A time in the past or within a second of now means now. */
   deliverAt?: Date | string | null | undefined;
@@ -161,6 +214,7 @@ export type PublishEventInput = {
   type: string;
 };
 
+/** Events to publish in one call, all or none. */
 export type PublishEventsInput = {
   /** At most 100; all or none are published. */
   events: Array<PublishEventInput>;
@@ -168,7 +222,9 @@ export type PublishEventsInput = {
   organizationId?: string | null | undefined;
 };
 
+/** Which of an endpoint's finished deliveries to queue again. */
 export type ReplayDeliveriesInput = {
+  /** The endpoint whose deliveries are replayed. */
   endpointId: string;
   /** Deliveries created at or after this instant. */
   since: Date | string;
@@ -178,27 +234,35 @@ export type ReplayDeliveriesInput = {
   until?: Date | string | null | undefined;
 };
 
+/** Which delivery to attempt again. */
 export type RetryDeliveryInput = {
+  /** The delivery. */
   id: string;
 };
 
+/** Which key to revoke. */
 export type RevokeApiKeyInput = {
+  /** The key (its ApiKey id, not the key itself). */
   id: string;
 };
 
+/** Whose portal sessions to revoke. */
 export type RevokePortalSessionsInput = {
   /** Required with an admin key; an organization key revokes its own sessions. */
   organizationId?: string | null | undefined;
 };
 
+/** Which endpoint gets a new signing secret, and for how long the old one still signs. */
 export type RotateEndpointSecretInput = {
   /** How long the old secret keeps signing (default 0, at most 7 days). */
   gracePeriodSeconds?: number | null | undefined;
+  /** The endpoint. */
   id: string;
   /** Bring your own new secret. */
   secret?: string | null | undefined;
 };
 
+/** How deliveries to an endpoint are signed (docs: verifying signatures); the secret is the same whatever the scheme. */
 export type SignatureScheme =
   /** X-Herald-Signature: <hex HMAC-SHA256 of the raw body> */
   | 'HMAC_SHA256_BODY'
@@ -207,34 +271,49 @@ export type SignatureScheme =
   /** webhook-signature: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}"> */
   | 'STANDARD_WEBHOOKS';
 
+/** Which endpoint to send a test delivery to. */
 export type TestEndpointInput = {
   /** Default webhook.test; another catalog type sends an empty sample. */
   eventType?: string | null | undefined;
+  /** The endpoint. */
   id: string;
 };
 
+/** Which endpoint to turn on or off. */
 export type ToggleEndpointInput = {
+  /** true: enabled again; false: turned off (reason MANUAL). */
   active: boolean;
+  /** The endpoint. */
   id: string;
 };
 
+/** Changes to an endpoint: a field left out is left as it is. */
 export type UpdateEndpointInput = {
+  /** A new description. */
   description?: string | null | undefined;
+  /** Replaces the list of event types. */
   eventTypes?: Array<string> | null | undefined;
   /** A payload filter such as {"data.amount": {"$gte": 100}}: only events whose payload matches it are delivered (docs/payload-filters.md). null removes it. */
   filter?: JsonValue | null | undefined;
   /** Replaces the whole list. */
   headers?: Array<EndpointHeaderInput> | null | undefined;
+  /** The endpoint. */
   id: string;
+  /** A new name. */
   name?: string | null | undefined;
+  /** Replaces the list of projects (empty: all). */
   projects?: Array<string> | null | undefined;
   /** Replaces the limit; null removes it (unlimited); absent leaves it. */
   rateLimit?: EndpointRateLimitInput | null | undefined;
+  /** A new URL, under the same rules as createEndpoint. */
   url?: string | null | undefined;
 };
 
+/** Changes to an event type: a field left out is left as it is. */
 export type UpdateEventTypeInput = {
+  /** Deprecate (true) or restore (false). */
   deprecated?: boolean | null | undefined;
+  /** A new description. */
   description?: string | null | undefined;
   /** The event type to change (names are permanent). */
   name: string;
