@@ -298,7 +298,6 @@ export function configFromDefaults(overrides: Partial<HeraldConfig> = {}): Heral
   return config;
 }
 
-/** The value of a variable that has a fallback, so is never unset. */
 /** HERALD_ALLOW_PRIVATE_NETWORKS: a boolean, or `loopback` for this machine only. */
 function parsePrivateNetworks(text: string): PrivateNetworks {
   const name = 'HERALD_ALLOW_PRIVATE_NETWORKS';
@@ -308,6 +307,7 @@ function parsePrivateNetworks(text: string): PrivateNetworks {
   throw new ConfigError(name, `expected true, false, 1 or 0, or loopback (this machine only), got ${shown(text)}`);
 }
 
+/** The value of a variable that has a fallback, so is never unset. */
 function required(value: string | undefined): string {
   if (value === undefined) throw new Error('a variable read with required() has no fallback in CONFIG_VARIABLES');
   return value;
