@@ -64,6 +64,9 @@ async function main(argv: string[]): Promise<number> {
     case 'serve':
     case 'api':
     case 'worker':
+      if (config.allowPrivateNetworks === 'loopback') {
+        log.warn('loopback delivery is on (development only): endpoints may point to http://localhost, 127.0.0.0/8 and [::1]; other private addresses stay refused');
+      }
       await serve(command as ProcessKind, config, log);
       return -1; // keeps running until a signal
     case 'migrate':

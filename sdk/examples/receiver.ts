@@ -4,7 +4,7 @@
 //
 // In your project, import from '@herald/sdk/webhooks' instead of the relative path. On an edge
 // runtime, `verifyWebhook` from '@herald/sdk/webhooks/web' takes the same arguments and is awaited.
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import {
   verifyWebhook,
   WebhookVerificationError,
@@ -19,7 +19,9 @@ export interface ReceiverOptions {
   verify?: VerifyWebhookOptions;
   /** Handles one event. Throwing answers 500, so Herald retries later with the same webhook-id. */
   onEvent(webhook: VerifiedWebhook): Promise<void> | void;
-  /** How many recent webhook-ids to remember for deduplication. */
+  /** Told of each request refused because it does not verify (it is answered 401 with the reason). */
+  onRejected?(error: WebhookVerificationError, request: IncomingMessage, body: Buffer): void;
+  /** How many recent webhook-ids to remember for deduplication (0: none, every request is handled). */
   rememberIds?: number;
 }
 
@@ -46,12 +48,14 @@ export function createReceiver(options: ReceiverOptions): Server {
       chunks.push(chunk);
     }
 
+    const body = Buffer.concat(chunks);
     let webhook: VerifiedWebhook;
     try {
-      webhook = verifyWebhook(Buffer.concat(chunks), request.headers, options.secret, options.verify);
+      webhook = verifyWebhook(body, request.headers, options.secret, options.verify);
     } catch (error) {
       // 4xx: Herald records the failure; a forged request learns nothing but the reason's kind.
       if (error instanceof WebhookVerificationError) {
+        options.onRejected?.(error, request, body);
         return void response.writeHead(401, { 'content-type': 'text/plain' }).end(error.reason);
       }
       console.error('cannot verify webhooks:', error); // a misconfigured secret, for instance

@@ -4,8 +4,9 @@
 // with configFromDefaults.
 
 import { resolve } from 'node:path';
+import type { PrivateNetworks } from '../engine/address-policy.ts';
 import { MAX_IN_FLIGHT_ATTEMPTS, type QueueTimings } from './queue-timings.ts';
-import { ConfigError, DEFAULT_RETRY_SCHEDULE, MAX_PAYLOAD_LIMIT, MAX_REQUEST_LIMIT, MAX_RETRY_STEPS, parseBoolean, parseCorsOrigins, parseDurationVariable, parseDatabaseUrl, parseEncryptionKey, parseHost, parseInteger, parseMetricsToken, parseNodeEnv, parseOrigins, parsePublicUrl, parseQueueTimingsVariable, parseRetrySchedule, parseSignatureHeader, parseSize, parseTimeout } from './parse-variables.ts';
+import { ConfigError, DEFAULT_RETRY_SCHEDULE, MAX_PAYLOAD_LIMIT, MAX_REQUEST_LIMIT, MAX_RETRY_STEPS, parseBoolean, parseCorsOrigins, parseDurationVariable, parseDatabaseUrl, parseEncryptionKey, parseHost, parseInteger, parseMetricsToken, parseNodeEnv, parseOrigins, parsePublicUrl, parseQueueTimingsVariable, parseRetrySchedule, parseSignatureHeader, parseSize, parseTimeout, shown } from './parse-variables.ts';
 
 export { ConfigError };
 
@@ -23,7 +24,8 @@ export interface HeraldConfig {
   disableAfterFailures: number;
   /** Failed attempts of one delivery before `herald.delivery.failing` is emitted; 0 = never. */
   failingAfterAttempts: number;
-  allowPrivateNetworks: boolean;
+  /** `'loopback'`: this machine only (`npm run dev`); `true`: every private range too. */
+  allowPrivateNetworks: PrivateNetworks;
   maxPayloadBytes: number;
   maxEndpointsPerOrg: number;
   retentionDays: number;
@@ -120,7 +122,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'HERALD_DELIVERY_TIMEOUT', fallback: '30s', shownDefault: '`30s`', description: 'Time allowed for one attempt, 1ms–5m. Endpoint verification uses min(this, 10s).' },
   { name: 'HERALD_DISABLE_AFTER_FAILURES', fallback: '10', shownDefault: '`10`', description: 'Consecutive failed deliveries before an endpoint is disabled as `FAILING`; `0` = never.' },
   { name: 'HERALD_FAILING_AFTER_ATTEMPTS', fallback: '3', shownDefault: '`3`', description: 'Failed attempts of one delivery, retries still due, before `herald.delivery.failing` is emitted; `0` = never.' },
-  { name: 'HERALD_ALLOW_PRIVATE_NETWORKS', fallback: 'false', shownDefault: '`false`', description: '`true`/`1` allows `http://`, loopback and private addresses (development); metadata addresses stay refused.' },
+  { name: 'HERALD_ALLOW_PRIVATE_NETWORKS', fallback: 'false', shownDefault: '`false`', description: '`loopback` (what `npm run dev` sets) allows `http://` to this machine only (localhost, 127.0.0.0/8, ::1); `true`/`1` allows `http://`, loopback and private addresses (development); metadata addresses stay refused.' },
   { name: 'HERALD_MAX_PAYLOAD_BYTES', fallback: '256KiB', shownDefault: '`256KiB`', description: 'Largest event payload, 1B–16MiB (`262144`, `256KiB`, `1MiB`).' },
   { name: 'HERALD_MAX_ENDPOINTS_PER_ORG', fallback: '20', shownDefault: '`20`', description: 'At least 1.' },
   { name: 'HERALD_RETENTION_DAYS', fallback: '30', shownDefault: '`30`', description: '1–3650: older events, deliveries and attempts are purged.' },
@@ -194,7 +196,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     1_000,
     'a whole number of attempts from 0 (never) to 1000',
   );
-  const allowPrivateNetworks = parseBoolean('HERALD_ALLOW_PRIVATE_NETWORKS', required(read('HERALD_ALLOW_PRIVATE_NETWORKS')));
+  const allowPrivateNetworks = parsePrivateNetworks(required(read('HERALD_ALLOW_PRIVATE_NETWORKS')));
   const maxPayloadBytes = parseSize(
     'HERALD_MAX_PAYLOAD_BYTES',
     required(read('HERALD_MAX_PAYLOAD_BYTES')),
@@ -294,6 +296,15 @@ export function configFromDefaults(overrides: Partial<HeraldConfig> = {}): Heral
     config.maxRequestBytesWithoutPublish = defaultMaxRequestBytesWithoutPublish(config.maxPayloadBytes, config.maxRequestBytes);
   }
   return config;
+}
+
+/** HERALD_ALLOW_PRIVATE_NETWORKS: a boolean, or `loopback` for this machine only. */
+function parsePrivateNetworks(text: string): PrivateNetworks {
+  const name = 'HERALD_ALLOW_PRIVATE_NETWORKS';
+  const value = text.toLowerCase();
+  if (value === 'loopback') return 'loopback';
+  if (['true', '1', 'false', '0'].includes(value)) return parseBoolean(name, text);
+  throw new ConfigError(name, `expected true, false, 1 or 0, or loopback (this machine only), got ${shown(text)}`);
 }
 
 /** The value of a variable that has a fallback, so is never unset. */

@@ -1,7 +1,7 @@
 // Every rule SPEC sets on an endpoint's fields, as one pure check that reports all problems at
 // once. Host names are not resolved here: the address that matters is checked at connect time.
 import type { FieldIssue } from '../errors.ts';
-import { checkAddress, isLocalHostname } from '../engine/address-policy.ts';
+import { checkAddress, isLocalHostname, isLoopbackAddress, type PrivateNetworks } from '../engine/address-policy.ts';
 import { isEventTypePattern, matchesEventType } from '../engine/fan-out.ts';
 import { isHeaderFieldValue, isHeaderToken } from '../engine/header-grammar.ts';
 import { RATE_LIMIT_BOUNDS } from '../engine/rate-limit.ts';
@@ -35,7 +35,7 @@ export interface RateLimitInput {
 export interface RulesContext {
   /** Names of the event types in the catalog. */
   catalog: ReadonlySet<string>;
-  allowPrivateNetworks: boolean;
+  allowPrivateNetworks: PrivateNetworks;
   signatureHeader: string;
 }
 
@@ -174,12 +174,12 @@ function filterIssues(parsed: ParseResult & { ok: false }): FieldIssue[] {
  * The URL in its WHATWG form (`http://2130706433/` → `http://127.0.0.1/`), which is what is stored,
  * shown and sent to, so the host the address policy judged here is the host every request names.
  */
-function checkUrl(text: string, allowPrivateNetworks: boolean): { url: string } | { problem: string } {
+function checkUrl(text: string, allowPrivateNetworks: PrivateNetworks): { url: string } | { problem: string } {
   const problem = urlProblem(text, allowPrivateNetworks);
   return typeof problem === 'string' ? { problem } : { url: problem.href };
 }
 
-function urlProblem(text: string, allowPrivateNetworks: boolean): string | URL {
+function urlProblem(text: string, allowPrivateNetworks: PrivateNetworks): string | URL {
   if (text.length > LIMITS.urlLength) return `must be at most ${LIMITS.urlLength} characters`;
   let url: URL;
   try {
@@ -188,17 +188,24 @@ function urlProblem(text: string, allowPrivateNetworks: boolean): string | URL {
     return 'must be an absolute URL such as https://example.com/webhooks';
   }
   if (url.href.length > LIMITS.urlLength) return `must be at most ${LIMITS.urlLength} characters once normalized (${url.href.length})`;
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && allowPrivateNetworks)) {
-    return 'must start with https:// (http:// is allowed only when HERALD_ALLOW_PRIVATE_NETWORKS=true)';
+  const literal = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  const isIpLiteral = /^[\d.]+$/.test(literal) || literal.includes(':');
+  const isLoopbackHost = isLocalHostname(url.hostname) || (isIpLiteral && isLoopbackAddress(literal));
+  // Loopback mode lets plain http reach this machine only: a receiver a developer runs locally
+  // has no certificate, while anything beyond the machine keeps needing https.
+  const httpAllowed = allowPrivateNetworks === true || (allowPrivateNetworks === 'loopback' && isLoopbackHost);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && httpAllowed)) {
+    return allowPrivateNetworks === 'loopback' && url.protocol === 'http:'
+      ? 'must start with https:// (http:// is allowed only to this machine: localhost, 127.0.0.0/8 or [::1], under HERALD_ALLOW_PRIVATE_NETWORKS=loopback)'
+      : 'must start with https:// (http:// is allowed only when HERALD_ALLOW_PRIVATE_NETWORKS=true, or =loopback for this machine)';
   }
   if (url.username || url.password) return 'must not contain a user name or password';
   if (url.hash) return 'must not contain a #fragment';
   if (!url.hostname) return 'must name a host';
   if (isLocalHostname(url.hostname)) {
-    return allowPrivateNetworks ? url : `must not point to ${url.hostname} (a loopback host)`;
+    return allowPrivateNetworks !== false ? url : `must not point to ${url.hostname} (a loopback host)`;
   }
-  const literal = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-  if (/^[\d.]+$/.test(literal) || literal.includes(':')) {
+  if (isIpLiteral) {
     const verdict = checkAddress(literal, { allowPrivateNetworks });
     if (!verdict.allowed) return `must not point to a refused address: ${verdict.reason}`;
   }

@@ -5,6 +5,17 @@ import ipaddr from 'ipaddr.js';
 export type AddressVerdict = { allowed: true } | { allowed: false; reason: string };
 
 /**
+ * The non-public addresses a deployment may deliver to: none (`false`, production's default), this
+ * machine only (`'loopback'`: 127.0.0.0/8 and ::1, what `npm run dev` sets so a receiver on the
+ * developer's machine works while the LAN stays refused), or every private range (`true`).
+ */
+export type PrivateNetworks = boolean | 'loopback';
+
+export interface AddressPolicy {
+  allowPrivateNetworks: PrivateNetworks;
+}
+
+/**
  * Cloud metadata and credential services: refused always, even when private networks are allowed.
  * Whole blocks where a provider keeps several such services, so a new one in the block (as EKS Pod
  * Identity's 169.254.170.23 was) is refused before anyone lists it: AWS's link-local services
@@ -46,7 +57,7 @@ const EXTRA_REFUSED_V4: Array<[string, number, string]> = [
   ['240.0.0.0', 4, 'reserved'],
 ];
 
-export function checkAddress(ip: string, options: { allowPrivateNetworks: boolean }): AddressVerdict {
+export function checkAddress(ip: string, options: AddressPolicy): AddressVerdict {
   const text = ip.startsWith('[') && ip.endsWith(']') ? ip.slice(1, -1) : ip;
   let address: ipaddr.IPv4 | ipaddr.IPv6;
   try {
@@ -65,7 +76,7 @@ export function checkAddress(ip: string, options: { allowPrivateNetworks: boolea
     }
     const range = v6.range();
     if (ALWAYS_REFUSED_V6.has(range)) return refuse(ip, describe(range));
-    if (PRIVATE_V6.has(range)) return options.allowPrivateNetworks ? { allowed: true } : refuse(ip, describe(range));
+    if (PRIVATE_V6.has(range)) return allowsPrivateRange(range, options) ? { allowed: true } : refuse(ip, describe(range));
     if (range !== 'unicast') return refuse(ip, describe(range));
     if (v6.match(ipaddr.IPv6.parse('2001:db8::'), 32)) return refuse(ip, 'documentation');
     return { allowed: true };
@@ -73,12 +84,22 @@ export function checkAddress(ip: string, options: { allowPrivateNetworks: boolea
   const v4 = address as ipaddr.IPv4;
   const range = v4.range();
   if (ALWAYS_REFUSED_V4.has(range)) return refuse(ip, describe(range));
-  if (PRIVATE_V4.has(range)) return options.allowPrivateNetworks ? { allowed: true } : refuse(ip, describe(range));
+  if (PRIVATE_V4.has(range)) return allowsPrivateRange(range, options) ? { allowed: true } : refuse(ip, describe(range));
   if (range !== 'unicast') return refuse(ip, describe(range));
   for (const [base, bits, label] of EXTRA_REFUSED_V4) {
     if (v4.match(ipaddr.IPv4.parse(base), bits)) return refuse(ip, label);
   }
   return { allowed: true };
+}
+
+/** Whether the policy lets a private range through (ipaddr.js names 127.0.0.0/8 and ::1 both "loopback"). */
+function allowsPrivateRange(range: string, { allowPrivateNetworks }: AddressPolicy): boolean {
+  return allowPrivateNetworks === true || (allowPrivateNetworks === 'loopback' && range === 'loopback');
+}
+
+/** Whether a literal IP address is a loopback address (127.0.0.0/8, ::1, or an IPv6 form of 127.x). */
+export function isLoopbackAddress(ip: string): boolean {
+  return checkAddress(ip, { allowPrivateNetworks: 'loopback' }).allowed && !checkAddress(ip, { allowPrivateNetworks: false }).allowed;
 }
 
 /** `localhost` and `*.localhost` always name the loopback interface (RFC 6761). */

@@ -1,7 +1,7 @@
 // A DNS lookup for outbound requests that drops every address the policy refuses. Node connects to
 // the address this returns, so the address checked is the address used: no DNS-rebinding window.
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
-import { checkAddress } from '../engine/address-policy.ts';
+import { checkAddress, type PrivateNetworks } from '../engine/address-policy.ts';
 
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
@@ -12,7 +12,7 @@ export class BlockedAddressError extends Error {
 /** The resolver underneath; tests pass a fake one so no query leaves the machine. */
 export type Resolver = (hostname: string, options: LookupOptions & { all: true }, callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
 
-export function createCheckedLookup(options: { allowPrivateNetworks: boolean; resolve?: Resolver }) {
+export function createCheckedLookup(options: { allowPrivateNetworks: PrivateNetworks; resolve?: Resolver }) {
   const resolve: Resolver = options.resolve ?? dnsLookup;
   return function checkedLookup(hostname: string, lookupOptions: LookupOptions, callback: LookupCallback): void {
     resolve(hostname, { ...lookupOptions, all: true }, (error, addresses) => {

@@ -4,13 +4,14 @@
 import { randomBytes } from 'node:crypto';
 import got, { AbortError, RequestError } from 'got';
 import { createCheckedLookup } from './checked-lookup.ts';
+import type { PrivateNetworks } from '../engine/address-policy.ts';
 
 export type EndpointVerifier = (url: string) => Promise<{ ok: true } | { ok: false; reason: string }>;
 
 /** Enough for the echo string; a longer answer is wrong anyway. */
 const MAX_ANSWER_BYTES = 1024;
 
-export function createEndpointVerifier(options: { timeoutMs: number; allowPrivateNetworks: boolean; userAgent: string }): EndpointVerifier {
+export function createEndpointVerifier(options: { timeoutMs: number; allowPrivateNetworks: PrivateNetworks; userAgent: string }): EndpointVerifier {
   const dnsLookup = createCheckedLookup({ allowPrivateNetworks: options.allowPrivateNetworks });
   return async (url) => {
     const challenge = randomBytes(24).toString('base64url');

@@ -5,7 +5,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { isIP } from 'node:net';
 import got, { RequestError } from 'got';
-import { checkAddress } from '../engine/address-policy.ts';
+import { checkAddress, type PrivateNetworks } from '../engine/address-policy.ts';
 import type { AttemptErrorKind } from '../engine/attempt-outcome.ts';
 import { createCheckedLookup } from './checked-lookup.ts';
 
@@ -39,7 +39,7 @@ type Lookup = ReturnType<typeof createCheckedLookup>;
 /** Requests one endpoint may have open at once from one process (the rest wait for a socket). */
 export const MAX_SOCKETS_PER_ENDPOINT = 64;
 
-export function createHttpSender(options: { timeoutMs: number; allowPrivateNetworks: boolean; dnsLookup?: Lookup; maxSocketsPerEndpoint?: number }): HttpSender {
+export function createHttpSender(options: { timeoutMs: number; allowPrivateNetworks: PrivateNetworks; dnsLookup?: Lookup; maxSocketsPerEndpoint?: number }): HttpSender {
   const maxSockets = options.maxSocketsPerEndpoint ?? MAX_SOCKETS_PER_ENDPOINT;
   const policy = { allowPrivateNetworks: options.allowPrivateNetworks };
   const dnsLookup = options.dnsLookup ?? createCheckedLookup(policy);

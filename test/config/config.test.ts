@@ -154,6 +154,8 @@ describe('loadConfig', () => {
     ['HERALD_ALLOW_PRIVATE_NETWORKS', '1', 'allowPrivateNetworks', true],
     ['HERALD_ALLOW_PRIVATE_NETWORKS', 'TRUE', 'allowPrivateNetworks', true],
     ['HERALD_ALLOW_PRIVATE_NETWORKS', '0', 'allowPrivateNetworks', false],
+    ['HERALD_ALLOW_PRIVATE_NETWORKS', 'loopback', 'allowPrivateNetworks', 'loopback'],
+    ['HERALD_ALLOW_PRIVATE_NETWORKS', 'LOOPBACK', 'allowPrivateNetworks', 'loopback'],
     ['HERALD_MAX_PAYLOAD_BYTES', '1024', 'maxPayloadBytes', 1024],
     ['HERALD_MAX_PAYLOAD_BYTES', '1MiB', 'maxPayloadBytes', 1024 ** 2],
     ['HERALD_MAX_PAYLOAD_BYTES', '16MiB', 'maxPayloadBytes', 16 * 1024 ** 2],

@@ -5,8 +5,20 @@ import { checkAddress, isLocalHostname } from '../../src/engine/address-policy.t
 
 const strict = { allowPrivateNetworks: false };
 const dev = { allowPrivateNetworks: true };
+const loopback = { allowPrivateNetworks: 'loopback' as const };
 
 describe('checkAddress', () => {
+  it.each(['127.0.0.1', '127.8.9.10', '::1', '[::1]', '::ffff:127.0.0.1', '64:ff9b::7f00:1'])('allows the loopback address %s in loopback mode', (ip) => {
+    expect(checkAddress(ip, loopback)).toEqual({ allowed: true });
+  });
+
+  it.each(['10.0.0.5', '172.16.0.1', '192.168.1.1', '169.254.1.1', '100.64.0.1', 'fd12::1', 'fe80::1', '::ffff:10.0.0.1', '169.254.169.254', 'fd00:ec2::254', '100.100.100.200', '0.0.0.0', '::'])(
+    'refuses %s in loopback mode',
+    (ip) => {
+      expect(checkAddress(ip, loopback).allowed).toBe(false);
+    },
+  );
+
   it.each([
     '127.0.0.1', '127.8.9.10', '10.0.0.5', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.1.1',
     '100.64.0.1', '0.0.0.0', '0.1.2.3', '224.0.0.1', '239.255.255.250', '255.255.255.255', '240.0.0.1',

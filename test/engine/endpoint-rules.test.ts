@@ -2,9 +2,9 @@
 // every problem reported at once, and updates checking only what they change.
 import { describe, expect, it } from 'vitest';
 import { matchesEventType } from '../../src/engine/fan-out.ts';
-import { validateEndpointCreate, validateEndpointUpdate } from '../../src/endpoints/endpoint-rules.ts';
+import { validateEndpointCreate, validateEndpointUpdate, type RulesContext } from '../../src/endpoints/endpoint-rules.ts';
 
-const context = {
+const context: RulesContext = {
   catalog: new Set(['conversation.created', 'conversation.message.sent', 'invoice.paid', 'webhook.test']),
   allowPrivateNetworks: false,
   signatureHeader: 'X-Herald-Signature',
@@ -30,6 +30,12 @@ describe('url', () => {
       expect(paths({ url }, dev), url).toEqual([]);
     }
     expect(paths({ url: 'https://169.254.169.254/' }, dev)).toEqual(['url']);
+  });
+
+  it('accepts http to this machine only in loopback mode', () => {
+    const loopback = { ...context, allowPrivateNetworks: 'loopback' as const };
+    for (const url of ['http://localhost:9000/h', 'http://127.0.0.1:9000/h', 'http://[::1]:9000/h', 'https://127.0.0.2/h']) expect(paths({ url }, loopback), url).toEqual([]);
+    for (const url of ['http://example.com/h', 'http://10.1.1.1/h', 'https://10.1.1.1/h', 'https://192.168.0.1/h', 'https://169.254.169.254/']) expect(paths({ url }, loopback), url).toEqual(['url']);
   });
 
   it.each(['ftp://example.com', 'example.com/hook', 'https://u:p@example.com/', 'https://example.com/#frag', 'https://[::ffff:10.0.0.1]/', 'javascript:alert(1)'])(

@@ -155,7 +155,7 @@ console.log(JSON.stringify({
 `;
 
 it('packs, installs into a scratch project, type-checks a consumer and runs', async () => {
-  // npm pack runs the SDK's prepack script, which builds dist/ with tsc.
+  // npm pack runs the SDK's prepare script, which builds dist/ with tsc.
   const { stdout: packed } = await run('npm', ['pack', '--pack-destination', scratch, '--silent'], { cwd: join(root, 'sdk') });
   const tarball = packed.trim().split('\n').at(-1)!;
   expect(tarball).toMatch(/^herald-sdk-.*\.tgz$/);
