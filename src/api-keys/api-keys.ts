@@ -8,6 +8,7 @@ import type { ApiKeyKind } from '../generated/prisma/enums.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { ApiKey } from '../generated/prisma/client.ts';
 import type { KeyRefusal, Principal } from '../auth/principal.ts';
+import { featureFlagIssue } from '../event-types/catalog-view.ts';
 
 export interface CreatedApiKey {
   apiKey: ApiKey;
@@ -23,17 +24,25 @@ export async function createAdminKey(db: Db, name = ''): Promise<CreatedApiKey> 
 
 export async function createOrganizationKey(
   db: Db,
-  input: { organizationId: string; name?: string | null | undefined; scopes?: readonly string[] | null | undefined },
+  input: {
+    organizationId: string;
+    name?: string | null | undefined;
+    scopes?: readonly string[] | null | undefined;
+    featureFlags?: readonly string[] | null | undefined;
+  },
 ): Promise<CreatedApiKey> {
   const scopes = parseScopes(input.scopes ?? undefined);
   if (!scopes.ok) throw ValidationError.of(['scopes'], scopes.message);
+  const featureFlags = [...new Set(input.featureFlags ?? [])];
+  const flagIssue = featureFlagIssue(featureFlags);
+  if (flagIssue) throw ValidationError.of(['featureFlags'], flagIssue);
   const name = (input.name ?? '').trim();
   if (name.length > 255) throw ValidationError.of(['name'], 'must be at most 255 characters');
   const organization = await db.organization.findUnique({ where: { id: input.organizationId } });
   if (!organization) throw new NotFoundError('Organization');
   const { token, prefix, hash } = generateApiKey('ORGANIZATION', randomBytes);
   const apiKey = await db.apiKey.create({
-    data: { kind: 'ORGANIZATION', organizationId: organization.id, name, prefix, hash: Uint8Array.from(hash), scopes: scopes.scopes },
+    data: { kind: 'ORGANIZATION', organizationId: organization.id, name, prefix, hash: Uint8Array.from(hash), scopes: scopes.scopes, featureFlags },
   });
   return { apiKey, token };
 }
@@ -78,11 +87,14 @@ export const KEY_BY_HASH = checkedQuery({
     scopes: textArray,
     revokedAt: nullable(timestamptz),
     expiresAt: nullable(timestamptz),
+    featureFlags: textArray,
+    seesOperationalEventTypes: sqlTypes.bool,
   },
   sample: { hash: Buffer.alloc(32) as Buffer },
   sql: ({ hash }: { hash: Buffer }) => Prisma.sql`
     SELECT id, kind, organization_id AS "organizationId", hash, COALESCE(scopes, '{}') AS scopes,
-           revoked_at AS "revokedAt", expires_at AS "expiresAt"
+           revoked_at AS "revokedAt", expires_at AS "expiresAt", COALESCE(feature_flags, '{}') AS "featureFlags",
+           sees_operational_event_types AS "seesOperationalEventTypes"
       FROM api_keys WHERE hash = ${hash}`,
 });
 
@@ -97,13 +109,20 @@ export async function authenticateKey(sql: SqlClient, token: string, now = new D
   if (standing !== 'VALID') return { ok: false, reason: standing };
   if (key.kind === 'ADMIN') return { ok: true, principal: { kind: 'admin', keyId: key.id } };
   if (!key.organizationId) return { ok: false, reason: 'UNKNOWN' };
-  const scopes = new Set(key.scopes as Scope[]);
+  const organizationKey = {
+    kind: 'organization' as const,
+    keyId: key.id,
+    organizationId: key.organizationId,
+    scopes: new Set(key.scopes as Scope[]),
+    featureFlags: new Set(key.featureFlags),
+    seesOperationalEventTypes: key.seesOperationalEventTypes,
+  };
   if (key.kind === 'PORTAL') {
     // A session without an expiry would be a long-lived key in a browser: never accepted.
     if (!key.expiresAt) return { ok: false, reason: 'UNKNOWN' };
-    return { ok: true, principal: { kind: 'organization', keyId: key.id, organizationId: key.organizationId, scopes, session: { expiresAt: key.expiresAt } } };
+    return { ok: true, principal: { ...organizationKey, session: { expiresAt: key.expiresAt } } };
   }
-  return { ok: true, principal: { kind: 'organization', keyId: key.id, organizationId: key.organizationId, scopes } };
+  return { ok: true, principal: organizationKey };
 }
 
 /** The principal behind a bearer key, or null for an unknown, revoked or expired key. */

@@ -26,6 +26,7 @@ export const ApiKeyRef = builder.prismaNode('ApiKey', {
     name: t.exposeString('name', { description: 'A name for people, to tell keys apart.' }),
     prefix: t.exposeString('prefix', { description: 'The first characters of the key, to tell keys apart.' }),
     scopes: t.exposeStringList('scopes', { description: 'What the key may do (endpoints:read, events:publish, …); empty for an admin key.' }),
+    featureFlags: t.exposeStringList('featureFlags', { description: 'The feature flags it holds: it sees the event types flagged with one of them.' }),
     organization: t.relation('organization', { nullable: true, description: 'The organization it acts for; null for an admin key.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was created.' }),
     revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true, description: 'When it was revoked (it no longer works); null while it works.' }),
@@ -48,6 +49,10 @@ const AccessRef = builder.objectRef<Principal>('Access').implement({
     readOnly: t.boolean({
       description: 'True when every scope only reads (`*:read`).',
       resolve: (principal) => principal.kind === 'organization' && isReadOnly(principal.scopes),
+    }),
+    featureFlags: t.stringList({
+      description: 'The feature flags the key holds (which flagged event types it sees); empty for an admin key, which sees every type.',
+      resolve: (principal) => (principal.kind === 'organization' ? [...principal.featureFlags].sort() : []),
     }),
     expiresAt: t.field({
       type: 'DateTime',
@@ -87,6 +92,9 @@ const CreateApiKeyInput = builder.inputType('CreateApiKeyInput', {
     scopes: t.stringList({
       description:
         'Any of endpoints:read, endpoints:write, events:read, events:publish, deliveries:read, deliveries:write. Default: all.',
+    }),
+    featureFlags: t.stringList({
+      description: 'Feature flags the key holds: it sees the event types flagged with one of them (at most 50). Default: none.',
     }),
   }),
 });

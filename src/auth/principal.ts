@@ -8,7 +8,17 @@ import type { Scope } from './scopes.ts';
  */
 export type Principal =
   | { kind: 'admin'; keyId: string }
-  | { kind: 'organization'; keyId: string; organizationId: string; scopes: ReadonlySet<Scope>; session?: { expiresAt: Date } };
+  | {
+      kind: 'organization';
+      keyId: string;
+      organizationId: string;
+      scopes: ReadonlySet<Scope>;
+      /** The feature flags the key holds: which flagged event types it sees (src/event-types/catalog-view.ts). */
+      featureFlags: ReadonlySet<string>;
+      /** A session minted with includeOperationalEventTypes; long-lived keys see them regardless. */
+      seesOperationalEventTypes: boolean;
+      session?: { expiresAt: Date };
+    };
 
 /** Why a bearer key that exists was refused: the portal shows a different page for each. */
 export type KeyRefusal = 'REVOKED' | 'EXPIRED';

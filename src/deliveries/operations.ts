@@ -10,10 +10,9 @@ import { cancelScheduled, createDeliveries, reschedule } from '../delivery-state
 import { statusesWhere } from '../engine/delivery-status.ts';
 import { isOperationalEventType } from '../engine/operational-events.ts';
 import { OPERATOR_ORGANIZATION_ID } from '../organizations/operator.ts';
+import { TEST_EVENT_PAYLOAD, TEST_EVENT_TYPE } from '../engine/test-event.ts';
+import { seesEventType, type CatalogView } from '../event-types/catalog-view.ts';
 
-export const TEST_EVENT_TYPE = 'webhook.test';
-/** What testEndpoint sends as `webhook.test`; the catalog shows it as the type's example. */
-export const TEST_EVENT_PAYLOAD = { message: 'A test webhook from Herald.' } as const;
 export const MAX_REPLAY = 10_000;
 
 /**
@@ -23,14 +22,22 @@ export const MAX_REPLAY = 10_000;
  * write the endpoint (a portal session, say) could make its receiver act on a forged "endpoint
  * disabled". The operator, who alone receives Herald's word about every organization, may test with them.
  */
-export async function testEndpoint(services: AppServices, organizationId: string, endpointId: string, eventType: string | null | undefined): Promise<Delivery> {
+export async function testEndpoint(
+  services: AppServices,
+  view: CatalogView,
+  organizationId: string,
+  endpointId: string,
+  eventType: string | null | undefined,
+): Promise<Delivery> {
   const type = eventType ?? TEST_EVENT_TYPE;
   const endpoint = await services.db.endpoint.findFirst({ where: { id: endpointId, organizationId } });
   if (!endpoint) throw new NotFoundError('Endpoint');
   if (isOperationalEventType(type) && organizationId !== OPERATOR_ORGANIZATION_ID) {
     throw ValidationError.of(['eventType'], `"${type}" is Herald's own operational event: only Herald sends it; test with webhook.test or a product event type`);
   }
-  if (!(await services.db.eventType.findUnique({ where: { name: type } }))) {
+  // webhook.test is how every key tests, whatever catalog it is shown; other types must be seen.
+  const known = await services.db.eventType.findUnique({ where: { name: type } });
+  if (!known || (type !== TEST_EVENT_TYPE && !seesEventType(view, known))) {
     throw ValidationError.of(['eventType'], `"${type}" is not in the event catalog`);
   }
   const payload = type === TEST_EVENT_TYPE ? { ...TEST_EVENT_PAYLOAD } : {};

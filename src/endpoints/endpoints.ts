@@ -8,6 +8,7 @@ import { cancelPendingDeliveries } from '../delivery-state/transitions.ts';
 import { emitEndpointToggled } from '../operational-events/endpoint-toggles.ts';
 import { resetRateLimiter } from '../delivery-state/rate-limit.ts';
 import { eventTypeNames } from '../event-types/event-types.ts';
+import type { CatalogView } from '../event-types/catalog-view.ts';
 import { Prisma, type Endpoint } from '../generated/prisma/client.ts';
 import type { SignatureScheme } from '../generated/prisma/enums.ts';
 import { checkedQuery, sqlTypes } from '../db/checked-sql.ts';
@@ -34,11 +35,12 @@ export const MAX_GRACE_PERIOD_SECONDS = 7 * 24 * 3600;
 
 export async function createEndpoint(
   services: AppServices,
+  view: CatalogView,
   organizationId: string,
   input: CreateEndpointInput,
 ): Promise<{ endpoint: Endpoint; secret: string }> {
   const { db, config } = services;
-  const checked = validateEndpointCreate(input, await rulesContext(services));
+  const checked = validateEndpointCreate(input, await rulesContext(services, view));
   const issues = checked.ok ? [] : [...checked.issues];
   let secret = generateSigningSecret(randomBytes);
   if (input.secret != null) {
@@ -83,11 +85,12 @@ export async function createEndpoint(
 
 export async function updateEndpoint(
   services: AppServices,
+  view: CatalogView,
   organizationId: string,
   id: string,
   input: EndpointInput,
 ): Promise<Endpoint> {
-  const checked = validateEndpointUpdate(input, await rulesContext(services));
+  const checked = validateEndpointUpdate(input, await rulesContext(services, view));
   if (!checked.ok) throw new ValidationError(checked.issues);
   const existing = await findEndpoint(services, organizationId, id);
   const fields = checked.value;
@@ -176,9 +179,10 @@ export async function findEndpoint(services: AppServices, organizationId: string
   return endpoint;
 }
 
-async function rulesContext(services: AppServices) {
+/** What an endpoint may name is what the key saving it sees of the catalog (src/event-types/catalog-view.ts). */
+async function rulesContext(services: AppServices, view: CatalogView) {
   return {
-    catalog: await eventTypeNames(services.db),
+    catalog: await eventTypeNames(services.db, view),
     allowPrivateNetworks: services.config.allowPrivateNetworks,
     signatureHeader: services.config.signatureHeader,
   };

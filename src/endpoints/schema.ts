@@ -14,6 +14,7 @@ import {
   ValidationError,
 } from '../graphql/error-types.ts';
 import { requireIdOfType } from '../global-id.ts';
+import { catalogViewOf } from '../event-types/catalog-view.ts';
 import { registerNodeLoader } from '../graphql/node.ts';
 import { checkPage } from '../graphql/pagination.ts';
 import { endpointAsNoticed } from '../pubsub/notices.ts';
@@ -211,7 +212,7 @@ builder.mutationField('createEndpoint', (t) =>
     authScopes: { scope: 'endpoints:write' },
     errors: { types: [ValidationError, LimitExceededError, EndpointVerificationError] },
     args: { input: t.arg({ type: CreateEndpointInput, required: true, description: 'The new endpoint.' }) },
-    resolve: (_root, { input }, ctx) => createEndpoint(ctx, organizationIdOf(ctx), input),
+    resolve: (_root, { input }, ctx) => createEndpoint(ctx, catalogViewOf(ctx.principal), organizationIdOf(ctx), input),
   }),
 );
 
@@ -238,7 +239,7 @@ builder.mutationField('updateEndpoint', (t) =>
     errors: { types: [ValidationError, NotFoundError] },
     args: { input: t.arg({ type: UpdateEndpointInput, required: true, description: 'The endpoint and what changes.' }) },
     resolve: async (_root, { input: { id, ...fields } }, ctx) => ({
-      endpoint: await updateEndpoint(ctx, organizationIdOf(ctx), requireIdOfType(id, 'Endpoint'), fields),
+      endpoint: await updateEndpoint(ctx, catalogViewOf(ctx.principal), organizationIdOf(ctx), requireIdOfType(id, 'Endpoint'), fields),
     }),
   }),
 );

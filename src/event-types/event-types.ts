@@ -4,6 +4,7 @@ import { NotFoundError, ValidationError, type FieldIssue } from '../errors.ts';
 import { isOperationalEventType } from '../engine/operational-events.ts';
 import { Prisma, type EventType } from '../generated/prisma/client.ts';
 import { compilePayloadSchema } from './payload-schema.ts';
+import { featureFlagIssue, seesEventType, type CatalogView } from './catalog-view.ts';
 
 /** Dot-separated segments such as `conversation.created`; `*` is reserved for endpoint patterns. */
 const EVENT_TYPE_NAME = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
@@ -13,6 +14,8 @@ export interface EventTypeInput {
   description?: string | null | undefined;
   schema?: unknown;
   deprecated?: boolean | null | undefined;
+  /** Seen only by keys holding this flag; null (on update) removes it. */
+  featureFlag?: string | null | undefined;
 }
 
 export async function createEventType(db: Db, input: EventTypeInput): Promise<EventType> {
@@ -25,6 +28,7 @@ export async function createEventType(db: Db, input: EventTypeInput): Promise<Ev
         description: input.description ?? '',
         schema: jsonOrNull(input.schema),
         deprecated: input.deprecated ?? false,
+        featureFlag: input.featureFlag ?? null,
       },
     });
   } catch (error) {
@@ -45,17 +49,21 @@ export async function updateEventType(db: Db, input: EventTypeInput): Promise<Ev
       ...(input.description != null ? { description: input.description } : {}),
       ...(input.schema !== undefined ? { schema: jsonOrNull(input.schema) } : {}),
       ...(input.deprecated != null ? { deprecated: input.deprecated } : {}),
+      ...(input.featureFlag !== undefined ? { featureFlag: input.featureFlag } : {}),
     },
   });
 }
 
-export async function listEventTypes(db: Db, includeDeprecated: boolean): Promise<EventType[]> {
-  return db.eventType.findMany({ where: includeDeprecated ? {} : { deprecated: false }, orderBy: { name: 'asc' } });
+/** The catalog as the key sees it, by name. */
+export async function listEventTypes(db: Db, view: CatalogView, includeDeprecated: boolean): Promise<EventType[]> {
+  const rows = await db.eventType.findMany({ where: includeDeprecated ? {} : { deprecated: false }, orderBy: { name: 'asc' } });
+  return rows.filter((row) => seesEventType(view, row));
 }
 
-export async function eventTypeNames(db: Db): Promise<Set<string>> {
-  const rows = await db.eventType.findMany({ select: { name: true } });
-  return new Set(rows.map((row) => row.name));
+/** The names of the event types the key sees: what it may name in an endpoint or a test. */
+export async function eventTypeNames(db: Db, view: CatalogView): Promise<Set<string>> {
+  const rows = await db.eventType.findMany({ select: { name: true, featureFlag: true } });
+  return new Set(rows.filter((row) => seesEventType(view, row)).map((row) => row.name));
 }
 
 function checkFields(input: EventTypeInput, creating: boolean): FieldIssue[] {
@@ -72,6 +80,10 @@ function checkFields(input: EventTypeInput, creating: boolean): FieldIssue[] {
   if (input.schema != null) {
     const compiled = compilePayloadSchema(input.schema);
     if (!compiled.ok) issues.push({ path: ['schema'], message: compiled.message });
+  }
+  if (input.featureFlag != null) {
+    const issue = featureFlagIssue([input.featureFlag]);
+    if (issue) issues.push({ path: ['featureFlag'], message: issue });
   }
   return issues;
 }

@@ -1,8 +1,9 @@
 import { builder } from '../graphql/builder.ts';
 import { NotFoundError, ValidationError } from '../graphql/error-types.ts';
 import type { EventType } from '../generated/prisma/client.ts';
-import { TEST_EVENT_PAYLOAD, TEST_EVENT_TYPE } from '../deliveries/operations.ts';
+import { TEST_EVENT_PAYLOAD, TEST_EVENT_TYPE } from '../engine/test-event.ts';
 import { createEventType, listEventTypes, updateEventType } from './event-types.ts';
+import { catalogViewOf } from './catalog-view.ts';
 import { examplePayload } from './example-payload.ts';
 import { chargeResponseBytes } from '../graphql/response-budget.ts';
 
@@ -20,6 +21,10 @@ export const EventTypeRef = builder.prismaObject('EventType', {
       resolve: (eventType, _args, ctx) =>
         chargeResponseBytes(ctx, eventType.schema != null ? examplePayload(eventType.schema) : eventType.name === TEST_EVENT_TYPE ? TEST_EVENT_PAYLOAD : null),
     }),
+    featureFlag: t.exposeString('featureFlag', {
+      nullable: true,
+      description: 'Seen only by keys and portal sessions holding this flag (admin keys see every type); null: seen by every key.',
+    }),
     deprecated: t.exposeBoolean('deprecated', { description: 'Still published and delivered, but left out of eventTypes(includeDeprecated: false), as the portal lists them.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was added to the catalog.' }),
   }),
@@ -28,10 +33,10 @@ export const EventTypeRef = builder.prismaObject('EventType', {
 builder.queryField('eventTypes', (t) =>
   t.field({
     type: [EventTypeRef],
-    description: 'The event catalog, by name. Any key may read it.',
+    description: 'The event catalog as the calling key sees it, by name: types with a feature flag the key does not hold are left out, and portal sessions see operational types (herald.*) and webhook.test only when minted with includeOperationalEventTypes.',
     authScopes: { admin: true, organization: true },
     args: { includeDeprecated: t.arg.boolean({ defaultValue: true, required: true, description: 'false: only the types not deprecated.' }) },
-    resolve: (_root, args, ctx) => listEventTypes(ctx.db, args.includeDeprecated),
+    resolve: (_root, args, ctx) => listEventTypes(ctx.db, catalogViewOf(ctx.principal), args.includeDeprecated),
   }),
 );
 
@@ -48,6 +53,7 @@ const CreateEventTypeInput = builder.inputType('CreateEventTypeInput', {
     description: t.string({ description: 'What the event means, for integrators.' }),
     schema: t.field({ type: 'JSON', description: 'A JSON Schema (draft 2020-12) for the payload.' }),
     deprecated: t.boolean({ description: 'Start deprecated (default false).' }),
+    featureFlag: t.string({ description: 'Show the type only to keys and portal sessions holding this flag: 1–64 letters, digits, _, . or -.' }),
   }),
 });
 
@@ -69,6 +75,7 @@ const UpdateEventTypeInput = builder.inputType('UpdateEventTypeInput', {
     description: t.string({ description: 'A new description.' }),
     schema: t.field({ type: 'JSON', description: 'A new JSON Schema; null removes it.' }),
     deprecated: t.boolean({ description: 'Deprecate (true) or restore (false).' }),
+    featureFlag: t.string({ description: 'A new feature flag; null removes it (every key sees the type).' }),
   }),
 });
 

@@ -9,6 +9,7 @@ import { EndpointVerificationError, LimitExceededError, ValidationError } from '
 import { createEndpoint } from '../endpoints/endpoints.ts';
 import { CreateEndpointInput, CreateEndpointPayload } from '../endpoints/schema.ts';
 import { OPERATOR_ORGANIZATION_ID } from '../organizations/operator.ts';
+import { catalogViewOf } from '../event-types/catalog-view.ts';
 
 builder.mutationField('createOperatorEndpoint', (t) =>
   t.field({
@@ -23,7 +24,7 @@ builder.mutationField('createOperatorEndpoint', (t) =>
       if (unmatched.length > 0) {
         throw ValidationError.of(['eventTypes'], `operator endpoints receive only operational events: use herald.* or names such as herald.endpoint.disabled, not ${unmatched.map((p) => `"${p}"`).join(', ')}`);
       }
-      return createEndpoint(ctx, OPERATOR_ORGANIZATION_ID, input);
+      return createEndpoint(ctx, catalogViewOf(ctx.principal), OPERATOR_ORGANIZATION_ID, input);
     },
   }),
 );

@@ -8,6 +8,7 @@ import type { HeraldConfig } from '../config/config.ts';
 import type { Db } from '../db/prisma.ts';
 import { InvalidStateError, LimitExceededError, NotFoundError, ValidationError } from '../errors.ts';
 import type { ApiKey } from '../generated/prisma/client.ts';
+import { featureFlagIssue } from '../event-types/catalog-view.ts';
 
 export const DEFAULT_SESSION_SECONDS = 3_600;
 export const MAX_SESSION_SECONDS = 86_400;
@@ -22,7 +23,7 @@ export const MAX_SESSION_SECONDS = 86_400;
 export const PORTAL_DEFAULT_SCOPES: readonly Scope[] = ['endpoints:read', 'endpoints:write', 'events:read', 'deliveries:read', 'deliveries:write'];
 
 /** Who mints a session: an admin key may give any scope, an organization key only its own. */
-export type SessionMinter = { kind: 'admin' } | { kind: 'organization'; scopes: ReadonlySet<Scope> };
+export type SessionMinter = { kind: 'admin' } | { kind: 'organization'; scopes: ReadonlySet<Scope>; featureFlags: ReadonlySet<string> };
 
 export interface SessionRequest {
   /** Default: PORTAL_DEFAULT_SCOPES, those of them the minter holds. */
@@ -30,10 +31,21 @@ export interface SessionRequest {
   /** Keeps only the `*:read` scopes. */
   readOnly?: boolean | null | undefined;
   expiresInSeconds?: number | null | undefined;
+  /** Feature flags the session holds; an organization key gives only flags it holds. */
+  featureFlags?: readonly string[] | null | undefined;
+  /** Show Herald's operational event types and webhook.test in the session's catalog. */
+  includeOperationalEventTypes?: boolean | null | undefined;
+}
+
+export interface SessionGrant {
+  scopes: Scope[];
+  seconds: number;
+  featureFlags: string[];
+  seesOperationalEventTypes: boolean;
 }
 
 /** The scopes and lifetime of a new session, or the ValidationError that refuses it. Pure. */
-export function sessionGrant(minter: SessionMinter, request: SessionRequest): { scopes: Scope[]; seconds: number } {
+export function sessionGrant(minter: SessionMinter, request: SessionRequest): SessionGrant {
   const seconds = request.expiresInSeconds ?? DEFAULT_SESSION_SECONDS;
   if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_SESSION_SECONDS) {
     throw ValidationError.of(['expiresInSeconds'], `must be a whole number of seconds from 1 to ${MAX_SESSION_SECONDS} (24 hours)`);
@@ -52,7 +64,19 @@ export function sessionGrant(minter: SessionMinter, request: SessionRequest): { 
   if (request.readOnly) scopes = scopes.filter(isReadScope);
   // An empty list would read as "every scope" wherever scopes are parsed again: never stored.
   if (scopes.length === 0) throw ValidationError.of([request.readOnly ? 'readOnly' : 'scopes'], 'the session would have no scope');
-  return { scopes: ORGANIZATION_SCOPES.filter((scope) => scopes.includes(scope)), seconds };
+  const featureFlags = [...new Set(request.featureFlags ?? [])].sort();
+  const flagIssue = featureFlagIssue(featureFlags);
+  if (flagIssue) throw ValidationError.of(['featureFlags'], flagIssue);
+  if (minter.kind === 'organization') {
+    const beyond = featureFlags.filter((flag) => !minter.featureFlags.has(flag));
+    if (beyond.length > 0) throw ValidationError.of(['featureFlags'], `this key cannot give feature flags it does not hold: ${beyond.join(', ')}`);
+  }
+  return {
+    scopes: ORGANIZATION_SCOPES.filter((scope) => scopes.includes(scope)),
+    seconds,
+    featureFlags,
+    seesOperationalEventTypes: request.includeOperationalEventTypes ?? false,
+  };
 }
 
 export function isReadScope(scope: string): boolean {
@@ -80,7 +104,7 @@ export async function createPortalSession(
   db: Db,
   config: Pick<HeraldConfig, 'publicUrl' | 'port' | 'maxPortalSessionsPerOrg'>,
   organizationId: string,
-  grant: { scopes: Scope[]; seconds: number },
+  grant: Pick<SessionGrant, 'scopes' | 'seconds'> & Partial<SessionGrant>,
   { mintedByKeyId = null, now = new Date() }: { mintedByKeyId?: string | null; now?: Date } = {},
 ): Promise<CreatedPortalSession> {
   const { token, prefix, hash } = generateApiKey('PORTAL', randomBytes);
@@ -105,7 +129,18 @@ export async function createPortalSession(
       );
     }
     return tx.apiKey.create({
-      data: { kind: 'PORTAL', organizationId, name: 'portal session', prefix, hash: Uint8Array.from(hash), scopes: grant.scopes, expiresAt, mintedByKeyId },
+      data: {
+        kind: 'PORTAL',
+        organizationId,
+        name: 'portal session',
+        prefix,
+        hash: Uint8Array.from(hash),
+        scopes: grant.scopes,
+        featureFlags: grant.featureFlags ?? [],
+        seesOperationalEventTypes: grant.seesOperationalEventTypes ?? false,
+        expiresAt,
+        mintedByKeyId,
+      },
     });
   });
   return { session, token, expiresAt, url: portalUrl(config, token) };

@@ -16,6 +16,12 @@ const CreatePortalSessionInput = builder.inputType('CreatePortalSessionInput', {
     organizationId: t.id({ description: 'Required with an admin key; an organization key mints for its own organization.' }),
     expiresInSeconds: t.int({ description: 'Default 3600 (1 hour), at most 86400 (24 hours).' }),
     readOnly: t.boolean({ description: 'Keep only the *:read scopes: the portal can look but not change.' }),
+    featureFlags: t.stringList({
+      description: 'Feature flags the session holds: the portal shows the event types flagged with one of them. An organization key gives only flags it holds. Default: none.',
+    }),
+    includeOperationalEventTypes: t.boolean({
+      description: "Show Herald's operational event types (herald.*) and webhook.test in the portal's catalog and event picker (default false: the customer sees the product's own types).",
+    }),
     scopes: t.stringList({ description: 'Default: what the portal uses (endpoints:read/write, events:read, deliveries:read/write), those of them the minting key holds; never events:publish unless named. Never more than the minting key holds.' }),
   }),
 });
@@ -46,7 +52,7 @@ function targetOrganization(ctx: Context, organizationId: string | number | null
 }
 
 function minterOf(ctx: Context): SessionMinter {
-  return ctx.principal?.kind === 'organization' ? { kind: 'organization', scopes: ctx.principal.scopes } : { kind: 'admin' };
+  return ctx.principal?.kind === 'organization' ? { kind: 'organization', scopes: ctx.principal.scopes, featureFlags: ctx.principal.featureFlags } : { kind: 'admin' };
 }
 
 builder.mutationField('createPortalSession', (t) =>

@@ -44,6 +44,8 @@ export type CancelScheduledEventInput = {
 
 /** A new long-lived key of an organization. */
 export type CreateApiKeyInput = {
+  /** Feature flags the key holds: it sees the event types flagged with one of them (at most 50). Default: none. */
+  featureFlags?: Array<string> | null | undefined;
   /** A name for people, at most 255 characters. */
   name?: string | null | undefined;
   /** The organization the key acts for. */
@@ -84,6 +86,8 @@ export type CreateEventTypeInput = {
   deprecated?: boolean | null | undefined;
   /** What the event means, for integrators. */
   description?: string | null | undefined;
+  /** Show the type only to keys and portal sessions holding this flag: 1–64 letters, digits, _, . or -. */
+  featureFlag?: string | null | undefined;
   /** Dot-separated segments of letters, digits, _ or - (at most 255 characters); permanent. */
   name: string;
   /** A JSON Schema (draft 2020-12) for the payload. */
@@ -102,6 +106,10 @@ export type CreateOrganizationInput = {
 export type CreatePortalSessionInput = {
   /** Default 3600 (1 hour), at most 86400 (24 hours). */
   expiresInSeconds?: number | null | undefined;
+  /** Feature flags the session holds: the portal shows the event types flagged with one of them. An organization key gives only flags it holds. Default: none. */
+  featureFlags?: Array<string> | null | undefined;
+  /** Show Herald's operational event types (herald.*) and webhook.test in the portal's catalog and event picker (default false: the customer sees the product's own types). */
+  includeOperationalEventTypes?: boolean | null | undefined;
   /** Required with an admin key; an organization key mints for its own organization. */
   organizationId?: string | null | undefined;
   /** Keep only the *:read scopes: the portal can look but not change. */
@@ -315,6 +323,8 @@ export type UpdateEventTypeInput = {
   deprecated?: boolean | null | undefined;
   /** A new description. */
   description?: string | null | undefined;
+  /** A new feature flag; null removes it (every key sees the type). */
+  featureFlag?: string | null | undefined;
   /** The event type to change (names are permanent). */
   name: string;
   /** A new JSON Schema; null removes it. */
