@@ -30,8 +30,8 @@ const FLOOR_MS = 750;
 /** A's call answers within this, published or refused: measured 0.1–2.2 s; the finding's took 10.9 s (32 s for three). */
 const A_CALL_MS = 5_000;
 /**
- * B's deliveries share the worker with A's 72 deliveries of 256 KiB and were measured 0.9–5.1 s
- * late (5.6 s once) against 0.2–0.9 s quiet: the worker parses each claimed row's payload and writes and signs
+ * B's deliveries share the worker with A's 72 deliveries of 256 KiB and were measured 0.9–5.6 s
+ * late against 0.2–0.9 s quiet: the worker parses each claimed row's payload and writes and signs
  * each attempt's body on its event loop (src/delivery-state/transitions.ts claim,
  * src/worker/deliver-batch.ts attemptOne), which this bound does not yet hold to 2× quiet. It
  * holds them under the finding's stall.
