@@ -25,7 +25,15 @@ const PROJECT = /^[A-Za-z0-9_.:-]{1,100}$/;
 export function publishIssues(
   input: PublishInput,
   path: string[],
-  context: { catalog: ReadonlySet<string>; validatorFor: (type: string) => PayloadValidator | null; maxPayloadBytes: number; now: Date; maxDeliverAheadMs?: number },
+  context: {
+    catalog: ReadonlySet<string>;
+    validatorFor: (type: string) => PayloadValidator | null;
+    maxPayloadBytes: number;
+    now: Date;
+    maxDeliverAheadMs?: number;
+    /** The payload's compact JSON; a PayloadTexts shares it with the hash and the insert. */
+    textOf?: (payload: object) => string;
+  },
 ): FieldIssue[] {
   const issues: FieldIssue[] = [];
   if (isOperationalEventType(input.type)) {
@@ -40,7 +48,7 @@ export function publishIssues(
     // schema check, requestHash) for any caller that did not come through it.
     issues.push({ path: [...path, 'payload'], message: `nests more than ${MAX_JSON_DEPTH} levels of objects and arrays` });
   } else {
-    const bytes = Buffer.byteLength(JSON.stringify(input.payload));
+    const bytes = Buffer.byteLength((context.textOf ?? compactJson)(input.payload));
     if (bytes > context.maxPayloadBytes) {
       issues.push({ path: [...path, 'payload'], message: `is ${bytes} bytes; the limit is ${context.maxPayloadBytes} (HERALD_MAX_PAYLOAD_BYTES)` });
     } else if (context.catalog.has(input.type) && !isOperationalEventType(input.type)) {
@@ -75,20 +83,63 @@ export function scheduledFor(input: Pick<PublishInput, 'deliverAt'>, now: Date):
 }
 
 /**
+ * Each payload's compact JSON, written once per publish call: the size check, the request hash and
+ * the insert each needed it, and a 256 KiB payload costs milliseconds and a megabyte of garbage
+ * per JSON.stringify on the event loop every tenant shares. Keyed by the payload object itself.
+ */
+export class PayloadTexts {
+  private readonly texts = new WeakMap<object, string>();
+
+  readonly of = (payload: object): string => {
+    let text = this.texts.get(payload);
+    if (text === undefined) this.texts.set(payload, (text = compactJson(payload)));
+    return text;
+  };
+}
+
+function compactJson(payload: object): string {
+  return JSON.stringify(payload);
+}
+
+/**
  * What "the same request" means for an idempotency key: type, payload and project. Not deliverAt:
  * a retry that recomputes "in one hour" is still the same request, and answers the first event.
+ * Stored with the event, so its text must never change: SHA-256 of
+ * JSON.stringify([type, canonical(payload), project]). A payload whose keys are already in
+ * canonical order writes that same text without copying it (the usual case, and a large array's).
  */
-export function requestHash(input: PublishInput): Buffer {
+export function requestHash(input: PublishInput, textOf: (payload: object) => string = compactJson): Buffer {
+  const { payload } = input;
+  const payloadText = typeof payload === 'object' && payload !== null && keysInOrder(payload) ? textOf(payload) : (JSON.stringify(canonical(payload)) ?? 'null');
   return createHash('sha256')
-    .update(JSON.stringify([input.type, canonical(input.payload), input.project ?? null]))
+    .update(`[${JSON.stringify(input.type)},${payloadText},${JSON.stringify(input.project ?? null)}]`)
     .digest();
 }
 
 /** Key order does not make two payloads different. */
-function canonical(value: unknown): unknown {
+export function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.keys(value).sort().map((key) => [key, canonical((value as Record<string, unknown>)[key])]));
   }
   return value;
+}
+
+/**
+ * Whether canonical(value) would write the same JSON as value: every object's keys already in
+ * sorted order. (Integer-like keys come first in both, in the same order, so the test holds for
+ * them too.) Recursive like canonical: the payload's depth is checked before either runs.
+ */
+function keysInOrder(value: object): boolean {
+  if (Array.isArray(value)) {
+    for (const item of value) if (typeof item === 'object' && item !== null && !keysInOrder(item)) return false;
+    return true;
+  }
+  const keys = Object.keys(value);
+  for (let index = 0; index < keys.length; index++) {
+    if (index > 0 && !(keys[index - 1]! < keys[index]!)) return false;
+    const item = (value as Record<string, unknown>)[keys[index]!];
+    if (typeof item === 'object' && item !== null && !keysInOrder(item)) return false;
+  }
+  return true;
 }

@@ -15,7 +15,7 @@ import { Prisma, type Delivery, type Event } from '../generated/prisma/client.ts
 import type { AppServices } from '../services.ts';
 import { createDeliveries } from '../delivery-state/scheduling.ts';
 import { PublishFilters, type EndpointRow } from './publish-filters.ts';
-import { MAX_DELIVER_AHEAD_MS, publishIssues, requestHash, scheduledFor, type PublishInput } from './publish-rules.ts';
+import { MAX_DELIVER_AHEAD_MS, PayloadTexts, publishIssues, requestHash, scheduledFor, type PublishInput } from './publish-rules.ts';
 
 export interface Published {
   event: Event;
@@ -90,12 +90,13 @@ export async function publishEvents(
   inputs: Array<{ input: PublishInput; path: string[] }>,
 ): Promise<Published[]> {
   const pool = services.sql;
-  await checkInputs(services, pool, inputs);
+  const texts = new PayloadTexts();
+  await checkInputs(services, pool, inputs, texts);
   // Filters first, outside the transaction: an expensive call spends its own time, not a
   // connection's, and is refused before anything is written.
   const filters = new PublishFilters();
   await filters.evaluateAhead(await receivingEndpoints(pool, organizationId), inputs.map(({ input }) => filteredEvent(input)));
-  const write = () => inTransaction(pool, (client) => writeAll(services, client, organizationId, inputs, filters));
+  const write = () => inTransaction(pool, (client) => writeAll(services, client, organizationId, inputs, filters, texts));
   let written: Written;
   try {
     written = await write();
@@ -107,7 +108,7 @@ export async function publishEvents(
   return withReplays(services, written);
 }
 
-async function checkInputs(services: AppServices, client: SqlClient, inputs: Array<{ input: PublishInput; path: string[] }>): Promise<void> {
+async function checkInputs(services: AppServices, client: SqlClient, inputs: Array<{ input: PublishInput; path: string[] }>, texts: PayloadTexts): Promise<void> {
   const types = [...new Set(inputs.map(({ input }) => input.type))];
   const rows = await CATALOG_ENTRIES.run(client, { names: types });
   const catalog = new Set(rows.map((row) => row.name));
@@ -120,6 +121,7 @@ async function checkInputs(services: AppServices, client: SqlClient, inputs: Arr
     // A day partition is dropped with everything in it (docs/history-partitions.md): nothing may be
     // due later than retention keeps its event.
     maxDeliverAheadMs: Math.min(MAX_DELIVER_AHEAD_MS, services.config.retentionDays * 86_400_000),
+    textOf: texts.of,
   };
   const issues: FieldIssue[] = inputs.flatMap(({ input, path }) => publishIssues(input, path, context));
   const keys = inputs.map(({ input }) => input.idempotencyKey).filter((key): key is string => key != null);
@@ -136,6 +138,7 @@ async function writeAll(
   organizationId: string,
   inputs: Array<{ input: PublishInput; path: string[] }>,
   filters: PublishFilters,
+  texts: PayloadTexts,
 ): Promise<Written> {
   const keys = inputs.map(({ input }) => input.idempotencyKey).filter((key): key is string => key != null);
   const existing = keys.length === 0 ? [] : await EVENTS_BY_KEY.run(client, { organizationId, keys });
@@ -144,7 +147,7 @@ async function writeAll(
   const results: Array<{ replayOf: string } | { event: Omit<Event, 'createdAt'> }> = [];
   const now = new Date();
   for (const { input, path } of inputs) {
-    const hash = requestHash(input);
+    const hash = requestHash(input, texts.of);
     const previous = input.idempotencyKey != null ? byKey.get(input.idempotencyKey) : undefined;
     if (previous) {
       if (!Buffer.from(previous.request_hash).equals(hash)) {
@@ -173,7 +176,6 @@ async function writeAll(
   const rows = fresh.map((event) => ({
     id: event.id,
     type: event.type,
-    payload: event.payload,
     project: event.project,
     key: event.idempotencyKey,
     hash: Buffer.from(event.requestHash!).toString('hex'),
@@ -181,7 +183,9 @@ async function writeAll(
   }));
   const keyed = rows.filter((row) => row.key !== null);
   if (keyed.length > 0) await CLAIM_KEYS.run(client, { organizationId, rows: JSON.stringify(keyed) });
-  const [inserted] = await INSERT_EVENTS.run(client, { organizationId, rows: JSON.stringify(rows) });
+  // Each payload's text as the size check wrote it, spliced in rather than written again.
+  const eventRows = rows.map((row, index) => `${JSON.stringify(row).slice(0, -1)},"payload":${texts.of(fresh[index]!.payload as Prisma.JsonObject)}}`);
+  const [inserted] = await INSERT_EVENTS.run(client, { organizationId, rows: `[${eventRows.join(',')}]` });
   const createdAt = inserted!.now;
   const endpoints = await receivingEndpoints(client, organizationId);
   const wanted = fresh.flatMap((event) =>
