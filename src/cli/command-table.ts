@@ -138,7 +138,7 @@ const DEFINITIONS: Array<Omit<Command, 'usage'>> = [
     example: 'key create --org acme --scope events:publish --name billing',
     flags: {
       org: flag("the organization's slug", 'slug', { required: true }),
-      scope: flag('a scope to grant, repeatable (default: every organization scope)', 'S', { multiple: true }),
+      scope: flag('a scope to grant (default: every organization scope)', 'S', { multiple: true }),
       name: flag('a name to tell keys apart', 'N'),
     },
     arguments: [],
@@ -305,7 +305,7 @@ const DEFINITIONS: Array<Omit<Command, 'usage'>> = [
       org: flag("the organization's slug", 'slug', { required: true }),
       'read-only': flag('read scopes only'),
       expires: flag('how long the link works (default 1h, at most 24h)', 'duration'),
-      scope: flag('a scope to grant, repeatable', 'S', { multiple: true }),
+      scope: flag('a scope to grant', 'S', { multiple: true }),
     },
     arguments: [],
     run: async ({ parsed, config, log, print }) => {

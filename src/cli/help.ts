@@ -72,7 +72,8 @@ export function cliMarkdown(commands: readonly Command[]): string {
       lines.push(`- \`--${name}${spec.value ? ` <${spec.value}>` : ''}\`: ${spec.summary}${notes ? ` (${notes})` : ''}`);
     }
     if (command.arguments.length > 0 || Object.keys(command.flags).length > 1) lines.push('');
-    lines.push('Example:', '', '```sh', `herald ${command.example}`, '```');
+    else if (`herald ${command.example}` === command.usage) lines.pop();
+    if (`herald ${command.example}` !== command.usage) lines.push('Example:', '', '```sh', `herald ${command.example}`, '```');
   }
   return `${lines.join('\n')}\n`;
 }
