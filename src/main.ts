@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `herald` command: every command is a row of src/cli/command-table.ts; see `herald help`.
-import { describeCommandError } from './cli/commands.ts';
+import { describeCommandError } from './cli/command-error.ts';
 import { SERVE } from './cli/command-table.ts';
 import { resolve, runCommand } from './cli/dispatch.ts';
 import { loadConfigOrExit } from './config/exit-on-config-error.ts';

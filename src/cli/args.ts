@@ -12,12 +12,15 @@ export interface FlagSpec {
   multiple?: boolean;
   required?: boolean;
   summary: string;
+  /** Throws a UsageError for a value that cannot be right, before the command opens anything. */
+  check?: (typed: string, flag: string) => unknown;
 }
 
 export interface ArgumentSpec {
   name: string;
   required: boolean;
   summary: string;
+  check?: (typed: string, argument: string) => unknown;
 }
 
 export interface ParsedArgs {
@@ -94,6 +97,14 @@ export function parseCommandLine(command: CommandLine, argv: readonly string[]):
   if (extra.length > 0) {
     const hint = command.arguments.length > 0 ? ' (quote a value that holds spaces)' : '';
     throw new UsageError(`${command.name}: unexpected argument "${extra[0]}"${hint}; usage: ${command.usage}`);
+  }
+  for (const [name, value] of flags) {
+    const check = command.flags[name]!.check;
+    if (check) for (const typed of [value].flat()) if (typeof typed === 'string') check(typed, `--${name}`);
+  }
+  for (const argument of command.arguments) {
+    const value = args.get(argument.name);
+    if (value !== undefined) argument.check?.(value, `<${argument.name}>`);
   }
   return { flags, args };
 }

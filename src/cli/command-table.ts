@@ -1,37 +1,18 @@
 // Every `herald` command in one table: its words, arguments, flags, summary, example and handler.
 // Parsing, `--help`, did-you-mean, the global help page and docs/cli.md are all drawn from it.
 import type { HeraldConfig } from '../config/config.ts';
+import type { Db } from '../db/prisma.ts';
 import type { Logger } from '../log.ts';
-import { serve, type ProcessKind } from '../processes/serve.ts';
+import type { ProcessKind } from '../processes/serve.ts';
 import type { ArgumentSpec, CommandLine, FlagSpec, ParsedArgs } from './args.ts';
-import {
-  adminKeyCreate,
-  deliveryRetry,
-  eventTypeCreate,
-  keyCreate,
-  keyRevoke,
-  migrateCommand,
-  orgCreate,
-  portalLink,
-  withRuntime,
-} from './commands.ts';
 import { details, json, table } from './output.ts';
-import {
-  listDeliveries,
-  listEndpoints,
-  listEvents,
-  listKeys,
-  listOrganizations,
-  organizationIdForFlag,
-  parseLimit,
-  parseStatus,
-  rowId,
-  showDelivery,
-  showEndpoint,
-  showEvent,
-  showKey,
-  showOrganization,
-} from './reads.ts';
+import type { NodeTypeName } from '../global-id.ts';
+import { parseLimit, parseStatus, rowId } from './values.ts';
+
+// The handlers' modules (the runtime, Prisma, the server) are loaded when a command runs, not to
+// parse its line: help pages and usage errors answer without loading them (seconds on a busy machine).
+const commands = () => import('./commands.ts');
+const reads = () => import('./reads.ts');
 
 export interface CommandInput {
   parsed: ParsedArgs;
@@ -54,11 +35,19 @@ export interface Command extends CommandLine {
 export const SERVE = 'running';
 
 const flag = (summary: string, value?: string, more: Partial<FlagSpec> = {}): FlagSpec => ({ summary, ...(value ? { value } : {}), ...more });
-const argument = (name: string, summary: string, required = true): ArgumentSpec => ({ name, summary, required });
+const argument = (name: string, summary: string, more: Partial<ArgumentSpec> = {}): ArgumentSpec => ({ name, summary, required: true, ...more });
+/** An id argument, checked for its type (`dlv_…`) before anything opens. */
+const idArgument = (typename: NodeTypeName, summary: string): ArgumentSpec => argument('id', summary, { check: (typed, name) => rowId(typed, typename, name) });
 
 const JSON_FLAG = flag('print JSON instead of a table');
-const LIMIT_FLAG = flag('how many rows, newest first (default 20, at most 500)', 'N');
+const LIMIT_FLAG = flag('how many rows, newest first (default 20, at most 500)', 'N', { check: parseLimit });
 const ORG_FILTER = flag("only this organization's rows", 'slug');
+
+/** Opens the runtime for one read and closes it. */
+async function readWith<T>(input: CommandInput, work: (db: Db, module: typeof import('./reads.ts')) => Promise<T>): Promise<T> {
+  const [{ withRuntime }, module] = await Promise.all([commands(), reads()]);
+  return withRuntime(input.config, input.log, ({ db }) => work(db, module));
+}
 
 const text = (parsed: ParsedArgs, name: string): string | undefined => parsed.flags.get(name) as string | undefined;
 const texts = (parsed: ParsedArgs, name: string): string[] => (parsed.flags.get(name) as string[] | undefined) ?? [];
@@ -81,6 +70,7 @@ function serveCommand(kind: ProcessKind, summary: string): Omit<Command, 'usage'
     flags: {},
     arguments: [],
     run: async ({ config, log }) => {
+      const { serve } = await import('../processes/serve.ts');
       await serve(kind, config, log);
       return SERVE;
     },
@@ -98,7 +88,7 @@ const DEFINITIONS: Array<Omit<Command, 'usage'>> = [
     flags: {},
     arguments: [],
     run: async ({ config, log }) => {
-      await migrateCommand(config, log);
+      await (await commands()).migrateCommand(config, log);
       return 0;
     },
   },
@@ -109,7 +99,7 @@ const DEFINITIONS: Array<Omit<Command, 'usage'>> = [
     flags: { name: flag('display name (default: the slug)', 'N') },
     arguments: [argument('slug', 'lowercase letters, digits and inner hyphens')],
     run: async ({ parsed, config, log, print }) => {
-      print(await orgCreate(config, log, arg(parsed, 'slug'), text(parsed, 'name')));
+      print(await (await commands()).orgCreate(config, log, arg(parsed, 'slug'), text(parsed, 'name')));
       return 0;
     },
   },
@@ -120,7 +110,7 @@ const DEFINITIONS: Array<Omit<Command, 'usage'>> = [
     flags: { json: JSON_FLAG, limit: LIMIT_FLAG },
     arguments: [],
     run: async (input) => {
-      const rows = await withRuntime(input.config, input.log, ({ db }) => listOrganizations(db, parseLimit(text(input.parsed, 'limit'))));
+      const rows = await readWith(input, async (db, r) => r.listOrganizations(db, parseLimit(text(input.parsed, 'limit'))));
       return printRead(input, rows, { columns: ['slug', 'name', 'id', 'createdAt'], empty: 'no organizations (herald org create <slug> makes one)' });
     },
   },
@@ -130,7 +120,7 @@ const DEFINITIONS: Array<Omit<Command, 'usage'>> = [
     example: 'org show acme',
     flags: { json: JSON_FLAG },
     arguments: [argument('org', 'its slug or its id (org_…)')],
-    run: async (input) => printRead(input, await withRuntime(input.config, input.log, ({ db }) => showOrganization(db, arg(input.parsed, 'org'))), {}),
+    run: async (input) => printRead(input, await readWith(input, async (db, r) => r.showOrganization(db, arg(input.parsed, 'org'))), {}),
   },
   {
     name: 'key create',
@@ -143,7 +133,7 @@ const DEFINITIONS: Array<Omit<Command, 'usage'>> = [
     },
     arguments: [],
     run: async ({ parsed, config, log, print }) => {
-      print(await keyCreate(config, log, text(parsed, 'org')!, texts(parsed, 'scope'), text(parsed, 'name')));
+      print(await (await commands()).keyCreate(config, log, text(parsed, 'org')!, texts(parsed, 'scope'), text(parsed, 'name')));
       return 0;
     },
   },
@@ -154,8 +144,8 @@ const DEFINITIONS: Array<Omit<Command, 'usage'>> = [
     flags: { org: ORG_FILTER, sessions: flag('include portal sessions'), json: JSON_FLAG, limit: LIMIT_FLAG },
     arguments: [],
     run: async (input) => {
-      const rows = await withRuntime(input.config, input.log, async ({ db }) =>
-        listKeys(db, { organizationId: await organizationIdForFlag(db, text(input.parsed, 'org')), sessions: on(input.parsed, 'sessions'), limit: parseLimit(text(input.parsed, 'limit')) }),
+      const rows = await readWith(input, async (db, r) =>
+        r.listKeys(db, { organizationId: await r.organizationIdForFlag(db, text(input.parsed, 'org')), sessions: on(input.parsed, 'sessions'), limit: parseLimit(text(input.parsed, 'limit')) }),
       );
       return printRead(input, rows, { columns: ['id', 'kind', 'organization', 'name', 'prefix', 'standing', 'scopes'], empty: 'no keys' });
     },
@@ -165,17 +155,17 @@ const DEFINITIONS: Array<Omit<Command, 'usage'>> = [
     summary: 'show one key: scopes, standing, expiry',
     example: 'key show key_0190d4c2a4b87c3e9a1f2b3c4d5e6f70',
     flags: { json: JSON_FLAG },
-    arguments: [argument('id', "the key's id (key_…), as key list shows")],
-    run: async (input) => printRead(input, await withRuntime(input.config, input.log, ({ db }) => showKey(db, arg(input.parsed, 'id'))), {}),
+    arguments: [idArgument('ApiKey', "the key's id (key_…), as key list shows")],
+    run: async (input) => printRead(input, await readWith(input, async (db, r) => r.showKey(db, arg(input.parsed, 'id'))), {}),
   },
   {
     name: 'key revoke',
     summary: 'revoke a key and the portal sessions it minted, at once',
     example: 'key revoke key_0190d4c2a4b87c3e9a1f2b3c4d5e6f70',
     flags: {},
-    arguments: [argument('id', "the key's id (key_…), as key list shows")],
+    arguments: [idArgument('ApiKey', "the key's id (key_…), as key list shows")],
     run: async ({ parsed, config, log, print }) => {
-      print(await keyRevoke(config, log, arg(parsed, 'id')));
+      print(await (await commands()).keyRevoke(config, log, arg(parsed, 'id')));
       return 0;
     },
   },
@@ -186,7 +176,7 @@ const DEFINITIONS: Array<Omit<Command, 'usage'>> = [
     flags: { name: flag('a name to tell keys apart', 'N') },
     arguments: [],
     run: async ({ parsed, config, log, print }) => {
-      print(await adminKeyCreate(config, log, text(parsed, 'name')));
+      print(await (await commands()).adminKeyCreate(config, log, text(parsed, 'name')));
       return 0;
     },
   },
@@ -197,7 +187,7 @@ const DEFINITIONS: Array<Omit<Command, 'usage'>> = [
     flags: { description: flag('what the event means, for integrators', 'D'), schema: flag('a JSON Schema file its payloads must match', 'file.json') },
     arguments: [argument('name', 'such as invoice.paid')],
     run: async ({ parsed, config, log, print }) => {
-      print(await eventTypeCreate(config, log, arg(parsed, 'name'), text(parsed, 'description'), text(parsed, 'schema')));
+      print(await (await commands()).eventTypeCreate(config, log, arg(parsed, 'name'), text(parsed, 'description'), text(parsed, 'schema')));
       return 0;
     },
   },
@@ -208,8 +198,8 @@ const DEFINITIONS: Array<Omit<Command, 'usage'>> = [
     flags: { org: ORG_FILTER, json: JSON_FLAG, limit: LIMIT_FLAG },
     arguments: [],
     run: async (input) => {
-      const rows = await withRuntime(input.config, input.log, async ({ db }) =>
-        listEndpoints(db, { organizationId: await organizationIdForFlag(db, text(input.parsed, 'org')), limit: parseLimit(text(input.parsed, 'limit')) }),
+      const rows = await readWith(input, async (db, r) =>
+        r.listEndpoints(db, { organizationId: await r.organizationIdForFlag(db, text(input.parsed, 'org')), limit: parseLimit(text(input.parsed, 'limit')) }),
       );
       return printRead(input, rows, { columns: ['id', 'organization', 'active', 'disabledReason', 'url'], empty: 'no endpoints' });
     },
@@ -219,8 +209,8 @@ const DEFINITIONS: Array<Omit<Command, 'usage'>> = [
     summary: 'show one endpoint (never its secret)',
     example: 'endpoint show ep_0190d4c2a4b87c3e9a1f2b3c4d5e6f70',
     flags: { json: JSON_FLAG },
-    arguments: [argument('id', "the endpoint's id (ep_…)")],
-    run: async (input) => printRead(input, await withRuntime(input.config, input.log, ({ db }) => showEndpoint(db, arg(input.parsed, 'id'))), {}),
+    arguments: [idArgument('Endpoint', "the endpoint's id (ep_…)")],
+    run: async (input) => printRead(input, await readWith(input, async (db, r) => r.showEndpoint(db, arg(input.parsed, 'id'))), {}),
   },
   {
     name: 'event list',
@@ -229,8 +219,8 @@ const DEFINITIONS: Array<Omit<Command, 'usage'>> = [
     flags: { org: ORG_FILTER, type: flag('only events of this type', 'T'), json: JSON_FLAG, limit: LIMIT_FLAG },
     arguments: [],
     run: async (input) => {
-      const rows = await withRuntime(input.config, input.log, async ({ db }) =>
-        listEvents(db, { organizationId: await organizationIdForFlag(db, text(input.parsed, 'org')), type: text(input.parsed, 'type'), limit: parseLimit(text(input.parsed, 'limit')) }),
+      const rows = await readWith(input, async (db, r) =>
+        r.listEvents(db, { organizationId: await r.organizationIdForFlag(db, text(input.parsed, 'org')), type: text(input.parsed, 'type'), limit: parseLimit(text(input.parsed, 'limit')) }),
       );
       return printRead(input, rows, { columns: ['id', 'organization', 'type', 'project', 'createdAt'], empty: 'no events' });
     },
@@ -240,9 +230,9 @@ const DEFINITIONS: Array<Omit<Command, 'usage'>> = [
     summary: 'show one event: its payload and its deliveries',
     example: 'event show evt_0190d4c2a4b87c3e9a1f2b3c4d5e6f70',
     flags: { json: JSON_FLAG },
-    arguments: [argument('id', "the event's id (evt_…)")],
+    arguments: [idArgument('Event', "the event's id (evt_…)")],
     run: async (input) =>
-      printRead(input, await withRuntime(input.config, input.log, ({ db }) => showEvent(db, arg(input.parsed, 'id'))), {
+      printRead(input, await readWith(input, async (db, r) => r.showEvent(db, arg(input.parsed, 'id'))), {
         nested: { deliveries: ['id', 'status', 'attemptCount', 'endpoint', 'endpointUrl'] },
       }),
   },
@@ -252,9 +242,9 @@ const DEFINITIONS: Array<Omit<Command, 'usage'>> = [
     example: 'delivery list --org acme --status FAILED',
     flags: {
       org: ORG_FILTER,
-      status: flag('only deliveries in this status (FAILED, RETRYING, …)', 'S'),
-      endpoint: flag('only deliveries to this endpoint', 'ep_…'),
-      event: flag('only deliveries of this event', 'evt_…'),
+      status: flag('only deliveries in this status (FAILED, RETRYING, …)', 'S', { check: parseStatus }),
+      endpoint: flag('only deliveries to this endpoint', 'ep_…', { check: (typed, name) => rowId(typed, 'Endpoint', name) }),
+      event: flag('only deliveries of this event', 'evt_…', { check: (typed, name) => rowId(typed, 'Event', name) }),
       json: JSON_FLAG,
       limit: LIMIT_FLAG,
     },
@@ -270,7 +260,7 @@ const DEFINITIONS: Array<Omit<Command, 'usage'>> = [
         eventId: event === undefined ? undefined : rowId(event, 'Event', '--event'),
         limit: parseLimit(text(parsed, 'limit')),
       };
-      const rows = await withRuntime(input.config, input.log, async ({ db }) => listDeliveries(db, { ...filter, organizationId: await organizationIdForFlag(db, text(parsed, 'org')) }));
+      const rows = await readWith(input, async (db, r) => r.listDeliveries(db, { ...filter, organizationId: await r.organizationIdForFlag(db, text(parsed, 'org')) }));
       return printRead(input, rows, { columns: ['id', 'organization', 'status', 'attemptCount', 'lastStatusCode', 'eventType', 'endpoint', 'createdAt'], empty: 'no deliveries' });
     },
   },
@@ -279,9 +269,9 @@ const DEFINITIONS: Array<Omit<Command, 'usage'>> = [
     summary: 'show one delivery with every attempt',
     example: 'delivery show dlv_0190d4c2a4b87c3e9a1f2b3c4d5e6f70',
     flags: { json: JSON_FLAG },
-    arguments: [argument('id', "the delivery's id (dlv_…)")],
+    arguments: [idArgument('Delivery', "the delivery's id (dlv_…)")],
     run: async (input) =>
-      printRead(input, await withRuntime(input.config, input.log, ({ db }) => showDelivery(db, arg(input.parsed, 'id'))), {
+      printRead(input, await readWith(input, async (db, r) => r.showDelivery(db, arg(input.parsed, 'id'))), {
         nested: { attempts: ['number', 'startedAt', 'durationMs', 'responseStatus', 'errorKind', 'errorMessage'] },
       }),
   },
@@ -290,9 +280,9 @@ const DEFINITIONS: Array<Omit<Command, 'usage'>> = [
     summary: 'attempt a finished or retrying delivery again, now (a worker sends it)',
     example: 'delivery retry dlv_0190d4c2a4b87c3e9a1f2b3c4d5e6f70',
     flags: {},
-    arguments: [argument('id', "the delivery's id (dlv_…)")],
+    arguments: [idArgument('Delivery', "the delivery's id (dlv_…)")],
     run: async ({ parsed, config, log, print }) => {
-      print(await deliveryRetry(config, log, arg(parsed, 'id')));
+      print(await (await commands()).deliveryRetry(config, log, arg(parsed, 'id')));
       return 0;
     },
   },
@@ -309,7 +299,7 @@ const DEFINITIONS: Array<Omit<Command, 'usage'>> = [
     },
     arguments: [],
     run: async ({ parsed, config, log, print }) => {
-      print(await portalLink(config, log, { orgSlug: text(parsed, 'org')!, readOnly: on(parsed, 'read-only'), expires: text(parsed, 'expires'), scopes: texts(parsed, 'scope') }));
+      print(await (await commands()).portalLink(config, log, { orgSlug: text(parsed, 'org')!, readOnly: on(parsed, 'read-only'), expires: text(parsed, 'expires'), scopes: texts(parsed, 'scope') }));
       return 0;
     },
   },

@@ -6,7 +6,7 @@ import { createAdminKey, createOrganizationKey, revokeApiKey } from '../api-keys
 import type { HeraldConfig } from '../config/config.ts';
 import { InvalidStateError, NotFoundError, ValidationError } from '../errors.ts';
 import { retryDelivery } from '../deliveries/operations.ts';
-import { rowId } from './reads.ts';
+import { rowId } from './values.ts';
 import { createEventType } from '../event-types/event-types.ts';
 import type { Logger } from '../log.ts';
 import { createOrganization, findOrganizationBySlug } from '../organizations/organizations.ts';
@@ -16,6 +16,7 @@ import { parseDuration } from '../config/units.ts';
 import { UsageError } from './args.ts';
 
 export { UsageError };
+export { describeCommandError } from './command-error.ts';
 
 /** One-shot commands start no queue; those that enqueue (a retry) start one that does no work. */
 export async function withRuntime<T>(config: HeraldConfig, log: Logger, work: (runtime: Runtime) => Promise<T>, options: { enqueues: boolean } = { enqueues: false }): Promise<T> {
@@ -98,12 +99,6 @@ export async function portalLink(
   });
 }
 
-/** One readable line for an expected failure. */
-export function describeCommandError(error: unknown): string | null {
-  if (error instanceof UsageError) return error.message;
-  if (error instanceof ValidationError) return error.fields.map((f) => `${f.path.join('.')}: ${f.message}`).join('; ');
-  return null;
-}
 
 /** Revokes a key (and the portal sessions it minted); says so when it was revoked already. */
 export async function keyRevoke(config: HeraldConfig, log: Logger, keyId: string): Promise<string> {

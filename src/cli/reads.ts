@@ -2,28 +2,13 @@
 // global ids (the ids the API takes), the same for `--json` and for the human tables.
 import { keyStanding } from '../api-keys/api-keys.ts';
 import type { Db } from '../db/prisma.ts';
-import { DELIVERY_STATUSES, type DeliveryStatusName } from '../engine/delivery-status.ts';
+import type { DeliveryStatusName } from '../engine/delivery-status.ts';
 import { encodeGlobalId, idOfType, type NodeTypeName } from '../global-id.ts';
 import { findOrganizationBySlug } from '../organizations/organizations.ts';
 import { UsageError } from './args.ts';
-import { didYouMean } from './suggest.ts';
+import { rowId } from './values.ts';
 
 type JsonRecord = Record<string, unknown>;
-
-const WHAT_ID: Record<NodeTypeName, string> = {
-  Organization: 'an organization id (org_…)',
-  ApiKey: 'an API key id (key_…)',
-  Endpoint: 'an endpoint id (ep_…)',
-  Event: 'an event id (evt_…)',
-  Delivery: 'a delivery id (dlv_…)',
-};
-
-/** The row id behind a global id the user typed for `flag` (`<id>`, `--endpoint`), or a usage error. */
-export function rowId(typed: string, typename: NodeTypeName, flag: string): string {
-  const id = idOfType(typed, typename);
-  if (!id) throw new UsageError(`${flag}: "${typed}" is not ${WHAT_ID[typename]}`);
-  return id;
-}
 
 const gid = (typename: NodeTypeName, id: string | null) => (id === null ? null : encodeGlobalId(typename, id));
 
@@ -33,22 +18,6 @@ export async function organizationIdForFlag(db: Db, slug: string | undefined): P
   const organization = await findOrganizationBySlug(db, slug);
   if (!organization) throw new UsageError(`--org: no organization with slug "${slug}" (herald org list shows them)`);
   return organization.id;
-}
-
-export function parseLimit(typed: string | undefined): number {
-  if (typed === undefined) return 20;
-  const limit = Number(typed);
-  if (!/^\d+$/.test(typed) || limit < 1 || limit > 500) throw new UsageError(`--limit: expected a whole number from 1 to 500, got "${typed}"`);
-  return limit;
-}
-
-export function parseStatus(typed: string | undefined): DeliveryStatusName | undefined {
-  if (typed === undefined) return undefined;
-  const status = typed.toUpperCase();
-  if (!(DELIVERY_STATUSES as readonly string[]).includes(status)) {
-    throw new UsageError(`--status: "${typed}" is not a delivery status (${DELIVERY_STATUSES.join(', ')})${didYouMean(status, DELIVERY_STATUSES)}`);
-  }
-  return status as DeliveryStatusName;
 }
 
 const SLUG = { select: { slug: true } } as const;
