@@ -40,7 +40,7 @@ const argument = (name: string, summary: string, more: Partial<ArgumentSpec> = {
 const idArgument = (typename: NodeTypeName, summary: string): ArgumentSpec => argument('id', summary, { check: (typed, name) => rowId(typed, typename, name) });
 
 const JSON_FLAG = flag('print JSON instead of a table');
-const LIMIT_FLAG = flag('how many rows, newest first (default 20, at most 500)', 'N', { check: parseLimit });
+const LIMIT_FLAG = flag('how many rows at most (default 20, up to 500)', 'N', { check: parseLimit });
 const ORG_FILTER = flag("only this organization's rows", 'slug');
 
 /** Opens the runtime for one read and closes it. */
@@ -105,7 +105,7 @@ const DEFINITIONS: Array<Omit<Command, 'usage'>> = [
   },
   {
     name: 'org list',
-    summary: 'list organizations by slug',
+    summary: 'list organizations, by slug',
     example: 'org list',
     flags: { json: JSON_FLAG, limit: LIMIT_FLAG },
     arguments: [],

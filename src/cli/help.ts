@@ -51,6 +51,7 @@ export function cliMarkdown(commands: readonly Command[]): string {
     '',
     '<!-- Generated from src/cli/command-table.ts by `npm run docs:cli`; a test fails while it differs. -->',
     '',
+    'From a checkout, run a command as `npm run --silent herald -- <command>` (the `herald` below).',
     'Every command reads its configuration from environment variables ([configuration.md](configuration.md)),',
     'opens the database as the server does (applying migrations first), prints its result on stdout and its',
     'logs on stderr, so `KEY=$(herald key create --org acme)` captures just the key. Reads (`list`, `show`)',
