@@ -44,6 +44,7 @@ export function resolve(argv: readonly string[]): Resolution {
     const found = lookUp(words);
     return { kind: 'help', text: 'group' in found ? groupHelp(found.group, COMMANDS) : commandHelp(found.command), code: 0 };
   }
+  if (first.startsWith('-')) throw new UsageError(`unknown flag ${first} before the command: flags follow it, as in herald org list --json (see herald help)`);
   const found = lookUp(argv);
   if ('group' in found) {
     if (argv.slice(1).some(isHelp)) return { kind: 'help', text: groupHelp(found.group, COMMANDS), code: 0 };

@@ -95,6 +95,7 @@ describe('herald CLI', () => {
     ['a mistyped command', ['delivry', 'list'], /unknown command "delivry list"; did you mean "delivery list"\?/],
     ['a mistyped subcommand', ['key', 'revok', 'key_0190'], /unknown command "key revok"; did you mean "key revoke"\?/],
     ['a mistyped one-word command', ['mirgate'], /did you mean "migrate"\?/],
+    ['a flag before the command', ['--json', 'org', 'list'], /unknown flag --json before the command: flags follow it/],
     ['a group without its command', ['delivery'], /delivery needs a command: delivery list, delivery show, delivery retry/],
     ['a mistyped flag', ['endpoint', 'list', '--ogr', 'cli-co'], /endpoint list: unknown flag --ogr; did you mean --org\?/],
     ['a flag of no command', ['org', 'list', '--frobnicate'], /org list: unknown flag --frobnicate \(see herald org list --help\)$/],
