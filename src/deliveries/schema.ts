@@ -128,6 +128,21 @@ const DeliveryFilter = builder.inputType('DeliveryFilter', {
 /** A filter id of the wrong type or another organization simply matches nothing. */
 const NOTHING = '00000000-0000-0000-0000-000000000000';
 
+// A malformed id, an id of another type and another organization's id all answer null, as `node` does.
+builder.queryField('delivery', (t) =>
+  t.prismaField({
+    type: 'Delivery',
+    nullable: true,
+    description: "One of the organization's deliveries, by its global id (`dlv_…`); null when there is none.",
+    authScopes: { scope: 'deliveries:read' },
+    args: { id: t.arg.id({ required: true, description: "The delivery's global id." }) },
+    resolve: (query, _root, args, ctx) => {
+      const id = idOfType(String(args.id), 'Delivery');
+      return id ? ctx.db.delivery.findFirst({ ...query, where: { id, organizationId: organizationIdOf(ctx) } }) : null;
+    },
+  }),
+);
+
 builder.queryField('deliveries', (t) =>
   t.prismaConnection(
     {

@@ -13,7 +13,7 @@ import {
   NotFoundError,
   ValidationError,
 } from '../graphql/error-types.ts';
-import { requireIdOfType } from '../global-id.ts';
+import { idOfType, requireIdOfType } from '../global-id.ts';
 import { catalogViewOf } from '../event-types/catalog-view.ts';
 import { registerNodeLoader } from '../graphql/node.ts';
 import { checkPage } from '../graphql/pagination.ts';
@@ -125,6 +125,21 @@ const EndpointFilter = builder.inputType('EndpointFilter', {
     project: t.string({ description: 'Endpoints that receive events of this project (listed, or no project list).' }),
   }),
 });
+
+// A malformed id, an id of another type and another organization's id all answer null, as `node` does.
+builder.queryField('endpoint', (t) =>
+  t.prismaField({
+    type: 'Endpoint',
+    nullable: true,
+    description: "One of the organization's endpoints, by its global id (`ep_…`); null when there is none.",
+    authScopes: { scope: 'endpoints:read' },
+    args: { id: t.arg.id({ required: true, description: "The endpoint's global id." }) },
+    resolve: (query, _root, args, ctx) => {
+      const id = idOfType(String(args.id), 'Endpoint');
+      return id ? ctx.db.endpoint.findFirst({ ...query, where: { id, organizationId: organizationIdOf(ctx) } }) : null;
+    },
+  }),
+);
 
 builder.queryField('endpoints', (t) =>
   t.prismaConnection({

@@ -2,7 +2,7 @@ import { MUTATION_RESULT, PUBLISH_RESULT } from '../auth/scopes.ts';
 import { builder } from '../graphql/builder.ts';
 import { inActingOrganization, organizationIdOf, type Context } from '../graphql/context.ts';
 import { LimitExceededError, NotFoundError, ValidationError } from '../graphql/error-types.ts';
-import { requireIdOfType } from '../global-id.ts';
+import { idOfType, requireIdOfType } from '../global-id.ts';
 import { registerNodeLoader } from '../graphql/node.ts';
 import { checkPage } from '../graphql/pagination.ts';
 import { publishEvents, type Published } from './publish.ts';
@@ -51,6 +51,21 @@ const EventFilter = builder.inputType('EventFilter', {
     since: t.field({ type: 'DateTime', description: 'Events created at or after this instant.' }),
   }),
 });
+
+// A malformed id, an id of another type and another organization's id all answer null, as `node` does.
+builder.queryField('event', (t) =>
+  t.prismaField({
+    type: 'Event',
+    nullable: true,
+    description: "One of the organization's events, by its global id (`evt_…`); null when there is none.",
+    authScopes: { scope: 'events:read' },
+    args: { id: t.arg.id({ required: true, description: "The event's global id." }) },
+    resolve: (query, _root, args, ctx) => {
+      const id = idOfType(String(args.id), 'Event');
+      return id ? ctx.db.event.findFirst({ ...query, where: { id, organizationId: organizationIdOf(ctx) } }) : null;
+    },
+  }),
+);
 
 builder.queryField('events', (t) =>
   t.prismaConnection(
