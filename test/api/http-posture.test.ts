@@ -6,6 +6,7 @@
 // listen on HERALD_HOST.
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type HeraldConfig } from '../../src/config/config.ts';
@@ -339,6 +340,47 @@ describe('listen address', () => {
       }
     } finally {
       await Promise.all(servers.map((server) => server.close(0)));
+    }
+  });
+});
+
+describe('connection cap (HERALD_MAX_CONNECTIONS)', () => {
+  /** A request line and one header, then nothing: a place held until the headers timeout. */
+  const halfSend = (port: number) =>
+    new Promise<Socket>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => socket.write('POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\n', () => resolve(socket)));
+      socket.on('error', () => undefined);
+    });
+  /** A request on a new connection: its status, Retry-After and body. */
+  const ask = (port: number, method: string, path: string) =>
+    new Promise<{ status: number; retryAfter?: string; body: string }>((resolve, reject) => {
+      const request = httpRequest({ host: '127.0.0.1', port, method, path, agent: false, headers: method === 'POST' ? { 'content-type': 'application/json', authorization: `Bearer ${org.key}` } : {} }, (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, retryAfter: response.headers['retry-after'], body }));
+      });
+      request.on('error', reject);
+      request.end(method === 'POST' ? JSON.stringify({ query: '{ viewer { slug } }' }) : undefined);
+    });
+
+  it('past the cap answers /health 200, /ready 503 and any other request 503 with Retry-After; a freed place serves again', async () => {
+    const server = await startApiServer(runtimeWith({ maxConnections: 2 }), { port: 0, host: '127.0.0.1', isDraining: () => false });
+    const held: Socket[] = [];
+    try {
+      expect((await ask(server.port, 'GET', '/health')).status).toBe(200);
+      held.push(await halfSend(server.port), await halfSend(server.port));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await ask(server.port, 'GET', '/health')).toMatchObject({ status: 200, body: 'ok' });
+      expect(await ask(server.port, 'GET', '/ready')).toMatchObject({ status: 503, body: expect.stringContaining('HERALD_MAX_CONNECTIONS') });
+      expect(await ask(server.port, 'POST', '/graphql')).toMatchObject({ status: 503, retryAfter: '1', body: expect.stringContaining('HERALD_MAX_CONNECTIONS') });
+      held.pop()!.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await ask(server.port, 'POST', '/graphql')).toMatchObject({ status: 200, body: JSON.stringify({ data: { viewer: { slug: 'posture-co' } } }) });
+      expect((await ask(server.port, 'GET', '/ready')).status).toBe(200);
+    } finally {
+      for (const socket of held) socket.destroy();
+      await server.close(0);
     }
   });
 });
