@@ -22,7 +22,6 @@ import { startHeraldProcess, type HeraldProcess } from '../support/herald-proces
 const KIB = 1024;
 /** The default HERALD_MAX_REQUEST_BYTES_WITHOUT_PUBLISH. */
 const READ_ONLY_LIMIT = 320 * KIB;
-const HEADERS_TIMEOUT_MS = 1_000;
 const MAX_CONNECTIONS = 900;
 
 let database: TestDatabase;
@@ -40,7 +39,6 @@ beforeAll(async () => {
     DATABASE_URL: database.url,
     HERALD_DATA_DIR: mkdtempSync(join(tmpdir(), 'herald-requests-')),
     HERALD_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    HERALD_HEADERS_TIMEOUT: `${HEADERS_TIMEOUT_MS}ms`,
     HERALD_MAX_CONNECTIONS: String(MAX_CONNECTIONS),
   };
 });
@@ -124,10 +122,15 @@ describe('organization A at its worst within its limits', () => {
     // Past the limit, as the old limit allowed: answered 413 from its Content-Length, unread.
     const overLimit = worstTestFilter(8 * 1024 * KIB);
     // Warm-up: the first requests compile the code paths A and B use.
-    for (let i = 0; i < 3; i++) {
-      expect((await call(api.origin, keyA, atLimit)).outcome).toBe('200 data');
+    const alone: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const a = await call(api.origin, keyA, atLimit);
+      expect(a.outcome).toBe('200 data');
+      alone.push(a.ms);
       expect((await call(api.origin, keyB, VIEWER)).outcome).toBe('200 data');
     }
+    // One of A's requests alone, warm (the median of 3); B may wait for 8 of them.
+    const floor = 8 * alone.slice(1).sort((x, y) => x - y)[1]! + FLOOR_SLACK_MS;
     await sleep(2_000);
     const baseline = { ...memoryOf(pid), heap: await heapUsed(api.origin) };
     const quietSamples = await sampleB(api.origin, sleep(5_000));
@@ -159,13 +162,13 @@ describe('organization A at its worst within its limits', () => {
     const phases = [await heavyPhase(), await heavyPhase()];
     for (const [i, phase] of phases.entries()) {
       console.log(
-        `phase ${i + 1}: A's ${phase.aMs.toFixed(0)} ms ${JSON.stringify(phase.tally)}; B quiet worst ${quiet.toFixed(0)} ms over ${quietSamples.length}, during ${phase.worst.toFixed(0)} ms over ${phase.during.length}; ` +
+        `phase ${i + 1}: A's ${phase.aMs.toFixed(0)} ms ${JSON.stringify(phase.tally)}; B quiet worst ${quiet.toFixed(0)} ms over ${quietSamples.length} (floor ${floor.toFixed(0)} ms), during ${phase.worst.toFixed(0)} ms over ${phase.during.length}; ` +
           `heap ${baseline.heap} -> ${phase.heap} MB after; RSS ${baseline.rss} MB -> peak ${phase.peak} MB -> ${phase.rss} MB after`,
       );
       expect(phase.tally).toEqual({ '200 data': 60, '413 PAYLOAD_TOO_LARGE': 20 });
       expect(phase.during.every((sample) => sample.outcome === '200 data')).toBe(true);
       expect(phase.during.length).toBeGreaterThanOrEqual(3);
-      expect(phase.worst).toBeLessThanOrEqual(2 * quiet + B_FLOOR_MS);
+      expect(phase.worst).toBeLessThanOrEqual(2 * quiet + floor);
       expect(phase.peak).toBeLessThanOrEqual(baseline.rss + RSS_MARGIN_MB);
       expect(phase.rss).toBeLessThanOrEqual(baseline.rss + RSS_MARGIN_MB);
     }
@@ -175,11 +178,12 @@ describe('organization A at its worst within its limits', () => {
 });
 
 /**
- * B's request waits for whatever A's requests are doing on the event loop when it arrives: parsing
- * and counting one body of 131,072 elements and evaluating its filter, up to 8 of them, on 2 cores
- * shared with other work.
+ * The floor is what 8 of A's requests cost, measured alone in the same conditions, plus this: B's
+ * request waits for whatever A's requests are doing on the event loop when it arrives (parsing and
+ * counting 131,072 elements each, coercing them, evaluating the filter), up to 8 of them, on 2
+ * cores shared with other work. Measured: 8 × 95–160 ms, B's worst 0.7–1.4 s.
  */
-const B_FLOOR_MS = 1_500;
+const FLOOR_SLACK_MS = 500;
 /**
  * The process's RSS, at its peak and after, against its quiet baseline: 8 requests at once, each a
  * 320 KiB body and 131,072 parsed elements and their copies (measured +100 to +115 MB). V8 keeps the
@@ -193,10 +197,10 @@ const RSS_REPEAT_MARGIN_MB = 32;
 
 describe('2,000 half-sent requests (finding 7e)', () => {
   const ATTEMPTS = 2_000;
-  /** Long enough that the cap is seen full once 2,000 connections are opened on 2 shared cores. */
-  const HEADERS_TIMEOUT_MS = 2_000;
+  /** Short (the default is 10 s), yet long enough that none of the held connections times out before 2,000 are open on 2 shared cores. */
+  const HEADERS_TIMEOUT_MS = 4_000;
   /** Node checks the timeouts every quarter of the headers timeout, at most 1 s (api-server.ts). */
-  const CHECK_INTERVAL_MS = HEADERS_TIMEOUT_MS / 4;
+  const CHECK_INTERVAL_MS = Math.min(1_000, HEADERS_TIMEOUT_MS / 4);
   let api: HeraldProcess;
   beforeAll(async () => {
     api = await startHeraldProcess('api', { ...env, HERALD_HEADERS_TIMEOUT: `${HEADERS_TIMEOUT_MS}ms` });
@@ -205,6 +209,7 @@ describe('2,000 half-sent requests (finding 7e)', () => {
 
   interface Held {
     socket: Socket;
+    /** When it was asked for. */
     openedAt: number;
     /** Bytes the server sent (a 408 once the headers timeout closes it). */
     answer: string;
@@ -215,7 +220,7 @@ describe('2,000 half-sent requests (finding 7e)', () => {
   function halfSend(port: number): Promise<Held> {
     return new Promise((resolve) => {
       const socket = connect(port, '127.0.0.1');
-      const held: Held = { socket, openedAt: 0, answer: '', closedAt: null };
+      const held: Held = { socket, openedAt: performance.now(), answer: '', closedAt: null };
       socket.setEncoding('utf8');
       socket.on('data', (chunk: string) => (held.answer += chunk));
       socket.on('error', () => undefined); // a connection refused past the cap is reset
@@ -224,7 +229,6 @@ describe('2,000 half-sent requests (finding 7e)', () => {
         resolve(held);
       });
       socket.on('connect', () => {
-        held.openedAt = performance.now();
         socket.write('POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\n', () => resolve(held));
       });
     });
