@@ -119,8 +119,10 @@ describe('organization A at its worst within its limits', () => {
   it("keeps B's requests within 2× quiet + a floor, answers every client, and gives its memory back", async () => {
     const pid = api.child.pid!;
     const atLimit = worstTestFilter(READ_ONLY_LIMIT);
-    // Past the limit, as the old limit allowed: answered 413 from its Content-Length, unread.
-    const overLimit = worstTestFilter(8 * 1024 * KIB);
+    // Past the limit, as the old limit allowed: 8 MiB of elements (4 M zeros), answered 413 from its
+    // Content-Length, unread.
+    const overLimit = JSON.stringify({ query: TEST_FILTER, variables: { filter: {}, payload: { x: Array.from({ length: 4_000_000 }, () => 0) } } });
+    expect(overLimit.length).toBeGreaterThan(8_000_000);
     // Warm-up: the first requests compile the code paths A and B use.
     const alone: number[] = [];
     for (let i = 0; i < 4; i++) {
