@@ -3,7 +3,8 @@
 // HERALD_MAX_RESPONSE_BYTES of payloads and response bodies; GraphiQL is off in production and,
 // when on, loads nothing from another host under a strict CSP; /metrics obeys its token on the API
 // and on a worker's probe server; CORS never allows Origin: null nor credentials; the servers
-// listen on HERALD_HOST.
+// listen on HERALD_HOST; past HERALD_MAX_CONNECTIONS the probes are still answered and nothing
+// else is held.
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { connect, type Socket } from 'node:net';
@@ -16,6 +17,7 @@ import { createHeraldYoga } from '../../src/graphql/yoga.ts';
 import { silentLogger } from '../../src/log.ts';
 import { createMetrics } from '../../src/metrics/metrics.ts';
 import { startApiServer, startProbeServer, type ApiServer } from '../../src/processes/api-server.ts';
+import { OVERFLOW_CONNECTIONS, OVERFLOW_FIRST_LINE_MS } from '../../src/processes/connection-cap.ts';
 import type { Runtime } from '../../src/processes/runtime.ts';
 import { startTestHerald, type TestHerald } from '../support/herald.ts';
 
@@ -380,6 +382,38 @@ describe('connection cap (HERALD_MAX_CONNECTIONS)', () => {
       expect((await ask(server.port, 'GET', '/ready')).status).toBe(200);
     } finally {
       for (const socket of held) socket.destroy();
+      await server.close(0);
+    }
+  });
+
+  it('past the cap reads at most OVERFLOW_CONNECTIONS at once; past those a connection is closed as it arrives, /health too', async () => {
+    const server = await startApiServer(runtimeWith({ maxConnections: 1 }), { port: 0, host: '127.0.0.1', isDraining: () => false });
+    const held = [await halfSend(server.port)];
+    try {
+      const silent = (socket: Socket) => new Promise<Socket>((resolve) => socket.on('connect', () => resolve(socket)).on('error', () => undefined));
+      held.push(...(await Promise.all(Array.from({ length: OVERFLOW_CONNECTIONS }, () => silent(connect(server.port, '127.0.0.1'))))));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const started = performance.now();
+      await expect(ask(server.port, 'GET', '/health')).rejects.toThrow(/ECONNRESET|socket hang up/);
+      expect(performance.now() - started).toBeLessThan(OVERFLOW_FIRST_LINE_MS / 2);
+    } finally {
+      for (const socket of held) socket.destroy();
+      await server.close(0);
+    }
+  });
+
+  it('past the cap closes a connection that sends nothing within OVERFLOW_FIRST_LINE_MS', async () => {
+    const server = await startApiServer(runtimeWith({ maxConnections: 1 }), { port: 0, host: '127.0.0.1', isDraining: () => false });
+    const held = await halfSend(server.port);
+    try {
+      const started = performance.now();
+      const silent = connect(server.port, '127.0.0.1');
+      silent.on('error', () => undefined);
+      const closedAfter = await new Promise<number>((resolve) => silent.on('close', () => resolve(performance.now() - started)));
+      expect(closedAfter).toBeGreaterThanOrEqual(OVERFLOW_FIRST_LINE_MS - 100);
+      expect(closedAfter).toBeLessThan(OVERFLOW_FIRST_LINE_MS + 1_000);
+    } finally {
+      held.destroy();
       await server.close(0);
     }
   });
