@@ -19,8 +19,6 @@ export const OVERFLOW_FIRST_LINE_MS = 1_000;
 const MAX_FIRST_LINE_BYTES = 256;
 
 export interface ConnectionCap {
-  /** Connections given to the HTTP server, and connections past the cap being read. */
-  counts(): { served: number; overflow: number };
   /** Closes the connections past the cap (the HTTP server closes its own). */
   close(): void;
 }
@@ -49,7 +47,6 @@ export function capConnections(server: Server, maxConnections: number, firstLine
     answerProbe(socket, firstLineMs);
   });
   return {
-    counts: () => ({ served, overflow: overflow.size }),
     close: () => {
       for (const socket of overflow) socket.destroy();
     },
