@@ -6,6 +6,7 @@ import { metricsAccess } from '../metrics/metrics-access.ts';
 import { attachGraphQLWebSocket } from '../graphql/websocket.ts';
 import type { HeraldConfig } from '../config/config.ts';
 import type { Runtime } from './runtime.ts';
+import { capConnections } from './connection-cap.ts';
 
 export interface ApiServer {
   server: Server;
@@ -48,10 +49,9 @@ async function listen(server: Server, port: number, host: string, limits: Pick<H
   // else its connection is closed (408).
   server.headersTimeout = limits.headersTimeoutMs;
   server.requestTimeout = limits.requestTimeoutMs;
-  // Without a cap, 20,000 half-sent requests took every file descriptor: /health failed, and so
-  // would the database pools. Past the cap Node closes a new connection as it arrives; the ones
-  // open are served, and the timeouts above free places for new ones.
-  server.maxConnections = limits.maxConnections;
+  // HERALD_MAX_CONNECTIONS: the connections held are served and the timeouts above free places
+  // for new ones; past the cap only the probes are answered (connection-cap.ts).
+  const cap = capConnections(server, limits.maxConnections);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
@@ -71,6 +71,7 @@ async function listen(server: Server, port: number, host: string, limits: Pick<H
           clearTimeout(force);
           resolve();
         });
+        cap.close();
         server.closeIdleConnections();
         void dispose();
       }),

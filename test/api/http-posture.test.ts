@@ -3,9 +3,11 @@
 // HERALD_MAX_RESPONSE_BYTES of payloads and response bodies; GraphiQL is off in production and,
 // when on, loads nothing from another host under a strict CSP; /metrics obeys its token on the API
 // and on a worker's probe server; CORS never allows Origin: null nor credentials; the servers
-// listen on HERALD_HOST.
+// listen on HERALD_HOST; past HERALD_MAX_CONNECTIONS the probes are still answered and nothing
+// else is held.
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type HeraldConfig } from '../../src/config/config.ts';
@@ -15,6 +17,7 @@ import { createHeraldYoga } from '../../src/graphql/yoga.ts';
 import { silentLogger } from '../../src/log.ts';
 import { createMetrics } from '../../src/metrics/metrics.ts';
 import { startApiServer, startProbeServer, type ApiServer } from '../../src/processes/api-server.ts';
+import { OVERFLOW_CONNECTIONS, OVERFLOW_FIRST_LINE_MS } from '../../src/processes/connection-cap.ts';
 import type { Runtime } from '../../src/processes/runtime.ts';
 import { startTestHerald, type TestHerald } from '../support/herald.ts';
 
@@ -339,6 +342,79 @@ describe('listen address', () => {
       }
     } finally {
       await Promise.all(servers.map((server) => server.close(0)));
+    }
+  });
+});
+
+describe('connection cap (HERALD_MAX_CONNECTIONS)', () => {
+  /** A request line and one header, then nothing: a place held until the headers timeout. */
+  const halfSend = (port: number) =>
+    new Promise<Socket>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => socket.write('POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\n', () => resolve(socket)));
+      socket.on('error', () => undefined);
+    });
+  /** A request on a new connection: its status, Retry-After and body. */
+  const ask = (port: number, method: string, path: string) =>
+    new Promise<{ status: number; retryAfter?: string; body: string }>((resolve, reject) => {
+      const request = httpRequest({ host: '127.0.0.1', port, method, path, agent: false, headers: method === 'POST' ? { 'content-type': 'application/json', authorization: `Bearer ${org.key}` } : {} }, (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, retryAfter: response.headers['retry-after'], body }));
+      });
+      request.on('error', reject);
+      request.end(method === 'POST' ? JSON.stringify({ query: '{ viewer { slug } }' }) : undefined);
+    });
+
+  it('past the cap answers /health 200, /ready 503 and any other request 503 with Retry-After; a freed place serves again', async () => {
+    const server = await startApiServer(runtimeWith({ maxConnections: 2 }), { port: 0, host: '127.0.0.1', isDraining: () => false });
+    const held: Socket[] = [];
+    try {
+      expect((await ask(server.port, 'GET', '/health')).status).toBe(200);
+      held.push(await halfSend(server.port), await halfSend(server.port));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await ask(server.port, 'GET', '/health')).toMatchObject({ status: 200, body: 'ok' });
+      expect(await ask(server.port, 'GET', '/ready')).toMatchObject({ status: 503, body: expect.stringContaining('HERALD_MAX_CONNECTIONS') });
+      expect(await ask(server.port, 'POST', '/graphql')).toMatchObject({ status: 503, retryAfter: '1', body: expect.stringContaining('HERALD_MAX_CONNECTIONS') });
+      held.pop()!.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await ask(server.port, 'POST', '/graphql')).toMatchObject({ status: 200, body: JSON.stringify({ data: { viewer: { slug: 'posture-co' } } }) });
+      expect((await ask(server.port, 'GET', '/ready')).status).toBe(200);
+    } finally {
+      for (const socket of held) socket.destroy();
+      await server.close(0);
+    }
+  });
+
+  it('past the cap reads at most OVERFLOW_CONNECTIONS at once; past those a connection is closed as it arrives, /health too', async () => {
+    const server = await startApiServer(runtimeWith({ maxConnections: 1 }), { port: 0, host: '127.0.0.1', isDraining: () => false });
+    const held = [await halfSend(server.port)];
+    try {
+      const silent = (socket: Socket) => new Promise<Socket>((resolve) => socket.on('connect', () => resolve(socket)).on('error', () => undefined));
+      held.push(...(await Promise.all(Array.from({ length: OVERFLOW_CONNECTIONS }, () => silent(connect(server.port, '127.0.0.1'))))));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const started = performance.now();
+      await expect(ask(server.port, 'GET', '/health')).rejects.toThrow(/ECONNRESET|socket hang up/);
+      expect(performance.now() - started).toBeLessThan(OVERFLOW_FIRST_LINE_MS / 2);
+    } finally {
+      for (const socket of held) socket.destroy();
+      await server.close(0);
+    }
+  });
+
+  it('past the cap closes a connection that sends nothing within OVERFLOW_FIRST_LINE_MS', async () => {
+    const server = await startApiServer(runtimeWith({ maxConnections: 1 }), { port: 0, host: '127.0.0.1', isDraining: () => false });
+    const held = await halfSend(server.port);
+    try {
+      const started = performance.now();
+      const silent = connect(server.port, '127.0.0.1');
+      silent.on('error', () => undefined);
+      const closedAfter = await new Promise<number>((resolve) => silent.on('close', () => resolve(performance.now() - started)));
+      expect(closedAfter).toBeGreaterThanOrEqual(OVERFLOW_FIRST_LINE_MS - 100);
+      expect(closedAfter).toBeLessThan(OVERFLOW_FIRST_LINE_MS + 1_000);
+    } finally {
+      held.destroy();
+      await server.close(0);
     }
   });
 });
