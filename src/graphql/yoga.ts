@@ -4,7 +4,7 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { authenticateKey, type Authentication } from '../api-keys/api-keys.ts';
-import { parseBearer } from '../auth/api-key-token.ts';
+import { parseBearer, readBearer } from '../auth/api-key-token.ts';
 import type { Logger } from '../log.ts';
 import type { AppServices, Context, Principal } from './context.ts';
 import type { HeraldMetrics } from '../metrics/metrics.ts';
@@ -15,6 +15,7 @@ import { useJsonElementBudget } from './json-element-budget.ts';
 import { useNoNulCharacters } from './nul-characters.ts';
 import { connectionArgumentErrorFor } from './pagination.ts';
 import { useRequestLimits } from './request-limits.ts';
+import { armorConfig } from './query-limits.ts';
 import { createResponseBudget, useResponseBudgetPerEvent } from './response-budget.ts';
 import { heraldSchema } from './schema.ts';
 import { usePortal } from '../portal/serve-portal.ts';
@@ -95,13 +96,14 @@ export function createHeraldYoga({ services, log, isReady, metrics, portalDir, k
     // gets its own response budget.
     context: async (initial): Promise<Context> => {
       const { request, connectionParams } = initial as { request?: Request; connectionParams?: { authorization?: unknown } };
-      const authentication = request?.headers
-        ? await authenticationOfRequest(request)
-        : await authenticationOf(services, typeof connectionParams?.authorization === 'string' ? connectionParams.authorization : null);
+      const authorization = request?.headers ? request.headers.get('authorization') : typeof connectionParams?.authorization === 'string' ? connectionParams.authorization : null;
+      const authentication = request?.headers ? await authenticationOfRequest(request) : await authenticationOf(services, authorization);
+      const refusal = authentication && !authentication.ok ? authentication.reason : undefined;
       return {
         ...services,
         principal: authentication?.ok ? authentication.principal : null,
-        keyRefusal: authentication && !authentication.ok && authentication.reason !== 'UNKNOWN' ? authentication.reason : undefined,
+        keyRefusal: refusal === 'UNKNOWN' ? undefined : refusal,
+        keyProblem: authentication ? (refusal === 'UNKNOWN' ? 'UNKNOWN' : undefined) : readBearer(authorization).kind === 'MALFORMED' ? 'MALFORMED' : 'MISSING',
         responseBudget: createResponseBudget(config.maxResponseBytes),
       };
     },
@@ -117,14 +119,7 @@ export function createHeraldYoga({ services, log, isReady, metrics, portalDir, k
       useResponseBudgetPerEvent(),
       sseLimits.plugin,
       useSubscriptionReady(),
-      EnvelopArmorPlugin({
-        maxDepth: { n: 12 },
-        maxAliases: { n: 15 },
-        maxDirectives: { n: 20 },
-        maxTokens: { n: 5000 },
-        costLimit: { maxCost: 5000 },
-        blockFieldSuggestion: { enabled: true },
-      }),
+      EnvelopArmorPlugin(armorConfig({ hideFieldSuggestions: config.nodeEnv === 'production' })),
       useReadinessCheck({
         endpoint: '/ready',
         check: async () => {
