@@ -57,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
     return command || values.help ? 0 : 2;
   }
   const config = loadConfigOrExit();
-  const log = createLogger({ json: config.nodeEnv === 'production' });
+  const log = createLogger({ json: config.nodeEnv === 'production', level: config.logLevel });
   const print = (line: string) => process.stdout.write(`${line}\n`);
 
   switch (`${command} ${sub ?? ''}`.trim()) {
