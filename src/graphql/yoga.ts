@@ -2,7 +2,7 @@
 // processes wrap the same object in a Node server.
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError } from 'graphql';
-import { createYoga, maskError, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { authenticateKey, type Authentication } from '../api-keys/api-keys.ts';
 import { parseBearer, readBearer } from '../auth/api-key-token.ts';
 import type { Logger } from '../log.ts';
@@ -18,6 +18,7 @@ import { useRequestLimits } from './request-limits.ts';
 import { armorConfig } from './query-limits.ts';
 import { createResponseBudget, useResponseBudgetPerEvent } from './response-budget.ts';
 import { heraldSchema } from './schema.ts';
+import { useProbes, type Readiness } from './probes.ts';
 import { usePortal } from '../portal/serve-portal.ts';
 import { useSubscriptionReady } from './subscription-ready.ts';
 import { createSseLimits, type SseLimits } from './sse-limits.ts';
@@ -28,8 +29,8 @@ export interface HeraldYogaOptions {
   log: Logger;
   /** Served on /metrics. */
   metrics?: Pick<HeraldMetrics, 'render'>;
-  /** /ready answers 200 only while this resolves true (database reachable, migrated, not draining). */
-  isReady: () => Promise<boolean>;
+  /** /ready answers 200 only while this resolves ready (database reachable, migrated, not draining), with its checks. */
+  isReady: () => Promise<boolean | Readiness>;
   /** The built portal served on /portal/; default portal/dist (src/portal/serve-portal.ts). */
   portalDir?: string;
   /** How often the keys holding SSE streams are looked at again (default as graphql-ws's, KEY_CHECK_MS). */
@@ -65,7 +66,9 @@ export function createHeraldYoga({ services, log, isReady, metrics, portalDir, k
   const yoga = createYoga<Record<string, unknown>, Context>({
     schema: heraldSchema(),
     graphqlEndpoint: '/graphql',
-    healthCheckEndpoint: '/health',
+    // /health and /ready are Herald's (useProbes, with JSON bodies). Yoga's own health check cannot be
+    // turned off and answers any URL ending with its endpoint: it is given one no request uses.
+    healthCheckEndpoint: '/.herald-unused-yoga-health-check',
     landingPage: false,
     logging: false,
     graphiql: config.graphiql ? { title: 'Herald', headers: JSON.stringify({ Authorization: 'Bearer <your key>' }) } : false,
@@ -109,6 +112,7 @@ export function createHeraldYoga({ services, log, isReady, metrics, portalDir, k
     },
     plugins: [
       useSecurityHeaders(),
+      useProbes({ isReady, developerPage: config.nodeEnv === 'production' ? null : { graphiql: config.graphiql } }),
       usePortal({ dir: portalDir, frameAncestors: config.portalFrameAncestors, publicUrl: config.publicUrl }),
       ...(metrics ? [useMetricsEndpoint(metrics, config)] : []),
       ...(config.graphiql ? [useGraphiQLAssets()] : []),
@@ -120,13 +124,6 @@ export function createHeraldYoga({ services, log, isReady, metrics, portalDir, k
       sseLimits.plugin,
       useSubscriptionReady(),
       EnvelopArmorPlugin(armorConfig({ hideFieldSuggestions: config.nodeEnv === 'production' })),
-      useReadinessCheck({
-        endpoint: '/ready',
-        check: async () => {
-          if (!(await isReady())) return new Response('not ready', { status: 503 });
-          return true;
-        },
-      }),
     ],
   });
   sseLimitsOf.set(yoga, sseLimits);
