@@ -1,25 +1,54 @@
-// One line per log entry on stderr, JSON in production (for log shippers), readable otherwise.
-// Payloads, secrets and keys are never logged.
+// One line per log entry on stderr: JSON in production (for log shippers), readable otherwise
+// (`<ISO time> herald <level>: <message>`, then `name=value` fields). Entries below the configured
+// level (HERALD_LOG_LEVEL) are dropped before anything is formatted. Payloads, secrets and keys are
+// never logged.
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export type LogFields = Record<string, unknown>;
 
 export interface Logger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
+  debug(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
 }
 
-export function createLogger(options: { json: boolean; quiet?: boolean }): Logger {
-  const write = (level: string, message: string, fields?: Record<string, unknown>) => {
-    if (options.quiet && level !== 'error') return;
-    const line = options.json
-      ? JSON.stringify({ time: new Date().toISOString(), level, message, ...fields })
-      : `herald ${level}: ${message}${fields ? ` ${JSON.stringify(fields)}` : ''}`;
-    process.stderr.write(`${line}\n`);
-  };
-  return {
-    info: (message, fields) => write('info', message, fields),
-    warn: (message, fields) => write('warn', message, fields),
-    error: (message, fields) => write('error', message, fields),
-  };
+export interface LoggerOptions {
+  json: boolean;
+  /** The least severe level written; default info. */
+  level?: LogLevel;
+  /** Errors only (the CLI's one-shot commands), whatever the level. */
+  quiet?: boolean;
+  /** Where lines go (each ends with a newline); default stderr. */
+  write?: (line: string) => void;
+  now?: () => Date;
 }
 
-export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+export function createLogger(options: LoggerOptions): Logger {
+  const least = LOG_LEVELS.indexOf(options.quiet ? 'error' : (options.level ?? 'info'));
+  const out = options.write ?? ((line: string) => void process.stderr.write(line));
+  const now = options.now ?? (() => new Date());
+  const at = (level: LogLevel) => {
+    if (LOG_LEVELS.indexOf(level) < least) return () => undefined;
+    return (message: string, fields?: LogFields) => {
+      const time = now().toISOString();
+      out(`${options.json ? JSON.stringify({ time, level, message, ...fields }) : `${time} herald ${level}: ${message}${fields ? formatFields(fields) : ''}`}\n`);
+    };
+  };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+/** ` name=value …`: strings bare unless they hold spaces or quotes, anything else as JSON. */
+function formatFields(fields: LogFields): string {
+  let text = '';
+  for (const [name, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    const shown = typeof value === 'string' && /^[^\s"=]+$/.test(value) ? value : JSON.stringify(value instanceof Date ? value.toISOString() : value);
+    text += ` ${name}=${shown}`;
+  }
+  return text;
+}
+
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

@@ -16,7 +16,7 @@ async function main(argv: string[]): Promise<number> {
   // Configuration is read only once the command line is known to be right: a typo is told first.
   const result = await runCommand(resolution.command, resolution.rest, () => {
     const config = loadConfigOrExit();
-    return { config, log: createLogger({ json: config.nodeEnv === 'production' }) };
+    return { config, log: createLogger({ json: config.nodeEnv === 'production', level: config.logLevel }) };
   });
   return result === SERVE ? -1 : result;
 }

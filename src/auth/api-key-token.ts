@@ -22,11 +22,19 @@ export function tokensMatch(storedHash: Buffer, candidateToken: string): boolean
   return storedHash.length === candidate.length && timingSafeEqual(storedHash, candidate);
 }
 
+/** What an Authorization header holds: nothing, something other than a bearer token, or a token. */
+export type BearerHeader = { kind: 'MISSING' } | { kind: 'MALFORMED' } | { kind: 'TOKEN'; token: string };
+
+export function readBearer(header: string | null | undefined): BearerHeader {
+  if (!header || header.trim() === '') return { kind: 'MISSING' };
+  const match = /^Bearer ([\x21-\x7e]{1,512})$/i.exec(header.trim());
+  return match ? { kind: 'TOKEN', token: match[1]! } : { kind: 'MALFORMED' };
+}
+
 /** The token of `Authorization: Bearer <token>`, or null for anything else. */
 export function parseBearer(header: string | null | undefined): string | null {
-  if (!header) return null;
-  const match = /^Bearer ([\x21-\x7e]{1,512})$/i.exec(header.trim());
-  return match ? match[1]! : null;
+  const bearer = readBearer(header);
+  return bearer.kind === 'TOKEN' ? bearer.token : null;
 }
 
 function toBase62(bytes: Buffer): string {

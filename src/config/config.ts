@@ -5,6 +5,7 @@
 
 import { resolve } from 'node:path';
 import type { PrivateNetworks } from '../engine/address-policy.ts';
+import { LOG_LEVELS, type LogLevel } from '../log.ts';
 import { MAX_IN_FLIGHT_ATTEMPTS, type QueueTimings } from './queue-timings.ts';
 import { ConfigError, DEFAULT_RETRY_SCHEDULE, MAX_PAYLOAD_LIMIT, MAX_REQUEST_LIMIT, MAX_RETRY_STEPS, parseBoolean, parseCorsOrigins, parseDurationVariable, parseDatabaseUrl, parseEncryptionKey, parseHost, parseInteger, parseMetricsToken, parseNodeEnv, parseOrigins, parsePublicUrl, parseQueueTimingsVariable, parseRetrySchedule, parseSignatureHeader, parseSize, parseTimeout, shown } from './parse-variables.ts';
 
@@ -12,6 +13,8 @@ export { ConfigError };
 
 export interface HeraldConfig {
   nodeEnv: 'development' | 'test' | 'production';
+  /** The least severe log entries written. */
+  logLevel: LogLevel;
   databaseUrl: string | undefined;
   port: number;
   /** Absolute path. */
@@ -112,6 +115,7 @@ export function defaultMaxRequestBytesWithoutPublish(maxPayloadBytes: number, ma
  */
 export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'NODE_ENV', fallback: DEFAULT_NODE_ENV, shownDefault: `\`${DEFAULT_NODE_ENV}\``, description: '`development`, `test` or `production`. Production requires `HERALD_ENCRYPTION_KEY` and logs JSON lines.' },
+  { name: 'HERALD_LOG_LEVEL', fallback: 'info', shownDefault: '`info`', description: '`debug`, `info`, `warn` or `error`: the least severe log lines written (`info` has a line per delivery outcome and endpoint change; docs/logging.md).' },
   { name: 'DATABASE_URL', shownDefault: 'unset: embedded PostgreSQL under `HERALD_DATA_DIR`', description: 'A `postgres://` or `postgresql://` URL.' },
   { name: 'PORT', fallback: '4000', shownDefault: '`4000`', description: '0–65535; 0 picks a free port.' },
   { name: 'HERALD_HOST', fallback: (env) => (env === 'production' ? '0.0.0.0' : '127.0.0.1'), shownDefault: '`127.0.0.1`; `0.0.0.0` in production', description: 'Address the API (and a worker\'s probes) listen on; `0.0.0.0` or `::` for every interface.' },
@@ -170,6 +174,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const fallback = typeof variable.fallback === 'function' ? variable.fallback(nodeEnv) : variable.fallback;
     return given(name) ?? fallback;
   };
+  const logLevel = parseLogLevel(required(read('HERALD_LOG_LEVEL')));
   const databaseUrl = parseDatabaseUrl(read('DATABASE_URL'));
   const port = parseInteger('PORT', required(read('PORT')), 0, 65_535, 'a port number from 0 to 65535');
   const dataDir = resolve(required(read('HERALD_DATA_DIR')));
@@ -248,6 +253,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   return {
     nodeEnv,
+    logLevel,
     databaseUrl,
     port,
     dataDir,
@@ -305,6 +311,12 @@ function parsePrivateNetworks(text: string): PrivateNetworks {
   if (value === 'loopback') return 'loopback';
   if (['true', '1', 'false', '0'].includes(value)) return parseBoolean(name, text);
   throw new ConfigError(name, `expected true, false, 1 or 0, or loopback (this machine only), got ${shown(text)}`);
+}
+
+function parseLogLevel(value: string): LogLevel {
+  const level = LOG_LEVELS.find((known) => known === value.toLowerCase());
+  if (level) return level;
+  throw new ConfigError('HERALD_LOG_LEVEL', `expected debug, info, warn or error, got ${shown(value)}`);
 }
 
 /** The value of a variable that has a fallback, so is never unset. */

@@ -108,6 +108,17 @@ export const ABANDON = checkedQuery({
 
 const NO_ID = '00000000-0000-0000-0000-000000000000';
 
+/** Endpoints whose run of failed deliveries a success ended; the ones that had none are left alone. */
+export const RESET_HEALTHY = checkedQuery({
+  name: 'reset healthy endpoints',
+  columns: { id: uuid },
+  sample: { ids: [] as string[] },
+  sql: ({ ids }: { ids: string[] }) => Prisma.sql`
+    UPDATE endpoints SET consecutive_failures = 0, updated_at = now()
+     WHERE id = ANY(${ids}::uuid[]) AND consecutive_failures > 0
+    RETURNING id`,
+});
+
 export const CANCEL_PENDING = checkedQuery({
   name: 'cancel pending deliveries',
   columns: STATE,
@@ -177,17 +188,28 @@ export interface AttemptToRecord {
   verdict: AttemptVerdict;
 }
 
+/** An endpoint's health turned by a batch's record: turned off, or back to no failures counted. */
+export type EndpointChange =
+  | { kind: 'DISABLED'; endpointId: string; reason: 'FAILING' | 'GONE'; consecutiveFailures: number }
+  | { kind: 'RECOVERED'; endpointId: string; afterFailures: number };
+
+export interface RecordedAttempts {
+  /** Per attempt given, whether it was recorded (false: another worker recorded it first). */
+  recorded: boolean[];
+  endpointChanges: EndpointChange[];
+}
+
 /**
  * Records a batch of attempts in one transaction, set-based: one UPDATE moves every delivery whose
  * attempt is still the one claimed (a late or duplicate worker's rows are skipped), one INSERT
  * records the attempts, one statement each resets healthy endpoints, enqueues retries and
- * notifies. Answers, per attempt, whether it was recorded.
+ * notifies. Answers, per attempt, whether it was recorded, and the endpoints it turned off or back.
  */
 export async function recordAttempts(
   services: Pick<AppServices, 'db' | 'config' | 'queue'>,
   items: readonly AttemptToRecord[],
-): Promise<boolean[]> {
-  if (items.length === 0) return [];
+): Promise<RecordedAttempts> {
+  if (items.length === 0) return { recorded: [], endpointChanges: [] };
   const { db, config, queue } = services;
   const changes = JSON.stringify(
     items.map(({ claimed, attempt, verdict }) => ({
@@ -204,7 +226,7 @@ export async function recordAttempts(
     const moved = await RECORD.run(tx, { changes });
     const movedIds = new Set(moved.map((row) => row.id));
     const recorded = items.filter((item) => movedIds.has(item.claimed.deliveryId));
-    if (recorded.length === 0) return items.map(() => false);
+    if (recorded.length === 0) return { recorded: items.map(() => false), endpointChanges: [] };
     // Raw and set-based like the UPDATE above: Prisma's createMany compiles its query on every
     // call, a share of the worker's CPU measurable by `npm run bench`.
     const attempts = JSON.stringify(
@@ -246,9 +268,12 @@ export async function recordAttempts(
     const counted = recorded.filter(({ claimed }) => !claimed.isTest);
     // Only endpoints that had failures when claimed need resetting: a statement per batch saved. A
     // failure recorded by another worker after this claim is reset by the endpoint's next success.
-    const healthy = [...new Set(counted.filter(({ claimed, verdict }) => verdict.endpoint === 'RESET' && claimed.endpoint.consecutiveFailures > 0).map(({ claimed }) => claimed.endpoint.id))];
-    if (healthy.length > 0) {
-      await tx.$executeRaw`UPDATE endpoints SET consecutive_failures = 0, updated_at = now() WHERE id = ANY(${healthy}::uuid[]) AND consecutive_failures > 0`;
+    const failuresBefore = new Map(counted.filter(({ claimed, verdict }) => verdict.endpoint === 'RESET' && claimed.endpoint.consecutiveFailures > 0).map(({ claimed }) => [claimed.endpoint.id, claimed.endpoint.consecutiveFailures]));
+    const endpointChanges: EndpointChange[] = [];
+    if (failuresBefore.size > 0) {
+      const healthy = [...failuresBefore.keys()];
+      const reset = await RESET_HEALTHY.run(tx, { ids: healthy });
+      for (const { id } of reset) endpointChanges.push({ kind: 'RECOVERED', endpointId: id, afterFailures: failuresBefore.get(id) ?? 0 });
     }
     const disabled: DisabledByFailure[] = [];
     for (const { claimed, verdict } of counted) {
@@ -258,7 +283,8 @@ export async function recordAttempts(
     }
     // Outbox: the operational events these transitions cause commit with them, or not at all.
     await emitAttemptEvents(tx, services, recorded, disabled);
-    return items.map((item) => movedIds.has(item.claimed.deliveryId));
+    for (const { endpoint, reason } of disabled) endpointChanges.push({ kind: 'DISABLED', endpointId: endpoint.id, reason, consecutiveFailures: endpoint.consecutiveFailures });
+    return { recorded: items.map((item) => movedIds.has(item.claimed.deliveryId)), endpointChanges };
   });
 }
 

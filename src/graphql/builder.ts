@@ -1,7 +1,7 @@
 // The Pothos builder: plugins and conventions only. Types live with their domain
 // (src/<domain>/schema.ts) and src/graphql/schema.ts imports them all.
 import SchemaBuilder from '@pothos/core';
-import ComplexityPlugin from '@pothos/plugin-complexity';
+import ComplexityPlugin, { ComplexityErrorKind } from '@pothos/plugin-complexity';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
@@ -13,6 +13,7 @@ import { getDatamodel } from '../generated/pothos-types.ts';
 import type PrismaTypes from '../generated/pothos-types.ts';
 import type { Context } from './context.ts';
 import { decodeGlobalId, encodeGlobalId } from '../global-id.ts';
+import { queryTooComplex } from './query-limits.ts';
 
 export interface AuthScopes {
   admin: boolean;
@@ -22,6 +23,13 @@ export interface AuthScopes {
   organizationKey: boolean;
   scope: Scope;
 }
+
+// One code for all three (a client's remedy is the same: send a valid key); the message says which.
+const MISSING_KEY_MESSAGES = {
+  MISSING: 'No API key was sent: send the header Authorization: Bearer <key>.',
+  MALFORMED: 'The Authorization header is not a bearer key: send Authorization: Bearer <key>, the key whole, with no quotes or spaces.',
+  UNKNOWN: 'This API key is not known to this Herald: check that it was copied whole and was created on this server (a key is shown once, when it is created).',
+} as const;
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -83,9 +91,7 @@ export const builder = new SchemaBuilder<{
           ? new GraphQLError(ctx.keyRefusal === 'EXPIRED' ? 'This key has expired.' : 'This key was revoked.', {
               extensions: { code: 'UNAUTHENTICATED', reason: ctx.keyRefusal },
             })
-          : new GraphQLError('A valid API key is required: send Authorization: Bearer <key>.', {
-              extensions: { code: 'UNAUTHENTICATED' },
-            }),
+          : new GraphQLError(MISSING_KEY_MESSAGES[ctx.keyProblem ?? 'MISSING'], { extensions: { code: 'UNAUTHENTICATED' } }),
   },
   errors: {
     directResult: true,
@@ -107,5 +113,11 @@ export const builder = new SchemaBuilder<{
     defaultComplexity: 1,
     defaultListMultiplier: 10,
     limit: { complexity: 5000, depth: 10, breadth: 200 },
+    complexityError: (kind, result) =>
+      kind === ComplexityErrorKind.Depth
+        ? queryTooComplex('depth', result.depth, result.maxDepth ?? 0)
+        : kind === ComplexityErrorKind.Breadth
+          ? queryTooComplex('breadth', result.breadth, result.maxBreadth ?? 0)
+          : queryTooComplex('complexity', result.complexity, result.maxComplexity ?? 0),
   },
 });

@@ -8,6 +8,8 @@ export interface Context extends AppServices {
   principal: Principal | null;
   /** Set when the request's key exists but was revoked or has expired (`extensions.reason`). */
   keyRefusal?: KeyRefusal | undefined;
+  /** Why there is no principal when no existing key was refused: no header, not a bearer header, or no such key. */
+  keyProblem?: 'MISSING' | 'MALFORMED' | 'UNKNOWN' | undefined;
   /** Bytes of payloads and response bodies this request (or graphql-ws operation) may still return. */
   responseBudget: ResponseBudget;
 }

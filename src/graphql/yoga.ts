@@ -2,9 +2,9 @@
 // processes wrap the same object in a Node server.
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError } from 'graphql';
-import { createYoga, maskError, useReadinessCheck, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { authenticateKey, type Authentication } from '../api-keys/api-keys.ts';
-import { parseBearer } from '../auth/api-key-token.ts';
+import { parseBearer, readBearer } from '../auth/api-key-token.ts';
 import type { Logger } from '../log.ts';
 import type { AppServices, Context, Principal } from './context.ts';
 import type { HeraldMetrics } from '../metrics/metrics.ts';
@@ -15,8 +15,10 @@ import { useJsonElementBudget } from './json-element-budget.ts';
 import { useNoNulCharacters } from './nul-characters.ts';
 import { connectionArgumentErrorFor } from './pagination.ts';
 import { useRequestLimits } from './request-limits.ts';
+import { armorConfig } from './query-limits.ts';
 import { createResponseBudget, useResponseBudgetPerEvent } from './response-budget.ts';
 import { heraldSchema } from './schema.ts';
+import { useProbes, type Readiness } from './probes.ts';
 import { usePortal } from '../portal/serve-portal.ts';
 import { useSubscriptionReady } from './subscription-ready.ts';
 import { createSseLimits, type SseLimits } from './sse-limits.ts';
@@ -27,8 +29,8 @@ export interface HeraldYogaOptions {
   log: Logger;
   /** Served on /metrics. */
   metrics?: Pick<HeraldMetrics, 'render'>;
-  /** /ready answers 200 only while this resolves true (database reachable, migrated, not draining). */
-  isReady: () => Promise<boolean>;
+  /** /ready answers 200 only while this resolves ready (database reachable, migrated, not draining), with its checks. */
+  isReady: () => Promise<boolean | Readiness>;
   /** The built portal served on /portal/; default portal/dist (src/portal/serve-portal.ts). */
   portalDir?: string;
   /** How often the keys holding SSE streams are looked at again (default as graphql-ws's, KEY_CHECK_MS). */
@@ -64,7 +66,9 @@ export function createHeraldYoga({ services, log, isReady, metrics, portalDir, k
   const yoga = createYoga<Record<string, unknown>, Context>({
     schema: heraldSchema(),
     graphqlEndpoint: '/graphql',
-    healthCheckEndpoint: '/health',
+    // /health and /ready are Herald's (useProbes, with JSON bodies). Yoga's own health check cannot be
+    // turned off and answers any URL ending with its endpoint: it is given one no request uses.
+    healthCheckEndpoint: '/.herald-unused-yoga-health-check',
     landingPage: false,
     logging: false,
     graphiql: config.graphiql ? { title: 'Herald', headers: JSON.stringify({ Authorization: 'Bearer <your key>' }) } : false,
@@ -95,18 +99,20 @@ export function createHeraldYoga({ services, log, isReady, metrics, portalDir, k
     // gets its own response budget.
     context: async (initial): Promise<Context> => {
       const { request, connectionParams } = initial as { request?: Request; connectionParams?: { authorization?: unknown } };
-      const authentication = request?.headers
-        ? await authenticationOfRequest(request)
-        : await authenticationOf(services, typeof connectionParams?.authorization === 'string' ? connectionParams.authorization : null);
+      const authorization = request?.headers ? request.headers.get('authorization') : typeof connectionParams?.authorization === 'string' ? connectionParams.authorization : null;
+      const authentication = request?.headers ? await authenticationOfRequest(request) : await authenticationOf(services, authorization);
+      const refusal = authentication && !authentication.ok ? authentication.reason : undefined;
       return {
         ...services,
         principal: authentication?.ok ? authentication.principal : null,
-        keyRefusal: authentication && !authentication.ok && authentication.reason !== 'UNKNOWN' ? authentication.reason : undefined,
+        keyRefusal: refusal === 'UNKNOWN' ? undefined : refusal,
+        keyProblem: authentication ? (refusal === 'UNKNOWN' ? 'UNKNOWN' : undefined) : readBearer(authorization).kind === 'MALFORMED' ? 'MALFORMED' : 'MISSING',
         responseBudget: createResponseBudget(config.maxResponseBytes),
       };
     },
     plugins: [
       useSecurityHeaders(),
+      useProbes({ isReady, developerPage: config.nodeEnv === 'production' ? null : { graphiql: config.graphiql } }),
       usePortal({ dir: portalDir, frameAncestors: config.portalFrameAncestors, publicUrl: config.publicUrl }),
       ...(metrics ? [useMetricsEndpoint(metrics, config)] : []),
       ...(config.graphiql ? [useGraphiQLAssets()] : []),
@@ -117,21 +123,7 @@ export function createHeraldYoga({ services, log, isReady, metrics, portalDir, k
       useResponseBudgetPerEvent(),
       sseLimits.plugin,
       useSubscriptionReady(),
-      EnvelopArmorPlugin({
-        maxDepth: { n: 12 },
-        maxAliases: { n: 15 },
-        maxDirectives: { n: 20 },
-        maxTokens: { n: 5000 },
-        costLimit: { maxCost: 5000 },
-        blockFieldSuggestion: { enabled: true },
-      }),
-      useReadinessCheck({
-        endpoint: '/ready',
-        check: async () => {
-          if (!(await isReady())) return new Response('not ready', { status: 503 });
-          return true;
-        },
-      }),
+      EnvelopArmorPlugin(armorConfig({ hideFieldSuggestions: config.nodeEnv === 'production' })),
     ],
   });
   sseLimitsOf.set(yoga, sseLimits);

@@ -23,7 +23,9 @@ export interface HeraldMetrics {
 
 export function createMetrics(sources: MetricSources): HeraldMetrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'herald_process_' });
+  // prom-client's default names already start with process_ or nodejs_: the prefix is Herald's alone
+  // (herald_process_cpu_seconds_total, herald_nodejs_heap_size_used_bytes).
+  collectDefaultMetrics({ register: registry, prefix: 'herald_' });
   const deliveries = new Counter({
     name: 'herald_deliveries_total',
     help: 'Deliveries that reached a status in this process, by status.',

@@ -2,6 +2,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHeraldYoga } from '../graphql/yoga.ts';
+import { healthBody, readinessBody } from '../graphql/probes.ts';
+import { readinessOf } from './readiness.ts';
 import { metricsAccess } from '../metrics/metrics-access.ts';
 import { attachGraphQLWebSocket } from '../graphql/websocket.ts';
 import type { HeraldConfig } from '../config/config.ts';
@@ -24,7 +26,7 @@ export async function startApiServer(runtime: Runtime, options: { port: number; 
     services: runtime.services,
     log: runtime.log,
     metrics: runtime.metrics,
-    isReady: async () => !options.isDraining() && (await runtime.databaseReady()),
+    isReady: () => readinessOf(runtime, options.isDraining(), { lookForWorkers: true }),
   });
   const { config } = runtime;
   const server = createServer({ connectionsCheckingInterval: checkingIntervalFor(config.headersTimeoutMs) }, yoga);
@@ -78,11 +80,27 @@ async function listen(server: Server, port: number, host: string, limits: Pick<H
   };
 }
 
+/**
+ * The start-up line of an API process: where it listens, then the next step (the developer's page
+ * and GraphiQL outside production, and the command that makes a portal link).
+ */
+export function listeningLine(server: Pick<ApiServer, 'url' | 'address'>, config: Pick<HeraldConfig, 'nodeEnv' | 'graphiql'>): string {
+  const next = [
+    ...(config.nodeEnv !== 'production' ? [`open ${server.url}/`] : []),
+    ...(config.graphiql ? [`GraphiQL at ${server.url}/graphql`] : []),
+    'a portal link: npm run --silent herald -- portal-link --org <slug>',
+  ];
+  return `Herald is listening on ${server.url}/graphql (bound to ${server.address}). Next: ${next.join('; ')}`;
+}
+
 /** `herald worker` serves only the probes on PORT, for orchestrators. */
 export async function startProbeServer(runtime: Runtime, options: { port: number; host: string; isDraining: () => boolean }): Promise<ApiServer> {
   const server = createServer({ connectionsCheckingInterval: checkingIntervalFor(runtime.config.headersTimeoutMs) }, (request, response) => {
     const path = (request.url ?? '/').split('?')[0];
-    if (path === '/health') return void response.end('ok');
+    if (path === '/health') {
+      response.setHeader('content-type', 'application/json; charset=utf-8');
+      return void response.end(healthBody());
+    }
     if (path === '/metrics') {
       const status = metricsAccess(runtime.config, request.headers.authorization);
       if (status !== 200) {
@@ -98,9 +116,11 @@ export async function startProbeServer(runtime: Runtime, options: { port: number
     }
     if (path === '/ready') {
       void (async () => {
-        const ready = !options.isDraining() && (await runtime.databaseReady());
-        response.statusCode = ready ? 200 : 503;
-        response.end(ready ? 'ready' : 'not ready');
+        // This process is the worker: it does not look for others.
+        const readiness = await readinessOf(runtime, options.isDraining(), { lookForWorkers: false });
+        response.statusCode = readiness.ready ? 200 : 503;
+        response.setHeader('content-type', 'application/json; charset=utf-8');
+        response.end(readinessBody(readiness));
       })();
       return;
     }

@@ -3,7 +3,7 @@
 // the worker stops taking jobs and lets attempts in flight finish, then requests finish, exit 0.
 import type { HeraldConfig } from '../config/config.ts';
 import type { Logger } from '../log.ts';
-import { startApiServer, startProbeServer, type ApiServer } from './api-server.ts';
+import { listeningLine, startApiServer, startProbeServer, type ApiServer } from './api-server.ts';
 import { openRuntime } from './runtime.ts';
 import { startWorker, type Worker } from '../worker/worker.ts';
 
@@ -22,7 +22,7 @@ export async function serve(kind: ProcessKind, config: HeraldConfig, log: Logger
   log.info(
     kind === 'worker'
       ? `Herald worker is running (probes on ${server.url}/health) bound to ${server.address}`
-      : `Herald is listening on ${server.url}/graphql (bound to ${server.address})`,
+      : listeningLine(server, config),
   );
 
   const shutdown = async (signal: string) => {

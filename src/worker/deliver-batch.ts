@@ -18,6 +18,7 @@ import { USER_AGENT } from '../version.ts';
 import { holdOverRateLimits } from '../delivery-state/rate-limit.ts';
 import type { InFlightShares } from '../engine/in-flight-shares.ts';
 import { holdOverShares, shareKey } from './share-hold.ts';
+import { logRecorded } from './delivery-log.ts';
 import { claimAttempts, recordAttempts, type AttemptToRecord, type ClaimedDelivery } from '../delivery-state/transitions.ts';
 
 export interface DeliverDeps {
@@ -117,8 +118,9 @@ async function runBatch(deps: DeliverDeps, jobs: readonly DeliverJob[], detach: 
       detach(key);
       const work = attempt
         .then(async (item) => {
-          const [recorded] = await recordAttempts(services, [item]);
-          if (recorded) countAttempt(deps, item);
+          const result = await recordAttempts(services, [item]);
+          logRecorded(deps.log, [item], result);
+          if (result.recorded[0]) countAttempt(deps, item);
         })
         .catch((error: unknown) => {
           // Its watchdog job re-runs it.
@@ -130,7 +132,7 @@ async function runBatch(deps: DeliverDeps, jobs: readonly DeliverJob[], detach: 
   }
 
   const attempts = inTime.filter((item): item is AttemptToRecord => item !== undefined);
-  const { recorded, unrecorded } = await recordEachIfNeeded(services, attempts);
+  const { recorded, unrecorded } = await recordEachIfNeeded(services, attempts, deps.log);
   attempts.forEach((item, index) => {
     if (recorded[index]) countAttempt(deps, item);
   });
@@ -185,15 +187,23 @@ function countAttempt(deps: DeliverDeps, { verdict, attempt }: AttemptToRecord):
   deps.metrics?.attemptDuration.observe({ outcome: attempt.error?.kind ?? 'success' }, attempt.durationMs / 1000);
 }
 
-async function recordEachIfNeeded(services: AppServices, attempts: AttemptToRecord[]) {
+async function recordEachIfNeeded(services: AppServices, attempts: AttemptToRecord[], log: Logger | undefined) {
   try {
-    return { recorded: await recordAttempts(services, attempts), unrecorded: [] };
+    const result = await recordAttempts(services, attempts);
+    logRecorded(log, attempts, result);
+    return { recorded: result.recorded, unrecorded: [] };
   } catch (batchError) {
     if (attempts.length < 2) throw batchError;
-    const each = await Promise.allSettled(attempts.map((item) => recordAttempts(services, [item])));
+    const each = await Promise.allSettled(
+      attempts.map(async (item) => {
+        const result = await recordAttempts(services, [item]);
+        logRecorded(log, [item], result);
+        return result;
+      }),
+    );
     if (each.every((result) => result.status === 'rejected')) throw batchError;
     return {
-      recorded: each.map((result) => result.status === 'fulfilled' && result.value[0] === true),
+      recorded: each.map((result) => result.status === 'fulfilled' && result.value.recorded[0] === true),
       unrecorded: each.flatMap((result, index) => (result.status === 'rejected' ? [{ item: attempts[index]!, error: result.reason as unknown }] : [])),
     };
   }

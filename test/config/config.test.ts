@@ -73,6 +73,7 @@ describe('loadConfig', () => {
   it('has the documented defaults', () => {
     expect(loadConfig({})).toEqual({
       nodeEnv: 'development',
+      logLevel: 'info',
       databaseUrl: undefined,
       port: 4000,
       dataDir: resolve('.data'),
@@ -116,6 +117,8 @@ describe('loadConfig', () => {
   // [variable, value, the field it sets, the value expected]
   const good: Array<[string, string, keyof HeraldConfig, unknown]> = [
     ['NODE_ENV', 'test', 'nodeEnv', 'test'],
+    ['HERALD_LOG_LEVEL', 'debug', 'logLevel', 'debug'],
+    ['HERALD_LOG_LEVEL', 'WARN', 'logLevel', 'warn'],
     ['HERALD_HOST', '0.0.0.0', 'host', '0.0.0.0'],
     ['HERALD_PUBLIC_URL', 'https://hooks.example.com/', 'publicUrl', 'https://hooks.example.com'],
     ['HERALD_PUBLIC_URL', 'http://localhost:4000', 'publicUrl', 'http://localhost:4000'],
@@ -182,6 +185,7 @@ describe('loadConfig', () => {
   // [variable, value, a piece of the message saying what it accepts]
   const bad: Array<[string, string, string]> = [
     ['NODE_ENV', 'staging', 'expected development, test or production'],
+    ['HERALD_LOG_LEVEL', 'verbose', 'expected debug, info, warn or error, got "verbose"'],
     ['HERALD_MAX_SSE_STREAMS_PER_KEY', '0', 'a whole number of streams from 1'],
     ['HERALD_PORTAL_SESSIONS_PER_MINUTE', '10001', 'a whole number of sessions from 1 to 10000'],
     ['HERALD_MAX_PORTAL_SESSIONS_PER_ORG', 'many', 'a whole number of sessions from 1 to 1000000'],

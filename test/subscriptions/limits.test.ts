@@ -156,7 +156,7 @@ const publishFor = (organizationId: string) =>
 function recordingLogger(): Logger & { lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }> } {
   const lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }> = [];
   const record = (level: string) => (message: string, fields?: Record<string, unknown>) => void lines.push({ level, message, ...(fields ? { fields } : {}) });
-  return { lines, info: record('info'), warn: record('warn'), error: record('error') };
+  return { lines, debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
 }
 
 /** The same API on another port, with its own logger and key-check interval. */

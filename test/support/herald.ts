@@ -10,7 +10,7 @@ import { configFromDefaults, type HeraldConfig } from '../../src/config/config.t
 import type { AppServices } from '../../src/services.ts';
 import { encodeGlobalId } from '../../src/global-id.ts';
 import { createHeraldYoga, type HeraldYoga } from '../../src/graphql/yoga.ts';
-import { silentLogger } from '../../src/log.ts';
+import { silentLogger, type Logger } from '../../src/log.ts';
 import { createOrganization } from '../../src/organizations/organizations.ts';
 import { openRuntime } from '../../src/processes/runtime.ts';
 import { startWorker } from '../../src/worker/worker.ts';
@@ -45,15 +45,16 @@ export interface TestHerald {
  * worker is asked for: the worker is started by `startWorker`, as there), so a test cannot pass with
  * a wiring production lacks. The encryption key is random unless the config names one.
  */
-export async function startTestHerald(overrides: Partial<HeraldConfig> = {}, options: { worker?: boolean } = {}): Promise<TestHerald> {
+export async function startTestHerald(overrides: Partial<HeraldConfig> = {}, options: { worker?: boolean; log?: Logger } = {}): Promise<TestHerald> {
+  const log = options.log ?? silentLogger;
   const database = await createTestDatabase();
   const config = configFromDefaults({ nodeEnv: 'test', encryptionKeyBase64: randomBytes(32).toString('base64'), ...overrides, databaseUrl: database.url });
-  const runtime = await openRuntime(config, silentLogger, { queue: true, listen: true, work: options.worker ?? false });
+  const runtime = await openRuntime(config, log, { queue: true, listen: true, work: options.worker ?? false });
   const feed = runtime.changeFeed!;
   await feed.target.ready;
   const services = runtime.services;
   const worker = options.worker ? await startWorker(runtime, runtime.boss!) : null;
-  const yoga = createHeraldYoga({ services, log: silentLogger, isReady: async () => true });
+  const yoga = createHeraldYoga({ services, log, isReady: async () => true });
   const adminKey = (await createAdminKey(services.db)).token;
 
   return {
