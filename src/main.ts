@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The `herald` command. See `herald help`.
+import { writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   adminKeyCreate,
@@ -14,6 +15,7 @@ import {
 import { loadConfigOrExit } from './config/exit-on-config-error.ts';
 import { createLogger } from './log.ts';
 import { serve, type ProcessKind } from './processes/serve.ts';
+import { StartupError, startupFailureLine } from './processes/startup-error.ts';
 
 const HELP = `Usage: herald <command>
 
@@ -98,6 +100,12 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exit(code);
   },
   (error: unknown) => {
+    if (error instanceof StartupError) {
+      // The configuration loaded (a bad one exits earlier), so NODE_ENV is valid here. writeSync:
+      // process.exit does not wait for a pending asynchronous write to stderr.
+      writeSync(2, `${startupFailureLine(error, process.env.NODE_ENV === 'production')}\n`);
+      process.exit(2);
+    }
     const expected = describeCommandError(error) ?? (error instanceof TypeError && 'code' in error ? error.message : null);
     process.stderr.write(`herald: ${expected ?? (error instanceof Error ? error.stack : String(error))}\n`);
     process.exit(expected ? 2 : 1);

@@ -15,6 +15,11 @@ export interface EmbeddedCluster {
   stop(): Promise<void>;
 }
 
+/** The embedded cluster could not be initialised or started; the message says why. */
+export class EmbeddedPostgresError extends Error {
+  override name = 'EmbeddedPostgresError';
+}
+
 const USER = 'postgres';
 // Only reachable on 127.0.0.1; the password is a formality the package requires.
 const PASSWORD = 'herald';
@@ -60,7 +65,11 @@ export async function startEmbeddedPostgres(options: {
       onLog: () => undefined,
       onError: (error: unknown) => options.log?.(`embedded postgres: ${String(error)}`),
     });
-    await cluster.initialise();
+    try {
+      await cluster.initialise();
+    } catch (error) {
+      throw new EmbeddedPostgresError(`could not initialise an embedded PostgreSQL in ${options.dataDir}: ${(error as Error).message}; remove that folder to start afresh, or set DATABASE_URL`, { cause: error });
+    }
   }
   const supervisor = await startSupervised({
     postgres: await postgresBinary(),
@@ -107,13 +116,13 @@ function startSupervised(request: SupervisorRequest): Promise<ChildProcess> {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
-    const onExit = (code: number | null) => reject(new Error(`the embedded PostgreSQL supervisor exited (code ${code}) before postgres was ready`));
+    const onExit = (code: number | null) => reject(new EmbeddedPostgresError(`the embedded PostgreSQL supervisor exited (code ${code}) before postgres was ready`));
     child.once('exit', onExit);
     child.once('error', reject);
     child.on('message', (message: SupervisorMessage) => {
       child.off('exit', onExit);
       if (message.type === 'failed') {
-        reject(new Error(`embedded PostgreSQL did not start: ${message.message}`));
+        reject(new EmbeddedPostgresError(`the embedded PostgreSQL in ${request.args[1]} did not start: ${message.message}; set DATABASE_URL to use another server`));
         return;
       }
       // Running postgres must not keep a finished CLI command alive; stop() takes the refs back.

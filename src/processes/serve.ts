@@ -5,6 +5,7 @@ import type { HeraldConfig } from '../config/config.ts';
 import type { Logger } from '../log.ts';
 import { startApiServer, startProbeServer, type ApiServer } from './api-server.ts';
 import { openRuntime } from './runtime.ts';
+import { listenStartupError } from './startup-error.ts';
 import { startWorker, type Worker } from '../worker/worker.ts';
 
 export type ProcessKind = 'serve' | 'api' | 'worker';
@@ -13,12 +14,20 @@ export async function serve(kind: ProcessKind, config: HeraldConfig, log: Logger
   const runtime = await openRuntime(config, log, { queue: true, listen: kind !== 'worker', work: kind !== 'api' });
   let draining = false;
   const isDraining = () => draining;
-  let worker: Worker | null = null;
-  if (kind !== 'api') worker = await startWorker(runtime, runtime.boss!);
-  const server: ApiServer =
-    kind === 'worker'
-      ? await startProbeServer(runtime, { port: config.port, host: config.host, isDraining })
-      : await startApiServer(runtime, { port: config.port, host: config.host, isDraining });
+  const port = kind === 'worker' ? config.workerPort : config.port;
+  let server: ApiServer;
+  try {
+    server =
+      kind === 'worker'
+        ? await startProbeServer(runtime, { port, host: config.host, isDraining })
+        : await startApiServer(runtime, { port, host: config.host, isDraining });
+  } catch (error) {
+    // Nothing was taken from the queue yet: close what is open (the embedded cluster with it), then say why.
+    await runtime.close();
+    throw listenStartupError(error, { what: kind === 'worker' ? "the worker's probes" : 'the API', host: config.host, port }) ?? error;
+  }
+  // The worker starts once its probes listen, so a process that cannot serve them takes no job.
+  const worker: Worker | null = kind === 'api' ? null : await startWorker(runtime, runtime.boss!);
   log.info(
     kind === 'worker'
       ? `Herald worker is running (probes on ${server.url}/health) bound to ${server.address}`
