@@ -16,6 +16,8 @@ import { freePort } from '../support/free-port.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'herald-startup-errors-'));
 const suffix = () => randomBytes(4).toString('hex');
+// Given, so the first start's "generated an encryption key" warning does not join the failure line.
+const HERALD_ENCRYPTION_KEY = randomBytes(32).toString('base64');
 
 function expectOneLine(result: CliResult, cause: RegExp): void {
   const lines = result.stderr.split('\n').filter((line) => line.trim() !== '');
@@ -100,14 +102,14 @@ describe('the port is in use', () => {
     ['api', 'the API'],
     ['worker', "the worker's probes"],
   ])('herald %s: names the port and says to set PORT', async (command, what) => {
-    const result = await runHerald([command], { DATABASE_URL: database.url, HERALD_DATA_DIR: dataDir, HERALD_HOST: '127.0.0.1', PORT: String(held.port) });
+    const result = await runHerald([command], { DATABASE_URL: database.url, HERALD_DATA_DIR: dataDir, HERALD_HOST: '127.0.0.1', PORT: String(held.port), HERALD_ENCRYPTION_KEY });
     expectOneLine(result, new RegExp(`^herald: port ${held.port} on 127\\.0\\.0\\.1 is already in use, so ${what} cannot listen there: stop the program holding it, or set PORT to a free port$`));
   });
 
   it('in production the failure is one JSON log line', async () => {
     const result = await runHerald(['worker'], {
       NODE_ENV: 'production',
-      HERALD_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      HERALD_ENCRYPTION_KEY,
       DATABASE_URL: database.url,
       HERALD_DATA_DIR: dataDir,
       HERALD_HOST: '127.0.0.1',
