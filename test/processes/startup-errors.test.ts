@@ -4,7 +4,7 @@
 // edited after it was applied, and a database ahead of this Herald (an unknown migration: refused,
 // named). Each is a real failure met by a real `herald` child process.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { freePort } from '../support/free-port.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'herald-startup-errors-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 const suffix = () => randomBytes(4).toString('hex');
 // Given, so the first start's "generated an encryption key" warning does not join the failure line.
 const HERALD_ENCRYPTION_KEY = randomBytes(32).toString('base64');
