@@ -10,6 +10,9 @@ import { startWorker, type Worker } from '../worker/worker.ts';
 
 export type ProcessKind = 'serve' | 'api' | 'worker';
 
+/** A second signal this soon after the first is the same Ctrl-C, delivered twice. */
+const REPEATED_SIGNAL_MS = 1_000;
+
 export async function serve(kind: ProcessKind, config: HeraldConfig, log: Logger): Promise<void> {
   const runtime = await openRuntime(config, log, { queue: true, listen: kind !== 'worker', work: kind !== 'api' });
   let draining = false;
@@ -44,6 +47,19 @@ export async function serve(kind: ProcessKind, config: HeraldConfig, log: Logger
     log.info('stopped');
     process.exit(0);
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  let firstSignalAt = 0;
+  const onSignal = (signal: NodeJS.Signals, number: number) => {
+    if (!draining) {
+      firstSignalAt = Date.now();
+      void shutdown(signal);
+      return;
+    }
+    // One Ctrl-C can arrive twice: from the terminal (to the whole group) and forwarded by npm to
+    // its script. A later one is someone who will not wait for the drain.
+    if (Date.now() - firstSignalAt < REPEATED_SIGNAL_MS) return;
+    log.warn(`${signal} again: exiting without waiting for the drain`);
+    process.exit(128 + number);
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM', 15));
+  process.on('SIGINT', () => onSignal('SIGINT', 2));
 }

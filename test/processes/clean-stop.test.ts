@@ -6,7 +6,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MAIN } from '../support/cli.ts';
 import { waitFor } from '../support/wait.ts';
@@ -23,10 +24,18 @@ interface Run {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** `node src/main.ts serve` as `npm start` runs it in a terminal: its own process group, no DATABASE_URL. */
-function startDetached(): Run {
-  const child = spawn(process.execPath, [MAIN, 'serve'], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', HERALD_DATA_DIR: dataDir },
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * `node src/main.ts serve` (or `npm start` itself) as run in a terminal: its own process group, no
+ * DATABASE_URL. Under npm, /bin/sh sits between npm and Herald unless the script execs: dash kills
+ * itself after any SIGINT it saw, and npm then exited 130 although Herald had exited 0.
+ */
+function startDetached(via: 'node' | 'npm' = 'node'): Run {
+  const [command, args] = via === 'node' ? [process.execPath, [MAIN, 'serve']] : ['npm', ['start', '--silent']];
+  const child = spawn(command, args, {
+    cwd: REPO,
+    env: { PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`, HOME: process.env.HOME ?? '', PORT: '0', HERALD_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -87,6 +96,31 @@ describe('Ctrl-C on the embedded default', () => {
       }
     }
   }, 600_000);
+
+  it('npm start: Ctrl-C exits 0 too (3 times)', async () => {
+    for (let run = 1; run <= 3; run += 1) {
+      const herald = startDetached('npm');
+      try {
+        await untilListening(herald);
+        process.kill(-herald.child.pid!, 'SIGINT');
+        const { code } = await herald.exited;
+        expect({ run, code, output: herald.output() }).toMatchObject({ run, code: 0, output: expect.stringMatching(/herald info: stopped/) });
+        expect(herald.output(), `run ${run}`).not.toMatch(/error|^\s+at /im);
+      } finally {
+        if (herald.child.exitCode === null && herald.child.signalCode === null) process.kill(-herald.child.pid!, 'SIGKILL');
+      }
+    }
+  }, 300_000);
+
+  it('a Ctrl-C delivered twice (by the terminal, then forwarded by npm) still drains and exits 0', async () => {
+    const herald = startDetached();
+    await untilListening(herald);
+    process.kill(-herald.child.pid!, 'SIGINT');
+    await waitFor(async () => /SIGINT: draining/.test(herald.output()), 'the drain to begin', 10_000);
+    process.kill(herald.child.pid!, 'SIGINT');
+    const { code } = await herald.exited;
+    expect({ code, output: herald.output() }).toMatchObject({ code: 0, output: expect.stringMatching(/herald info: stopped/) });
+  }, 120_000);
 
   it('leaves no postmaster behind when Herald is killed outright', async () => {
     const herald = startDetached();
