@@ -59,7 +59,8 @@ export async function startEmbeddedPostgres(options: {
       user: USER,
       password: PASSWORD,
       persistent: options.persistent,
-      // Postgres refuses to run as root; the package then runs it as a `postgres` OS user it creates.
+      // Postgres refuses to run as root: the package creates a `postgres` OS user, which owns the
+      // folder and which the supervisor runs the postmaster as.
       createPostgresUser: process.getuid?.() === 0,
       initdbFlags: ['--locale=C.UTF-8', '--encoding=UTF8'],
       onLog: () => undefined,
@@ -105,8 +106,13 @@ async function postgresBinary(): Promise<string> {
 /** As root, the `postgres` OS user that initialise() made (or found). */
 function postgresOsUser(): { uid?: number; gid?: number } {
   if (process.getuid?.() !== 0) return {};
-  const id = (flag: string) => Number(execFileSync('id', [flag, USER], { encoding: 'utf8' }).trim());
-  return { uid: id('-u'), gid: id('-g') };
+  const id = (flag: string) => Number(execFileSync('id', [flag, USER], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+  try {
+    return { uid: id('-u'), gid: id('-g') };
+  } catch {
+    // A folder initialised elsewhere (a volume from another container): the user was never made here.
+    throw new EmbeddedPostgresError(`PostgreSQL refuses to run as root and there is no "${USER}" OS user to run it as: create one (useradd ${USER}), run Herald as another user, or set DATABASE_URL`);
+  }
 }
 
 function startSupervised(request: SupervisorRequest): Promise<ChildProcess> {
