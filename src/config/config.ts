@@ -16,7 +16,10 @@ export interface HeraldConfig {
   /** The least severe log entries written. */
   logLevel: LogLevel;
   databaseUrl: string | undefined;
+  /** The API's port (`herald serve`, `herald api`). */
   port: number;
+  /** `herald worker`'s probe port: PORT when set, else one beside the API's, so both run side by side with no variables. */
+  workerPort: number;
   /** Absolute path. */
   dataDir: string;
   encryptionKeyBase64: string | undefined;
@@ -83,6 +86,8 @@ export interface ConfigVariable {
 }
 
 const DEFAULT_NODE_ENV = 'development';
+/** Beside the API's default 4000 (PORT's fallback), for `herald api` and `herald worker` on one machine. */
+const DEFAULT_WORKER_PORT = 4001;
 /**
  * A quarter of the process's in-flight attempts: four organizations with silent receivers fill a
  * worker before anyone else waits, and it is above the 200 attempts the fetch loops hold in their
@@ -117,7 +122,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'NODE_ENV', fallback: DEFAULT_NODE_ENV, shownDefault: `\`${DEFAULT_NODE_ENV}\``, description: '`development`, `test` or `production`. Production requires `HERALD_ENCRYPTION_KEY` and logs JSON lines.' },
   { name: 'HERALD_LOG_LEVEL', fallback: 'info', shownDefault: '`info`', description: '`debug`, `info`, `warn` or `error`: the least severe log lines written (`info` has a line per delivery outcome and endpoint change; docs/logging.md).' },
   { name: 'DATABASE_URL', shownDefault: 'unset: embedded PostgreSQL under `HERALD_DATA_DIR`', description: 'A `postgres://` or `postgresql://` URL.' },
-  { name: 'PORT', fallback: '4000', shownDefault: '`4000`', description: '0–65535; 0 picks a free port.' },
+  { name: 'PORT', fallback: '4000', shownDefault: '`4000`; `4001` for `herald worker`', description: '0–65535; 0 picks a free port. A worker listens on it for its probes (`/health`, `/ready`, `/metrics`).' },
   { name: 'HERALD_HOST', fallback: (env) => (env === 'production' ? '0.0.0.0' : '127.0.0.1'), shownDefault: '`127.0.0.1`; `0.0.0.0` in production', description: 'Address the API (and a worker\'s probes) listen on; `0.0.0.0` or `::` for every interface.' },
   { name: 'HERALD_PUBLIC_URL', shownDefault: '`http://localhost:PORT`', description: 'The URL people reach this Herald at (`https://hooks.example.com`, no path); portal links name it.' },
   { name: 'HERALD_DATA_DIR', fallback: '.data', shownDefault: '`.data`', description: 'Folder for the embedded database and the development encryption key.' },
@@ -177,6 +182,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const logLevel = parseLogLevel(required(read('HERALD_LOG_LEVEL')));
   const databaseUrl = parseDatabaseUrl(read('DATABASE_URL'));
   const port = parseInteger('PORT', required(read('PORT')), 0, 65_535, 'a port number from 0 to 65535');
+  const workerPort = given('PORT') === undefined ? DEFAULT_WORKER_PORT : port;
   const dataDir = resolve(required(read('HERALD_DATA_DIR')));
   const encryptionKeyBase64 = parseEncryptionKey(read('HERALD_ENCRYPTION_KEY'));
   if (nodeEnv === 'production' && encryptionKeyBase64 === undefined) {
@@ -256,6 +262,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel,
     databaseUrl,
     port,
+    workerPort,
     dataDir,
     encryptionKeyBase64,
     retryScheduleMs,

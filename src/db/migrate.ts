@@ -54,6 +54,7 @@ export async function migrate(databaseUrl: string, options: MigrateOptions = {})
     await client.query('SELECT pg_advisory_lock($1)', [PRISMA_ADVISORY_LOCK]);
     await client.query(CREATE_MIGRATIONS_TABLE);
     const recorded = await appliedMigrations(client);
+    assertNotAhead(recorded, migrations);
     const applied: string[] = [];
     for (const migration of migrations) {
       const row = recorded.get(migration.name);
@@ -102,6 +103,20 @@ async function appliedMigrations(client: pg.Client): Promise<Map<string, Applied
     `SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL ORDER BY started_at`,
   );
   return new Map(rows.map((row) => [row.migration_name, row]));
+}
+
+/**
+ * A migration recorded in the database but absent here was applied by a newer Herald: this one
+ * does not know the schema it left, so it refuses rather than report "up to date" and run on it.
+ */
+function assertNotAhead(recorded: Map<string, AppliedRow>, migrations: MigrationFile[]): void {
+  const known = new Set(migrations.map((m) => m.name));
+  const unknown = [...recorded.values()].filter((row) => row.finished_at && !known.has(row.migration_name)).map((row) => row.migration_name);
+  if (unknown.length === 0) return;
+  const named = unknown.length === 1 ? `migration ${unknown[0]}` : `migrations ${unknown.join(', ')}`;
+  throw new MigrationError(
+    `the database is ahead of this Herald: it has ${named} applied, which this version does not know; run the Herald that applied ${unknown.length === 1 ? 'it' : 'them'} (or a newer one), or point DATABASE_URL at another database`,
+  );
 }
 
 function assertIntact(row: AppliedRow, migration: MigrationFile): void {

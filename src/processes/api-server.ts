@@ -30,11 +30,15 @@ export async function startApiServer(runtime: Runtime, options: { port: number; 
   });
   const { config } = runtime;
   const server = createServer({ connectionsCheckingInterval: checkingIntervalFor(config.headersTimeoutMs) }, yoga);
-  const sockets = attachGraphQLWebSocket(server, yoga, runtime.services, runtime.log);
-  return listen(server, options.port, options.host, config, async () => {
-    await sockets.dispose();
+  let sockets: ReturnType<typeof attachGraphQLWebSocket> | undefined;
+  const api = await listen(server, options.port, options.host, config, async () => {
+    await sockets?.dispose();
     await yoga.dispose();
   });
+  // Attached once listening: the WebSocket server re-emits the HTTP server's errors, so a port in
+  // use was also logged as a "graphql-ws server error" with its stack.
+  sockets = attachGraphQLWebSocket(server, yoga, runtime.services, runtime.log);
+  return api;
 }
 
 /**

@@ -16,6 +16,7 @@ import { createBoss, createDeliveryQueue, DELIVER_QUEUE, ensureQueues, type Deli
 import { createMetrics, type HeraldMetrics } from '../metrics/metrics.ts';
 import { openChangeFeed, type ChangeFeed } from '../pubsub/changes.ts';
 import type { PgBoss } from 'pg-boss';
+import { databaseStartupError } from './startup-error.ts';
 
 /** Attempts waiting in the deliver queue, for the queue-depth metric. */
 export const QUEUE_DEPTH = checkedQuery({
@@ -56,11 +57,16 @@ export interface RuntimeOptions {
 }
 
 export async function openRuntime(config: HeraldConfig, log: Logger, options: RuntimeOptions = { queue: true, listen: true }): Promise<Runtime> {
-  const database = await openDatabase({
-    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
-    dataDir: config.dataDir,
-    log: (line) => log.info(line),
-  });
+  let database: Awaited<ReturnType<typeof openDatabase>>;
+  try {
+    database = await openDatabase({
+      ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+      dataDir: config.dataDir,
+      log: (line) => log.info(line),
+    });
+  } catch (error) {
+    throw databaseStartupError(error, config.databaseUrl, !config.databaseUrl) ?? error;
+  }
   try {
     const { applied } = await migrate(database.url, { log: (line) => log.info(line) });
     if (applied.length > 0) log.info(`applied ${applied.length} migration(s)`, { applied });
@@ -113,6 +119,6 @@ export async function openRuntime(config: HeraldConfig, log: Logger, options: Ru
     };
   } catch (error) {
     await database.close();
-    throw error;
+    throw databaseStartupError(error, database.url, database.embedded) ?? error;
   }
 }

@@ -5,20 +5,32 @@ import type { HeraldConfig } from '../config/config.ts';
 import type { Logger } from '../log.ts';
 import { listeningLine, startApiServer, startProbeServer, type ApiServer } from './api-server.ts';
 import { openRuntime } from './runtime.ts';
+import { listenStartupError } from './startup-error.ts';
 import { startWorker, type Worker } from '../worker/worker.ts';
 
 export type ProcessKind = 'serve' | 'api' | 'worker';
+
+/** A second signal this soon after the first is the same Ctrl-C, delivered twice. */
+const REPEATED_SIGNAL_MS = 1_000;
 
 export async function serve(kind: ProcessKind, config: HeraldConfig, log: Logger): Promise<void> {
   const runtime = await openRuntime(config, log, { queue: true, listen: kind !== 'worker', work: kind !== 'api' });
   let draining = false;
   const isDraining = () => draining;
-  let worker: Worker | null = null;
-  if (kind !== 'api') worker = await startWorker(runtime, runtime.boss!);
-  const server: ApiServer =
-    kind === 'worker'
-      ? await startProbeServer(runtime, { port: config.port, host: config.host, isDraining })
-      : await startApiServer(runtime, { port: config.port, host: config.host, isDraining });
+  const port = kind === 'worker' ? config.workerPort : config.port;
+  let server: ApiServer;
+  try {
+    server =
+      kind === 'worker'
+        ? await startProbeServer(runtime, { port, host: config.host, isDraining })
+        : await startApiServer(runtime, { port, host: config.host, isDraining });
+  } catch (error) {
+    // Nothing was taken from the queue yet: close what is open (the embedded cluster with it), then say why.
+    await runtime.close();
+    throw listenStartupError(error, { what: kind === 'worker' ? "the worker's probes" : 'the API', host: config.host, port }) ?? error;
+  }
+  // The worker starts once its probes listen, so a process that cannot serve them takes no job.
+  const worker: Worker | null = kind === 'api' ? null : await startWorker(runtime, runtime.boss!);
   log.info(
     kind === 'worker'
       ? `Herald worker is running (probes on ${server.url}/health) bound to ${server.address}`
@@ -35,6 +47,19 @@ export async function serve(kind: ProcessKind, config: HeraldConfig, log: Logger
     log.info('stopped');
     process.exit(0);
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  let firstSignalAt = 0;
+  const onSignal = (signal: NodeJS.Signals, number: number) => {
+    if (!draining) {
+      firstSignalAt = Date.now();
+      void shutdown(signal);
+      return;
+    }
+    // One Ctrl-C can arrive twice: from the terminal (to the whole group) and forwarded by npm to
+    // its script. A later one is someone who will not wait for the drain.
+    if (Date.now() - firstSignalAt < REPEATED_SIGNAL_MS) return;
+    log.warn(`${signal} again: exiting without waiting for the drain`);
+    process.exit(128 + number);
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM', 15));
+  process.on('SIGINT', () => onSignal('SIGINT', 2));
 }

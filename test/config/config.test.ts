@@ -76,6 +76,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       databaseUrl: undefined,
       port: 4000,
+      workerPort: 4001,
       dataDir: resolve('.data'),
       encryptionKeyBase64: undefined,
       retryScheduleMs: [0, 60_000, 300_000, 1_800_000, 7_200_000],
@@ -139,6 +140,8 @@ describe('loadConfig', () => {
     ['DATABASE_URL', 'postgresql://localhost/herald?sslmode=require', 'databaseUrl', 'postgresql://localhost/herald?sslmode=require'],
     ['PORT', '0', 'port', 0],
     ['PORT', '65535', 'port', 65_535],
+    // A PORT set is the worker's too: one process per container, each told its port.
+    ['PORT', '4100', 'workerPort', 4100],
     ['HERALD_DATA_DIR', 'var/herald', 'dataDir', resolve('var/herald')],
     ['HERALD_DATA_DIR', '/srv/herald', 'dataDir', '/srv/herald'],
     ['HERALD_ENCRYPTION_KEY', KEY, 'encryptionKeyBase64', KEY],
