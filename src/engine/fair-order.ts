@@ -2,9 +2,16 @@
 // fetches the due jobs with the highest priority first (ties by creation), so each job's priority
 // is its virtual finish time F, negated: an organization's job gets F = max(due, F_org) + STEP and
 // F_org moves to F. A burst of one organization spreads its own jobs over future virtual time
-// (18,000 jobs over 18 s), while a quiet organization's job, with F ≈ now, ranks ahead of the
-// burst's tail. Ordering only: nothing waits for its F, so an organization alone still gets every
-// job fetched as fast as the worker goes (work-conserving).
+// (18,000 jobs over 18 s), while a quiet organization's job ranks ahead of the burst's tail.
+// Ordering only: nothing waits for its F, so an organization alone still gets every job fetched as
+// fast as the worker goes (work-conserving).
+//
+// "Now" for a job due now is the queue's virtual present, not the wall clock: the F of the job at
+// the head of the due queue (the caller reads it), when that is behind the clock. A worker slower
+// than one job per STEP (slow receivers, a loaded machine) leaves the burst's F behind real time;
+// a quiet organization's job stamped with the wall clock would then rank behind the whole rest of
+// the burst. Stamped from the head, it goes next, whatever the worker's pace (start-time fair
+// queueing's system virtual time).
 //
 // Jobs due later (deliverAt, retries, watchdogs, holds) rank from their due time, with a clock per
 // organization and due second, so tomorrow's schedule never pushes back today's deliveries, and a
@@ -34,23 +41,40 @@ export function createFairClock(maxClocks = MAX_FAIR_CLOCKS): FairClock {
   return { finish: new Map(), maxClocks };
 }
 
+/**
+ * The virtual present of due-now jobs: the head of the due queue's F (decoded from its priority)
+ * when it is behind the clock, else the clock. Null head: an empty queue, the clock.
+ */
+export function virtualPresent(nowMs: number, headPriority: number | null): number {
+  return headPriority === null ? nowMs : Math.min(nowMs, finishOf(headPriority));
+}
+
 export interface FairJob {
   organizationId: string;
   /** When the job may run (ms); absent: now. */
   dueMs?: number;
 }
 
-/** The priority of each job, in order, advancing each organization's clock. */
-export function fairPriorities(clock: FairClock, jobs: readonly FairJob[], nowMs: number): number[] {
+/**
+ * The priority of each job, in order, advancing each organization's clock. `presentMs` is where
+ * jobs due now start (virtualPresent); jobs due later rank from their due time.
+ */
+export function fairPriorities(clock: FairClock, jobs: readonly FairJob[], nowMs: number, presentMs = nowMs): number[] {
   const priorities = jobs.map(({ organizationId, dueMs }) => {
-    const due = dueMs === undefined || dueMs <= nowMs ? nowMs : dueMs;
-    const key = due === nowMs ? organizationId : `${organizationId}@${Math.floor(due / 1000)}`;
+    const dueNow = dueMs === undefined || dueMs <= nowMs;
+    const due = dueNow ? presentMs : dueMs;
+    const key = dueNow ? organizationId : `${organizationId}@${Math.floor(due / 1000)}`;
     const finish = Math.max(due, clock.finish.get(key) ?? due) + FAIR_STEP_MS;
     clock.finish.set(key, finish);
     return priorityOf(finish);
   });
-  if (clock.finish.size > clock.maxClocks) forget(clock, nowMs);
+  if (clock.finish.size > clock.maxClocks) forget(clock, presentMs);
   return priorities;
+}
+
+/** The virtual finish a priority stands for (to the priority's tenth of a second). */
+export function finishOf(priority: number): number {
+  return PRIORITY_EPOCH_MS - priority * PRIORITY_UNIT_MS;
 }
 
 /** Higher runs first: the earlier the virtual finish, the higher. */

@@ -2,10 +2,11 @@
 // retry schedule (pg-boss's own retries only re-run a handler that crashed or expired).
 import { fromPrisma, PgBoss, type JobInsert } from 'pg-boss';
 import type { HeraldConfig } from '../config/config.ts';
-import type { SqlClient } from '../db/checked-sql.ts';
+import { checkedQuery, sqlTypes, type SqlClient } from '../db/checked-sql.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 import { DEFAULT_QUEUE_TIMINGS, type QueueTimings } from '../config/queue-timings.ts';
 import type { Logger } from '../log.ts';
-import { createFairClock, fairPriorities } from '../engine/fair-order.ts';
+import { createFairClock, fairPriorities, virtualPresent } from '../engine/fair-order.ts';
 
 export const DELIVER_QUEUE = 'herald-deliver';
 /**
@@ -119,14 +120,38 @@ function bossDb(tx: SqlClient) {
   return '$queryRaw' in tx ? fromPrisma(tx) : { executeSql: (text: string, values: unknown[]) => tx.query(text, values) };
 }
 
+/**
+ * The priority of the due job a fetch takes next (pg-boss fetches by priority, then creation; the
+ * partial index job_i11 serves this order): the fair order's virtual present (src/engine/fair-order.ts).
+ */
+export const DUE_QUEUE_HEAD = checkedQuery({
+  name: 'due queue head',
+  columns: { priority: sqlTypes.int4 },
+  sample: { queue: DELIVER_QUEUE },
+  sql: ({ queue }: { queue: string }) => Prisma.sql`
+    SELECT priority FROM pgboss.job
+     WHERE name = ${queue} AND state < 'active' AND NOT blocked AND start_after <= now()
+     ORDER BY priority DESC, created_on LIMIT 1`,
+});
+
+/** How long a process reuses the head it read: one indexed read per this, at most, per process. */
+const HEAD_TTL_MS = 200;
+
 export function createDeliveryQueue(boss: PgBoss, config: Pick<HeraldConfig, 'deliveryTimeoutMs' | 'queueTimings'>, timings: QueueTimings = config.queueTimings): DeliveryQueue {
   const timing = jobTiming(config.deliveryTimeoutMs, timings);
   // This process's own clocks: each API and worker process orders what it enqueues (docs/fairness.md).
   const fairClock = createFairClock();
+  let head: { priority: number | null; readAtMs: number } = { priority: null, readAtMs: Number.NEGATIVE_INFINITY };
   return {
     async enqueue(tx, jobs) {
       if (jobs.length === 0) return;
-      const priorities = fairPriorities(fairClock, jobs.map(({ organizationId, startAfter }) => ({ organizationId, ...(startAfter ? { dueMs: startAfter.getTime() } : {}) })), Date.now());
+      const nowMs = Date.now();
+      if (nowMs - head.readAtMs > HEAD_TTL_MS && jobs.some(({ startAfter }) => !startAfter || startAfter.getTime() <= nowMs)) {
+        const [row] = await DUE_QUEUE_HEAD.run(tx, { queue: DELIVER_QUEUE });
+        head = { priority: row?.priority ?? null, readAtMs: nowMs };
+      }
+      const dues = jobs.map(({ organizationId, startAfter }) => ({ organizationId, ...(startAfter ? { dueMs: startAfter.getTime() } : {}) }));
+      const priorities = fairPriorities(fairClock, dues, nowMs, virtualPresent(nowMs, head.priority));
       const inserts: JobInsert<DeliverJob>[] = jobs.map(({ deliveryId, attempt, slot, organizationId, endpointId, startAfter }, index) => ({
         data: { deliveryId, attempt, organizationId, ...(slot ? { slot } : {}) },
         // pg-boss groups bound concurrency per endpoint, so one slow receiver cannot take every worker.

@@ -2,7 +2,7 @@
 // a quiet organization's job ranks ahead of the burst's tail, scheduled jobs rank from their due
 // time without moving today's clock, priorities fit int4, and the clocks stay bounded.
 import { describe, expect, it } from 'vitest';
-import { createFairClock, fairPriorities, priorityOf, FAIR_STEP_MS } from '../../src/engine/fair-order.ts';
+import { createFairClock, fairPriorities, finishOf, priorityOf, virtualPresent, FAIR_STEP_MS } from '../../src/engine/fair-order.ts';
 
 const now = Date.parse('2026-12-07T12:00:00Z');
 const burst = (organizationId: string, count: number, dueMs?: number) => Array.from({ length: count }, () => ({ organizationId, ...(dueMs === undefined ? {} : { dueMs }) }));
@@ -16,6 +16,27 @@ describe('fairPriorities', () => {
     const ahead = a.filter((priority) => priority >= b!).length;
     expect(ahead).toBeLessThanOrEqual(100 + 5 / FAIR_STEP_MS);
     expect(a[0]).toBeGreaterThan(a.at(-1)!);
+  });
+
+  it("ranks a quiet organization's job next when the worker is slower than the burst's spacing (the present is the queue's head, not the clock)", () => {
+    const clock = createFairClock();
+    const a = fairPriorities(clock, burst('a', 4_000), now);
+    // 10 s later a slow worker has taken 1,400 of A's jobs: the head of the queue is A's 1,401st.
+    const later = now + 10_000;
+    const head = a[1_400]!;
+    const [b] = fairPriorities(clock, burst('b', 1), later, virtualPresent(later, head));
+    const ahead = a.slice(1_400).filter((priority) => priority >= b!).length;
+    expect(ahead).toBeLessThanOrEqual(100);
+    // Stamped with the clock instead, B would wait for the whole rest of the burst.
+    const [late] = fairPriorities(createFairClock(), burst('b', 1), later);
+    expect(a.slice(1_400).filter((priority) => priority >= late!).length).toBe(2_600);
+  });
+
+  it('takes the clock as the present when the queue is empty or its head is ahead of the clock', () => {
+    expect(virtualPresent(now, null)).toBe(now);
+    expect(virtualPresent(now, priorityOf(now + 5_000))).toBe(now);
+    expect(virtualPresent(now, priorityOf(now - 5_000))).toBe(now - 5_000);
+    expect(finishOf(priorityOf(now + 1_234))).toBe(now + 1_200);
   });
 
   it('spreads a burst scheduled for one instant over virtual time from that instant, across calls', () => {
