@@ -110,6 +110,25 @@ export function attemptEvents(attempts: readonly RecordedAttempt[], failingAfter
   return { events, failingEndpointIds: [...failing], succeeded };
 }
 
+/**
+ * At most one `herald.delivery.failing` per endpoint per failing spell (from the first announced
+ * failure to the success that ends it with `recovered`): the first of the batch at an endpoint whose
+ * spell this very transaction began (`spellsBegunHere`: endpoint global ids), none at an endpoint that
+ * was failing before. A dead endpoint whose organization publishes a thousand events announces failing
+ * once, not a thousand times. Exhausted stays per delivery: each is a delivery lost for good that
+ * someone may have to replay, and `HERALD_DISABLE_AFTER_FAILURES` bounds how many a spell has.
+ */
+export function oncePerFailingSpell(events: readonly OperationalEvent[], spellsBegunHere: ReadonlySet<string>): OperationalEvent[] {
+  const announced = new Set<string>();
+  return events.filter((event) => {
+    if (event.type !== 'herald.delivery.failing') return true;
+    const endpointId = String(event.data.endpointId);
+    if (!spellsBegunHere.has(endpointId) || announced.has(endpointId)) return false;
+    announced.add(endpointId);
+    return true;
+  });
+}
+
 export interface EndpointDisabled {
   organizationId: string;
   /** The operator organization's row id: an operator endpoint's silent turn-off is decided by it. */

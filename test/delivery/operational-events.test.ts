@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compilePayloadSchema } from '../../src/event-types/payload-schema.ts';
 import { OPERATIONAL_EVENT_TYPES } from '../../src/engine/operational-events.ts';
 import { idOfType } from '../../src/global-id.ts';
-import { publishEvent, withKey } from '../support/publish.ts';
+import { publishEvent, publishEvents, withKey } from '../support/publish.ts';
 import { startTestHerald, type TestHerald } from '../support/herald.ts';
 import { CREATE_ENDPOINT, TOGGLE_ENDPOINT } from '../support/operations.ts';
 import { startReceiver, type ReceivedRequest, type Receiver } from '../support/receiver.ts';
@@ -124,14 +124,19 @@ describe('operational events', { timeout: 150_000 }, () => {
     expect(disabled.data).toMatchObject({ organizationId: acme.globalId, organizationSlug: 'acme', endpointUrl: `${receiver.url}/broken`, reason: 'FAILING', consecutiveFailures: 2 });
     expect(disabled.data.failingSince).toEqual(expect.any(String));
 
+    const failing: string[] = [];
     for (const { deliveryIds } of [first, second]) {
       const about = (data: Record<string, unknown>) => data.deliveryId === deliveryIds[0];
       await waitForEvent('/operator', operator.secret, 'herald.delivery.exhausted', about);
       const events = received('/operator', operator.secret).filter((event) => about(event.data));
-      // Attempt 2 of 4 failed with retries due: failing; attempt 4 was the last: exhausted.
-      expect(events.map((event) => [event.type, event.data.attemptCount])).toEqual([['herald.delivery.failing', 2], ['herald.delivery.exhausted', 4]]);
-      expect(events[1]!.data).toMatchObject({ endpointId: broken.id, eventType: 'order.created', lastAttempt: { number: 4, responseStatus: 500, errorKind: 'HTTP_STATUS' } });
+      // Attempt 2 of 4 failed with retries due: failing (once per failing spell of the endpoint); attempt 4 was the last: exhausted.
+      failing.push(...events.filter((event) => event.type === 'herald.delivery.failing').map((event) => `${String(event.data.deliveryId)}@${String(event.data.attemptCount)}`));
+      expect(events.at(-1)!.type).toBe('herald.delivery.exhausted');
+      expect(events.at(-1)!.data).toMatchObject({ endpointId: broken.id, eventType: 'order.created', attemptCount: 4, lastAttempt: { number: 4, responseStatus: 500, errorKind: 'HTTP_STATUS' } });
     }
+    // Two deliveries failing at one endpoint: one failing, the spell's first.
+    expect(failing).toHaveLength(1);
+    expect(failing[0]).toMatch(/@2$/);
 
     // Every payload satisfies its type's schema in the catalog.
     const schemas = new Map((await herald.db.eventType.findMany({ where: { name: { startsWith: 'herald.' } } })).map((row) => [row.name, compilePayloadSchema(row.schema)]));
@@ -166,7 +171,7 @@ describe('operational events', { timeout: 150_000 }, () => {
     expect(asOther.data!.events.edges).toEqual([]);
     const operatorDeliveries = await herald.graphql(`{ deliveries(filter: { endpointId: "${operator.id}" }) { edges { node { status event { type } } } } }`, {}, herald.adminKey);
     expect(operatorDeliveries.errors).toBeUndefined();
-    expect(operatorDeliveries.data!.deliveries.edges.length).toBeGreaterThanOrEqual(5);
+    expect(operatorDeliveries.data!.deliveries.edges.length).toBeGreaterThanOrEqual(4); // failing once (the spell), exhausted twice, disabled
   });
 
   it('re-enabling announces herald.endpoint.enabled; the next success after failing announces herald.endpoint.recovered', async () => {
@@ -240,5 +245,25 @@ describe('operational events', { timeout: 150_000 }, () => {
     const token = minted.data!.createPortalSession.token as string;
     const listed = await herald.graphql('{ endpoints { edges { node { id url } } } }', {}, token);
     expect(listed.data!.endpoints.edges.map((edge: { node: { id: string } }) => edge.node.id)).toContain(operator.id);
+  });
+  it('a flood of failing deliveries at one dead endpoint: the operator hears failing once for the spell, exhausted per delivery', async () => {
+    const flooder = await herald.organization('flood-failing');
+    statusByPath.set('/flood-dead', 500);
+    const dead = await createEndpoint(flooder.key, '/flood-dead', ['order.created']);
+    const published = await publishEvents(withKey(herald, flooder.key), Array.from({ length: 20 }, (_, n) => ({ type: 'order.created', payload: { n } })));
+    await waitForEvent('/operator', operator.secret, 'herald.endpoint.disabled', (data) => data.endpointId === dead.id);
+    await waitFor(async () => (await unfinished()) === 0, 'every delivery to finish', PATIENCE_MS);
+    const aboutDead = received('/operator', operator.secret).filter((event) => event.data.endpointId === dead.id);
+    const failing = aboutDead.filter((event) => event.type === 'herald.delivery.failing');
+    // 20 deliveries reached attempt 2 (failing) before the endpoint was disabled: one announcement.
+    const attemptedTwice = await herald.db.delivery.count({ where: { endpointId: idOfType(dead.id, 'Endpoint')!, attemptCount: { gte: 2 } } });
+    expect(attemptedTwice).toBeGreaterThan(1);
+    expect(failing).toHaveLength(1);
+    expect(failing[0]!.data).toMatchObject({ attemptCount: 2 });
+    expect(published.map((result) => result.deliveryIds[0])).toContain(failing[0]!.data.deliveryId);
+    // Exhausted stays per delivery lost for good; the disable (after 2 in a row) cancels the rest.
+    const lost = await herald.db.delivery.count({ where: { endpointId: idOfType(dead.id, 'Endpoint')!, status: 'FAILED' } });
+    expect(aboutDead.filter((event) => event.type === 'herald.delivery.exhausted')).toHaveLength(lost);
+    expect(aboutDead.filter((event) => event.type === 'herald.endpoint.disabled')).toHaveLength(1);
   });
 });
