@@ -11,6 +11,7 @@ import {
   FieldIssueRef,
   LimitExceededError,
   NotFoundError,
+  RateLimitedError,
   ValidationError,
 } from '../graphql/error-types.ts';
 import { requireIdOfType } from '../global-id.ts';
@@ -254,7 +255,7 @@ builder.mutationField('toggleEndpoint', (t) =>
   t.field({
     type: endpointPayload('ToggleEndpointPayload'),
     authScopes: { scope: 'endpoints:write' },
-    errors: { types: [NotFoundError] },
+    errors: { types: [NotFoundError, RateLimitedError] },
     args: { input: t.arg({ type: ToggleEndpointInput, required: true }) },
     resolve: async (_root, { input }, ctx) => ({
       endpoint: await toggleEndpoint(ctx, organizationIdOf(ctx), requireIdOfType(input.id, 'Endpoint'), input.active),

@@ -7,6 +7,7 @@
 // operator alone hears of it (an operator endpoint is then turned off silently), so the chain ends
 // after one step whatever fails next.
 import type { AttemptErrorKind } from './attempt-outcome.ts';
+import type { RateLimit } from './rate-limit.ts';
 
 export const OPERATIONAL_EVENT_TYPES = [
   'herald.endpoint.disabled',
@@ -161,6 +162,15 @@ export function endpointDisabledEvent(change: EndpointDisabled): OperationalEven
     },
   };
 }
+
+/**
+ * Each organization's budget of manual toggles that change an endpoint's state, each announced to
+ * the operator: a burst of 20 (a maintenance window's worth), then one every 3 s (20 a minute).
+ * Past it the toggle is refused (RateLimitedError) and nothing is written, so every announced state
+ * change happened and every state change is announced: the operator's record stays complete and
+ * bounded, at most 20 + 20 a minute of these events per organization.
+ */
+export const ENDPOINT_TOGGLE_BUDGET: RateLimit = { perSecond: 1 / 3, burst: 20 };
 
 export function endpointEnabledEvent(organizationId: string, endpoint: EndpointRef): OperationalEvent {
   return {

@@ -14,6 +14,10 @@ import { CREATE_ENDPOINT, TOGGLE_ENDPOINT } from '../support/operations.ts';
 import { startReceiver, type ReceivedRequest, type Receiver } from '../support/receiver.ts';
 import { waitFor } from '../support/wait.ts';
 
+const TOGGLE_OR_REFUSED = `mutation($input: ToggleEndpointInput!) {
+  toggleEndpoint(input: $input) { __typename ... on ToggleEndpointPayload { endpoint { active } } ... on RateLimitedError { message retryAfterSeconds } }
+}`;
+
 const CREATE_OPERATOR_ENDPOINT = `mutation($input: CreateEndpointInput!) {
   createOperatorEndpoint(input: $input) { __typename ... on CreateEndpointPayload { secret endpoint { id } } ... on Error { message } }
 }`;
@@ -265,5 +269,57 @@ describe('operational events', { timeout: 150_000 }, () => {
     const lost = await herald.db.delivery.count({ where: { endpointId: idOfType(dead.id, 'Endpoint')!, status: 'FAILED' } });
     expect(aboutDead.filter((event) => event.type === 'herald.delivery.exhausted')).toHaveLength(lost);
     expect(aboutDead.filter((event) => event.type === 'herald.endpoint.disabled')).toHaveLength(1);
+  });
+  it('a flood of manual toggles (25 disable/enable pairs): the organization\'s toggle budget admits 20 changes, refuses the rest with nothing written, and the operator hears exactly the admitted ones', async () => {
+    const flooder = await herald.organization('flood-toggles');
+    const target = await createEndpoint(flooder.key, '/flood-toggled', ['order.created']);
+    const watcher = await createEndpoint(flooder.key, '/flood-watch', ['herald.endpoint.*']);
+    let active = true;
+    let changed = 0;
+    /** Enables answered after a refused disable: the endpoint was on already. */
+    let unchanged = 0;
+    const refusals: Array<{ message: string; retryAfterSeconds: number }> = [];
+    const started = Date.now();
+    for (let pair = 0; pair < 25; pair++) {
+      for (const wanted of [false, true]) {
+        const answer = (await herald.graphql(TOGGLE_OR_REFUSED, { input: { id: target.id, active: wanted } }, flooder.key)).data!.toggleEndpoint;
+        if (answer.__typename === 'RateLimitedError') {
+          refusals.push({ message: answer.message, retryAfterSeconds: answer.retryAfterSeconds });
+          continue;
+        }
+        expect(answer.__typename).toBe('ToggleEndpointPayload');
+        expect(answer.endpoint.active).toBe(wanted);
+        if (wanted !== active) changed++;
+        else unchanged++;
+        active = wanted;
+      }
+    }
+    const elapsed = Date.now() - started;
+    console.log(`toggle flood: 50 toggles in ${elapsed} ms, ${changed} changes admitted, ${refusals.length} refused, ${unchanged} to the state it had`);
+    // The burst, plus one per 3 s the loop took on a loaded machine.
+    expect(changed).toBeGreaterThanOrEqual(20);
+    expect(changed).toBeLessThanOrEqual(20 + Math.floor(elapsed / 3_000));
+    expect(refusals.length + changed + unchanged).toBe(50);
+    expect(refusals.length).toBeGreaterThanOrEqual(10);
+    expect(refusals[0]).toEqual({ message: expect.stringContaining('20 times at once, then once every 3 s'), retryAfterSeconds: expect.any(Number) });
+    for (const { retryAfterSeconds } of refusals) expect([1, 2, 3]).toContain(retryAfterSeconds);
+    // A refused toggle changed nothing: the endpoint is in the state of the last admitted one.
+    expect((await herald.db.endpoint.findUniqueOrThrow({ where: { id: idOfType(target.id, 'Endpoint')! } })).active).toBe(active);
+    // A toggle to the state it has is free: admitted with the budget spent, announcing nothing.
+    const same = (await herald.graphql(TOGGLE_OR_REFUSED, { input: { id: target.id, active } }, flooder.key)).data!.toggleEndpoint;
+    expect(same).toEqual({ __typename: 'ToggleEndpointPayload', endpoint: { active } });
+
+    await waitFor(async () => (await unfinished()) === 0, 'every delivery to finish', PATIENCE_MS);
+    const toggleTypes = ['herald.endpoint.disabled', 'herald.endpoint.enabled'];
+    const atOperator = received('/operator', operator.secret).filter((event) => event.data.endpointId === target.id);
+    expect(atOperator).toHaveLength(changed);
+    expect(atOperator.every((event) => toggleTypes.includes(event.type))).toBe(true);
+    expect(received('/flood-watch', watcher.secret).filter((event) => event.data.endpointId === target.id)).toHaveLength(changed);
+    expect(await herald.db.event.count({ where: { type: { in: toggleTypes }, payload: { path: ['endpointId'], equals: target.id } } })).toBe(2 * changed); // the operator's copy and the organization's
+
+    // The budget refills: after the time it named, the next change is admitted.
+    await new Promise((resolve) => setTimeout(resolve, refusals.at(-1)!.retryAfterSeconds * 1_000));
+    const later = await herald.graphql(TOGGLE_ENDPOINT, { input: { id: target.id, active: !active } }, flooder.key);
+    expect(later.data!.toggleEndpoint.endpoint).toMatchObject({ active: !active });
   });
 });
