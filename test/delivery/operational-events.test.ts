@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compilePayloadSchema } from '../../src/event-types/payload-schema.ts';
 import { OPERATIONAL_EVENT_TYPES } from '../../src/engine/operational-events.ts';
 import { idOfType } from '../../src/global-id.ts';
+import { MARK_FAILING } from '../../src/operational-events/attempt-events.ts';
 import { publishEvent, publishEvents, withKey } from '../support/publish.ts';
 import { startTestHerald, type TestHerald } from '../support/herald.ts';
 import { CREATE_ENDPOINT, TOGGLE_ENDPOINT } from '../support/operations.ts';
@@ -322,5 +323,27 @@ describe('operational events', { timeout: 150_000 }, () => {
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     const later = await herald.graphql(TOGGLE_ENDPOINT, { input: { id: target.id, active: !active } }, flooder.key);
     expect(later.data!.toggleEndpoint.endpoint).toMatchObject({ active: !active });
+  });
+  it('two recorders marking one endpoint failing at once: exactly one learns it began the spell, from its own UPDATE', async () => {
+    const racer = await herald.organization('race-failing');
+    const endpointId = idOfType((await createEndpoint(racer.key, '/race', ['order.created'])).id, 'Endpoint')!;
+    let releaseFirst!: () => void;
+    const firstHolds = new Promise<void>((resolve) => (releaseFirst = resolve));
+    let firstMarked!: () => void;
+    const marked = new Promise<void>((resolve) => (firstMarked = resolve));
+    const first = herald.db.$transaction(async (tx) => {
+      const rows = await MARK_FAILING.run(tx, { ids: [endpointId], spell: '00000000-0000-7000-8000-000000000001' });
+      firstMarked();
+      await firstHolds;
+      return rows;
+    });
+    await marked;
+    // The second waits on the first's row lock, then re-reads the row the first committed.
+    const second = herald.db.$transaction((tx) => MARK_FAILING.run(tx, { ids: [endpointId], spell: '00000000-0000-7000-8000-000000000002' }));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    releaseFirst();
+    const [[won], [lost]] = await Promise.all([first, second]);
+    expect(won).toMatchObject({ id: endpointId, begun_here: true });
+    expect(lost).toMatchObject({ id: endpointId, begun_here: false, failing_since: won!.failing_since });
   });
 });
