@@ -5,6 +5,7 @@ import { uuidv7 } from '../uuid7.ts';
 import { EndpointVerificationError, LimitExceededError, NotFoundError, ValidationError } from '../errors.ts';
 import { endpointNotice, notifyChange } from '../pubsub/notices.ts';
 import { cancelPendingDeliveries } from '../delivery-state/transitions.ts';
+import { spendToggle } from '../operational-events/toggle-budget.ts';
 import { emitEndpointToggled } from '../operational-events/endpoint-toggles.ts';
 import { resetRateLimiter } from '../delivery-state/rate-limit.ts';
 import { eventTypeNames } from '../event-types/event-types.ts';
@@ -142,7 +143,8 @@ export async function rotateEndpointSecret(
 /**
  * Sets the explicit target state. Turning off cancels the endpoint's pending retries; turning on
  * clears the disable reason and the failure count. A change of state is announced as an
- * operational event (herald.endpoint.disabled / .enabled) in the same transaction.
+ * operational event (herald.endpoint.disabled / .enabled) in the same transaction, within the
+ * organization's toggle budget (src/operational-events/toggle-budget.ts).
  */
 export async function toggleEndpoint(
   services: AppServices,
@@ -154,6 +156,9 @@ export async function toggleEndpoint(
   return services.db.$transaction(async (tx) => {
     // Takes the row lock first: of two toggles racing, only the one that flips the state announces it.
     const { count: flipped } = await tx.endpoint.updateMany({ where: { id: existing.id, active: !active }, data: { active } });
+    // A change of state is announced to the operator: it spends the organization's toggle budget
+    // (refused past it, RateLimitedError, rolling all of this back). A toggle to the state it has is free.
+    if (flipped > 0) await spendToggle(tx, organizationId);
     if (!active) await cancelPendingDeliveries(tx, existing.id, organizationId);
     const endpoint = await tx.endpoint.update({
       where: { id: existing.id },

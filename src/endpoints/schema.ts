@@ -11,6 +11,7 @@ import {
   FieldIssueRef,
   LimitExceededError,
   NotFoundError,
+  RateLimitedError,
   ValidationError,
 } from '../graphql/error-types.ts';
 import { idOfType, requireIdOfType } from '../global-id.ts';
@@ -293,7 +294,7 @@ builder.mutationField('toggleEndpoint', (t) =>
     type: endpointPayload('ToggleEndpointPayload'),
     description: 'Turns an endpoint off or on again; enabling resets its consecutive failures.',
     authScopes: { scope: 'endpoints:write' },
-    errors: { types: [NotFoundError] },
+    errors: { types: [NotFoundError, RateLimitedError] },
     args: { input: t.arg({ type: ToggleEndpointInput, required: true, description: 'The endpoint and its new state.' }) },
     resolve: async (_root, { input }, ctx) => ({
       endpoint: await toggleEndpoint(ctx, organizationIdOf(ctx), requireIdOfType(input.id, 'Endpoint'), input.active),

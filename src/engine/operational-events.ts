@@ -7,6 +7,7 @@
 // operator alone hears of it (an operator endpoint is then turned off silently), so the chain ends
 // after one step whatever fails next.
 import type { AttemptErrorKind } from './attempt-outcome.ts';
+import type { RateLimit } from './rate-limit.ts';
 
 export const OPERATIONAL_EVENT_TYPES = [
   'herald.endpoint.disabled',
@@ -110,6 +111,25 @@ export function attemptEvents(attempts: readonly RecordedAttempt[], failingAfter
   return { events, failingEndpointIds: [...failing], succeeded };
 }
 
+/**
+ * At most one `herald.delivery.failing` per endpoint per failing spell (from the first announced
+ * failure to the success that ends it with `recovered`): the first of the batch at an endpoint whose
+ * spell this very transaction began (`spellsBegunHere`: endpoint global ids), none at an endpoint that
+ * was failing before. A dead endpoint whose organization publishes a thousand events announces failing
+ * once, not a thousand times. Exhausted stays per delivery: each is a delivery lost for good that
+ * someone may have to replay, and `HERALD_DISABLE_AFTER_FAILURES` bounds how many a spell has.
+ */
+export function oncePerFailingSpell(events: readonly OperationalEvent[], spellsBegunHere: ReadonlySet<string>): OperationalEvent[] {
+  const announced = new Set<string>();
+  return events.filter((event) => {
+    if (event.type !== 'herald.delivery.failing') return true;
+    const endpointId = String(event.data.endpointId);
+    if (!spellsBegunHere.has(endpointId) || announced.has(endpointId)) return false;
+    announced.add(endpointId);
+    return true;
+  });
+}
+
 export interface EndpointDisabled {
   organizationId: string;
   /** The operator organization's row id: an operator endpoint's silent turn-off is decided by it. */
@@ -142,6 +162,15 @@ export function endpointDisabledEvent(change: EndpointDisabled): OperationalEven
     },
   };
 }
+
+/**
+ * Each organization's budget of manual toggles that change an endpoint's state, each announced to
+ * the operator: a burst of 20 (a maintenance window's worth), then one every 3 s (20 a minute).
+ * Past it the toggle is refused (RateLimitedError) and nothing is written, so every announced state
+ * change happened and every state change is announced: the operator's record stays complete and
+ * bounded, at most 20 + 20 a minute of these events per organization.
+ */
+export const ENDPOINT_TOGGLE_BUDGET: RateLimit = { perSecond: 1 / 3, burst: 20 };
 
 export function endpointEnabledEvent(organizationId: string, endpoint: EndpointRef): OperationalEvent {
   return {

@@ -11,11 +11,13 @@ import {
   endpointDisabledEvent,
   endpointRecoveredEvent,
   isOperationalEventType,
+  oncePerFailingSpell,
   type OperationalEvent,
   type RecordedAttempt,
 } from '../engine/operational-events.ts';
 import { encodeGlobalId } from '../global-id.ts';
 import { OPERATOR_ORGANIZATION_ID } from '../organizations/operator.ts';
+import { uuidv7 } from '../uuid7.ts';
 import type { AppServices } from '../services.ts';
 import { writeOperationalEvents } from './write-events.ts';
 
@@ -28,15 +30,24 @@ export interface DisabledByFailure {
 
 const NO_IDS = { ids: [] as string[] };
 
-/** Failing from now, unless failing already; answers since when each is failing. */
+/**
+ * Failing from now, unless failing already; answers since when each is failing and whether this
+ * UPDATE began the spell. SET reads the row as it was before the update (re-read after a
+ * concurrent recorder's commit, under READ COMMITTED), so only the UPDATE that finds failing_since
+ * unset writes its own `spell` id, and RETURNING tells it so: of two batches reaching the failing
+ * attempt at once, exactly one announces it. No lock or statement beyond the UPDATE's own row
+ * lock, which the health update takes anyway.
+ */
 export const MARK_FAILING = checkedQuery({
   name: 'mark endpoints failing',
-  columns: { id: sqlTypes.uuid, failing_since: sqlTypes.timestamptz },
-  sample: NO_IDS,
-  sql: ({ ids }: { ids: string[] }) => Prisma.sql`
-    UPDATE endpoints SET failing_since = COALESCE(failing_since, now())
+  columns: { id: sqlTypes.uuid, failing_since: sqlTypes.timestamptz, begun_here: sqlTypes.bool },
+  sample: { ids: [] as string[], spell: '00000000-0000-0000-0000-000000000000' },
+  sql: ({ ids, spell }: { ids: string[]; spell: string }) => Prisma.sql`
+    UPDATE endpoints
+       SET failing_since = COALESCE(failing_since, now()),
+           failing_spell_id = CASE WHEN failing_since IS NULL THEN ${spell}::uuid ELSE failing_spell_id END
      WHERE id = ANY(${ids}::uuid[])
-    RETURNING id, failing_since`,
+    RETURNING id, failing_since, failing_spell_id IS NOT DISTINCT FROM ${spell}::uuid AS begun_here`,
 });
 
 /**
@@ -63,19 +74,24 @@ export async function emitAttemptEvents(
   disabled: readonly DisabledByFailure[],
 ): Promise<void> {
   const { events, failingEndpointIds, succeeded } = attemptEvents(recorded.map(asRecordedAttempt), services.config.failingAfterAttempts);
-  const all: OperationalEvent[] = [...events];
+  const recoveries: OperationalEvent[] = [];
 
   // Recoveries first: a batch where one delivery succeeded and another failed leaves the endpoint failing.
   if (succeeded.size > 0) {
     for (const row of await CLEAR_FAILING.run(tx, { ids: [...succeeded.keys()] })) {
       const by = succeeded.get(row.id)!;
-      all.push(endpointRecoveredEvent(by.organizationId, by.endpoint, row.failing_since, by));
+      recoveries.push(endpointRecoveredEvent(by.organizationId, by.endpoint, row.failing_since, by));
     }
   }
   const failingSince = new Map<string, Date>();
+  const spellsBegunHere = new Set<string>();
   if (failingEndpointIds.length > 0) {
-    for (const row of await MARK_FAILING.run(tx, { ids: failingEndpointIds })) failingSince.set(row.id, row.failing_since);
+    for (const row of await MARK_FAILING.run(tx, { ids: failingEndpointIds, spell: uuidv7() })) {
+      failingSince.set(row.id, row.failing_since);
+      if (row.begun_here) spellsBegunHere.add(encodeGlobalId('Endpoint', row.id));
+    }
   }
+  const all: OperationalEvent[] = [...oncePerFailingSpell(events, spellsBegunHere), ...recoveries];
   for (const { endpoint, reason, claimed } of disabled) {
     const event = endpointDisabledEvent({
       organizationId: endpoint.organizationId,

@@ -9,6 +9,7 @@ import { ABANDON, CANCEL_PENDING, CLAIM, RECORD, RESET_HEALTHY } from '../../src
 import { HOLD_FOR_SLOT, LIMITED_JOBS, RESERVE_SLOTS } from '../../src/delivery-state/rate-limit.ts';
 import { PLAIN_HEADER_VALUES } from '../../src/endpoints/endpoints.ts';
 import { CLEAR_FAILING, MARK_FAILING } from '../../src/operational-events/attempt-events.ts';
+import { ADMIT_TOGGLE, TOGGLE_BUDGET_STATE } from '../../src/operational-events/toggle-budget.ts';
 import { QUEUE_DEPTH } from '../../src/processes/runtime.ts';
 import { DUE_QUEUE_HEAD } from '../../src/worker/queue.ts';
 import { DETACHED_PARTITIONS, ENSURE_PARTITIONS, HISTORY_PARTITIONS } from '../../src/worker/partitions.ts';
@@ -21,7 +22,7 @@ import { CATALOG_ENTRIES, CLAIM_KEYS, EVENTS_BY_KEY, INSERT_EVENTS, RECEIVING_EN
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 // `any` here on purpose: the list holds queries of every argument and column type.
-const QUERIES: Array<CheckedQuery<any, Columns>> = [CLAIM, RECORD, ABANDON, CANCEL_PENDING, RESET_HEALTHY, PLAIN_HEADER_VALUES, QUEUE_DEPTH, CURRENT_SNAPSHOT, INSERT_DELIVERIES, CATALOG_ENTRIES, EVENTS_BY_KEY, INSERT_EVENTS, RECEIVING_ENDPOINTS, KEY_BY_HASH, MARK_FAILING, CLEAR_FAILING, ENSURE_PARTITIONS, HISTORY_PARTITIONS, DETACHED_PARTITIONS, EXPIRED_BY_TIME, CLAIM_KEYS, CANCEL_SCHEDULED, LIMITED_JOBS, RESERVE_SLOTS, HOLD_FOR_SLOT, DUE_QUEUE_HEAD];
+const QUERIES: Array<CheckedQuery<any, Columns>> = [CLAIM, RECORD, ABANDON, CANCEL_PENDING, RESET_HEALTHY, PLAIN_HEADER_VALUES, QUEUE_DEPTH, CURRENT_SNAPSHOT, INSERT_DELIVERIES, CATALOG_ENTRIES, EVENTS_BY_KEY, INSERT_EVENTS, RECEIVING_ENDPOINTS, KEY_BY_HASH, MARK_FAILING, CLEAR_FAILING, ADMIT_TOGGLE, TOGGLE_BUDGET_STATE, ENSURE_PARTITIONS, HISTORY_PARTITIONS, DETACHED_PARTITIONS, EXPIRED_BY_TIME, CLAIM_KEYS, CANCEL_SCHEDULED, LIMITED_JOBS, RESERVE_SLOTS, HOLD_FOR_SLOT, DUE_QUEUE_HEAD];
 
 let database: TestDatabase;
 let client: pg.Client;

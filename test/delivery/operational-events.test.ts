@@ -8,11 +8,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compilePayloadSchema } from '../../src/event-types/payload-schema.ts';
 import { OPERATIONAL_EVENT_TYPES } from '../../src/engine/operational-events.ts';
 import { idOfType } from '../../src/global-id.ts';
-import { publishEvent, withKey } from '../support/publish.ts';
+import { MARK_FAILING } from '../../src/operational-events/attempt-events.ts';
+import { publishEvent, publishEvents, withKey } from '../support/publish.ts';
 import { startTestHerald, type TestHerald } from '../support/herald.ts';
 import { CREATE_ENDPOINT, TOGGLE_ENDPOINT } from '../support/operations.ts';
 import { startReceiver, type ReceivedRequest, type Receiver } from '../support/receiver.ts';
 import { waitFor } from '../support/wait.ts';
+
+const TOGGLE_OR_REFUSED = `mutation($input: ToggleEndpointInput!) {
+  toggleEndpoint(input: $input) { __typename ... on ToggleEndpointPayload { endpoint { active } } ... on RateLimitedError { message retryAfterSeconds } }
+}`;
 
 const CREATE_OPERATOR_ENDPOINT = `mutation($input: CreateEndpointInput!) {
   createOperatorEndpoint(input: $input) { __typename ... on CreateEndpointPayload { secret endpoint { id } } ... on Error { message } }
@@ -124,14 +129,19 @@ describe('operational events', { timeout: 150_000 }, () => {
     expect(disabled.data).toMatchObject({ organizationId: acme.globalId, organizationSlug: 'acme', endpointUrl: `${receiver.url}/broken`, reason: 'FAILING', consecutiveFailures: 2 });
     expect(disabled.data.failingSince).toEqual(expect.any(String));
 
+    const failing: string[] = [];
     for (const { deliveryIds } of [first, second]) {
       const about = (data: Record<string, unknown>) => data.deliveryId === deliveryIds[0];
       await waitForEvent('/operator', operator.secret, 'herald.delivery.exhausted', about);
       const events = received('/operator', operator.secret).filter((event) => about(event.data));
-      // Attempt 2 of 4 failed with retries due: failing; attempt 4 was the last: exhausted.
-      expect(events.map((event) => [event.type, event.data.attemptCount])).toEqual([['herald.delivery.failing', 2], ['herald.delivery.exhausted', 4]]);
-      expect(events[1]!.data).toMatchObject({ endpointId: broken.id, eventType: 'order.created', lastAttempt: { number: 4, responseStatus: 500, errorKind: 'HTTP_STATUS' } });
+      // Attempt 2 of 4 failed with retries due: failing (once per failing spell of the endpoint); attempt 4 was the last: exhausted.
+      failing.push(...events.filter((event) => event.type === 'herald.delivery.failing').map((event) => `${String(event.data.deliveryId)}@${String(event.data.attemptCount)}`));
+      expect(events.at(-1)!.type).toBe('herald.delivery.exhausted');
+      expect(events.at(-1)!.data).toMatchObject({ endpointId: broken.id, eventType: 'order.created', attemptCount: 4, lastAttempt: { number: 4, responseStatus: 500, errorKind: 'HTTP_STATUS' } });
     }
+    // Two deliveries failing at one endpoint: one failing, the spell's first.
+    expect(failing).toHaveLength(1);
+    expect(failing[0]).toMatch(/@2$/);
 
     // Every payload satisfies its type's schema in the catalog.
     const schemas = new Map((await herald.db.eventType.findMany({ where: { name: { startsWith: 'herald.' } } })).map((row) => [row.name, compilePayloadSchema(row.schema)]));
@@ -166,7 +176,7 @@ describe('operational events', { timeout: 150_000 }, () => {
     expect(asOther.data!.events.edges).toEqual([]);
     const operatorDeliveries = await herald.graphql(`{ deliveries(filter: { endpointId: "${operator.id}" }) { edges { node { status event { type } } } } }`, {}, herald.adminKey);
     expect(operatorDeliveries.errors).toBeUndefined();
-    expect(operatorDeliveries.data!.deliveries.edges.length).toBeGreaterThanOrEqual(5);
+    expect(operatorDeliveries.data!.deliveries.edges.length).toBeGreaterThanOrEqual(4); // failing once (the spell), exhausted twice, disabled
   });
 
   it('re-enabling announces herald.endpoint.enabled; the next success after failing announces herald.endpoint.recovered', async () => {
@@ -240,5 +250,100 @@ describe('operational events', { timeout: 150_000 }, () => {
     const token = minted.data!.createPortalSession.token as string;
     const listed = await herald.graphql('{ endpoints { edges { node { id url } } } }', {}, token);
     expect(listed.data!.endpoints.edges.map((edge: { node: { id: string } }) => edge.node.id)).toContain(operator.id);
+  });
+  it('a flood of failing deliveries at one dead endpoint: the operator hears failing once for the spell, exhausted per delivery', async () => {
+    const flooder = await herald.organization('flood-failing');
+    statusByPath.set('/flood-dead', 500);
+    const dead = await createEndpoint(flooder.key, '/flood-dead', ['order.created']);
+    const published = await publishEvents(withKey(herald, flooder.key), Array.from({ length: 20 }, (_, n) => ({ type: 'order.created', payload: { n } })));
+    await waitForEvent('/operator', operator.secret, 'herald.endpoint.disabled', (data) => data.endpointId === dead.id);
+    await waitFor(async () => (await unfinished()) === 0, 'every delivery to finish', PATIENCE_MS);
+    const aboutDead = received('/operator', operator.secret).filter((event) => event.data.endpointId === dead.id);
+    const failing = aboutDead.filter((event) => event.type === 'herald.delivery.failing');
+    // 20 deliveries reached attempt 2 (failing) before the endpoint was disabled: one announcement.
+    const attemptedTwice = await herald.db.delivery.count({ where: { endpointId: idOfType(dead.id, 'Endpoint')!, attemptCount: { gte: 2 } } });
+    expect(attemptedTwice).toBeGreaterThan(1);
+    expect(failing).toHaveLength(1);
+    expect(failing[0]!.data).toMatchObject({ attemptCount: 2 });
+    expect(published.map((result) => result.deliveryIds[0])).toContain(failing[0]!.data.deliveryId);
+    // Exhausted stays per delivery lost for good; the disable (after 2 in a row) cancels the rest.
+    const lost = await herald.db.delivery.count({ where: { endpointId: idOfType(dead.id, 'Endpoint')!, status: 'FAILED' } });
+    expect(aboutDead.filter((event) => event.type === 'herald.delivery.exhausted')).toHaveLength(lost);
+    expect(aboutDead.filter((event) => event.type === 'herald.endpoint.disabled')).toHaveLength(1);
+  });
+  it('a flood of manual toggles (25 disable/enable pairs): the organization\'s toggle budget admits 20 changes, refuses the rest with nothing written, and the operator hears exactly the admitted ones', async () => {
+    const flooder = await herald.organization('flood-toggles');
+    const target = await createEndpoint(flooder.key, '/flood-toggled', ['order.created']);
+    const watcher = await createEndpoint(flooder.key, '/flood-watch', ['herald.endpoint.*']);
+    let active = true;
+    let changed = 0;
+    /** Enables answered after a refused disable: the endpoint was on already. */
+    let unchanged = 0;
+    const refusals: Array<{ message: string; retryAfterSeconds: number }> = [];
+    const started = Date.now();
+    for (let pair = 0; pair < 25; pair++) {
+      for (const wanted of [false, true]) {
+        const answer = (await herald.graphql(TOGGLE_OR_REFUSED, { input: { id: target.id, active: wanted } }, flooder.key)).data!.toggleEndpoint;
+        if (answer.__typename === 'RateLimitedError') {
+          refusals.push({ message: answer.message, retryAfterSeconds: answer.retryAfterSeconds });
+          continue;
+        }
+        expect(answer.__typename).toBe('ToggleEndpointPayload');
+        expect(answer.endpoint.active).toBe(wanted);
+        if (wanted !== active) changed++;
+        else unchanged++;
+        active = wanted;
+      }
+    }
+    const elapsed = Date.now() - started;
+    console.log(`toggle flood: 50 toggles in ${elapsed} ms, ${changed} changes admitted, ${refusals.length} refused, ${unchanged} to the state it had`);
+    // The burst, plus one per 3 s the loop took on a loaded machine.
+    expect(changed).toBeGreaterThanOrEqual(20);
+    expect(changed).toBeLessThanOrEqual(20 + Math.floor(elapsed / 3_000));
+    expect(refusals.length + changed + unchanged).toBe(50);
+    expect(refusals.length).toBeGreaterThanOrEqual(10);
+    expect(refusals[0]).toEqual({ message: expect.stringContaining('20 times at once, then once every 3 s'), retryAfterSeconds: expect.any(Number) });
+    for (const { retryAfterSeconds } of refusals) expect([1, 2, 3]).toContain(retryAfterSeconds);
+    // A refused toggle changed nothing: the endpoint is in the state of the last admitted one.
+    expect((await herald.db.endpoint.findUniqueOrThrow({ where: { id: idOfType(target.id, 'Endpoint')! } })).active).toBe(active);
+    // A toggle to the state it has is free: admitted with the budget spent, announcing nothing.
+    const same = (await herald.graphql(TOGGLE_OR_REFUSED, { input: { id: target.id, active } }, flooder.key)).data!.toggleEndpoint;
+    expect(same).toEqual({ __typename: 'ToggleEndpointPayload', endpoint: { active } });
+
+    await waitFor(async () => (await unfinished()) === 0, 'every delivery to finish', PATIENCE_MS);
+    const toggleTypes = ['herald.endpoint.disabled', 'herald.endpoint.enabled'];
+    const atOperator = received('/operator', operator.secret).filter((event) => event.data.endpointId === target.id);
+    expect(atOperator).toHaveLength(changed);
+    expect(atOperator.every((event) => toggleTypes.includes(event.type))).toBe(true);
+    expect(received('/flood-watch', watcher.secret).filter((event) => event.data.endpointId === target.id)).toHaveLength(changed);
+    expect(await herald.db.event.count({ where: { type: { in: toggleTypes }, payload: { path: ['endpointId'], equals: target.id } } })).toBe(2 * changed); // the operator's copy and the organization's
+
+    // The budget refills: one change every 3 s (a change admitted after the last refusal may have
+    // spent the time that refusal named, so wait the whole interval).
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const later = await herald.graphql(TOGGLE_ENDPOINT, { input: { id: target.id, active: !active } }, flooder.key);
+    expect(later.data!.toggleEndpoint.endpoint).toMatchObject({ active: !active });
+  });
+  it('two recorders marking one endpoint failing at once: exactly one learns it began the spell, from its own UPDATE', async () => {
+    const racer = await herald.organization('race-failing');
+    const endpointId = idOfType((await createEndpoint(racer.key, '/race', ['order.created'])).id, 'Endpoint')!;
+    let releaseFirst!: () => void;
+    const firstHolds = new Promise<void>((resolve) => (releaseFirst = resolve));
+    let firstMarked!: () => void;
+    const marked = new Promise<void>((resolve) => (firstMarked = resolve));
+    const first = herald.db.$transaction(async (tx) => {
+      const rows = await MARK_FAILING.run(tx, { ids: [endpointId], spell: '00000000-0000-7000-8000-000000000001' });
+      firstMarked();
+      await firstHolds;
+      return rows;
+    });
+    await marked;
+    // The second waits on the first's row lock, then re-reads the row the first committed.
+    const second = herald.db.$transaction((tx) => MARK_FAILING.run(tx, { ids: [endpointId], spell: '00000000-0000-7000-8000-000000000002' }));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    releaseFirst();
+    const [[won], [lost]] = await Promise.all([first, second]);
+    expect(won).toMatchObject({ id: endpointId, begun_here: true });
+    expect(lost).toMatchObject({ id: endpointId, begun_here: false, failing_since: won!.failing_since });
   });
 });

@@ -7,6 +7,7 @@ import {
   attemptEvents,
   endpointDisabledEvent,
   endpointEnabledEvent,
+  oncePerFailingSpell,
   recipientOrganizations,
   type RecordedAttempt,
 } from '../../src/engine/operational-events.ts';
@@ -85,6 +86,23 @@ describe('attemptEvents', () => {
     ]) {
       expect(attemptEvents([item], 3)).toEqual({ events: [], failingEndpointIds: [], succeeded: new Map() });
     }
+  });
+});
+
+describe('oncePerFailingSpell', () => {
+  const failingAt = (endpointId: string, deliveryId: string) =>
+    attemptEvents([attempt({ number: 3, deliveryId, endpoint: { rowId: `${endpointId}-row`, id: endpointId, url: 'https://x' } })], 3).events[0]!;
+  const exhausted = attemptEvents([attempt({ number: 5, status: 'FAILED', nextAttemptAt: null })], 3).events[0]!;
+
+  it('keeps the first failing of an endpoint whose spell began here, none where it was failing before; exhausted always', () => {
+    const batch = [failingAt('ep_1', 'dlv_1'), failingAt('ep_1', 'dlv_2'), failingAt('ep_2', 'dlv_3'), exhausted, failingAt('ep_3', 'dlv_4')];
+    const kept = oncePerFailingSpell(batch, new Set(['ep_1', 'ep_3']));
+    expect(kept.map((event) => [event.type, event.data.deliveryId])).toEqual([
+      ['herald.delivery.failing', 'dlv_1'],
+      ['herald.delivery.exhausted', 'dlv_1'],
+      ['herald.delivery.failing', 'dlv_4'],
+    ]);
+    expect(oncePerFailingSpell(batch, new Set())).toEqual([exhausted]);
   });
 });
 
