@@ -64,8 +64,8 @@ const profiles: ProfileSummary[] = [];
 const targets: TargetRow[] = [];
 
 const sizes = quick
-  ? { ceiling: 2_000, stackJobs: 2_000, single: 2_000, fanOutEvents: 200, latencySeconds: 5, stormSeconds: 5, stormRate: 20, subscriptions: 200, liveSeconds: 5, small: 1_000, large: 20_000, samples: 30, portalLoads: 3, portalSeconds: 4, noisy: { quietSeconds: 5, bPerSecond: 10, silentEvents: 100, burstDeliveries: 2_000, deliveryTimeout: '5s' } }
-  : { ceiling: 20_000, stackJobs: 20_000, single: 20_000, fanOutEvents: 2_000, latencySeconds: 30, stormSeconds: 20, stormRate: 50, subscriptions: 1_000, liveSeconds: 20, small: 10_000, large: 1_000_000, samples: 200, portalLoads: 7, portalSeconds: 10, noisy: { quietSeconds: 20, bPerSecond: 10, silentEvents: 100, burstDeliveries: 18_000, deliveryTimeout: '10s' } };
+  ? { ceiling: 2_000, stackJobs: 2_000, single: 2_000, fanOutEvents: 200, latencySeconds: 5, stormSeconds: 5, stormRate: 20, subscriptions: 200, liveSeconds: 5, small: 1_000, large: 20_000, samples: 30, portalLoads: 3, portalSeconds: 4, noisy: { quietSeconds: 5, bPerSecond: 10, silentEvents: 40, burstDeliveries: 1_000, deliveryTimeout: '5s' } }
+  : { ceiling: 20_000, stackJobs: 20_000, single: 20_000, fanOutEvents: 2_000, latencySeconds: 30, stormSeconds: 20, stormRate: 50, subscriptions: 1_000, liveSeconds: 20, small: 10_000, large: 1_000_000, samples: 200, portalLoads: 7, portalSeconds: 10, noisy: { quietSeconds: 20, bPerSecond: 10, silentEvents: 100, burstDeliveries: 4_000, deliveryTimeout: '5s' } };
 
 const log = (line: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 

@@ -5,10 +5,12 @@
 //   quiet   B alone.
 //   silent  A publishes 100 events to 15 endpoints that never answer (1,500 attempts hanging for
 //           the whole delivery timeout, past the 1,000 attempts one worker holds in flight).
-//   burst   A's deliveries (18,000 by default: 1,800 events × 10 fast endpoints) all due at one
+//   burst   A's deliveries (4,000 by default: 400 events × 10 fast endpoints) all due at one
 //           instant through deliverAt; B is sampled from that instant until A's last arrives.
+// The sizes are test/faults/tenant-fairness.test.ts's two worst cases, with its 5 s timeout.
 // B's samples are assigned to a phase by when they were published (their `sentAt`), so a late
 // arrival counts against the phase that delayed it. Everything on 127.0.0.1, every loop bounded.
+import { loadavg } from 'node:os';
 import type { BenchCluster } from '../support/cluster.ts';
 import { pollUntil, startBenchHerald, warmUp, type BenchHerald, type BenchOrganization } from '../support/herald.ts';
 import type { BenchReceiver } from '../support/receiver.ts';
@@ -19,7 +21,7 @@ export const BURST_ENDPOINTS = 10;
 /** A's events per publishEvents call (the API's largest batch). */
 const PER_CALL = 100;
 /** No phase of A's is waited for longer than this; B's publisher stops at it too. */
-const PHASE_LIMIT_MS = 120_000;
+const PHASE_LIMIT_MS = 180_000;
 
 export interface NoisyNeighbourSizes {
   /** How long B is sampled alone. */
@@ -57,9 +59,12 @@ export interface NoisyNeighbourRun {
   };
   /** B's deliveries that never arrived (all phases). */
   bLost: number;
+  /** The machine's 1-minute load average at the run's start and end (other work shares the cores). */
+  loadAverage: [number, number];
 }
 
 export async function runNoisyNeighbour(cluster: BenchCluster, receiver: BenchReceiver, sizes: NoisyNeighbourSizes): Promise<NoisyNeighbourRun> {
+  const loadAtStart = round(loadavg()[0]!, 1);
   const herald = await startBenchHerald(cluster, {
     env: {
       // One attempt each, so A's silent deliveries end (FAILED) after one timeout.
@@ -76,12 +81,15 @@ export async function runNoisyNeighbour(cluster: BenchCluster, receiver: BenchRe
     const b = await herald.organization('quiet-b');
     await b.createEndpoints([`${receiver.origin}/b/0`]);
     // Projects keep A's two kinds of endpoints apart: an event goes only to its project's endpoints.
-    const silentIds = await a.createEndpoints(Array.from({ length: SILENT_ENDPOINTS }, (_, i) => `${receiver.origin}/hang/a-${i}`), Array(SILENT_ENDPOINTS).fill('silent'));
-    const burstIds = await a.createEndpoints(Array.from({ length: BURST_ENDPOINTS }, (_, i) => `${receiver.origin}/a-burst/${i}`), Array(BURST_ENDPOINTS).fill('burst'));
+    await a.createEndpoints(Array.from({ length: SILENT_ENDPOINTS }, (_, i) => `${receiver.origin}/hang/a-${i}`), Array(SILENT_ENDPOINTS).fill('silent'));
+    await a.createEndpoints(Array.from({ length: BURST_ENDPOINTS }, (_, i) => `${receiver.origin}/a-burst/${i}`), Array(BURST_ENDPOINTS).fill('burst'));
     await warmUp(b, async () => (await receiver.stats()).unique);
     await receiver.reset();
-    const countOf = async (status: string, ids: string[]) =>
-      Number((await herald.sql.query<{ count: string }>('SELECT count(*) FROM deliveries WHERE status = $1 AND endpoint_id = ANY($2::uuid[])', [status, ids])).rows[0]!.count);
+    /** A's deliveries in `status` to the endpoints at receiver paths under `path`. */
+    const countOf = async (status: string, path: string) =>
+      Number(
+        (await herald.sql.query<{ count: string }>('SELECT count(*) FROM deliveries WHERE status = $1 AND endpoint_id IN (SELECT id FROM endpoints WHERE url LIKE $2)', [status, `${receiver.origin}${path}%`])).rows[0]!.count,
+      );
 
     let bSent = 0;
     const publishB = async (phase: string) => {
@@ -98,7 +106,7 @@ export async function runNoisyNeighbour(cluster: BenchCluster, receiver: BenchRe
     const attempts = sizes.silentEvents * SILENT_ENDPOINTS;
     const silentStart = nowMs();
     const aSilent = publishInCalls(a, sizes.silentEvents, { project: 'silent' });
-    const silentDone = await steadyWhile(sizes.bPerSecond, async () => (await countOf('FAILED', silentIds)) >= attempts, () => publishB('silent'));
+    const silentDone = await steadyWhile(sizes.bPerSecond, async () => (await countOf('FAILED', '/hang/')) >= attempts, () => publishB('silent'));
     await aSilent;
     const silentEnd = nowMs();
     await receiver.stormUntil(0);
@@ -111,7 +119,7 @@ export async function runNoisyNeighbour(cluster: BenchCluster, receiver: BenchRe
     const publishedBeforeDue = nowMs() < dueAt;
     if (publishedBeforeDue) await new Promise((resolve) => setTimeout(resolve, dueAt - nowMs()));
     const burstStart = nowMs();
-    const burstDone = await steadyWhile(sizes.bPerSecond, async () => (await countOf('SUCCEEDED', burstIds)) >= sizes.burstDeliveries, () => publishB('burst'));
+    const burstDone = await steadyWhile(sizes.bPerSecond, async () => (await countOf('SUCCEEDED', '/a-burst/')) >= sizes.burstDeliveries, () => publishB('burst'));
     const burstEnd = nowMs();
     if (!burstDone) throw new Error(`noisy neighbour: A's burst of ${sizes.burstDeliveries} not delivered within ${PHASE_LIMIT_MS / 1000} s`);
 
@@ -135,6 +143,7 @@ export async function runNoisyNeighbour(cluster: BenchCluster, receiver: BenchRe
         aArrivedBeforeBsFirst: aArrivals.filter((at) => at < bFirstInBurst).length,
       },
       bLost: bSent - bSamples.length,
+      loadAverage: [loadAtStart, round(loadavg()[0]!, 1)],
     };
   } finally {
     await herald.stop();
@@ -237,11 +246,14 @@ export function summarizeNoisyNeighbour(all: NoisyNeighbourRun[], sizes: NoisyNe
     },
     target: { times: NOISY_NEIGHBOUR_TARGET_TIMES, documentedFloorMs: NOISY_NEIGHBOUR_FLOOR_MS },
     bLostInAnyRun: Math.max(...all.map((r) => r.bLost)),
+    /** The lowest and highest 1-minute load average seen at any run's start or end. */
+    loadAverage: [Math.min(...all.flatMap((r) => r.loadAverage)), Math.max(...all.flatMap((r) => r.loadAverage))],
     runs: all.map((r) => ({
       quiet: { p50Ms: r.quiet.p50Ms, p99Ms: r.quiet.p99Ms, samples: r.quiet.samples },
       silent: { p50Ms: r.silent.p50Ms, p99Ms: r.silent.p99Ms, maxMs: r.silent.maxMs, samples: r.silent.samples, p99ToQuietP99: ratio(r.silent.p99Ms, r.quiet), seconds: r.silent.seconds },
       burst: { p50Ms: r.burst.p50Ms, p99Ms: r.burst.p99Ms, maxMs: r.burst.maxMs, samples: r.burst.samples, p99ToQuietP99: ratio(r.burst.p99Ms, r.quiet), aDeliveriesPerSecond: r.burst.aDeliveriesPerSecond, seconds: r.burst.seconds, aArrivedBeforeBsFirst: r.burst.aArrivedBeforeBsFirst },
       bLost: r.bLost,
+      loadAverage: r.loadAverage,
     })),
   };
 }
