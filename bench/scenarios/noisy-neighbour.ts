@@ -44,10 +44,25 @@ export interface PhaseLatency {
   maxMs: number;
 }
 
+/** B's latency over one slice of a phase (by publish time), to see whether it grows through the phase. */
+export interface PhaseSlice {
+  /** The slice's start, seconds into the phase. */
+  fromS: number;
+  samples: number;
+  p50Ms: number;
+  maxMs: number;
+  /** Burst only: A's burst deliveries that arrived during the slice. */
+  aArrived?: number;
+}
+
+/** Each phase is cut into this many slices of equal time for its timeline. */
+const SLICES = 5;
+
 export interface NoisyNeighbourRun {
   quiet: PhaseLatency;
-  silent: PhaseLatency & { attempts: number; seconds: number };
+  silent: PhaseLatency & { attempts: number; seconds: number; timeline: PhaseSlice[] };
   burst: PhaseLatency & {
+    timeline: PhaseSlice[];
     deliveries: number;
     /** A's burst from its due instant to its last arrival. */
     seconds: number;
@@ -129,13 +144,23 @@ export async function runNoisyNeighbour(cluster: BenchCluster, receiver: BenchRe
     const aArrivals = (await receiver.stats(true, '/a-burst/')).samples.map(([at]) => at).sort((x, y) => x - y);
     const phase = (from: number, to: number) => latencyOf(bSamples.filter(([at, latency]) => at - latency >= from && at - latency < to).map(([, latency]) => latency));
     const burst = phase(burstStart, burstEnd);
+    const timeline = (from: number, to: number, arrivals?: number[]) =>
+      Array.from({ length: SLICES }, (_, i): PhaseSlice => {
+        const start = from + ((to - from) * i) / SLICES;
+        const end = from + ((to - from) * (i + 1)) / SLICES;
+        const { samples, p50Ms, maxMs } = phase(start, end);
+        const slice: PhaseSlice = { fromS: round((start - from) / 1000, 1), samples, p50Ms, maxMs };
+        if (arrivals) slice.aArrived = arrivals.filter((at) => at >= start && at < end).length;
+        return slice;
+      });
     const bFirstInBurst = Math.min(...bSamples.filter(([at, latency]) => at - latency >= burstStart).map(([at]) => at));
     const lastArrival = aArrivals.at(-1) ?? burstEnd;
     return {
       quiet: phase(quietStart, quietEnd),
-      silent: { ...phase(silentStart, silentEnd), attempts, seconds: round((silentEnd - silentStart) / 1000, 1) },
+      silent: { ...phase(silentStart, silentEnd), attempts, seconds: round((silentEnd - silentStart) / 1000, 1), timeline: timeline(silentStart, silentEnd) },
       burst: {
         ...burst,
+        timeline: timeline(burstStart, burstEnd, aArrivals),
         deliveries: sizes.burstDeliveries,
         seconds: round((lastArrival - dueAt) / 1000, 2),
         aDeliveriesPerSecond: round(aArrivals.length / ((lastArrival - dueAt) / 1000), 0),
