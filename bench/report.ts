@@ -98,6 +98,18 @@ function rows(result: BenchResult): Row[] {
   }
   const fc = s['filterCost'];
   if (fc) out.push(['filterCost', `publishEvents × ${fc.events} to ${fc.endpoints} endpoints with filters ÷ without`, `× ${fc.allMatchRatio} all matching · × ${fc.halfMatchRatio} half matching (${ms(fc.unfilteredP50Ms)} unfiltered; ${fc.matchMicroseconds} µs a match)`, '']);
+  const nn = s['noisyNeighbour'];
+  if (nn) {
+    const x = (ratio: number) => `${ratio.toFixed(2)}×`;
+    const target = `≤ ${nn.target.times}× quiet (issue 20)`;
+    const bound = (f: Figures) => ` · ${f.withinDocumentedBound ? 'within' : 'past'} fairness.md's ${nn.target.times}× quiet + ${nn.target.documentedFloorMs / 1000} s`;
+    out.push(['noisyNeighbour', `org B alone, ${nn.bEventsPerSecond} events/s, publish → receipt`, `p50 ${ms(nn.quiet.p50Ms)} · p99 ${ms(nn.quiet.p99Ms)} (${nn.quiet.samples} deliveries) · machine load ${nn.loadAverage[0]}–${nn.loadAverage[1]} on ${result.machine['cores']} cores`, 'the reference']);
+    const phase = (what: string, f: Figures) =>
+      out.push(['noisyNeighbour', what, `p99 ${x(f.p99ToQuietP99)} quiet p99 (p99 ${ms(f.p99Ms)} · p50 ${ms(f.p50Ms)} · max ${ms(f.maxMs)}; quiet p99 ${ms(f.quietP99Ms)}; ${f.samples} deliveries)${bound(f)}`, target]);
+    phase(`org B while org A's ${nn.silent.attempts.toLocaleString('en')} attempts hang at ${nn.silent.endpoints} silent endpoints (timeout ${nn.silent.deliveryTimeout})`, nn.silent);
+    phase(`org B while org A's ${nn.burst.deliveries.toLocaleString('en')} deliveries due at one instant are sent`, nn.burst);
+    out.push(['noisyNeighbour', `org A's burst, due instant → last arrival`, `${nn.burst.aDeliveriesPerSecond} deliveries/s (${nn.burst.seconds} s)${nn.burst.publishedBeforeDueInEveryRun ? '' : ' · published past its due instant in some run'} · B lost ${nn.bLostInAnyRun}`, '']);
+  }
   return out;
 }
 

@@ -5,6 +5,7 @@
 //   npm run bench                         every scenario, 3 runs each (about 8 minutes on 2 cores)
 //   npm run bench -- --quick              small sizes, 1 run: a smoke test of the benchmark itself
 //   npm run bench -- --only latency,ceiling --runs 5   (writes <date>-latency-ceiling.json and .md)
+//   npm run bench -- --only noisyNeighbour --runs 3    (org B's latency while org A does its worst)
 //   npm run bench -- --only stack,throughput,latency --runs 1 --profile --processes 1x1,2x2
 //     --profile: CPU profiles of the api while publishing alone, the worker while delivering alone
 //     and the stack worker, summarized by layer; --processes: api×worker process layouts for
@@ -19,6 +20,7 @@ import { runFilterCost } from './scenarios/filter-cost.ts';
 import { runCostGrowth } from './scenarios/cost-growth.ts';
 import { runLatency } from './scenarios/latency.ts';
 import { runLiveStatus } from './scenarios/live-status.ts';
+import { runNoisyNeighbour, summarizeNoisyNeighbour } from './scenarios/noisy-neighbour.ts';
 import { PORTAL_BUDGETS, runPortal } from './scenarios/portal.ts';
 import { HANGING_TIMEOUT, runRetryStorm, STORM_RETRY_SCHEDULE } from './scenarios/retry-storm.ts';
 import { runPublishDeliver } from './scenarios/publish-deliver.ts';
@@ -32,7 +34,7 @@ import { layoutName, type Layout } from './support/herald.ts';
 import { startBenchReceiver } from './support/receiver.ts';
 import { median, medianRun, round } from './support/stats.ts';
 
-const SCENARIOS = ['ceiling', 'stack', 'throughput', 'latency', 'retryStorm', 'slowReceiver', 'liveStatus', 'costGrowth', 'portal', 'filterCost'] as const;
+const SCENARIOS = ['ceiling', 'stack', 'throughput', 'latency', 'retryStorm', 'slowReceiver', 'liveStatus', 'costGrowth', 'portal', 'filterCost', 'noisyNeighbour'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({
@@ -62,8 +64,8 @@ const profiles: ProfileSummary[] = [];
 const targets: TargetRow[] = [];
 
 const sizes = quick
-  ? { ceiling: 2_000, stackJobs: 2_000, single: 2_000, fanOutEvents: 200, latencySeconds: 5, stormSeconds: 5, stormRate: 20, subscriptions: 200, liveSeconds: 5, small: 1_000, large: 20_000, samples: 30, portalLoads: 3, portalSeconds: 4 }
-  : { ceiling: 20_000, stackJobs: 20_000, single: 20_000, fanOutEvents: 2_000, latencySeconds: 30, stormSeconds: 20, stormRate: 50, subscriptions: 1_000, liveSeconds: 20, small: 10_000, large: 1_000_000, samples: 200, portalLoads: 7, portalSeconds: 10 };
+  ? { ceiling: 2_000, stackJobs: 2_000, single: 2_000, fanOutEvents: 200, latencySeconds: 5, stormSeconds: 5, stormRate: 20, subscriptions: 200, liveSeconds: 5, small: 1_000, large: 20_000, samples: 30, portalLoads: 3, portalSeconds: 4, noisy: { quietSeconds: 5, bPerSecond: 10, silentEvents: 40, burstDeliveries: 1_000, deliveryTimeout: '5s' } }
+  : { ceiling: 20_000, stackJobs: 20_000, single: 20_000, fanOutEvents: 2_000, latencySeconds: 30, stormSeconds: 20, stormRate: 50, subscriptions: 1_000, liveSeconds: 20, small: 10_000, large: 1_000_000, samples: 200, portalLoads: 7, portalSeconds: 10, noisy: { quietSeconds: 20, bPerSecond: 10, silentEvents: 100, burstDeliveries: 4_000, deliveryTimeout: '5s' } };
 
 const log = (line: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
@@ -240,6 +242,11 @@ try {
   // Its modes take turns within one run (see the scenario), so --runs sets how many turns.
   await scenario('filterCost', async () => {
     scenarios['filterCost'] = await runFilterCost(cluster, quick ? 5 : 10 * runs);
+  });
+
+  await scenario('noisyNeighbour', async () => {
+    const all = await repeat('noisy neighbour', () => runNoisyNeighbour(cluster, receiver, sizes.noisy));
+    scenarios['noisyNeighbour'] = summarizeNoisyNeighbour(all, sizes.noisy);
   });
 } finally {
   await receiver.stop();

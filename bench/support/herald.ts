@@ -11,7 +11,27 @@ import { nowMs } from './stats.ts';
 
 export const EVENT_TYPE = 'bench.event';
 
-export interface BenchHerald {
+/** What one organization's key can do: its GraphQL requests, endpoints and publishes. */
+export interface BenchOrganization {
+  slug: string;
+  apiKey: string;
+  /** One GraphQL request with this organization's key, sent to the api processes in turn. */
+  graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  /** Creates endpoints at the given URLs (one project each when `projects` is set). */
+  createEndpoints(urls: string[], projects?: string[]): Promise<string[]>;
+  /** publishEvents with one event per entry; each payload gets `sentAt`, the call's start. */
+  publish(events: BenchEvent[]): Promise<void>;
+}
+
+export interface BenchEvent {
+  project?: string;
+  data?: Record<string, unknown>;
+  /** ISO instant: the deliveries are scheduled for it instead of sent at once. */
+  deliverAt?: string;
+}
+
+/** The run's Herald, acting as its first organization (`bench`); `organization` adds others. */
+export interface BenchHerald extends BenchOrganization {
   /** The first api process (the only one unless `apis` > 1). */
   api: HeraldProcess;
   worker: HeraldProcess | null;
@@ -19,13 +39,8 @@ export interface BenchHerald {
   workers: HeraldProcess[];
   databaseUrl: string;
   sql: pg.Pool;
-  apiKey: string;
-  /** One GraphQL request, sent to the api processes in turn. */
-  graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<T>;
-  /** Creates endpoints at the given URLs (one project each when `projects` is set). */
-  createEndpoints(urls: string[], projects?: string[]): Promise<string[]>;
-  /** publishEvents with one event per entry; each payload gets `sentAt`, the call's start. */
-  publish(events: Array<{ project?: string; data?: Record<string, unknown> }>): Promise<void>;
+  /** Creates another organization with a key of its own (every scope, as the first one's). */
+  organization(slug: string): Promise<BenchOrganization>;
   /** Starts worker processes (for a Herald started with `workers: 0`); they work from their start. */
   startWorkers(count: number, nodeArgs?: string[]): Promise<HeraldProcess[]>;
   statusCounts(): Promise<Record<string, number>>;
@@ -59,9 +74,8 @@ export async function startBenchHerald(cluster: BenchCluster, options: BenchHera
   const database = await cluster.createDatabase();
   const prisma = createPrisma(database.url, { poolMax: 2 });
   await prisma.eventType.create({ data: { name: EVENT_TYPE } });
-  const organization = await createOrganization(prisma, { slug: 'bench' });
-  const { token: apiKey } = await createOrganizationKey(prisma, { organizationId: organization.id });
   await prisma.$disconnect();
+  const apiKey = await createOrganizationWithKey(database.url, 'bench');
 
   const env = { DATABASE_URL: database.url, HERALD_ENCRYPTION_KEY: randomBytes(32).toString('base64'), ...options.env };
   const workerCount = options.worker === false ? 0 : (options.workers ?? 1);
@@ -84,21 +98,49 @@ export async function startBenchHerald(cluster: BenchCluster, options: BenchHera
   const sql = new pg.Pool({ connectionString: database.url, max: 2 });
   let turn = 0;
 
-  async function graphql<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
-    const target = apis[turn++ % apis.length]!;
-    const response = await fetch(`${target.origin}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await response.json()) as { data?: T; errors?: Array<{ message: string }> };
-    if (body.errors?.length || !body.data) {
-      throw new Error(`GraphQL failed (${response.status}): ${JSON.stringify(body.errors)}\napi log:\n${target.recentLog()}`);
+  function organizationClient(slug: string, key: string): BenchOrganization {
+    async function graphql<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
+      const target = apis[turn++ % apis.length]!;
+      const response = await fetch(`${target.origin}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as { data?: T; errors?: Array<{ message: string }> };
+      if (body.errors?.length || !body.data) {
+        throw new Error(`GraphQL failed (${response.status}): ${JSON.stringify(body.errors)}\napi log:\n${target.recentLog()}`);
+      }
+      return body.data;
     }
-    return body.data;
+    return {
+      slug,
+      apiKey: key,
+      graphql,
+      async createEndpoints(urls, projects) {
+        const ids: string[] = [];
+        for (const [index, url] of urls.entries()) {
+          const data = await graphql<{ createEndpoint: { __typename: string; endpoint?: { id: string } } }>(
+            `mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { __typename ... on CreateEndpointPayload { endpoint { id } } } }`,
+            { input: { url, eventTypes: [EVENT_TYPE], ...(projects ? { projects: [projects[index]] } : {}) } },
+          );
+          if (!data.createEndpoint.endpoint) throw new Error(`createEndpoint answered ${data.createEndpoint.__typename}`);
+          ids.push(data.createEndpoint.endpoint.id);
+        }
+        return ids;
+      },
+      async publish(events) {
+        const sentAt = nowMs();
+        const data = await graphql<{ publishEvents: { __typename: string } }>(
+          `mutation($input: PublishEventsInput!) { publishEvents(input: $input) { __typename } }`,
+          { input: { events: events.map((event) => ({ type: EVENT_TYPE, project: event.project, deliverAt: event.deliverAt, payload: { sentAt, ...event.data } })) } },
+        );
+        if (data.publishEvents.__typename !== 'PublishEventsPayload') throw new Error(`publishEvents answered ${data.publishEvents.__typename}`);
+      },
+    };
   }
 
   return {
+    ...organizationClient('bench', apiKey),
     api,
     get worker() {
       return workers[0] ?? null;
@@ -107,27 +149,8 @@ export async function startBenchHerald(cluster: BenchCluster, options: BenchHera
     workers,
     databaseUrl: database.url,
     sql,
-    apiKey,
-    graphql,
-    async createEndpoints(urls, projects) {
-      const ids: string[] = [];
-      for (const [index, url] of urls.entries()) {
-        const data = await graphql<{ createEndpoint: { __typename: string; endpoint?: { id: string } } }>(
-          `mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { __typename ... on CreateEndpointPayload { endpoint { id } } } }`,
-          { input: { url, eventTypes: [EVENT_TYPE], ...(projects ? { projects: [projects[index]] } : {}) } },
-        );
-        if (!data.createEndpoint.endpoint) throw new Error(`createEndpoint answered ${data.createEndpoint.__typename}`);
-        ids.push(data.createEndpoint.endpoint.id);
-      }
-      return ids;
-    },
-    async publish(events) {
-      const sentAt = nowMs();
-      const data = await graphql<{ publishEvents: { __typename: string } }>(
-        `mutation($input: PublishEventsInput!) { publishEvents(input: $input) { __typename } }`,
-        { input: { events: events.map((event) => ({ type: EVENT_TYPE, project: event.project, payload: { sentAt, ...event.data } })) } },
-      );
-      if (data.publishEvents.__typename !== 'PublishEventsPayload') throw new Error(`publishEvents answered ${data.publishEvents.__typename}`);
+    async organization(slug) {
+      return organizationClient(slug, await createOrganizationWithKey(database.url, slug));
     },
     async startWorkers(count, nodeArgs) {
       // Each is kept as soon as it runs, so stop() ends it even when a sibling fails to start.
@@ -155,6 +178,17 @@ export async function startBenchHerald(cluster: BenchCluster, options: BenchHera
   };
 }
 
+/** A new organization and an organization key for it (every scope); answers the key's token. */
+async function createOrganizationWithKey(databaseUrl: string, slug: string): Promise<string> {
+  const prisma = createPrisma(databaseUrl, { poolMax: 2 });
+  try {
+    const organization = await createOrganization(prisma, { slug });
+    return (await createOrganizationKey(prisma, { organizationId: organization.id })).token;
+  } finally {
+    await prisma.$disconnect();
+  }
+}
+
 /** Polls until `check` answers true, every `everyMs`; false when `timeoutMs` passes first. */
 export async function pollUntil(check: () => Promise<boolean>, timeoutMs: number, everyMs = 50): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
@@ -180,7 +214,7 @@ export async function inParallel(tasks: Array<() => Promise<void>>, limit: numbe
  * and measure only after.
  */
 export async function warmUp(
-  herald: BenchHerald,
+  herald: Pick<BenchOrganization, 'publish'>,
   arrived: () => Promise<number>,
   options: { events?: number; endpointsPerEvent?: number; project?: (n: number) => string } = {},
 ): Promise<void> {

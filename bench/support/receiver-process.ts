@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 export type ReceiverCommand =
   | { type: 'reset' }
   | { type: 'storm'; untilMs: number }
-  | { type: 'stats'; samples: boolean };
+  | { type: 'stats'; samples: boolean; pathPrefix?: string };
 
 export interface ReceiverStats {
   received: number;
@@ -18,13 +18,15 @@ export interface ReceiverStats {
   /** When the first and the latest new webhook-id arrived (wall-clock ms; 0 before any). */
   firstAtMs: number;
   lastAtMs: number;
-  /** [receivedAtMs, latencyMs, healthy (1) or storm path (0)] per first receipt. */
+  /** [receivedAtMs, latencyMs, healthy (1) or storm path (0)] per first receipt (only those at paths under `pathPrefix` when asked so). */
   samples: Array<[number, number, number]>;
 }
 
 let seen = new Set<string>();
 let received = 0;
 let samples: Array<[number, number, number]> = [];
+/** The path each of `samples` arrived at, index for index: one receiver serves several organizations' endpoints. */
+let samplePaths: string[] = [];
 let stormUntilMs = 0;
 let firstAtMs = 0;
 let lastAtMs = 0;
@@ -51,7 +53,10 @@ const server = createServer((request, response) => {
     lastAtMs = receivedAt;
     try {
       const sentAt = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { data?: { sentAt?: number } }).data?.sentAt;
-      if (typeof sentAt === 'number') samples.push([receivedAt, receivedAt - sentAt, failing ? 0 : 1]);
+      if (typeof sentAt === 'number') {
+        samples.push([receivedAt, receivedAt - sentAt, failing ? 0 : 1]);
+        samplePaths.push(path);
+      }
     } catch {
       // The ceiling scenario's bodies are Herald envelopes too; anything else is not sampled.
     }
@@ -66,6 +71,7 @@ process.on('message', (command: ReceiverCommand) => {
       seen = new Set();
       received = 0;
       samples = [];
+      samplePaths = [];
       stormUntilMs = 0;
       firstAtMs = 0;
       lastAtMs = 0;
@@ -76,7 +82,9 @@ process.on('message', (command: ReceiverCommand) => {
       process.send!({ type: 'done' });
       break;
     case 'stats': {
-      const stats: ReceiverStats = { received, unique: seen.size, duplicates: received - seen.size, firstAtMs, lastAtMs, samples: command.samples ? samples : [] };
+      const prefix = command.pathPrefix;
+      const chosen = !command.samples ? [] : prefix === undefined ? samples : samples.filter((_, i) => samplePaths[i]!.startsWith(prefix));
+      const stats: ReceiverStats = { received, unique: seen.size, duplicates: received - seen.size, firstAtMs, lastAtMs, samples: chosen };
       process.send!({ type: 'stats', stats });
       break;
     }

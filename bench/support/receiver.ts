@@ -9,7 +9,8 @@ export interface BenchReceiver {
   reset(): Promise<void>;
   /** Paths under /fail/ answer 503 until this wall-clock instant. */
   stormUntil(untilMs: number): Promise<void>;
-  stats(samples?: boolean): Promise<ReceiverStats>;
+  /** `pathPrefix`: only the samples of receipts at paths starting with it (the counts stay whole). */
+  stats(samples?: boolean, pathPrefix?: string): Promise<ReceiverStats>;
   stop(): Promise<void>;
 }
 
@@ -28,7 +29,7 @@ export async function startBenchReceiver(): Promise<BenchReceiver> {
     origin: `http://127.0.0.1:${port}`,
     reset: () => ask({ type: 'reset' }),
     stormUntil: (untilMs) => ask({ type: 'storm', untilMs }),
-    stats: async (samples = false) => (await ask<{ stats: ReceiverStats }>({ type: 'stats', samples })).stats,
+    stats: async (samples = false, pathPrefix?: string) => (await ask<{ stats: ReceiverStats }>({ type: 'stats', samples, ...(pathPrefix === undefined ? {} : { pathPrefix }) })).stats,
     stop: () => stopChild(child),
   };
 }
