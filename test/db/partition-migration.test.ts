@@ -73,7 +73,13 @@ afterAll(async () => {
 describe('partitioning a database with history', () => {
   it('keeps every row with the same values', async () => {
     await withClient(url, async (client) => {
-      for (const table of TABLES) expect(await rowsOf(client, table), table).toEqual(before.get(table));
+      // Compared on the columns the rows had before: later migrations may add columns of their own.
+      for (const table of TABLES) {
+        const earlier = before.get(table) as Array<Record<string, unknown>>;
+        const columns = Object.keys(earlier[0] ?? {});
+        const now = (await rowsOf(client, table)) as Array<Record<string, unknown>>;
+        expect(now.map((row) => Object.fromEntries(columns.map((column) => [column, row[column]]))), table).toEqual(earlier);
+      }
       expect(before.get('events')).toHaveLength(6 * 3 + 3);
       expect(before.get('attempts')).toHaveLength(6 * 3 * 2 + 1);
     });
