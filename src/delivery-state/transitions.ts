@@ -33,8 +33,8 @@ export interface ClaimedDelivery {
     consecutiveFailures: number;
   };
   /**
-   * `payloadText`: the payload as PostgreSQL writes jsonb (`payload::text`, not parsed), one string
-   * shared by the batch's deliveries of the event; compactJsonbText makes it what receivers get.
+   * `payloadText`: the payload as PostgreSQL writes jsonb (`payload::text`, not yet parsed), one
+   * string shared by the batch's deliveries of the event.
    */
   event: { id: string; type: string; payloadText: string; createdAt: Date };
 }

@@ -2,7 +2,7 @@
 // (src/delivery) decides; this file only moves data between the database, the HTTP edge and it.
 import { decideAttemptOutcome } from '../engine/attempt-outcome.ts';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { buildEnvelopeFromText, compactJsonbText, deliveryHeaders } from '../engine/envelope.ts';
+import { buildEnvelope, deliveryHeaders } from '../engine/envelope.ts';
 import type { HttpSender } from '../http/http-sender.ts';
 import { parseRetryAfter } from '../engine/retry-schedule.ts';
 import { signatureHeaders } from '../engine/signing.ts';
@@ -245,11 +245,15 @@ async function envelopesOf(claimed: readonly ClaimedDelivery[]): Promise<Map<str
     }
     // The event's public id is the webhook-id: the same on every attempt, so receivers dedupe on it.
     const messageId = encodeGlobalId('Event', delivery.event.id);
-    const body = buildEnvelopeFromText({
+    // Parsed here, once per event, rather than by node-postgres on every row: the same JSON.parse,
+    // so receivers get the bytes they always did. Using PostgreSQL's text directly would need its
+    // ", " and ": " removed and its numbers and key order checked, measured 2-5x slower in
+    // JavaScript than V8's parse and stringify of a 256 KiB payload.
+    const body = buildEnvelope({
       id: messageId,
       type: delivery.event.type,
       createdAt: delivery.event.createdAt,
-      dataText: compactJsonbText(delivery.event.payloadText),
+      payload: JSON.parse(delivery.event.payloadText) as unknown,
       test: delivery.isTest,
     });
     const bytes = Buffer.from(body, 'utf8');
