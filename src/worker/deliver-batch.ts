@@ -1,7 +1,7 @@
 // Delivery attempts: claim them, sign and send them, then record what happened. The pure core
 // (src/delivery) decides; this file only moves data between the database, the HTTP edge and it.
-import { decideAttemptOutcome } from '../engine/attempt-outcome.ts';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { decideAttemptOutcome } from '../engine/attempt-outcome.ts';
 import { buildEnvelope, deliveryHeaders } from '../engine/envelope.ts';
 import type { HttpSender } from '../http/http-sender.ts';
 import { parseRetryAfter } from '../engine/retry-schedule.ts';
