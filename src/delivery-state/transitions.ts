@@ -32,7 +32,11 @@ export interface ClaimedDelivery {
     previousSecretExpiresAt: Date | null;
     consecutiveFailures: number;
   };
-  event: { id: string; type: string; payload: unknown; createdAt: Date };
+  /**
+   * `payloadText`: the payload as PostgreSQL writes jsonb (`payload::text`, not yet parsed), one
+   * string shared by the batch's deliveries of the event.
+   */
+  event: { id: string; type: string; payloadText: string; createdAt: Date };
 }
 
 const { uuid, text, int4, bool, timestamptz, json, nullable } = sqlTypes;
@@ -63,20 +67,32 @@ export const CLAIM = checkedQuery({
     consecutive_failures: int4,
     event_id: uuid,
     type: text,
-    payload: json<unknown>('jsonb'),
+    payload: nullable(text),
     created_at: timestamptz,
     ...STATE,
   },
   sample: JOBS_SAMPLE,
+  // The payload as PostgreSQL writes it (text, not parsed into objects), on one row per event: a
+  // batch often holds one event's deliveries to many endpoints.
   sql: ({ wanted }: { wanted: string }) => Prisma.sql`
-      UPDATE deliveries d SET status = 'SENDING', updated_at = now()
-        FROM jsonb_to_recordset(${wanted}::jsonb) AS w(id uuid, attempt int), endpoints e, events ev
-       WHERE d.id = w.id AND d.attempt_count = w.attempt - 1
-         AND d.status IN (${CLAIMABLE})
-         AND e.id = d.endpoint_id AND ev.id = d.event_id AND (e.active OR d.is_test)
-      RETURNING d.id AS delivery_id, d.organization_id, d.is_test, w.attempt, e.id AS endpoint_id, e.url, e.headers,
-                e.signature_scheme, e.secret_sealed, e.previous_secret_sealed, e.previous_secret_expires_at,
-                e.consecutive_failures, ev.id AS event_id, ev.type, ev.payload, ev.created_at, ${DELIVERY_STATE}`,
+      WITH claimed AS (
+        UPDATE deliveries d SET status = 'SENDING', updated_at = now()
+          FROM jsonb_to_recordset(${wanted}::jsonb) AS w(id uuid, attempt int), endpoints e, events ev
+         WHERE d.id = w.id AND d.attempt_count = w.attempt - 1
+           AND d.status IN (${CLAIMABLE})
+           AND e.id = d.endpoint_id AND ev.id = d.event_id AND (e.active OR d.is_test)
+        RETURNING d.id AS delivery_id, d.organization_id, d.is_test, w.attempt, e.id AS endpoint_id, e.url, e.headers,
+                  e.signature_scheme, e.secret_sealed, e.previous_secret_sealed, e.previous_secret_expires_at,
+                  e.consecutive_failures, ev.id AS event_id, ev.type, ev.created_at, ${DELIVERY_STATE}
+      ), numbered AS (
+        SELECT c.*, row_number() OVER (PARTITION BY c.event_id) AS nth FROM claimed c
+      )
+      SELECT n.delivery_id, n.organization_id, n.is_test, n.attempt, n.endpoint_id, n.url, n.headers,
+             n.signature_scheme, n.secret_sealed, n.previous_secret_sealed, n.previous_secret_expires_at,
+             n.consecutive_failures, n.event_id, n.type,
+             CASE WHEN n.nth = 1 THEN (SELECT ev.payload::text FROM events ev WHERE ev.id = n.event_id) END AS payload,
+             n.created_at, n.state
+        FROM numbered n`,
 });
 
 export const RECORD = checkedQuery({
@@ -143,6 +159,8 @@ export async function claimAttempts(db: Db, jobs: readonly DeliverJob[]): Promis
   return inTransaction(sqlPool(db), async (tx) => {
     const rows = await CLAIM.run(tx, { wanted });
     await notifyChanges(tx, rows.map((row) => deliveryNotice(row.state)));
+    const payloads = new Map<string, string>();
+    for (const row of rows) if (row.payload !== null) payloads.set(row.event_id, row.payload);
     return rows.map((row) => ({
       deliveryId: row.delivery_id,
       organizationId: row.organization_id,
@@ -158,7 +176,7 @@ export async function claimAttempts(db: Db, jobs: readonly DeliverJob[]): Promis
         previousSecretExpiresAt: row.previous_secret_expires_at,
         consecutiveFailures: row.consecutive_failures,
       },
-      event: { id: row.event_id, type: row.type, payload: row.payload, createdAt: row.created_at },
+      event: { id: row.event_id, type: row.type, payloadText: payloads.get(row.event_id)!, createdAt: row.created_at },
     }));
   });
 }

@@ -11,7 +11,8 @@ export interface SigningInput {
   scheme: SignatureScheme;
   messageId: string;
   timestampSeconds: number;
-  body: string;
+  /** The body as sent; its bytes when the caller has them, so a body shared by many endpoints is encoded once. */
+  body: string | Buffer;
   keys: readonly Buffer[];
   signatureHeader: string;
 }
@@ -21,16 +22,18 @@ export function signatureHeaders(input: SigningInput): Record<string, string> {
   switch (scheme) {
     case 'STANDARD_WEBHOOKS':
       // Standard Webhooks: space-separated `v1,<base64>` over "{id}.{timestamp}.{body}".
-      return { 'webhook-signature': keys.map((key) => `v1,${hmac(key, `${messageId}.${t}.${body}`, 'base64')}`).join(' ') };
+      return { 'webhook-signature': keys.map((key) => `v1,${hmac(key, `${messageId}.${t}.`, body, 'base64')}`).join(' ') };
     case 'HMAC_SHA256_TIMESTAMPED':
       // Stripe's style: the timestamp is signed with the body, so a captured request cannot be
       // replayed later with a fresh timestamp.
-      return { [input.signatureHeader]: [`t=${t}`, ...keys.map((key) => `v1=${hmac(key, `${t}.${body}`, 'hex')}`)].join(',') };
+      return { [input.signatureHeader]: [`t=${t}`, ...keys.map((key) => `v1=${hmac(key, `${t}.`, body, 'hex')}`)].join(',') };
     case 'HMAC_SHA256_BODY':
-      return { [input.signatureHeader]: keys.map((key) => hmac(key, body, 'hex')).join(',') };
+      return { [input.signatureHeader]: keys.map((key) => hmac(key, '', body, 'hex')).join(',') };
   }
 }
 
-function hmac(key: Buffer, content: string, encoding: 'base64' | 'hex'): string {
-  return createHmac('sha256', key).update(content, 'utf8').digest(encoding);
+/** Over `prefix` then `body`, fed in turn rather than joined: a large body is not copied per key. */
+function hmac(key: Buffer, prefix: string, body: string | Buffer, encoding: 'base64' | 'hex'): string {
+  const mac = createHmac('sha256', key).update(prefix, 'utf8');
+  return (typeof body === 'string' ? mac.update(body, 'utf8') : mac.update(body)).digest(encoding);
 }

@@ -1,10 +1,13 @@
 // De-risks the whole path with a real worker and real receivers on 127.0.0.1: signed requests
 // that the public `standardwebhooks` library verifies, retries on the (shortened) schedule with
-// every attempt recorded, Retry-After, 410 Gone, auto-disable and its reset, and test sends.
+// every attempt recorded, Retry-After, 410 Gone, auto-disable and its reset, and test sends; each
+// event's body the same bytes at every endpoint of a batch, signed per endpoint.
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHmac } from 'node:crypto';
+import { buildEnvelope } from '../../src/engine/envelope.ts';
 import { idOfType } from '../../src/global-id.ts';
-import { publishEvent, withKey } from '../support/publish.ts';
+import { publishEvent, publishEvents, withKey } from '../support/publish.ts';
 import { startTestHerald, type TestHerald } from '../support/herald.ts';
 import { CREATE_ENDPOINT, TOGGLE_ENDPOINT } from '../support/operations.ts';
 import { startReceiver, type Receiver } from '../support/receiver.ts';
@@ -64,6 +67,34 @@ describe('delivery', () => {
     const verified = new Webhook(secret).verify(request!.body, request!.headers as Record<string, string>);
     expect(verified).toMatchObject({ id: eventId, type: 'order.created', data: { orderId: 42 } });
     expect(JSON.parse(request!.body)).not.toHaveProperty('_test');
+  });
+
+  it("sends every endpoint of a batch its event's body, byte for byte as the stored payload writes, each signed with its own secret", async () => {
+    receiver.answer((_req, res) => res.end('ok'));
+    const schemes = ['STANDARD_WEBHOOKS', 'HMAC_SHA256_TIMESTAMPED', 'HMAC_SHA256_BODY'] as const;
+    const created: Array<{ secret: string }> = [];
+    for (const scheme of schemes) created.push(await endpoint(`/shared-${scheme}`, { projects: ['shared'], signatureScheme: scheme }));
+    // Numbers and keys JavaScript writes otherwise than PostgreSQL, separators inside strings.
+    const payloads = [
+      { n: 1e21, small: 1e-7, price: 12.99, b: 1, '10': 'ten', '2': 'two', s: 'a, "b": c \\', list: [[], {}, null] },
+      { other: 'event', emoji: '😀 é \u2028', nested: { '0': [1.5, -0.25] } },
+    ];
+    const published = await publishEvents(withKey(herald, key), payloads.map((payload) => ({ type: 'order.created', payload, project: 'shared' })));
+    await Promise.all(published.flatMap(({ deliveryIds }) => deliveryIds.map((id) => finished(id))));
+    for (const { eventId } of published) {
+      const row = await herald.db.event.findUniqueOrThrow({ where: { id: idOfType(eventId, 'Event')! } });
+      const expected = buildEnvelope({ id: eventId, type: 'order.created', createdAt: row.createdAt, payload: row.payload });
+      schemes.forEach((scheme, index) => {
+        const request = on(`/shared-${scheme}`).find((r) => r.headers['webhook-id'] === eventId)!;
+        expect(request.body, scheme).toBe(expected);
+        const { secret } = created[index]!;
+        const secretKey = Buffer.from(secret.slice('whsec_'.length), 'base64');
+        const hmac = (content: string) => createHmac('sha256', secretKey).update(content).digest('hex');
+        if (scheme === 'STANDARD_WEBHOOKS') expect(new Webhook(secret).verify(request.body, request.headers as Record<string, string>)).toMatchObject({ id: eventId });
+        if (scheme === 'HMAC_SHA256_TIMESTAMPED') expect(request.headers['x-herald-signature']).toBe(`t=${request.headers['webhook-timestamp']},v1=${hmac(`${request.headers['webhook-timestamp']}.${request.body}`)}`);
+        if (scheme === 'HMAC_SHA256_BODY') expect(request.headers['x-herald-signature']).toBe(hmac(request.body));
+      });
+    }
   });
 
   it('retries a 503 on the schedule, then succeeds, with every attempt recorded', async () => {

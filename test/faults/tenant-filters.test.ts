@@ -4,8 +4,8 @@
 // call's filter budget runs out: LimitExceededError), then through filters that miss it (every
 // endpoint receives: 72 deliveries of 256 KiB). Against real `herald api` and `herald worker`
 // processes, while organization B sends a small request every 250 ms and publishes deliveries one
-// after another: B's requests stay within twice their quiet worst plus a small floor, A gets its
-// answer in seconds, and B's deliveries never stall as long as the finding's calls did.
+// after another: B's requests and B's deliveries stay within twice their quiet worst plus a small
+// floor each, and A gets its answer in seconds.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createOrganizationKey } from '../../src/api-keys/api-keys.ts';
@@ -30,13 +30,18 @@ const FLOOR_MS = 750;
 /** A's call answers within this, published or refused: measured 0.1–2.2 s; the finding's took 10.9 s (32 s for three). */
 const A_CALL_MS = 5_000;
 /**
- * B's deliveries share the worker with A's 72 deliveries of 256 KiB and were measured 0.9–5.6 s
- * late against 0.2–0.9 s quiet: the worker parses each claimed row's payload and writes and signs
- * each attempt's body on its event loop (src/delivery-state/transitions.ts claim,
- * src/worker/deliver-batch.ts attemptOne), which this bound does not yet hold to 2× quiet. It
- * holds them under the finding's stall.
+ * Added to twice B's quiet worst delivery. B's delivery starts with a publish request, which A's
+ * calls delay as they delay B's other requests (FLOOR_MS above); then it shares the worker with A's
+ * 72 deliveries of 256 KiB, whose cost per batch is one parse and one envelope per event (not per
+ * delivery, nor per row of the claim), a signature per delivery, and at most 512 KiB of that work
+ * between two turns of the worker's event loop (src/worker/deliver-batch.ts). Over twelve runs B's
+ * worst was 99–830 ms during A's against 35–226 ms quiet, at most 378 ms over twice the quiet worst
+ * (the 830 ms on a loaded machine, B's small requests at 274 ms); in eight runs paired with them,
+ * with a parse per claimed row and an envelope per delivery, 172–1,477 ms (quiet 64–192 ms), up
+ * to 1,187 ms over, and 0.9–5.6 s on a busier machine. The floor fails that code when the machine
+ * is loaded (2 of 9 runs), not when it is quiet (its excess 18–444 ms): a limit, not a detector.
  */
-const DELIVERY_STALL_MS = 10_000;
+const DELIVERY_FLOOR_MS = 500;
 /** B's probe: one small request per interval, for at most this many intervals per phase. */
 const PROBE_INTERVAL_MS = 250;
 const MAX_PROBES = 240;
@@ -142,21 +147,28 @@ async function probeB(done: Promise<unknown>): Promise<Sample[]> {
   return samples;
 }
 
-/** One delivery of B's, from the publish call to its arrival at B's receiver (ms). */
-async function bDelivery(): Promise<number> {
+interface DeliveryOfB {
+  /** From the publish call to its arrival at B's receiver. */
+  ms: number;
+  /** Of which the publish call (the API's share; the rest is the queue's and the worker's). */
+  publishMs: number;
+}
+
+async function bDelivery(): Promise<DeliveryOfB> {
   const before = bReceiver.requests.length;
   const started = Date.now();
   const published = await call(keyB, 'mutation($input: PublishEventInput!) { publishEvent(input: $input) { __typename } }', { input: { type: 'quiet.ping', payload: { at: started } } });
+  const publishMs = Date.now() - started;
   expect(published.data?.publishEvent.__typename).toBe('PublishEventPayload');
   const request = await waitFor(async () => bReceiver.requests[before], "B's delivery", 30_000);
-  return request.receivedAt - started;
+  return { ms: request.receivedAt - started, publishMs };
 }
 
 /** B's deliveries one after another until `done` settles (at least one, at most 40). */
-async function deliveriesOfB(done: Promise<unknown>): Promise<number[]> {
+async function deliveriesOfB(done: Promise<unknown>): Promise<DeliveryOfB[]> {
   let finished = false;
   void done.finally(() => (finished = true));
-  const latencies: number[] = [];
+  const latencies: DeliveryOfB[] = [];
   do latencies.push(await bDelivery());
   while (!finished && latencies.length < 40);
   return latencies;
@@ -209,24 +221,25 @@ it("keeps B's requests on time while A publishes 256 KiB payloads through 18 of 
   await bDelivery(); // warm-up
   const quietDeliveries = deliveriesOfB(new Promise((resolve) => setTimeout(resolve, 4_000)));
   const quietProbes = await probeB(quietDeliveries);
-  const quietDelivery = Math.max(...(await quietDeliveries));
+  const quietDelivery = Math.max(...(await quietDeliveries).map((delivery) => delivery.ms));
   const quietRequest = Math.max(...quietProbes.map((sample) => sample.ms));
 
   const attack = attackOfA();
   const [probes, deliveries, calls] = await Promise.all([probeB(attack), deliveriesOfB(attack), attack]);
   const worstRequest = Math.max(...probes.map((sample) => sample.ms));
-  const worstDelivery = Math.max(...deliveries);
+  const worstOfB = deliveries.reduce((worst, delivery) => (delivery.ms > worst.ms ? delivery : worst));
+  const worstDelivery = worstOfB.ms;
   // Where B's worst requests fell: during one of A's calls (a request due just before one counts), or not.
   const during = (due: number) => calls.find((c) => due >= c.from - PROBE_INTERVAL_MS && due <= c.from + c.ms)?.name ?? 'no call of A';
   const worst = [...probes].sort((x, y) => y.ms - x.ms).slice(0, 3);
   console.log(
     `tenant filters: B's request quiet worst ${Math.round(quietRequest)} ms, during ${Math.round(worstRequest)} ms over ${probes.length}` +
       ` (worst: ${worst.map((sample) => `${Math.round(sample.ms)} ms in ${during(sample.due)}`).join(', ')});` +
-      ` B's delivery quiet worst ${quietDelivery} ms, during ${worstDelivery} ms over ${deliveries.length};` +
+      ` B's delivery quiet worst ${quietDelivery} ms, during ${worstDelivery} ms (its publish call ${worstOfB.publishMs} ms) over ${deliveries.length};` +
       ` A's calls ${calls.map((c) => `${c.name}: ${c.answer} in ${Math.round(c.ms)} ms`).join('; ')}`,
   );
   expect(calls.map((c) => c.answer)).toEqual(['LimitExceededError', 'LimitExceededError', 'PublishEventPayload', 'PublishEventsPayload']);
   for (const c of calls) expect(c.ms, c.name).toBeLessThan(A_CALL_MS);
   expect(worstRequest).toBeLessThanOrEqual(2 * quietRequest + FLOOR_MS);
-  expect(worstDelivery).toBeLessThan(DELIVERY_STALL_MS);
+  expect(worstDelivery).toBeLessThanOrEqual(2 * quietDelivery + DELIVERY_FLOOR_MS);
 }, 150_000);
