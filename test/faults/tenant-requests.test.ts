@@ -54,7 +54,7 @@ function memoryOf(pid: number): { rss: number; peak: number } {
 /** The API's V8 heap in use (MB), from its /metrics. */
 async function heapUsed(origin: string): Promise<number> {
   const text = await (await fetch(`${origin}/metrics`)).text();
-  return Math.round(Number(text.match(/^herald_process_nodejs_heap_size_used_bytes (\S+)$/m)![1]) / 1024 / 1024);
+  return Math.round(Number(text.match(/^herald_nodejs_heap_size_used_bytes (\S+)$/m)![1]) / 1024 / 1024);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
