@@ -8,6 +8,8 @@ import pg from 'pg';
 export interface PgEventTarget extends EventTarget {
   /** Resolves once the first LISTEN is in place. */
   ready: Promise<void>;
+  /** True while a LISTEN is in place: false from a lost connection until the reconnect's LISTEN. */
+  listening(): boolean;
   /** Listeners registered now: subscriptions open in this process (for /metrics and leak tests). */
   listenerCount(): number;
   close(): Promise<void>;
@@ -91,6 +93,7 @@ export function createPgEventTarget(options: {
     throw new Error('changes are announced with notifyChanges() in the writing transaction, not dispatched');
   };
   target.ready = ready;
+  target.listening = () => client !== null;
   target.listenerCount = () => [...listeners.values()].reduce((sum, set) => sum + set.size, 0);
   target.close = async () => {
     closed = true;

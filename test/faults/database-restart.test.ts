@@ -133,7 +133,10 @@ it('answers errors while PostgreSQL is down, recovers without restarts, and deli
   }
 
   cluster = await startCluster();
+  // Ready again only once the API hears changes again (its LISTEN reconnected), not when the
+  // database merely answers: what changes before that, an open subscription would never hear.
   await waitFor(async () => (await fetch(`${apiOrigin}/ready`)).status === 200, 'the API to be ready again', 60_000);
+  expect(((await (await fetch(`${apiOrigin}/ready`)).json()) as { checks: { changes: string } }).checks.changes).toBe('listening');
   const after = await publish(50);
   expect(after).toHaveLength(50);
 
