@@ -14,6 +14,11 @@ const PREFIX_BY_TYPE = {
 
 export type NodeTypeName = keyof typeof PREFIX_BY_TYPE;
 
+/** How a type's ids begin (`org_`), for messages that tell which id was expected. */
+export function globalIdPrefix(typename: NodeTypeName): string {
+  return `${PREFIX_BY_TYPE[typename]}_`;
+}
+
 const TYPE_BY_PREFIX = new Map<string, NodeTypeName>(
   Object.entries(PREFIX_BY_TYPE).map(([type, prefix]) => [prefix, type as NodeTypeName]),
 );

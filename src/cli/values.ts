@@ -1,22 +1,22 @@
 // Values the user typed for the CLI's flags and arguments, checked before anything opens the
 // database: ids of the right type, limits, statuses. Light on imports, so a typo is told at once.
 import { DELIVERY_STATUSES, type DeliveryStatusName } from '../engine/delivery-status.ts';
-import { idOfType, type NodeTypeName } from '../global-id.ts';
+import { globalIdPrefix, idOfType, type NodeTypeName } from '../global-id.ts';
 import { UsageError } from './args.ts';
 import { didYouMean } from './suggest.ts';
 
-const WHAT_ID: Record<NodeTypeName, string> = {
-  Organization: 'an organization id (org_…)',
-  ApiKey: 'an API key id (key_…)',
-  Endpoint: 'an endpoint id (ep_…)',
-  Event: 'an event id (evt_…)',
-  Delivery: 'a delivery id (dlv_…)',
+const WHAT: Record<NodeTypeName, string> = {
+  Organization: 'an organization',
+  ApiKey: 'an API key',
+  Endpoint: 'an endpoint',
+  Event: 'an event',
+  Delivery: 'a delivery',
 };
 
 /** The row id behind a global id the user typed for `flag` (`<id>`, `--endpoint`), or a usage error. */
 export function rowId(typed: string, typename: NodeTypeName, flag: string): string {
   const id = idOfType(typed, typename);
-  if (!id) throw new UsageError(`${flag}: "${typed}" is not ${WHAT_ID[typename]}`);
+  if (!id) throw new UsageError(`${flag}: "${typed}" is not ${WHAT[typename]} id (${globalIdPrefix(typename)}…)`);
   return id;
 }
 

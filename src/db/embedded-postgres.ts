@@ -216,8 +216,8 @@ function pidFile(dataDir: string): string {
   return join(dataDir, 'postmaster.pid');
 }
 
-/** postmaster.pid: line 1 is the pid, line 4 the port. */
-function runningCluster(dataDir: string): { pid: number; port: number } | null {
+/** postmaster.pid: line 1 is the pid, line 4 the port. The cluster of `dataDir` if it runs. */
+export function runningCluster(dataDir: string): { pid: number; port: number } | null {
   if (!existsSync(pidFile(dataDir))) return null;
   const [pidLine, , , portLine] = readFileSync(pidFile(dataDir), 'utf8').split('\n');
   const pid = Number(pidLine);
@@ -230,7 +230,8 @@ function removeStalePidFile(dataDir: string): void {
   if (existsSync(pidFile(dataDir))) rmSync(pidFile(dataDir), { force: true });
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process exists (EPERM: it does, owned by another user such as postgres). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

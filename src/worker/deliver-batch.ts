@@ -140,8 +140,7 @@ async function runBatch(deps: DeliverDeps, jobs: readonly DeliverJob[], detach: 
       detach(key);
       const work = attempt
         .then(async (item) => {
-          const result = await recordAttempts(services, [item]);
-          logRecorded(deps.log, [item], result);
+          const result = await recordLogged(services, [item], deps.log);
           if (result.recorded[0]) countAttempt(deps, item);
         })
         .catch((error: unknown) => {
@@ -209,20 +208,19 @@ function countAttempt(deps: DeliverDeps, { verdict, attempt }: AttemptToRecord):
   deps.metrics?.attemptDuration.observe({ outcome: attempt.error?.kind ?? 'success' }, attempt.durationMs / 1000);
 }
 
+/** Records attempts and logs what was recorded, once the record has committed. */
+async function recordLogged(services: AppServices, items: readonly AttemptToRecord[], log: Logger | undefined) {
+  const result = await recordAttempts(services, items);
+  logRecorded(log, items, result);
+  return result;
+}
+
 async function recordEachIfNeeded(services: AppServices, attempts: AttemptToRecord[], log: Logger | undefined) {
   try {
-    const result = await recordAttempts(services, attempts);
-    logRecorded(log, attempts, result);
-    return { recorded: result.recorded, unrecorded: [] };
+    return { recorded: (await recordLogged(services, attempts, log)).recorded, unrecorded: [] };
   } catch (batchError) {
     if (attempts.length < 2) throw batchError;
-    const each = await Promise.allSettled(
-      attempts.map(async (item) => {
-        const result = await recordAttempts(services, [item]);
-        logRecorded(log, [item], result);
-        return result;
-      }),
-    );
+    const each = await Promise.allSettled(attempts.map((item) => recordLogged(services, [item], log)));
     if (each.every((result) => result.status === 'rejected')) throw batchError;
     return {
       recorded: each.map((result) => result.status === 'fulfilled' && result.value.recorded[0] === true),

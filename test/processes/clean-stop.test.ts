@@ -4,11 +4,12 @@
 // Herald must drain, stop the cluster after it, say so and exit 0 — every time — and a Herald
 // killed outright must not leave its postmaster running.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { isAlive, runningCluster } from '../../src/db/embedded-postgres.ts';
 import { MAIN } from '../support/cli.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -58,19 +59,7 @@ async function untilListening(run: Run): Promise<void> {
 }
 
 function postmasterPid(): number | null {
-  const file = join(dataDir, 'postgres', 'postmaster.pid');
-  if (!existsSync(file)) return null;
-  const pid = Number(readFileSync(file, 'utf8').split('\n')[0]);
-  return Number.isInteger(pid) && pid > 0 ? pid : null;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return runningCluster(join(dataDir, 'postgres'))?.pid ?? null;
 }
 
 describe('Ctrl-C on the embedded default', () => {
