@@ -31,12 +31,6 @@ export async function serve(kind: ProcessKind, config: HeraldConfig, log: Logger
   }
   // The worker starts once its probes listen, so a process that cannot serve them takes no job.
   const worker: Worker | null = kind === 'api' ? null : await startWorker(runtime, runtime.boss!);
-  log.info(
-    kind === 'worker'
-      ? `Herald worker is running (probes on ${server.url}/health) bound to ${server.address}`
-      : listeningLine(server, config),
-  );
-
   const shutdown = async (signal: string) => {
     if (draining) return;
     draining = true;
@@ -62,4 +56,11 @@ export async function serve(kind: ProcessKind, config: HeraldConfig, log: Logger
   };
   process.on('SIGTERM', () => onSignal('SIGTERM', 15));
   process.on('SIGINT', () => onSignal('SIGINT', 2));
+  // Only now: whoever reads this line may signal at once, and a SIGINT before the handlers are
+  // installed kills the process outright (npm start then exited by signal, without a drain).
+  log.info(
+    kind === 'worker'
+      ? `Herald worker is running (probes on ${server.url}/health) bound to ${server.address}`
+      : listeningLine(server, config),
+  );
 }
