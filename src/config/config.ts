@@ -5,6 +5,7 @@
 
 import { resolve } from 'node:path';
 import type { PrivateNetworks } from '../engine/address-policy.ts';
+import { EgressProxyValueError, parseEgressProxyUrl, parseNoProxy, type EgressProxy } from '../engine/egress-route.ts';
 import { LOG_LEVELS, type LogLevel } from '../log.ts';
 import { MAX_IN_FLIGHT_ATTEMPTS, type QueueTimings } from './queue-timings.ts';
 import { ConfigError, DEFAULT_RETRY_SCHEDULE, MAX_PAYLOAD_LIMIT, MAX_REQUEST_LIMIT, MAX_RETRY_STEPS, parseBoolean, parseCorsOrigins, parseDurationVariable, parseDatabaseUrl, parseEncryptionKey, parseHost, parseInteger, parseMetricsToken, parseNodeEnv, parseOrigins, parsePublicUrl, parseQueueTimingsVariable, parseRetrySchedule, parseSignatureHeader, parseSize, parseTimeout, shown } from './parse-variables.ts';
@@ -36,6 +37,8 @@ export interface HeraldConfig {
   maxEndpointsPerOrg: number;
   retentionDays: number;
   signatureHeader: string;
+  /** HERALD_EGRESS_PROXY with HERALD_EGRESS_NO_PROXY; null: deliveries connect directly. */
+  egressProxy: EgressProxy | null;
   /** Normalised origins (`https://app.example.com`); empty = no cross-origin browser access. */
   corsOrigins: string[];
   /** Largest body from a key that may publish (`events:publish`, admin keys). */
@@ -137,6 +140,8 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'HERALD_RETENTION_DAYS', fallback: '30', shownDefault: '`30`', description: '1–3650: older events, deliveries and attempts are purged.' },
   { name: 'HERALD_SIGNATURE_HEADER', fallback: 'X-Herald-Signature', shownDefault: '`X-Herald-Signature`', description: 'The header of the two HMAC schemes: not `webhook-*` nor a standard header.' },
   { name: 'HERALD_CORS_ORIGINS', shownDefault: 'none', description: 'Comma-separated origins (`https://app.example.com`) allowed to call the API from a browser.' },
+  { name: 'HERALD_EGRESS_PROXY', shownDefault: 'none: deliveries connect directly', description: 'An `http://[user:password@]host:port` forward proxy every delivery leaves through (CONNECT for `https://`), so receivers can allow-list one address; destinations are checked before the proxy is asked (docs/egress.md).' },
+  { name: 'HERALD_EGRESS_NO_PROXY', shownDefault: 'none', description: 'Comma-separated destinations reached without the proxy: host names or domains (`example.com` covers its subdomains), IP addresses, CIDR ranges, or `*`.' },
   { name: 'HERALD_PORTAL_FRAME_ANCESTORS', shownDefault: 'none', description: 'Comma-separated origins allowed to embed the webhooks portal in an iframe (CSP `frame-ancestors`).' },
   { name: 'HERALD_GRAPHIQL', fallback: (env) => (env === 'production' ? 'false' : 'true'), shownDefault: '`true`; `false` in production', description: 'Serve GraphiQL on `GET /graphql`, its assets from the package, under a Content-Security-Policy.' },
   { name: 'HERALD_METRICS_TOKEN', shownDefault: 'unset: open outside production, off in production', description: 'When set, `/metrics` answers only `Authorization: Bearer <token>` (16–256 visible characters).' },
@@ -226,6 +231,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     parseInteger(name, required(read(name)), min, max, `a whole number of ${noun} from ${min} to ${max}`);
   const retentionDays = wholeNumber('HERALD_RETENTION_DAYS', 1, 3650, 'days');
   const signatureHeader = parseSignatureHeader(required(read('HERALD_SIGNATURE_HEADER')));
+  const egressProxy = parseEgressProxy(read('HERALD_EGRESS_PROXY'), read('HERALD_EGRESS_NO_PROXY'));
   const corsOrigins = parseCorsOrigins(read('HERALD_CORS_ORIGINS'));
   const requestText = read('HERALD_MAX_REQUEST_BYTES');
   const maxRequestBytes =
@@ -274,6 +280,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxEndpointsPerOrg,
     retentionDays,
     signatureHeader,
+    egressProxy,
     corsOrigins,
     maxRequestBytes,
     maxRequestBytesWithoutPublish,
@@ -309,6 +316,24 @@ export function configFromDefaults(overrides: Partial<HeraldConfig> = {}): Heral
     config.maxRequestBytesWithoutPublish = defaultMaxRequestBytesWithoutPublish(config.maxPayloadBytes, config.maxRequestBytes);
   }
   return config;
+}
+
+/** HERALD_EGRESS_PROXY and HERALD_EGRESS_NO_PROXY (which means nothing without a proxy). */
+function parseEgressProxy(proxyText: string | undefined, noProxyText: string | undefined): EgressProxy | null {
+  const within = <T>(name: string, parse: () => T): T => {
+    try {
+      return parse();
+    } catch (error) {
+      if (error instanceof EgressProxyValueError) throw new ConfigError(name, error.message);
+      throw error;
+    }
+  };
+  const noProxy = within('HERALD_EGRESS_NO_PROXY', () => parseNoProxy(noProxyText ?? ''));
+  if (proxyText === undefined || proxyText.trim() === '') {
+    if (noProxy.length > 0) throw new ConfigError('HERALD_EGRESS_NO_PROXY', 'expected HERALD_EGRESS_PROXY to be set too: it lists what bypasses the proxy');
+    return null;
+  }
+  return { ...within('HERALD_EGRESS_PROXY', () => parseEgressProxyUrl(proxyText.trim())), noProxy };
 }
 
 /** HERALD_ALLOW_PRIVATE_NETWORKS: a boolean, or `loopback` for this machine only. */

@@ -47,6 +47,9 @@ const AttemptErrorKindEnum = builder.enumType('AttemptErrorKind', {
     BLOCKED_ADDRESS: { description: 'The host resolved to an address Herald never connects to (private, loopback, link-local or cloud metadata): docs/security.md.' },
     RESPONSE_TOO_LARGE: { description: 'The answer was larger than Herald reads; it was cut off and the attempt counted as failed.' },
     HTTP_STATUS: { description: 'The endpoint answered with a status outside 2xx (see responseStatus).' },
+    PROXY: {
+      description: "The egress proxy (HERALD_EGRESS_PROXY) failed: unreachable, refused (407) or its own 5xx. Retried as usual, but not counted against the endpoint's health.",
+    },
   } as const satisfies Record<(typeof ATTEMPT_ERROR_KINDS)[number], { description: string }>,
 });
 

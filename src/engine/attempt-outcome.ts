@@ -4,7 +4,7 @@ import { retryDelay } from './retry-schedule.ts';
 
 /** Why an attempt failed: the closed set the HTTP edge maps every failure to. The GraphQL enum and
  * the database enum are spelled from this (test/engine/enums.test.ts holds the database to it). */
-export const ATTEMPT_ERROR_KINDS = ['TIMEOUT', 'CONNECTION', 'DNS', 'TLS', 'BLOCKED_ADDRESS', 'RESPONSE_TOO_LARGE', 'HTTP_STATUS'] as const;
+export const ATTEMPT_ERROR_KINDS = ['TIMEOUT', 'CONNECTION', 'DNS', 'TLS', 'BLOCKED_ADDRESS', 'RESPONSE_TOO_LARGE', 'HTTP_STATUS', 'PROXY'] as const;
 export type AttemptErrorKind = (typeof ATTEMPT_ERROR_KINDS)[number];
 
 export interface AttemptOutcomeInput {
@@ -41,7 +41,8 @@ export function decideAttemptOutcome(input: AttemptOutcomeInput): AttemptOutcome
     random: input.random,
   });
   if (delay !== null) return { status: 'RETRYING', nextAttemptAt: new Date(input.now.getTime() + delay), endpoint: 'UNCHANGED' };
-  return { status: 'FAILED', nextAttemptAt: null, endpoint: 'FAILED' };
+  // The egress proxy failing is the deployment's fault, not the receiver's: its endpoint keeps its health.
+  return { status: 'FAILED', nextAttemptAt: null, endpoint: result.errorKind === 'PROXY' ? 'UNCHANGED' : 'FAILED' };
 }
 
 /**

@@ -7,7 +7,9 @@ import { isIP } from 'node:net';
 import got, { RequestError } from 'got';
 import { checkAddress, type PrivateNetworks } from '../engine/address-policy.ts';
 import type { AttemptErrorKind } from '../engine/attempt-outcome.ts';
+import { bypassesProxy, type EgressProxy } from '../engine/egress-route.ts';
 import { createCheckedLookup } from './checked-lookup.ts';
+import { absoluteFormRequest, TunnellingAgent } from './egress-proxy.ts';
 
 export type { AttemptErrorKind };
 
@@ -39,7 +41,18 @@ type Lookup = ReturnType<typeof createCheckedLookup>;
 /** Requests one endpoint may have open at once from one process (the rest wait for a socket). */
 export const MAX_SOCKETS_PER_ENDPOINT = 64;
 
-export function createHttpSender(options: { timeoutMs: number; allowPrivateNetworks: PrivateNetworks; dnsLookup?: Lookup; maxSocketsPerEndpoint?: number }): HttpSender {
+export interface HttpSenderOptions {
+  timeoutMs: number;
+  allowPrivateNetworks: PrivateNetworks;
+  dnsLookup?: Lookup;
+  maxSocketsPerEndpoint?: number;
+  /** HERALD_EGRESS_PROXY: every destination it does not exempt is reached through it. */
+  egressProxy?: EgressProxy | null;
+  /** CA certificates trusted instead of the system's (tests of TLS through the proxy). */
+  trustedCertificates?: string[];
+}
+
+export function createHttpSender(options: HttpSenderOptions): HttpSender {
   const maxSockets = options.maxSocketsPerEndpoint ?? MAX_SOCKETS_PER_ENDPOINT;
   const policy = { allowPrivateNetworks: options.allowPrivateNetworks };
   const dnsLookup = options.dnsLookup ?? createCheckedLookup(policy);
@@ -48,15 +61,23 @@ export function createHttpSender(options: { timeoutMs: number; allowPrivateNetwo
   // other endpoints on the same host (a platform hosting many customers' endpoints; every bench
   // endpoint). As many may idle as may be open: with fewer, every burst closed the extra sockets
   // and opened new ones for the next batch. Idle sockets close after `timeout`.
-  const pools = new Map<string, { http: HttpAgent; https: HttpsAgent }>();
+  const proxy = options.egressProxy ?? null;
+  const lookupTimeoutMs = Math.min(options.timeoutMs, 5_000);
+  const tls = options.trustedCertificates ? { ca: options.trustedCertificates } : {};
+  const pools = new Map<string, { http: HttpAgent; https: HttpsAgent; proxied: { http: HttpAgent; https: HttpsAgent } | null }>();
   const poolFor = (key: string) => {
     let pool = pools.get(key);
     if (pool) {
       pools.delete(key); // re-inserted below: the Map's order is least recently used first
     } else {
+      const agentOptions = { keepAlive: true, maxSockets, maxFreeSockets: maxSockets, timeout: 60_000 };
       pool = {
-        http: new HttpAgent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets, timeout: 60_000 }),
-        https: new HttpsAgent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets, timeout: 60_000 }),
+        http: new HttpAgent(agentOptions),
+        https: new HttpsAgent({ ...agentOptions, ...tls }),
+        // Sockets to the proxy (http://) and tunnels through it (https://), kept per endpoint too.
+        proxied: proxy
+          ? { http: new HttpAgent(agentOptions), https: new TunnellingAgent(proxy, dnsLookup, lookupTimeoutMs, { ...agentOptions, ...tls }) }
+          : null,
       };
       evictIdlePools();
     }
@@ -67,9 +88,8 @@ export function createHttpSender(options: { timeoutMs: number; allowPrivateNetwo
     for (const [key, pool] of pools) {
       if (pools.size < MAX_POOLS) return;
       // A pool with a request in flight is kept (destroying it would cut the request off).
-      if (Object.keys(pool.http.sockets).length + Object.keys(pool.https.sockets).length > 0) continue;
-      pool.http.destroy();
-      pool.https.destroy();
+      if (agentsOf(pool).some((agent) => Object.keys(agent.sockets).length > 0)) continue;
+      for (const agent of agentsOf(pool)) agent.destroy();
       pools.delete(key);
     }
   };
@@ -93,13 +113,26 @@ export function createHttpSender(options: { timeoutMs: number; allowPrivateNetwo
         durationMs: Math.round(performance.now() - started),
         ...partial,
       });
-      const host = new URL(request.url).hostname.replace(/^\[|\]$/g, '');
+      const url = new URL(request.url);
+      const host = url.hostname.replace(/^\[|\]$/g, '');
       if (isIP(host)) {
         const verdict = checkAddress(host, policy);
         if (!verdict.allowed) return done(failure('BLOCKED_ADDRESS', `refused: ${verdict.reason}`));
       }
+      const pool = poolFor(request.pool ?? '');
+      const via = pool.proxied && !bypassesProxy(host, proxy!.noProxy) ? (url.protocol === 'https:' ? 'tunnel' : 'absolute-form') : 'direct';
       try {
-        const answer = await readAnswer(client.stream(request.url, { body: request.body, headers: request.headers, agent: poolFor(request.pool ?? '') }));
+        const answer = await readAnswer(
+          client.stream(request.url, {
+            body: request.body,
+            headers: request.headers,
+            agent: via === 'direct' ? { http: pool.http, https: pool.https } : pool.proxied!,
+            ...(via === 'absolute-form' ? { request: absoluteFormRequest(proxy!, dnsLookup, lookupTimeoutMs, pool.proxied!.http) } : {}),
+          }),
+        );
+        if (via === 'absolute-form' && isProxysOwnAnswer(answer)) {
+          return done({ ...failure('PROXY', `the egress proxy answered HTTP ${answer.status}`), status: answer.status, responseBody: answer.kept });
+        }
         const ok = answer.status >= 200 && answer.status < 300;
         if (answer.tooLarge) {
           return done({ ...failure('RESPONSE_TOO_LARGE', `the response body was larger than ${MAX_READ_BYTES} bytes`), status: answer.status, responseBody: answer.kept, retryAfter: answer.retryAfter });
@@ -112,17 +145,29 @@ export function createHttpSender(options: { timeoutMs: number; allowPrivateNetwo
           error: ok ? null : { kind: 'HTTP_STATUS', message: statusMessage(answer.status, answer.location) },
         });
       } catch (error) {
-        return done(failure(...classify(error, t)));
+        const [kind, message] = classify(error, t);
+        // Over absolute form the connection is to the proxy: its failure is the proxy's.
+        if (via === 'absolute-form' && kind === 'CONNECTION') return done(failure('PROXY', `the egress proxy: ${message}`));
+        return done(failure(kind, message));
       }
     },
     close() {
-      for (const pool of pools.values()) {
-        pool.http.destroy();
-        pool.https.destroy();
-      }
+      for (const pool of pools.values()) for (const agent of agentsOf(pool)) agent.destroy();
       pools.clear();
     },
   };
+}
+
+function agentsOf(pool: { http: HttpAgent; https: HttpsAgent; proxied: { http: HttpAgent; https: HttpsAgent } | null }): Array<HttpAgent | HttpsAgent> {
+  return [pool.http, pool.https, ...(pool.proxied ? [pool.proxied.http, pool.proxied.https] : [])];
+}
+
+/**
+ * A proxy's own refusal of an absolute-form request: 407 always, and a 5xx it marks with
+ * Proxy-Status (RFC 9209). Any other answer is the destination's, relayed.
+ */
+function isProxysOwnAnswer(answer: Answer): boolean {
+  return answer.status === 407 || (answer.status >= 500 && answer.proxyStatus !== undefined);
 }
 
 interface Answer {
@@ -131,6 +176,7 @@ interface Answer {
   tooLarge: boolean;
   retryAfter: string | undefined;
   location: string | undefined;
+  proxyStatus: string | undefined;
 }
 
 /** Reads at most MAX_READ_BYTES of the body, keeping KEPT_BYTES; a larger body is cut off. */
@@ -139,23 +185,25 @@ function readAnswer(stream: ReturnType<typeof got.stream>): Promise<Answer> {
     let status = 0;
     let retryAfter: string | undefined;
     let location: string | undefined;
+    let proxyStatus: string | undefined;
     const chunks: Buffer[] = [];
     let read = 0;
     stream.on('response', (response: { statusCode: number; headers: Record<string, string | string[] | undefined> }) => {
       status = response.statusCode;
       retryAfter = header(response.headers['retry-after']);
       location = header(response.headers.location);
+      proxyStatus = header(response.headers['proxy-status']);
     });
     stream.on('data', (chunk: Buffer) => {
       read += chunk.length;
       if (read > MAX_READ_BYTES) {
         stream.destroy();
-        resolve({ status, kept: keep(chunks), tooLarge: true, retryAfter, location });
+        resolve({ status, kept: keep(chunks), tooLarge: true, retryAfter, location, proxyStatus });
         return;
       }
       if (Buffer.concat(chunks).length < KEPT_BYTES) chunks.push(chunk);
     });
-    stream.on('end', () => resolve({ status, kept: keep(chunks), tooLarge: false, retryAfter, location }));
+    stream.on('end', () => resolve({ status, kept: keep(chunks), tooLarge: false, retryAfter, location, proxyStatus }));
     stream.on('error', reject);
   });
 }
@@ -189,6 +237,7 @@ function classify(error: unknown, timeoutMs: number): [AttemptErrorKind, string]
   const cause = error instanceof RequestError ? (error.cause as { code?: string } | undefined) : undefined;
   const codes = [code, cause?.code ?? ''];
   if (codes.includes('EHERALDBLOCKED')) return ['BLOCKED_ADDRESS', `refused: ${(error as Error).message}`];
+  if (codes.includes('EHERALDPROXY')) return ['PROXY', ((error instanceof RequestError ? error.cause : error) as Error).message];
   if (codes.includes('ETIMEDOUT')) return ['TIMEOUT', `no complete answer within ${timeoutMs} ms`];
   if (codes.some((c) => c === 'ENOTFOUND' || c === 'EAI_AGAIN' || c === 'ENODATA')) return ['DNS', 'the host name does not resolve'];
   if (codes.some((c) => TLS_CODE.test(c))) return ['TLS', `TLS failed (${codes.find((c) => TLS_CODE.test(c))})`];

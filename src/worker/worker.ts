@@ -41,6 +41,7 @@ export async function startWorker(runtime: WorkerDeps, boss: PgBoss): Promise<Wo
     timeoutMs: config.deliveryTimeoutMs,
     allowPrivateNetworks: config.allowPrivateNetworks,
     maxSocketsPerEndpoint: Math.min(MAX_SOCKETS_PER_ENDPOINT, config.queueTimings.endpointConcurrency),
+    egressProxy: config.egressProxy,
   });
   // Batches and detached slow attempts in flight, so a drain can wait for exactly these to finish
   // and record.

@@ -108,6 +108,7 @@ describe('loadConfig', () => {
       portalFrameAncestors: [],
       queueTimings: { superviseIntervalSeconds: 5, monitorIntervalSeconds: 5, expiryMarginSeconds: 5, watchdogMarginSeconds: 15, deliverRetryLimit: 5, deliverRetryDelaySeconds: 1, abandonedRetryLimit: 5, abandonedRetryDelaySeconds: 5, endpointConcurrency: 100 },
       maxInFlightPerOrganization: 250,
+      egressProxy: null,
     } satisfies HeraldConfig);
   });
 
@@ -135,6 +136,8 @@ describe('loadConfig', () => {
     ['HERALD_MAX_SOCKETS_PER_KEY', '2', 'maxSocketsPerKey', 2],
     ['HERALD_MAX_RESPONSE_BYTES', '1MiB', 'maxResponseBytes', 1024 * 1024],
     ['HERALD_MAX_IN_FLIGHT_PER_ORGANIZATION', '40', 'maxInFlightPerOrganization', 40],
+    ['HERALD_EGRESS_PROXY', 'http://proxy.internal:3128', 'egressProxy', { host: 'proxy.internal', port: 3128, authorization: null, noProxy: [] }],
+    ['HERALD_EGRESS_PROXY', 'http://egress:p%40ss@[fd00::1]', 'egressProxy', { host: 'fd00::1', port: 80, authorization: `Basic ${Buffer.from('egress:p@ss').toString('base64')}`, noProxy: [] }],
     ['NODE_ENV', 'production', 'nodeEnv', 'production'],
     ['DATABASE_URL', 'postgres://u:p@db:5432/herald', 'databaseUrl', 'postgres://u:p@db:5432/herald'],
     ['DATABASE_URL', 'postgresql://localhost/herald?sslmode=require', 'databaseUrl', 'postgresql://localhost/herald?sslmode=require'],
@@ -187,6 +190,10 @@ describe('loadConfig', () => {
 
   // [variable, value, a piece of the message saying what it accepts]
   const bad: Array<[string, string, string]> = [
+    ['HERALD_EGRESS_PROXY', 'https://proxy.internal:3128', 'expected an http:// proxy URL (https:// endpoints are tunnelled through it with CONNECT), got https://'],
+    ['HERALD_EGRESS_PROXY', 'proxy.internal:3128', 'expected an http:// proxy URL'],
+    ['HERALD_EGRESS_PROXY', 'http://proxy.internal:3128/egress', 'expected no path, query or fragment'],
+    ['HERALD_EGRESS_NO_PROXY', 'internal.example.com', 'expected HERALD_EGRESS_PROXY to be set too'],
     ['NODE_ENV', 'staging', 'expected development, test or production'],
     ['HERALD_LOG_LEVEL', 'verbose', 'expected debug, info, warn or error, got "verbose"'],
     ['HERALD_MAX_SSE_STREAMS_PER_KEY', '0', 'a whole number of streams from 1'],

@@ -23,6 +23,8 @@ export type AttemptErrorKind =
   | 'DNS'
   /** The endpoint answered with a status outside 2xx (see responseStatus). */
   | 'HTTP_STATUS'
+  /** The egress proxy (HERALD_EGRESS_PROXY) failed: unreachable, refused (407) or its own 5xx. Retried as usual, but not counted against the endpoint's health. */
+  | 'PROXY'
   /** The answer was larger than Herald reads; it was cut off and the attempt counted as failed. */
   | 'RESPONSE_TOO_LARGE'
   /** No complete answer within the delivery timeout (HERALD_DELIVERY_TIMEOUT). */
