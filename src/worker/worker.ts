@@ -43,6 +43,10 @@ export async function startWorker(runtime: WorkerDeps, boss: PgBoss): Promise<Wo
     maxSocketsPerEndpoint: Math.min(MAX_SOCKETS_PER_ENDPOINT, config.queueTimings.endpointConcurrency),
     egressProxy: config.egressProxy,
   });
+  if (config.egressProxy) {
+    const { host, port, noProxy } = config.egressProxy;
+    log.info(`deliveries leave through the egress proxy ${host.includes(':') ? `[${host}]` : host}:${port}${noProxy.length > 0 ? ` (${noProxy.length} HERALD_EGRESS_NO_PROXY rules)` : ''}`);
+  }
   // Batches and detached slow attempts in flight, so a drain can wait for exactly these to finish
   // and record.
   const inFlight = new Set<Promise<unknown>>();
