@@ -1,4 +1,5 @@
 import { MUTATION_RESULT } from '../auth/scopes.ts';
+import { HEADER_VALUE_KEPT, REDACTED, RESPONSE_HEADERS_KEPT, type AttemptTimings, type HeaderPair } from '../engine/attempt-forensics.ts';
 import { ATTEMPT_ERROR_KINDS } from '../engine/attempt-outcome.ts';
 import { builder } from '../graphql/builder.ts';
 import { assertStillAuthorized } from '../graphql/subscription-auth.ts';
@@ -63,6 +64,30 @@ const AttemptErrorRef = builder
     }),
   });
 
+const HttpHeaderRef = builder.objectRef<HeaderPair>('HttpHeader').implement({
+  description: 'One HTTP header of an attempt, as sent or received.',
+  fields: (t) => ({
+    name: t.exposeString('name', { description: 'The header name, in lower case.' }),
+    value: t.exposeString('value', { description: `Its value; "${REDACTED}" for a signature, credential or custom header, whose values are never kept.` }),
+  }),
+});
+
+const AttemptTimingsRef = builder.objectRef<AttemptTimings>('AttemptTimings').implement({
+  description: 'Where the time of an attempt went, in milliseconds. A phase that did not happen is null: a kept-alive socket has no DNS, connect or TLS, and neither does a tunnel through the egress proxy as measured here.',
+  fields: (t) => ({
+    dnsMs: t.exposeInt('dnsMs', { nullable: true, description: 'Resolving the host name.' }),
+    connectMs: t.exposeInt('connectMs', { nullable: true, description: 'Opening the TCP connection.' }),
+    tlsMs: t.exposeInt('tlsMs', { nullable: true, description: 'The TLS handshake (https:// only).' }),
+    firstByteMs: t.exposeInt('firstByteMs', { nullable: true, description: "From the request sent to the answer's first byte: the receiver's own time." }),
+    totalMs: t.exposeInt('totalMs', { description: 'The whole attempt, from start to the end of the answer or the failure.' }),
+  }),
+});
+
+/** A JSON column written only by the record path (src/delivery-state/transitions.ts), as the type it was written with. */
+function stored<T>(value: unknown): T | null {
+  return value === null || value === undefined ? null : (value as T);
+}
+
 builder.prismaObject('Attempt', {
   description: 'One HTTP request of a delivery.',
   // Receivers' answers: never readable without deliveries:read, whatever led to them.
@@ -78,6 +103,26 @@ builder.prismaObject('Attempt', {
       nullable: true,
       description: 'Why the attempt failed; null when it succeeded.',
       resolve: (attempt) => (attempt.errorKind ? { kind: attempt.errorKind, message: attempt.errorMessage ?? '' } : null),
+    }),
+    requestHeaders: t.field({
+      type: [HttpHeaderRef],
+      nullable: true,
+      description: 'The headers sent, in order, with signature, credential and custom header values redacted; null when no request was made (or the attempt predates forensics).',
+      resolve: (attempt) => stored<HeaderPair[]>(attempt.requestHeaders),
+    }),
+    responseHeaders: t.field({
+      type: [HttpHeaderRef],
+      nullable: true,
+      description: `The answer's headers, in order: at most ${RESPONSE_HEADERS_KEPT}, each value cut to ${HEADER_VALUE_KEPT} characters; null without an answer.`,
+      // Receivers choose these, as they choose bodies: charged to the same response budget.
+      resolve: (attempt, _args, ctx) => chargeResponseBytes(ctx, stored<HeaderPair[]>(attempt.responseHeaders)),
+    }),
+    remoteAddress: t.exposeString('remoteAddress', { nullable: true, description: "The IP address the request's socket was connected to (the egress proxy's behind HERALD_EGRESS_PROXY); null when none was." }),
+    timings: t.field({
+      type: AttemptTimingsRef,
+      nullable: true,
+      description: 'Where the time went: DNS, connect, TLS, first byte, total.',
+      resolve: (attempt) => stored<AttemptTimings>(attempt.timings),
     }),
   }),
 });

@@ -4,6 +4,7 @@
 import { uuidv7 } from '../uuid7.ts';
 import { checkedQuery, sqlTypes } from '../db/checked-sql.ts';
 import { inTransaction, sqlPool, type Db, type Tx } from '../db/prisma.ts';
+import type { AttemptForensics } from '../engine/attempt-forensics.ts';
 import { endpointDisableReason, type AttemptErrorKind, type EndpointHealthEffect } from '../engine/attempt-outcome.ts';
 import { statusesWhere } from '../engine/delivery-status.ts';
 import { statusList } from './status-list.ts';
@@ -187,6 +188,8 @@ export interface AttemptRecord {
   responseStatus: number | null;
   responseBody: string | null;
   error: { kind: AttemptErrorKind; message: string } | null;
+  /** What was sent and received, and where the time went (secret header values already redacted). */
+  forensics?: AttemptForensics;
 }
 
 export interface AttemptVerdict {
@@ -258,15 +261,21 @@ export async function recordAttempts(
         response_body: attempt.responseBody,
         error_kind: attempt.error?.kind ?? null,
         error_message: attempt.error?.message ?? null,
+        request_headers: attempt.forensics?.requestHeaders ?? null,
+        response_headers: attempt.forensics?.responseHeaders ?? null,
+        remote_address: attempt.forensics?.remoteAddress ?? null,
+        timings: attempt.forensics?.timings ?? null,
       })),
     );
     await tx.$executeRaw`
-      INSERT INTO attempts (id, delivery_id, number, started_at, duration_ms, response_status, response_body, error_kind, error_message)
+      INSERT INTO attempts (id, delivery_id, number, started_at, duration_ms, response_status, response_body, error_kind, error_message,
+                            request_headers, response_headers, remote_address, timings)
       SELECT a.id, a.delivery_id, a.number, a.started_at, a.duration_ms, a.response_status, a.response_body,
-             a.error_kind::"AttemptErrorKind", a.error_message
+             a.error_kind::"AttemptErrorKind", a.error_message, a.request_headers, a.response_headers, a.remote_address, a.timings
         FROM jsonb_to_recordset(${attempts}::jsonb)
              AS a(id uuid, delivery_id uuid, number int, started_at timestamptz, duration_ms int, response_status int,
-                  response_body text, error_kind text, error_message text)`;
+                  response_body text, error_kind text, error_message text, request_headers jsonb, response_headers jsonb,
+                  remote_address text, timings jsonb)`;
     // Before the endpoint's health below: turning it off cancels its RETRYING deliveries, some maybe
     // of this batch, and NOTIFY keeps the order sent, so their CANCELLED comes after their RETRYING.
     await notifyChanges(tx, moved.map((row) => deliveryNotice(row.state)));

@@ -10,6 +10,14 @@ export function buildEnvelope(event: { id: string; type: string; createdAt: Date
   });
 }
 
+/**
+ * The headers whose values an attempt's record never keeps: the signature, credentials, and the
+ * endpoint's custom headers (sealed at rest like secrets, since they usually carry a token).
+ */
+export function secretHeaderNames(signature: Record<string, string>, customHeaders: ReadonlyArray<{ name: string }>): ReadonlySet<string> {
+  return new Set(['authorization', 'proxy-authorization', ...Object.keys(signature), ...customHeaders.map((header) => header.name)].map((name) => name.toLowerCase()));
+}
+
 /** The endpoint's custom headers first; Herald's own are set last so none can be overridden. */
 export function deliveryHeaders(input: {
   messageId: string;

@@ -1,19 +1,21 @@
 // The HTTP edge: one POST per attempt with got, and every way it can go wrong mapped to a closed
 // set of error kinds. Addresses are checked where they are used: host names resolve through the
 // checked lookup (Node connects to the address it returns), literal IPs are checked up front.
-import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpAgent, type ClientRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { isIP } from 'node:net';
-import got, { RequestError } from 'got';
+import got, { RequestError, type Timings } from 'got';
 import { checkAddress, type PrivateNetworks } from '../engine/address-policy.ts';
 import type { AttemptErrorKind } from '../engine/attempt-outcome.ts';
+import { HEADER_VALUE_KEPT, REDACTED, RESPONSE_HEADERS_KEPT, type AttemptForensics, type AttemptTimings, type HeaderPair } from '../engine/attempt-forensics.ts';
 import { bypassesProxy, type EgressProxy } from '../engine/egress-route.ts';
 import { createCheckedLookup } from './checked-lookup.ts';
 import { absoluteFormRequest, TunnellingAgent } from './egress-proxy.ts';
 
 export type { AttemptErrorKind };
 
-export interface SendResult {
+/** One attempt's result, with what its record keeps of the exchange. */
+export interface SendResult extends AttemptForensics {
   startedAt: Date;
   durationMs: number;
   /** A 2xx answer. */
@@ -26,8 +28,11 @@ export interface SendResult {
 }
 
 export interface HttpSender {
-  /** `pool`: whose sockets to use (an endpoint id); requests of one pool never wait for another's. */
-  send(request: { url: string; body: string; headers: Record<string, string>; pool?: string }): Promise<SendResult>;
+  /**
+   * `pool`: whose sockets to use (an endpoint id); requests of one pool never wait for another's.
+   * `redact`: header names (lower case) whose values are secrets, kept out of the attempt's record.
+   */
+  send(request: { url: string; body: string; headers: Record<string, string>; pool?: string; redact?: ReadonlySet<string> }): Promise<SendResult>;
   close(): void;
 }
 
@@ -108,10 +113,12 @@ export function createHttpSender(options: HttpSenderOptions): HttpSender {
     async send(request) {
       const startedAt = new Date();
       const started = performance.now();
-      const done = (partial: Omit<SendResult, 'startedAt' | 'durationMs'>): SendResult => ({
+      let forensics: AttemptForensics = { requestHeaders: null, responseHeaders: null, remoteAddress: null, timings: null };
+      const done = (partial: Outcome): SendResult => ({
         startedAt,
         durationMs: Math.round(performance.now() - started),
         ...partial,
+        ...forensics,
       });
       const url = new URL(request.url);
       const host = url.hostname.replace(/^\[|\]$/g, '');
@@ -121,15 +128,27 @@ export function createHttpSender(options: HttpSenderOptions): HttpSender {
       }
       const pool = poolFor(request.pool ?? '');
       const via = pool.proxied && !bypassesProxy(host, proxy!.noProxy) ? (url.protocol === 'https:' ? 'tunnel' : 'absolute-form') : 'direct';
+      const stream = client.stream(request.url, {
+        body: request.body,
+        headers: request.headers,
+        agent: via === 'direct' ? { http: pool.http, https: pool.https } : pool.proxied!,
+        ...(via === 'absolute-form' ? { request: absoluteFormRequest(proxy!, dnsLookup, lookupTimeoutMs, pool.proxied!.http) } : {}),
+      });
+      const redact = request.redact ?? new Set<string>();
+      stream.once('request', (sent: ClientRequest) => {
+        forensics.requestHeaders = Object.entries(sent.getHeaders()).map(([name, value]) => ({
+          name,
+          value: redact.has(name) ? REDACTED : Array.isArray(value) ? value.join(', ') : String(value),
+        }));
+      });
+      stream.once('response', (response: IncomingMessage) => {
+        forensics.responseHeaders = keptHeaders(response.rawHeaders);
+        forensics.remoteAddress = response.socket?.remoteAddress ?? null;
+      });
       try {
-        const answer = await readAnswer(
-          client.stream(request.url, {
-            body: request.body,
-            headers: request.headers,
-            agent: via === 'direct' ? { http: pool.http, https: pool.https } : pool.proxied!,
-            ...(via === 'absolute-form' ? { request: absoluteFormRequest(proxy!, dnsLookup, lookupTimeoutMs, pool.proxied!.http) } : {}),
-          }),
-        );
+        const answer = await readAnswer(stream).finally(() => {
+          forensics = { ...forensics, timings: timingsOf(stream.timings, performance.now() - started) };
+        });
         if (via === 'absolute-form' && isProxysOwnAnswer(answer)) {
           return done({ ...failure('PROXY', `the egress proxy answered HTTP ${answer.status}`), status: answer.status, responseBody: answer.kept });
         }
@@ -156,6 +175,21 @@ export function createHttpSender(options: HttpSenderOptions): HttpSender {
       pools.clear();
     },
   };
+}
+
+/** rawHeaders' name/value pairs as received, capped in count and length. */
+function keptHeaders(raw: readonly string[]): HeaderPair[] {
+  const kept: HeaderPair[] = [];
+  for (let i = 0; i + 1 < raw.length && kept.length < RESPONSE_HEADERS_KEPT; i += 2) {
+    kept.push({ name: raw[i]!.toLowerCase(), value: raw[i + 1]!.slice(0, HEADER_VALUE_KEPT) });
+  }
+  return kept;
+}
+
+function timingsOf(timings: Timings | undefined, elapsedMs: number): AttemptTimings {
+  const phases = timings?.phases;
+  const ms = (value: number | undefined) => (value === undefined ? null : Math.round(value));
+  return { dnsMs: ms(phases?.dns), connectMs: ms(phases?.tcp), tlsMs: ms(phases?.tls), firstByteMs: ms(phases?.firstByte), totalMs: Math.round(phases?.total ?? elapsedMs) };
 }
 
 function agentsOf(pool: { http: HttpAgent; https: HttpsAgent; proxied: { http: HttpAgent; https: HttpsAgent } | null }): Array<HttpAgent | HttpsAgent> {
@@ -226,7 +260,10 @@ function statusMessage(status: number, location: string | undefined): string {
   return `HTTP ${status}`;
 }
 
-function failure(kind: AttemptErrorKind, message: string): Omit<SendResult, 'startedAt' | 'durationMs'> {
+/** A result before the sender adds its timing and forensics. */
+type Outcome = Omit<SendResult, 'startedAt' | 'durationMs' | keyof AttemptForensics>;
+
+function failure(kind: AttemptErrorKind, message: string): Outcome {
   return { ok: false, status: null, responseBody: null, retryAfter: undefined, error: { kind, message } };
 }
 

@@ -2,7 +2,7 @@
 // (src/delivery) decides; this file only moves data between the database, the HTTP edge and it.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { decideAttemptOutcome } from '../engine/attempt-outcome.ts';
-import { buildEnvelope, deliveryHeaders } from '../engine/envelope.ts';
+import { buildEnvelope, deliveryHeaders, secretHeaderNames } from '../engine/envelope.ts';
 import type { HttpSender } from '../http/http-sender.ts';
 import { parseRetryAfter } from '../engine/retry-schedule.ts';
 import { signatureHeaders } from '../engine/signing.ts';
@@ -286,7 +286,7 @@ async function attemptOne(deps: DeliverDeps, claimed: ClaimedDelivery, envelope:
     signatureHeader: services.config.signatureHeader,
   });
   const headers = deliveryHeaders({ messageId, timestampSeconds, userAgent: USER_AGENT, customHeaders: secrets.headers, signature });
-  const sent = await sender.send({ url: claimed.endpoint.url, body, headers, pool: claimed.endpoint.id });
+  const sent = await sender.send({ url: claimed.endpoint.url, body, headers, pool: claimed.endpoint.id, redact: secretHeaderNames(signature, secrets.headers) });
 
   const outcome = decideAttemptOutcome({
     attemptNumber: claimed.attempt,
@@ -299,7 +299,14 @@ async function attemptOne(deps: DeliverDeps, claimed: ClaimedDelivery, envelope:
   });
   return {
     claimed,
-    attempt: { startedAt: sent.startedAt, durationMs: sent.durationMs, responseStatus: sent.status, responseBody: sent.responseBody, error: sent.error },
+    attempt: {
+      startedAt: sent.startedAt,
+      durationMs: sent.durationMs,
+      responseStatus: sent.status,
+      responseBody: sent.responseBody,
+      error: sent.error,
+      forensics: { requestHeaders: sent.requestHeaders, responseHeaders: sent.responseHeaders, remoteAddress: sent.remoteAddress, timings: sent.timings },
+    },
     verdict: { status: outcome.status, nextAttemptAt: outcome.nextAttemptAt, endpoint: outcome.endpoint },
   };
 }

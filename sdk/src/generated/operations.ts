@@ -570,6 +570,8 @@ export type EndpointFieldsFragment = { __typename: 'Endpoint', id: string, name:
 
 export type AttemptFieldsFragment = { __typename: 'Attempt', number: number, startedAt: string, durationMs: number, responseStatus: number | null, responseBody: string | null, error: { __typename: 'AttemptError', kind: AttemptErrorKind, message: string } | null };
 
+export type AttemptForensicsFieldsFragment = { __typename: 'Attempt', number: number, remoteAddress: string | null, requestHeaders: Array<{ __typename: 'HttpHeader', name: string, value: string }> | null, responseHeaders: Array<{ __typename: 'HttpHeader', name: string, value: string }> | null, timings: { __typename: 'AttemptTimings', dnsMs: number | null, connectMs: number | null, tlsMs: number | null, firstByteMs: number | null, totalMs: number } | null };
+
 export type DeliveryFieldsFragment = { __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } };
 
 export type DeliveryWithAttemptsFieldsFragment = { __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, attempts: Array<{ __typename: 'Attempt', number: number, startedAt: string, durationMs: number, responseStatus: number | null, responseBody: string | null, error: { __typename: 'AttemptError', kind: AttemptErrorKind, message: string } | null }>, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } };
@@ -702,7 +704,7 @@ export type DeliveryQueryVariables = Exact<{
 
 export type DeliveryQuery = { __typename: 'Query', node:
     | { __typename: 'ApiKey' }
-    | { __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, attempts: Array<{ __typename: 'Attempt', number: number, startedAt: string, durationMs: number, responseStatus: number | null, responseBody: string | null, error: { __typename: 'AttemptError', kind: AttemptErrorKind, message: string } | null }>, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } }
+    | { __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, attempts: Array<{ __typename: 'Attempt', number: number, remoteAddress: string | null, startedAt: string, durationMs: number, responseStatus: number | null, responseBody: string | null, requestHeaders: Array<{ __typename: 'HttpHeader', name: string, value: string }> | null, responseHeaders: Array<{ __typename: 'HttpHeader', name: string, value: string }> | null, timings: { __typename: 'AttemptTimings', dnsMs: number | null, connectMs: number | null, tlsMs: number | null, firstByteMs: number | null, totalMs: number } | null, error: { __typename: 'AttemptError', kind: AttemptErrorKind, message: string } | null }>, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } }
     | { __typename: 'Endpoint' }
     | { __typename: 'Event' }
     | { __typename: 'Organization' }
@@ -796,6 +798,27 @@ export const EndpointFieldsFragmentDoc = new TypedDocumentString(`
   updatedAt
 }
     `, {"fragmentName":"EndpointFields"}) as unknown as TypedDocumentString<EndpointFieldsFragment, unknown>;
+export const AttemptForensicsFieldsFragmentDoc = new TypedDocumentString(`
+    fragment AttemptForensicsFields on Attempt {
+  number
+  requestHeaders {
+    name
+    value
+  }
+  responseHeaders {
+    name
+    value
+  }
+  remoteAddress
+  timings {
+    dnsMs
+    connectMs
+    tlsMs
+    firstByteMs
+    totalMs
+  }
+}
+    `, {"fragmentName":"AttemptForensicsFields"}) as unknown as TypedDocumentString<AttemptForensicsFieldsFragment, unknown>;
 export const DeliveryFieldsFragmentDoc = new TypedDocumentString(`
     fragment DeliveryFields on Delivery {
   __typename
@@ -2157,6 +2180,11 @@ export const DeliveryDocument = new TypedDocumentString(`
   node(id: $id) {
     __typename
     ...DeliveryWithAttemptsFields
+    ... on Delivery {
+      attempts {
+        ...AttemptForensicsFields
+      }
+    }
   }
 }
     fragment AttemptFields on Attempt {
@@ -2168,6 +2196,25 @@ export const DeliveryDocument = new TypedDocumentString(`
   error {
     kind
     message
+  }
+}
+fragment AttemptForensicsFields on Attempt {
+  number
+  requestHeaders {
+    name
+    value
+  }
+  responseHeaders {
+    name
+    value
+  }
+  remoteAddress
+  timings {
+    dnsMs
+    connectMs
+    tlsMs
+    firstByteMs
+    totalMs
   }
 }
 fragment DeliveryFields on Delivery {
