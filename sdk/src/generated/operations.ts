@@ -70,7 +70,7 @@ export type CreateEndpointInput = {
   projects?: Array<string> | null | undefined;
   /** At most this many deliveries a second; absent or null: unlimited. */
   rateLimit?: EndpointRateLimitInput | null | undefined;
-  /** Bring your own signing secret (whsec_ + base64 of 24–64 bytes). */
+  /** Bring your own signing secret: whsec_ + base64 of 24–64 bytes for the HMAC schemes; for STANDARD_WEBHOOKS_ED25519 a private key, whsk_ + base64 of its 32-byte seed (or of seed and public key, 64 bytes). Default: a new one. */
   secret?: string | null | undefined;
   /** Default STANDARD_WEBHOOKS. */
   signatureScheme?: SignatureScheme | null | undefined;
@@ -266,18 +266,20 @@ export type RotateEndpointSecretInput = {
   gracePeriodSeconds?: number | null | undefined;
   /** The endpoint. */
   id: string;
-  /** Bring your own new secret. */
+  /** Bring your own new secret, in the format of the endpoint's scheme (whsec_… or, for STANDARD_WEBHOOKS_ED25519, whsk_…). */
   secret?: string | null | undefined;
 };
 
-/** How deliveries to an endpoint are signed (docs: verifying signatures); the secret is the same whatever the scheme. */
+/** How deliveries to an endpoint are signed (docs/signing.md). The HMAC schemes share one kind of secret (whsec_); STANDARD_WEBHOOKS_ED25519 signs with an Ed25519 private key (whsk_) whose public key (whpk_) receivers verify with. */
 export type SignatureScheme =
   /** X-Herald-Signature: <hex HMAC-SHA256 of the raw body> */
   | 'HMAC_SHA256_BODY'
   /** X-Herald-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "{t}.{body}"> */
   | 'HMAC_SHA256_TIMESTAMPED'
   /** webhook-signature: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}"> */
-  | 'STANDARD_WEBHOOKS';
+  | 'STANDARD_WEBHOOKS'
+  /** webhook-signature: v1a,<base64 Ed25519 signature of "{id}.{timestamp}.{body}"> (Standard Webhooks, asymmetric): receivers hold only the public key. */
+  | 'STANDARD_WEBHOOKS_ED25519';
 
 /** Which endpoint to send a test delivery to. */
 export type TestEndpointInput = {
