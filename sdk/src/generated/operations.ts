@@ -391,7 +391,7 @@ export type CreateOperatorEndpointMutationVariables = Exact<{
 
 
 export type CreateOperatorEndpointMutation = { __typename: 'Mutation', createOperatorEndpoint:
-    | { __typename: 'CreateEndpointPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
+    | { __typename: 'CreateEndpointPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
     | { __typename: 'EndpointVerificationError', message: string }
     | { __typename: 'LimitExceededError', limit: number, message: string }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
@@ -448,7 +448,7 @@ export type CreateEndpointMutationVariables = Exact<{
 
 
 export type CreateEndpointMutation = { __typename: 'Mutation', createEndpoint:
-    | { __typename: 'CreateEndpointPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
+    | { __typename: 'CreateEndpointPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
     | { __typename: 'EndpointVerificationError', message: string }
     | { __typename: 'LimitExceededError', limit: number, message: string }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
@@ -461,7 +461,7 @@ export type UpdateEndpointMutationVariables = Exact<{
 
 export type UpdateEndpointMutation = { __typename: 'Mutation', updateEndpoint:
     | { __typename: 'NotFoundError', message: string }
-    | { __typename: 'UpdateEndpointPayload', endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
+    | { __typename: 'UpdateEndpointPayload', endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
    };
 
@@ -472,7 +472,7 @@ export type RotateEndpointSecretMutationVariables = Exact<{
 
 export type RotateEndpointSecretMutation = { __typename: 'Mutation', rotateEndpointSecret:
     | { __typename: 'NotFoundError', message: string }
-    | { __typename: 'RotateEndpointSecretPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
+    | { __typename: 'RotateEndpointSecretPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
    };
 
@@ -484,7 +484,7 @@ export type ToggleEndpointMutationVariables = Exact<{
 export type ToggleEndpointMutation = { __typename: 'Mutation', toggleEndpoint:
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'RateLimitedError', message: string }
-    | { __typename: 'ToggleEndpointPayload', endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
+    | { __typename: 'ToggleEndpointPayload', endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
    };
 
 export type TestEndpointMutationVariables = Exact<{
@@ -566,7 +566,7 @@ export type ErrorFieldsFragment =
 
 export type PageInfoFieldsFragment = { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null };
 
-export type EndpointFieldsFragment = { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null };
+export type EndpointFieldsFragment = { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null };
 
 export type AttemptFieldsFragment = { __typename: 'Attempt', number: number, startedAt: string, durationMs: number, responseStatus: number | null, responseBody: string | null, error: { __typename: 'AttemptError', kind: AttemptErrorKind, message: string } | null };
 
@@ -597,7 +597,7 @@ export type EndpointsOverviewQueryVariables = Exact<{
 }>;
 
 
-export type EndpointsOverviewQuery = { __typename: 'Query', endpoints: { __typename: 'EndpointConnection', edges: Array<{ __typename: 'EndpointEdge', cursor: string, node: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, stats: { __typename: 'EndpointStats', total: number, succeeded: number, failed: number, successRate: number | null, lastDeliveryAt: string | null }, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+export type EndpointsOverviewQuery = { __typename: 'Query', endpoints: { __typename: 'EndpointConnection', edges: Array<{ __typename: 'EndpointEdge', cursor: string, node: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, stats: { __typename: 'EndpointStats', total: number, succeeded: number, failed: number, successRate: number | null, lastDeliveryAt: string | null }, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
 
 export type EventCatalogQueryVariables = Exact<{
   includeDeprecated?: boolean | null | undefined;
@@ -645,7 +645,7 @@ export type EndpointsQueryVariables = Exact<{
 }>;
 
 
-export type EndpointsQuery = { __typename: 'Query', endpoints: { __typename: 'EndpointConnection', edges: Array<{ __typename: 'EndpointEdge', cursor: string, node: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+export type EndpointsQuery = { __typename: 'Query', endpoints: { __typename: 'EndpointConnection', edges: Array<{ __typename: 'EndpointEdge', cursor: string, node: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
 
 export type EndpointQueryVariables = Exact<{
   id: string;
@@ -655,7 +655,7 @@ export type EndpointQueryVariables = Exact<{
 export type EndpointQuery = { __typename: 'Query', node:
     | { __typename: 'ApiKey' }
     | { __typename: 'Delivery' }
-    | { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null }
+    | { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null }
     | { __typename: 'Event' }
     | { __typename: 'Organization' }
    | null };
@@ -725,7 +725,7 @@ export type DeliveryUpdatedSubscription = { __typename: 'Subscription', delivery
 export type EndpointUpdatedSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
-export type EndpointUpdatedSubscription = { __typename: 'Subscription', endpointUpdated: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } | null };
+export type EndpointUpdatedSubscription = { __typename: 'Subscription', endpointUpdated: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } | null };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -792,6 +792,8 @@ export const EndpointFieldsFragmentDoc = new TypedDocumentString(`
   }
   verifiedAt
   previousSecretExpiresAt
+  signingPublicKeys
+  jwksUrl
   createdAt
   updatedAt
 }
@@ -1143,6 +1145,8 @@ fragment EndpointFields on Endpoint {
   }
   verifiedAt
   previousSecretExpiresAt
+  signingPublicKeys
+  jwksUrl
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<CreateOperatorEndpointMutation, CreateOperatorEndpointMutationVariables>;
@@ -1392,6 +1396,8 @@ fragment EndpointFields on Endpoint {
   }
   verifiedAt
   previousSecretExpiresAt
+  signingPublicKeys
+  jwksUrl
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<CreateEndpointMutation, CreateEndpointMutationVariables>;
@@ -1443,6 +1449,8 @@ fragment EndpointFields on Endpoint {
   }
   verifiedAt
   previousSecretExpiresAt
+  signingPublicKeys
+  jwksUrl
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<UpdateEndpointMutation, UpdateEndpointMutationVariables>;
@@ -1495,6 +1503,8 @@ fragment EndpointFields on Endpoint {
   }
   verifiedAt
   previousSecretExpiresAt
+  signingPublicKeys
+  jwksUrl
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<RotateEndpointSecretMutation, RotateEndpointSecretMutationVariables>;
@@ -1546,6 +1556,8 @@ fragment EndpointFields on Endpoint {
   }
   verifiedAt
   previousSecretExpiresAt
+  signingPublicKeys
+  jwksUrl
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<ToggleEndpointMutation, ToggleEndpointMutationVariables>;
@@ -1834,6 +1846,8 @@ fragment EndpointFields on Endpoint {
   }
   verifiedAt
   previousSecretExpiresAt
+  signingPublicKeys
+  jwksUrl
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<EndpointsOverviewQuery, EndpointsOverviewQueryVariables>;
@@ -1977,6 +1991,8 @@ fragment EndpointFields on Endpoint {
   }
   verifiedAt
   previousSecretExpiresAt
+  signingPublicKeys
+  jwksUrl
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<EndpointsQuery, EndpointsQueryVariables>;
@@ -2010,6 +2026,8 @@ export const EndpointDocument = new TypedDocumentString(`
   }
   verifiedAt
   previousSecretExpiresAt
+  signingPublicKeys
+  jwksUrl
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<EndpointQuery, EndpointQueryVariables>;
@@ -2280,6 +2298,8 @@ export const EndpointUpdatedDocument = new TypedDocumentString(`
   }
   verifiedAt
   previousSecretExpiresAt
+  signingPublicKeys
+  jwksUrl
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<EndpointUpdatedSubscription, EndpointUpdatedSubscriptionVariables>;
