@@ -5,7 +5,7 @@
 // keys) is accepted too when its public half is the seed's: keys made by other Standard Webhooks
 // senders then carry over.
 import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { ed25519PrivateKey, type SignatureScheme } from '../engine/signing.ts';
+import { ed25519PrivateKey, type SignatureScheme, type SigningKey } from '../engine/signing.ts';
 
 export const SECRET_PREFIX = 'whsec_';
 export const PRIVATE_KEY_PREFIX = 'whsk_';
@@ -37,8 +37,8 @@ export function generateSigningKey(): string {
   return `${PRIVATE_KEY_PREFIX}${seedOf(privateKey).toString('base64')}`;
 }
 
-/** `key` is the 32-byte seed, the key bytes the signer takes (src/engine/signing.ts). */
-export function parseSigningKey(secret: string): ParsedSecret & ({ ok: false } | { publicKey: string }) {
+/** `key` is the 32-byte seed; `privateKey` the same key imported, as the signer takes it (src/engine/signing.ts). */
+export function parseSigningKey(secret: string): ParsedSecret & ({ ok: false } | { publicKey: string; privateKey: KeyObject }) {
   const shape = `must be ${PRIVATE_KEY_PREFIX} followed by the base64 of an Ed25519 private key (its 32-byte seed)`;
   if (!secret.startsWith(PRIVATE_KEY_PREFIX)) return { ok: false, message: shape };
   const encoded = secret.slice(PRIVATE_KEY_PREFIX.length);
@@ -46,12 +46,19 @@ export function parseSigningKey(secret: string): ParsedSecret & ({ ok: false } |
   const bytes = Buffer.from(encoded, 'base64');
   if (bytes.length !== SEED_BYTES && bytes.length !== 2 * SEED_BYTES) return { ok: false, message: shape };
   const seed = bytes.subarray(0, SEED_BYTES);
-  const publicBytes = rawPublicKey(ed25519PrivateKey(seed));
+  const privateKey = ed25519PrivateKey(Buffer.from(seed));
+  const publicBytes = rawPublicKey(privateKey);
   if (bytes.length === 2 * SEED_BYTES && !publicBytes.equals(bytes.subarray(SEED_BYTES))) {
     return { ok: false, message: `${shape}; its last 32 bytes are not the public key of the first 32` };
   }
   // Stored as the seed alone, whichever form came in: one form at rest.
-  return { ok: true, secret: `${PRIVATE_KEY_PREFIX}${seed.toString('base64')}`, key: Buffer.from(seed), publicKey: `${PUBLIC_KEY_PREFIX}${publicBytes.toString('base64')}` };
+  return {
+    ok: true,
+    secret: `${PRIVATE_KEY_PREFIX}${seed.toString('base64')}`,
+    key: Buffer.from(seed),
+    privateKey,
+    publicKey: `${PUBLIC_KEY_PREFIX}${publicBytes.toString('base64')}`,
+  };
 }
 
 /** The scheme's own secret: `whsk_` for STANDARD_WEBHOOKS_ED25519, `whsec_` for the HMAC schemes. */
@@ -59,16 +66,20 @@ export function generateSecretFor(scheme: SignatureScheme, randomBytes: (n: numb
   return scheme === 'STANDARD_WEBHOOKS_ED25519' ? generateSigningKey() : generateSigningSecret(randomBytes);
 }
 
-/** `publicKey` is set for Ed25519 secrets, null for HMAC ones (which have none). */
-export function parseSecretFor(scheme: SignatureScheme, secret: string): { ok: true; secret: string; key: Buffer; publicKey: string | null } | { ok: false; message: string } {
-  if (scheme === 'STANDARD_WEBHOOKS_ED25519') return parseSigningKey(secret);
+/**
+ * `signingKey` is what the signer takes: the HMAC key bytes, or the imported Ed25519 private key.
+ * `publicKey` is set for Ed25519 secrets, null for HMAC ones (which have none).
+ */
+export function parseSecretFor(
+  scheme: SignatureScheme,
+  secret: string,
+): { ok: true; secret: string; signingKey: SigningKey; publicKey: string | null } | { ok: false; message: string } {
+  if (scheme === 'STANDARD_WEBHOOKS_ED25519') {
+    const parsed = parseSigningKey(secret);
+    return parsed.ok ? { ok: true, secret: parsed.secret, signingKey: parsed.privateKey, publicKey: parsed.publicKey } : parsed;
+  }
   const parsed = parseSigningSecret(secret);
-  return parsed.ok ? { ...parsed, publicKey: null } : parsed;
-}
-
-/** The `whpk_` public key of a `whsk_` seed. */
-export function publicKeyOfSeed(seed: Buffer): string {
-  return `${PUBLIC_KEY_PREFIX}${rawPublicKey(ed25519PrivateKey(seed)).toString('base64')}`;
+  return parsed.ok ? { ok: true, secret: parsed.secret, signingKey: parsed.key, publicKey: null } : parsed;
 }
 
 /** The 32 raw bytes of an Ed25519 public key (`x` of its JWK, RFC 8037). */

@@ -1,7 +1,9 @@
 // The signature schemes of SPEC. `keys` are the key bytes, the current one first, then the previous
 // one during a rotation grace (which sign: ./signing-keys.ts): one signature per key, so a receiver
 // holding either key verifies. For the HMAC schemes a key is the bytes of a whsec_ secret; for
-// STANDARD_WEBHOOKS_ED25519 it is the 32-byte seed of a whsk_ private key.
+// STANDARD_WEBHOOKS_ED25519 it is the private key, or the 32-byte seed of a whsk_ key. Importing a
+// seed costs about twice the signature itself, so a caller signing many deliveries with one key
+// passes the imported key (src/endpoints/signing-secret.ts makes it).
 import { createHmac, createPrivateKey, sign, type KeyObject } from 'node:crypto';
 
 /** The schemes, in the order the API lists them; the database enum is held to it by test/engine/enums.test.ts. */
@@ -14,9 +16,11 @@ export interface SigningInput {
   timestampSeconds: number;
   /** The body as sent; its bytes when the caller has them, so a body shared by many endpoints is encoded once. */
   body: string | Buffer;
-  keys: readonly Buffer[];
+  keys: readonly SigningKey[];
   signatureHeader: string;
 }
+
+export type SigningKey = Buffer | KeyObject;
 
 export function signatureHeaders(input: SigningInput): Record<string, string> {
   const { scheme, messageId, timestampSeconds: t, body, keys } = input;
@@ -28,7 +32,7 @@ export function signatureHeaders(input: SigningInput): Record<string, string> {
       // Standard Webhooks' asymmetric form: `v1a,<base64 Ed25519 signature>` over the same content.
       // Ed25519 (PureEdDSA) hashes the message twice, so it takes it whole rather than streamed.
       const message = Buffer.concat([Buffer.from(`${messageId}.${t}.`, 'utf8'), typeof body === 'string' ? Buffer.from(body, 'utf8') : body]);
-      return { 'webhook-signature': keys.map((seed) => `v1a,${sign(null, message, ed25519PrivateKey(seed)).toString('base64')}`).join(' ') };
+      return { 'webhook-signature': keys.map((key) => `v1a,${sign(null, message, Buffer.isBuffer(key) ? ed25519PrivateKey(key) : key).toString('base64')}`).join(' ') };
     }
     case 'HMAC_SHA256_TIMESTAMPED':
       // Stripe's style: the timestamp is signed with the body, so a captured request cannot be
@@ -49,7 +53,7 @@ export function ed25519PrivateKey(seed: Buffer): KeyObject {
 }
 
 /** Over `prefix` then `body`, fed in turn rather than joined: a large body is not copied per key. */
-function hmac(key: Buffer, prefix: string, body: string | Buffer, encoding: 'base64' | 'hex'): string {
+function hmac(key: SigningKey, prefix: string, body: string | Buffer, encoding: 'base64' | 'hex'): string {
   const mac = createHmac('sha256', key).update(prefix, 'utf8');
   return (typeof body === 'string' ? mac.update(body, 'utf8') : mac.update(body)).digest(encoding);
 }

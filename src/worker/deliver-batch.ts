@@ -5,7 +5,7 @@ import { decideAttemptOutcome } from '../engine/attempt-outcome.ts';
 import { buildEnvelope, deliveryHeaders } from '../engine/envelope.ts';
 import type { HttpSender } from '../http/http-sender.ts';
 import { parseRetryAfter } from '../engine/retry-schedule.ts';
-import { signatureHeaders } from '../engine/signing.ts';
+import { signatureHeaders, type SigningKey } from '../engine/signing.ts';
 import { keysThatSign } from '../engine/signing-keys.ts';
 import { openHeaders } from '../endpoints/custom-headers.ts';
 import type { EndpointHeader } from '../endpoints/endpoint-rules.ts';
@@ -307,7 +307,7 @@ async function attemptOne(deps: DeliverDeps, claimed: ClaimedDelivery, envelope:
 
 /** An endpoint's signing keys and custom headers, unsealed. */
 interface OpenedEndpoint {
-  keys: Buffer[];
+  keys: SigningKey[];
   headers: EndpointHeader[];
 }
 
@@ -321,12 +321,12 @@ function openOnce(cache: Map<string, OpenedEndpoint>, services: AppServices, cla
 }
 
 /** The keys that sign now (src/engine/signing-keys.ts), in the form the endpoint's scheme takes. */
-function signingKeys(services: AppServices, claimed: ClaimedDelivery, now: Date): Buffer[] {
+function signingKeys(services: AppServices, claimed: ClaimedDelivery, now: Date): SigningKey[] {
   const { endpoint } = claimed;
   const sealed = keysThatSign({ current: endpoint.secretSealed, previous: endpoint.previousSecretSealed, previousExpiresAt: endpoint.previousSecretExpiresAt }, now);
   return sealed.map((box) => {
     const parsed = parseSecretFor(endpoint.signatureScheme, openSecret(box, services.encryptionKeys, endpoint.id));
     if (!parsed.ok) throw new Error(`endpoint ${endpoint.id} holds a malformed signing secret`);
-    return parsed.key;
+    return parsed.signingKey;
   });
 }
