@@ -3,6 +3,7 @@
 //
 //   node sdk/examples/listen.ts --secret whsec_… --port 9000
 //   HERALD_WEBHOOK_SECRET=whsec_… node sdk/examples/listen.ts
+//   node sdk/examples/listen.ts --secret whpk_…   (a STANDARD_WEBHOOKS_ED25519 endpoint's public key)
 //
 // 2026-12-07T10:00:00.000Z conversation.created evt_0193… signature verified
 // 2026-12-07T10:00:03.000Z conversation.created evt_0193… signature INVALID (MISMATCH: no signature matches the secret)
@@ -16,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { createReceiver } from './receiver.ts';
 
 const USAGE = 'usage: node sdk/examples/listen.ts --secret whsec_… [--port 9000] (or HERALD_WEBHOOK_SECRET, PORT)';
-const SECRET = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
+const SECRET = /^(?:whsec|whpk)_[A-Za-z0-9+/]+={0,2}$/;
 
 export interface ListenOptions {
   secret: string;
@@ -79,7 +80,7 @@ if (import.meta.main) {
   }
   const secret = values.secret ?? process.env['HERALD_WEBHOOK_SECRET'];
   if (!secret) fail('--secret is required: the endpoint\'s whsec_… secret (createEndpoint returns it, or takes yours)');
-  if (!SECRET.test(secret)) fail('--secret must be whsec_ followed by base64, as createEndpoint returns it');
+  if (!SECRET.test(secret)) fail('--secret must be whsec_ followed by base64, as createEndpoint returns it (or an Ed25519 endpoint\'s whpk_ public key)');
   const portText = values.port ?? process.env['PORT'] ?? '9000';
   const port = Number(portText);
   if (!/^\d{1,5}$/.test(portText) || port > 65_535) fail(`--port must be a TCP port number, got ${JSON.stringify(portText)}`);

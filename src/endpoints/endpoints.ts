@@ -23,7 +23,7 @@ import {
 } from './endpoint-rules.ts';
 import { hasPlainValues, openHeaders, sealHeaders } from './custom-headers.ts';
 import { sealSecret, type EncryptionKey } from './secret-box.ts';
-import { generateSigningSecret, parseSigningSecret } from './signing-secret.ts';
+import { generateSecretFor, parseSecretFor } from './signing-secret.ts';
 
 export interface CreateEndpointInput extends EndpointInput {
   signatureScheme?: SignatureScheme | null | undefined;
@@ -43,13 +43,11 @@ export async function createEndpoint(
   const { db, config } = services;
   const checked = validateEndpointCreate(input, await rulesContext(services, view));
   const issues = checked.ok ? [] : [...checked.issues];
-  let secret = generateSigningSecret(randomBytes);
-  if (input.secret != null) {
-    const parsed = parseSigningSecret(input.secret);
-    if (parsed.ok) secret = parsed.secret;
-    else issues.push({ path: ['secret'], message: parsed.message });
-  }
-  if (!checked.ok || issues.length > 0) throw new ValidationError(issues);
+  const scheme = input.signatureScheme ?? 'STANDARD_WEBHOOKS';
+  const chosen = chooseSecret(scheme, input.secret);
+  if (!chosen.ok) issues.push({ path: ['secret'], message: chosen.message });
+  if (!checked.ok || !chosen.ok || issues.length > 0) throw new ValidationError(issues);
+  const { secret, publicKey } = chosen;
   const fields = checked.value;
 
   // Checked before the (slow) verification and again under the lock, where it is authoritative.
@@ -75,9 +73,10 @@ export async function createEndpoint(
         ...toColumns(fields, services.encryptionKey, id),
         url: fields.url,
         name: fields.name ?? defaultName(fields.url),
-        signatureScheme: input.signatureScheme ?? 'STANDARD_WEBHOOKS',
+        signatureScheme: scheme,
         secretSealed: sealSecret(secret, services.encryptionKey, id),
         verifiedAt,
+        ...(publicKey !== null ? { signingPublicKey: publicKey, jwksId: randomBytes(18).toString('base64url') } : {}),
       },
     });
   });
@@ -120,14 +119,13 @@ export async function rotateEndpointSecret(
   if (!Number.isInteger(grace) || grace < 0 || grace > MAX_GRACE_PERIOD_SECONDS) {
     issues.push({ path: ['gracePeriodSeconds'], message: `must be a whole number from 0 to ${MAX_GRACE_PERIOD_SECONDS} (7 days)` });
   }
-  let secret = generateSigningSecret(randomBytes);
-  if (input.secret != null) {
-    const parsed = parseSigningSecret(input.secret);
-    if (parsed.ok) secret = parsed.secret;
-    else issues.push({ path: ['secret'], message: parsed.message });
-  }
+  // The new secret is of the endpoint's scheme, which is known once the endpoint is found; a
+  // missing endpoint still answers ValidationError first when the grace is out of range.
   if (issues.length > 0) throw new ValidationError(issues);
   const existing = await findEndpoint(services, organizationId, id);
+  const chosen = chooseSecret(existing.signatureScheme, input.secret);
+  if (!chosen.ok) throw new ValidationError([{ path: ['secret'], message: chosen.message }]);
+  const { secret, publicKey } = chosen;
   const endpoint = await services.db.endpoint.update({
     where: { id: existing.id },
     data: {
@@ -135,6 +133,8 @@ export async function rotateEndpointSecret(
       // With no grace the old secret stops at once; otherwise deliveries carry both signatures.
       previousSecretSealed: grace > 0 ? existing.secretSealed : null,
       previousSecretExpiresAt: grace > 0 ? new Date(Date.now() + grace * 1000) : null,
+      signingPublicKey: publicKey,
+      previousSigningPublicKey: grace > 0 ? existing.signingPublicKey : null,
     },
   });
   return { endpoint, secret };
@@ -182,6 +182,18 @@ export async function findEndpoint(services: AppServices, organizationId: string
   const endpoint = await services.db.endpoint.findFirst({ where: { id, organizationId } });
   if (!endpoint) throw new NotFoundError('Endpoint');
   return endpoint;
+}
+
+/**
+ * The secret given (checked against the scheme's format) or a new one; `publicKey` is the `whpk_`
+ * key of an Ed25519 secret, null for HMAC.
+ */
+function chooseSecret(
+  scheme: SignatureScheme,
+  given: string | null | undefined,
+): { ok: true; secret: string; publicKey: string | null } | { ok: false; message: string } {
+  const parsed = parseSecretFor(scheme, given ?? generateSecretFor(scheme, randomBytes));
+  return parsed.ok ? { ok: true, secret: parsed.secret, publicKey: parsed.publicKey } : parsed;
 }
 
 /** What an endpoint may name is what the key saving it sees of the catalog (src/event-types/catalog-view.ts). */

@@ -21,6 +21,7 @@ import { checkPage } from '../graphql/pagination.ts';
 import { endpointAsNoticed } from '../pubsub/notices.ts';
 import type { Endpoint } from '../generated/prisma/client.ts';
 import { maskHeaders, openHeaders } from './custom-headers.ts';
+import { jwksUrlOf, signingPublicKeysOf } from './jwks.ts';
 import { testPayloadFilter, type EndpointHeader } from './endpoint-rules.ts';
 import type { FieldIssue } from '../errors.ts';
 import {
@@ -32,11 +33,12 @@ import {
 } from './endpoints.ts';
 
 export const SignatureSchemeEnum = builder.enumType('SignatureScheme', {
-  description: 'How deliveries to an endpoint are signed (docs: verifying signatures); the secret is the same whatever the scheme.',
+  description: 'How deliveries to an endpoint are signed (docs/signing.md). The HMAC schemes share one kind of secret (whsec_); STANDARD_WEBHOOKS_ED25519 signs with an Ed25519 private key (whsk_) whose public key (whpk_) receivers verify with.',
   values: {
     STANDARD_WEBHOOKS: { description: 'webhook-signature: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">' },
     HMAC_SHA256_TIMESTAMPED: { description: 'X-Herald-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "{t}.{body}">' },
     HMAC_SHA256_BODY: { description: 'X-Herald-Signature: <hex HMAC-SHA256 of the raw body>' },
+    STANDARD_WEBHOOKS_ED25519: { description: 'webhook-signature: v1a,<base64 Ed25519 signature of "{id}.{timestamp}.{body}"> (Standard Webhooks, asymmetric): receivers hold only the public key.' },
   } as const satisfies Record<SignatureScheme, { description: string }>,
 });
 
@@ -69,7 +71,7 @@ export const EndpointRef = builder.prismaNode('Endpoint', {
   // An id alone discloses nothing: it stays readable wherever the endpoint is reached (a delivery's
   // `endpoint { id }`); every other field needs endpoints:read, or is the result of the caller's write.
   id: { field: 'id', skipTypeScopes: true },
-  description: 'A URL that receives webhooks. Its signing secret is never readable after creation or rotation.',
+  description: 'A URL that receives webhooks. Its signing secret is never readable after creation or rotation; an Ed25519 public key is (signingPublicKeys).',
   authScopes: (endpoint, ctx) => (inActingOrganization(ctx, endpoint) ? { $any: { scope: 'endpoints:read', $granted: MUTATION_RESULT } } : { $granted: MUTATION_RESULT }),
   fields: (t) => ({
     name: t.exposeString('name', { description: "A name for people (defaults to the URL's host)." }),
@@ -101,6 +103,15 @@ export const EndpointRef = builder.prismaNode('Endpoint', {
       resolve: (endpoint) => rateLimitOf({ perSecond: endpoint.rateLimitPerSecond, burst: endpoint.rateLimitBurst }),
     }),
     verifiedAt: t.expose('verifiedAt', { type: 'DateTime', nullable: true, description: 'When the URL last answered the echo challenge (createEndpoint with verify); null if never.' }),
+    signingPublicKeys: t.stringList({
+      description: 'STANDARD_WEBHOOKS_ED25519: the public keys (whpk_…) that sign its deliveries now, the current one first, then the previous one during a rotation grace. Not secrets. Empty for the HMAC schemes.',
+      resolve: (endpoint) => signingPublicKeysOf(endpoint, new Date()),
+    }),
+    jwksUrl: t.string({
+      nullable: true,
+      description: 'STANDARD_WEBHOOKS_ED25519: where the same public keys are served as a JWKS (OKP/Ed25519, with kids), readable without a key, so a receiver can fetch them. Null for the HMAC schemes.',
+      resolve: (endpoint, _args, ctx) => (endpoint.jwksId === null ? null : jwksUrlOf(ctx.config, endpoint.jwksId)),
+    }),
     previousSecretExpiresAt: t.expose('previousSecretExpiresAt', {
       type: 'DateTime',
       nullable: true,
@@ -195,7 +206,7 @@ const endpointWithSecretPayload = (name: string) =>
     description: 'The endpoint and its new signing secret: store the secret now, it is never shown again.',
     fields: (t) => ({
       endpoint: t.field({ type: EndpointRef, grantScopes: [MUTATION_RESULT], description: 'The endpoint, as the mutation left it.', resolve: (p) => p.endpoint }),
-      secret: t.exposeString('secret', { description: 'The signing secret (whsec_…). Shown this once.' }),
+      secret: t.exposeString('secret', { description: 'The signing secret (whsec_…; for STANDARD_WEBHOOKS_ED25519 the private key, whsk_…, whose public key is in signingPublicKeys). Shown this once.' }),
     }),
   });
 
@@ -214,7 +225,7 @@ export const CreateEndpointInput = builder.inputType('CreateEndpointInput', {
     filter: t.field({ type: 'JSON', description: FILTER_INPUT }),
     signatureScheme: t.field({ type: SignatureSchemeEnum, description: 'Default STANDARD_WEBHOOKS.' }),
     verify: t.boolean({ description: 'Require the URL to answer the echo challenge before saving.' }),
-    secret: t.string({ description: 'Bring your own signing secret (whsec_ + base64 of 24–64 bytes).' }),
+    secret: t.string({ description: 'Bring your own signing secret: whsec_ + base64 of 24–64 bytes for the HMAC schemes; for STANDARD_WEBHOOKS_ED25519 a private key, whsk_ + base64 of its 32-byte seed (or of seed and public key, 64 bytes). Default: a new one.' }),
     rateLimit: t.field({ type: EndpointRateLimitInput, description: 'At most this many deliveries a second; absent or null: unlimited.' }),
   }),
 });
@@ -265,7 +276,7 @@ const RotateEndpointSecretInput = builder.inputType('RotateEndpointSecretInput',
   fields: (t) => ({
     id: t.id({ required: true, description: 'The endpoint.' }),
     gracePeriodSeconds: t.int({ description: 'How long the old secret keeps signing (default 0, at most 7 days).' }),
-    secret: t.string({ description: 'Bring your own new secret.' }),
+    secret: t.string({ description: "Bring your own new secret, in the format of the endpoint's scheme (whsec_… or, for STANDARD_WEBHOOKS_ED25519, whsk_…)." }),
   }),
 });
 

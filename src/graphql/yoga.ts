@@ -19,6 +19,7 @@ import { armorConfig } from './query-limits.ts';
 import { createResponseBudget, useResponseBudgetPerEvent } from './response-budget.ts';
 import { heraldSchema } from './schema.ts';
 import { useProbes, type Readiness } from './probes.ts';
+import { useJwksRoute } from './jwks-route.ts';
 import { usePortal } from '../portal/serve-portal.ts';
 import { useSubscriptionReady } from './subscription-ready.ts';
 import { createSseLimits, type SseLimits } from './sse-limits.ts';
@@ -113,6 +114,7 @@ export function createHeraldYoga({ services, log, isReady, metrics, portalDir, k
     plugins: [
       useSecurityHeaders(),
       useProbes({ isReady, developerPage: config.nodeEnv === 'production' ? null : { graphiql: config.graphiql } }),
+      useJwksRoute(services.db),
       usePortal({ dir: portalDir, frameAncestors: config.portalFrameAncestors, publicUrl: config.publicUrl }),
       ...(metrics ? [useMetricsEndpoint(metrics, config)] : []),
       ...(config.graphiql ? [useGraphiQLAssets()] : []),

@@ -5,11 +5,12 @@ import { decideAttemptOutcome } from '../engine/attempt-outcome.ts';
 import { buildEnvelope, deliveryHeaders, secretHeaderNames } from '../engine/envelope.ts';
 import type { HttpSender } from '../http/http-sender.ts';
 import { parseRetryAfter } from '../engine/retry-schedule.ts';
-import { signatureHeaders } from '../engine/signing.ts';
+import { signatureHeaders, type SigningKey } from '../engine/signing.ts';
+import { keysThatSign } from '../engine/signing-keys.ts';
 import { openHeaders } from '../endpoints/custom-headers.ts';
 import type { EndpointHeader } from '../endpoints/endpoint-rules.ts';
 import { openSecret } from '../endpoints/secret-box.ts';
-import { parseSigningSecret } from '../endpoints/signing-secret.ts';
+import { parseSecretFor } from '../endpoints/signing-secret.ts';
 import type { AppServices } from '../services.ts';
 import { encodeGlobalId } from '../global-id.ts';
 import type { DeliverJob } from './queue.ts';
@@ -313,7 +314,7 @@ async function attemptOne(deps: DeliverDeps, claimed: ClaimedDelivery, envelope:
 
 /** An endpoint's signing keys and custom headers, unsealed. */
 interface OpenedEndpoint {
-  keys: Buffer[];
+  keys: SigningKey[];
   headers: EndpointHeader[];
 }
 
@@ -326,16 +327,13 @@ function openOnce(cache: Map<string, OpenedEndpoint>, services: AppServices, cla
   return opened;
 }
 
-/** The current secret, then the previous one while its rotation grace lasts. */
-function signingKeys(services: AppServices, claimed: ClaimedDelivery, now: Date): Buffer[] {
+/** The keys that sign now (src/engine/signing-keys.ts), in the form the endpoint's scheme takes. */
+function signingKeys(services: AppServices, claimed: ClaimedDelivery, now: Date): SigningKey[] {
   const { endpoint } = claimed;
-  const sealed = [endpoint.secretSealed];
-  if (endpoint.previousSecretSealed && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now) {
-    sealed.push(endpoint.previousSecretSealed);
-  }
+  const sealed = keysThatSign({ current: endpoint.secretSealed, previous: endpoint.previousSecretSealed, previousExpiresAt: endpoint.previousSecretExpiresAt }, now);
   return sealed.map((box) => {
-    const parsed = parseSigningSecret(openSecret(box, services.encryptionKeys, endpoint.id));
+    const parsed = parseSecretFor(endpoint.signatureScheme, openSecret(box, services.encryptionKeys, endpoint.id));
     if (!parsed.ok) throw new Error(`endpoint ${endpoint.id} holds a malformed signing secret`);
-    return parsed.key;
+    return parsed.signingKey;
   });
 }

@@ -72,7 +72,7 @@ export type CreateEndpointInput = {
   projects?: Array<string> | null | undefined;
   /** At most this many deliveries a second; absent or null: unlimited. */
   rateLimit?: EndpointRateLimitInput | null | undefined;
-  /** Bring your own signing secret (whsec_ + base64 of 24–64 bytes). */
+  /** Bring your own signing secret: whsec_ + base64 of 24–64 bytes for the HMAC schemes; for STANDARD_WEBHOOKS_ED25519 a private key, whsk_ + base64 of its 32-byte seed (or of seed and public key, 64 bytes). Default: a new one. */
   secret?: string | null | undefined;
   /** Default STANDARD_WEBHOOKS. */
   signatureScheme?: SignatureScheme | null | undefined;
@@ -268,18 +268,20 @@ export type RotateEndpointSecretInput = {
   gracePeriodSeconds?: number | null | undefined;
   /** The endpoint. */
   id: string;
-  /** Bring your own new secret. */
+  /** Bring your own new secret, in the format of the endpoint's scheme (whsec_… or, for STANDARD_WEBHOOKS_ED25519, whsk_…). */
   secret?: string | null | undefined;
 };
 
-/** How deliveries to an endpoint are signed (docs: verifying signatures); the secret is the same whatever the scheme. */
+/** How deliveries to an endpoint are signed (docs/signing.md). The HMAC schemes share one kind of secret (whsec_); STANDARD_WEBHOOKS_ED25519 signs with an Ed25519 private key (whsk_) whose public key (whpk_) receivers verify with. */
 export type SignatureScheme =
   /** X-Herald-Signature: <hex HMAC-SHA256 of the raw body> */
   | 'HMAC_SHA256_BODY'
   /** X-Herald-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "{t}.{body}"> */
   | 'HMAC_SHA256_TIMESTAMPED'
   /** webhook-signature: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}"> */
-  | 'STANDARD_WEBHOOKS';
+  | 'STANDARD_WEBHOOKS'
+  /** webhook-signature: v1a,<base64 Ed25519 signature of "{id}.{timestamp}.{body}"> (Standard Webhooks, asymmetric): receivers hold only the public key. */
+  | 'STANDARD_WEBHOOKS_ED25519';
 
 /** Which endpoint to send a test delivery to. */
 export type TestEndpointInput = {
@@ -391,7 +393,7 @@ export type CreateOperatorEndpointMutationVariables = Exact<{
 
 
 export type CreateOperatorEndpointMutation = { __typename: 'Mutation', createOperatorEndpoint:
-    | { __typename: 'CreateEndpointPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
+    | { __typename: 'CreateEndpointPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
     | { __typename: 'EndpointVerificationError', message: string }
     | { __typename: 'LimitExceededError', limit: number, message: string }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
@@ -448,7 +450,7 @@ export type CreateEndpointMutationVariables = Exact<{
 
 
 export type CreateEndpointMutation = { __typename: 'Mutation', createEndpoint:
-    | { __typename: 'CreateEndpointPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
+    | { __typename: 'CreateEndpointPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
     | { __typename: 'EndpointVerificationError', message: string }
     | { __typename: 'LimitExceededError', limit: number, message: string }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
@@ -461,7 +463,7 @@ export type UpdateEndpointMutationVariables = Exact<{
 
 export type UpdateEndpointMutation = { __typename: 'Mutation', updateEndpoint:
     | { __typename: 'NotFoundError', message: string }
-    | { __typename: 'UpdateEndpointPayload', endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
+    | { __typename: 'UpdateEndpointPayload', endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
    };
 
@@ -472,7 +474,7 @@ export type RotateEndpointSecretMutationVariables = Exact<{
 
 export type RotateEndpointSecretMutation = { __typename: 'Mutation', rotateEndpointSecret:
     | { __typename: 'NotFoundError', message: string }
-    | { __typename: 'RotateEndpointSecretPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
+    | { __typename: 'RotateEndpointSecretPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
    };
 
@@ -484,7 +486,7 @@ export type ToggleEndpointMutationVariables = Exact<{
 export type ToggleEndpointMutation = { __typename: 'Mutation', toggleEndpoint:
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'RateLimitedError', message: string }
-    | { __typename: 'ToggleEndpointPayload', endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
+    | { __typename: 'ToggleEndpointPayload', endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
    };
 
 export type TestEndpointMutationVariables = Exact<{
@@ -566,7 +568,7 @@ export type ErrorFieldsFragment =
 
 export type PageInfoFieldsFragment = { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null };
 
-export type EndpointFieldsFragment = { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null };
+export type EndpointFieldsFragment = { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null };
 
 export type AttemptFieldsFragment = { __typename: 'Attempt', number: number, startedAt: string, durationMs: number, responseStatus: number | null, responseBody: string | null, error: { __typename: 'AttemptError', kind: AttemptErrorKind, message: string } | null };
 
@@ -599,7 +601,7 @@ export type EndpointsOverviewQueryVariables = Exact<{
 }>;
 
 
-export type EndpointsOverviewQuery = { __typename: 'Query', endpoints: { __typename: 'EndpointConnection', edges: Array<{ __typename: 'EndpointEdge', cursor: string, node: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, stats: { __typename: 'EndpointStats', total: number, succeeded: number, failed: number, successRate: number | null, lastDeliveryAt: string | null }, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+export type EndpointsOverviewQuery = { __typename: 'Query', endpoints: { __typename: 'EndpointConnection', edges: Array<{ __typename: 'EndpointEdge', cursor: string, node: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, stats: { __typename: 'EndpointStats', total: number, succeeded: number, failed: number, successRate: number | null, lastDeliveryAt: string | null }, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
 
 export type EventCatalogQueryVariables = Exact<{
   includeDeprecated?: boolean | null | undefined;
@@ -647,7 +649,7 @@ export type EndpointsQueryVariables = Exact<{
 }>;
 
 
-export type EndpointsQuery = { __typename: 'Query', endpoints: { __typename: 'EndpointConnection', edges: Array<{ __typename: 'EndpointEdge', cursor: string, node: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+export type EndpointsQuery = { __typename: 'Query', endpoints: { __typename: 'EndpointConnection', edges: Array<{ __typename: 'EndpointEdge', cursor: string, node: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
 
 export type EndpointQueryVariables = Exact<{
   id: string;
@@ -657,7 +659,7 @@ export type EndpointQueryVariables = Exact<{
 export type EndpointQuery = { __typename: 'Query', node:
     | { __typename: 'ApiKey' }
     | { __typename: 'Delivery' }
-    | { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null }
+    | { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null }
     | { __typename: 'Event' }
     | { __typename: 'Organization' }
    | null };
@@ -727,7 +729,7 @@ export type DeliveryUpdatedSubscription = { __typename: 'Subscription', delivery
 export type EndpointUpdatedSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
-export type EndpointUpdatedSubscription = { __typename: 'Subscription', endpointUpdated: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } | null };
+export type EndpointUpdatedSubscription = { __typename: 'Subscription', endpointUpdated: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } | null };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -794,6 +796,8 @@ export const EndpointFieldsFragmentDoc = new TypedDocumentString(`
   }
   verifiedAt
   previousSecretExpiresAt
+  signingPublicKeys
+  jwksUrl
   createdAt
   updatedAt
 }
@@ -1166,6 +1170,8 @@ fragment EndpointFields on Endpoint {
   }
   verifiedAt
   previousSecretExpiresAt
+  signingPublicKeys
+  jwksUrl
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<CreateOperatorEndpointMutation, CreateOperatorEndpointMutationVariables>;
@@ -1415,6 +1421,8 @@ fragment EndpointFields on Endpoint {
   }
   verifiedAt
   previousSecretExpiresAt
+  signingPublicKeys
+  jwksUrl
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<CreateEndpointMutation, CreateEndpointMutationVariables>;
@@ -1466,6 +1474,8 @@ fragment EndpointFields on Endpoint {
   }
   verifiedAt
   previousSecretExpiresAt
+  signingPublicKeys
+  jwksUrl
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<UpdateEndpointMutation, UpdateEndpointMutationVariables>;
@@ -1518,6 +1528,8 @@ fragment EndpointFields on Endpoint {
   }
   verifiedAt
   previousSecretExpiresAt
+  signingPublicKeys
+  jwksUrl
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<RotateEndpointSecretMutation, RotateEndpointSecretMutationVariables>;
@@ -1569,6 +1581,8 @@ fragment EndpointFields on Endpoint {
   }
   verifiedAt
   previousSecretExpiresAt
+  signingPublicKeys
+  jwksUrl
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<ToggleEndpointMutation, ToggleEndpointMutationVariables>;
@@ -1857,6 +1871,8 @@ fragment EndpointFields on Endpoint {
   }
   verifiedAt
   previousSecretExpiresAt
+  signingPublicKeys
+  jwksUrl
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<EndpointsOverviewQuery, EndpointsOverviewQueryVariables>;
@@ -2000,6 +2016,8 @@ fragment EndpointFields on Endpoint {
   }
   verifiedAt
   previousSecretExpiresAt
+  signingPublicKeys
+  jwksUrl
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<EndpointsQuery, EndpointsQueryVariables>;
@@ -2033,6 +2051,8 @@ export const EndpointDocument = new TypedDocumentString(`
   }
   verifiedAt
   previousSecretExpiresAt
+  signingPublicKeys
+  jwksUrl
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<EndpointQuery, EndpointQueryVariables>;
@@ -2327,6 +2347,8 @@ export const EndpointUpdatedDocument = new TypedDocumentString(`
   }
   verifiedAt
   previousSecretExpiresAt
+  signingPublicKeys
+  jwksUrl
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<EndpointUpdatedSubscription, EndpointUpdatedSubscriptionVariables>;
