@@ -234,7 +234,7 @@ describe('portal', () => {
     const catalog = await portal.eventCatalog();
     expect(catalog.find((type) => type.name === 'order.placed')?.example).toEqual({ order: null });
     expect(catalog.find((type) => type.name === 'webhook.test')).toBeUndefined();
-    expect((await client.eventCatalog()).find((type) => type.name === 'webhook.test')?.example).toEqual({ message: 'A test webhook from Herald.' });
+    expect((await client.eventCatalog()).find((type) => type.name === 'webhook.test')?.example).toEqual({ message: 'A test webhook.' });
 
     ok(await admin.createPortalSession({ organizationId }), 'CreatePortalSessionPayload');
     expect(ok(await client.revokePortalSessions({}), 'RevokePortalSessionsPayload').revokedCount).toBe(2);
