@@ -3,7 +3,8 @@
 // rest), using only what a public registry serves — `standardwebhooks` for Standard Webhooks, the
 // language's own crypto for the HMAC schemes. test/portal/snippets.test.ts runs each Node program,
 // and the HMAC Python ones, against real signed deliveries.
-import type { SignatureScheme } from '@herald/sdk';
+// By path, not the portal's @herald/sdk alias: test/portal/snippets.test.ts imports this file too.
+import type { SignatureScheme } from '../../../sdk/src/index.ts';
 
 export type SnippetLanguage = 'node' | 'python';
 
