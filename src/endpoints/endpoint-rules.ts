@@ -198,7 +198,7 @@ function urlProblem(text: string, allowPrivateNetworks: PrivateNetworks): string
   // they say what the customer can change, never the deployment setting behind them
   // (HERALD_ALLOW_PRIVATE_NETWORKS, docs/configuration.md).
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    return `must start with https:// (a ${url.protocol}// address cannot receive webhooks)`;
+    return `must start with https:// (${url.protocol}// addresses cannot receive webhooks)`;
   }
   if (url.protocol === 'http:' && !httpAllowed) {
     return allowPrivateNetworks === 'loopback'

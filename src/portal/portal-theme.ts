@@ -43,10 +43,10 @@ export function isHexColour(value: string): boolean {
 /** The brand name trimmed, or why it is refused; null/blank means "no brand" (neutral words). */
 export function checkBrandName(value: string | null | undefined): { ok: true; value: string | null } | { ok: false; message: string } {
   if (value == null) return { ok: true, value: null };
-  const name = value.trim().replace(/\s+/g, ' ');
+  if (UNPRINTABLE.test(value)) return { ok: false, message: 'must be plain text on one line: no line breaks, control or formatting characters' };
+  const name = value.trim().replace(/ {2,}/g, ' ');
   if (name === '') return { ok: true, value: null };
   if ([...name].length > BRAND_NAME_MAX) return { ok: false, message: `must be at most ${BRAND_NAME_MAX} characters` };
-  if (UNPRINTABLE.test(name)) return { ok: false, message: 'must be plain text: no control or formatting characters' };
   return { ok: true, value: name };
 }
 
