@@ -219,6 +219,7 @@ describe('portal', () => {
     const portal = connect(minted.token);
     expect(await portal.access()).toEqual({
       kind: 'PORTAL', scopes: ['endpoints:read', 'events:read', 'deliveries:read'], readOnly: true, expiresAt: minted.expiresAt,
+      brandName: null, theme: null, signatureHeader: 'X-Herald-Signature',
       organization: expect.objectContaining({ id: organizationId }),
     });
 
