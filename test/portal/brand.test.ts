@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HeraldClient } from '../../sdk/src/index.ts';
+import { verifySnippet } from '../../portal/src/endpoints/verify-snippets.ts';
 import { startReceiver, type Receiver } from '../support/receiver.ts';
 import { waitFor } from '../support/wait.ts';
 import { startPortalHarness, type PortalHarness } from './browser.ts';
@@ -100,6 +101,9 @@ describe('the portal under the integrator’s name', () => {
     await page.getByRole('button', { name: 'Done' }).click();
     await page.getByRole('heading', { name: 'Words' }).waitFor();
     found.push(...(await operatorWords(page, 'endpoint')));
+    // The snippet on the page is the program test/portal/snippets.test.ts runs.
+    const shown = await page.locator('pre[data-snippet="node-STANDARD_WEBHOOKS"]').textContent();
+    expect(shown).toBe(verifySnippet('node', 'STANDARD_WEBHOOKS', harness.herald.config.signatureHeader).code);
 
     // A product event, delivered; then its endpoint is turned off and the customer asks for a retry.
     const published = await org.client.publishEvent({ type: 'invoice.paid', payload: { invoice: 'in_1' } });
