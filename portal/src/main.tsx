@@ -6,6 +6,6 @@ import { reportHeightToParent } from './theme/frame-height.ts';
 import './theme/portal.css';
 
 const link = readPortalLink();
-applyTheme(link.theme, link.accent);
+applyTheme(link.theme, link.look);
 reportHeightToParent();
 createRoot(document.getElementById('root')!).render(<App token={link.token} />);

@@ -89,12 +89,13 @@ export const KEY_BY_HASH = checkedQuery({
     expiresAt: nullable(timestamptz),
     featureFlags: textArray,
     seesOperationalEventTypes: sqlTypes.bool,
+    brandName: nullable(sqlTypes.text),
   },
   sample: { hash: Buffer.alloc(32) as Buffer },
   sql: ({ hash }: { hash: Buffer }) => Prisma.sql`
     SELECT id, kind, organization_id AS "organizationId", hash, COALESCE(scopes, '{}') AS scopes,
            revoked_at AS "revokedAt", expires_at AS "expiresAt", COALESCE(feature_flags, '{}') AS "featureFlags",
-           sees_operational_event_types AS "seesOperationalEventTypes"
+           sees_operational_event_types AS "seesOperationalEventTypes", brand_name AS "brandName"
       FROM api_keys WHERE hash = ${hash}`,
 });
 
@@ -120,7 +121,7 @@ export async function authenticateKey(sql: SqlClient, token: string, now = new D
   if (key.kind === 'PORTAL') {
     // A session without an expiry would be a long-lived key in a browser: never accepted.
     if (!key.expiresAt) return { ok: false, reason: 'UNKNOWN' };
-    return { ok: true, principal: { ...organizationKey, session: { expiresAt: key.expiresAt } } };
+    return { ok: true, principal: { ...organizationKey, session: { expiresAt: key.expiresAt, brandName: key.brandName } } };
   }
   return { ok: true, principal: organizationKey };
 }

@@ -34,7 +34,7 @@ export const ApiKeyRef = builder.prismaNode('ApiKey', {
   }),
 });
 
-const AccessRef = builder.objectRef<Principal>('Access').implement({
+export const AccessRef = builder.objectRef<Principal>('Access').implement({
   description: 'The credential a request is made with: what it is and what it may do.',
   fields: (t) => ({
     kind: t.field({

@@ -17,8 +17,14 @@ export type Principal =
       featureFlags: ReadonlySet<string>;
       /** A session minted with includeOperationalEventTypes; long-lived keys see them regardless. */
       seesOperationalEventTypes: boolean;
-      session?: { expiresAt: Date };
+      /** A portal session: when it ends, and the integrator's product name it was minted with. */
+      session?: { expiresAt: Date; brandName?: string | null };
     };
+
+/** The product name a portal session was minted with; null for every other key. */
+export function brandNameOf(principal: Principal | null): string | null {
+  return principal?.kind === 'organization' ? (principal.session?.brandName ?? null) : null;
+}
 
 /** Why a bearer key that exists was refused: the portal shows a different page for each. */
 export type KeyRefusal = 'REVOKED' | 'EXPIRED';

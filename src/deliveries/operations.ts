@@ -10,7 +10,7 @@ import { cancelScheduled, createDeliveries, reschedule } from '../delivery-state
 import { statusesWhere } from '../engine/delivery-status.ts';
 import { isOperationalEventType } from '../engine/operational-events.ts';
 import { OPERATOR_ORGANIZATION_ID } from '../organizations/operator.ts';
-import { TEST_EVENT_PAYLOAD, TEST_EVENT_TYPE } from '../engine/test-event.ts';
+import { testEventPayload, TEST_EVENT_TYPE } from '../engine/test-event.ts';
 import { seesEventType, type CatalogView } from '../event-types/catalog-view.ts';
 
 export const MAX_REPLAY = 10_000;
@@ -28,6 +28,8 @@ export async function testEndpoint(
   organizationId: string,
   endpointId: string,
   eventType: string | null | undefined,
+  /** The portal session's product name, which the test payload names. */
+  brandName: string | null = null,
 ): Promise<Delivery> {
   const type = eventType ?? TEST_EVENT_TYPE;
   const endpoint = await services.db.endpoint.findFirst({ where: { id: endpointId, organizationId } });
@@ -40,7 +42,7 @@ export async function testEndpoint(
   if (!known || (type !== TEST_EVENT_TYPE && !seesEventType(view, known))) {
     throw ValidationError.of(['eventType'], `"${type}" is not in the event catalog`);
   }
-  const payload = type === TEST_EVENT_TYPE ? { ...TEST_EVENT_PAYLOAD } : {};
+  const payload = type === TEST_EVENT_TYPE ? testEventPayload(brandName) : {};
   return services.db.$transaction(async (tx) => {
     const event = await tx.event.create({ data: { id: uuidv7(), organizationId, type, payload } });
     const [delivery] = await createDeliveries(tx, services.queue, [{ organizationId, eventId: event.id, endpointId, isTest: true }]);
@@ -53,7 +55,7 @@ const FINISHED: DeliveryStatus[] = statusesWhere('finished');
 const RETRYABLE: DeliveryStatus[] = [...FINISHED, 'RETRYING'];
 
 const NOT_RETRYABLE: Partial<Record<DeliveryStatus, string>> = {
-  SCHEDULED: 'it waits for its deliverAt; cancelDelivery cancels it, and a cancelled delivery can be retried now',
+  SCHEDULED: 'it waits for its scheduled time; cancel it first, and a cancelled delivery can be retried now',
   PENDING: 'it is queued for an attempt already',
   SENDING: 'an attempt is in flight',
 };
@@ -66,7 +68,7 @@ const NOT_RETRYABLE: Partial<Record<DeliveryStatus, string>> = {
 export async function retryDelivery(services: AppServices, organizationId: string, deliveryId: string): Promise<Delivery> {
   const delivery = await services.db.delivery.findFirst({ where: { id: deliveryId, organizationId }, include: { endpoint: true } });
   if (!delivery) throw new NotFoundError('Delivery');
-  if (!delivery.endpoint.active && !delivery.isTest) throw ValidationError.of(['id'], 'the endpoint is disabled; turn it on first');
+  if (!delivery.endpoint.active && !delivery.isTest) throw ValidationError.of(['id'], 'the endpoint is disabled: resume it first, then retry');
   const [rescheduled] = RETRYABLE.includes(delivery.status)
     ? await services.db.$transaction((tx) => reschedule(tx, services.queue, organizationId, [delivery.id], RETRYABLE))
     : [];
@@ -138,7 +140,7 @@ export async function replayDeliveries(services: AppServices, organizationId: st
   if (input.until != null && input.until <= input.since) throw ValidationError.of(['until'], 'must be later than since');
   const endpoint = await services.db.endpoint.findFirst({ where: { id: input.endpointId, organizationId } });
   if (!endpoint) throw new NotFoundError('Endpoint');
-  if (!endpoint.active) throw ValidationError.of(['endpointId'], 'the endpoint is disabled; turn it on first');
+  if (!endpoint.active) throw ValidationError.of(['endpointId'], 'the endpoint is disabled: resume it first, then replay');
   const deliveries = await services.db.delivery.findMany({
     where: {
       organizationId,

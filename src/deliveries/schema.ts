@@ -15,6 +15,7 @@ import { DeliveryStatus } from '../generated/prisma/enums.ts';
 import { cancelDelivery, cancelScheduledEvent, replayDeliveries, retryDelivery, testEndpoint } from './operations.ts';
 import { EventRef } from '../events/schema.ts';
 import { catalogViewOf } from '../event-types/catalog-view.ts';
+import { brandNameOf } from '../auth/principal.ts';
 import { chargeResponseBytes } from '../graphql/response-budget.ts';
 import { EndpointRef } from '../endpoints/schema.ts';
 import { GraphQLError } from 'graphql';
@@ -243,7 +244,7 @@ builder.mutationField('testEndpoint', (t) =>
     errors: { types: [ValidationError, NotFoundError] },
     args: { input: t.arg({ type: TestEndpointInput, required: true, description: 'The endpoint and event type.' }) },
     resolve: async (_root, { input }, ctx) => ({
-      delivery: await testEndpoint(ctx, catalogViewOf(ctx.principal), organizationIdOf(ctx), requireIdOfType(input.id, 'Endpoint'), input.eventType),
+      delivery: await testEndpoint(ctx, catalogViewOf(ctx.principal), organizationIdOf(ctx), requireIdOfType(input.id, 'Endpoint'), input.eventType, brandNameOf(ctx.principal)),
     }),
   }),
 );

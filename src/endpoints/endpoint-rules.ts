@@ -194,10 +194,16 @@ function urlProblem(text: string, allowPrivateNetworks: PrivateNetworks): string
   // Loopback mode lets plain http reach this machine only: a receiver a developer runs locally
   // has no certificate, while anything beyond the machine keeps needing https.
   const httpAllowed = allowPrivateNetworks === true || (allowPrivateNetworks === 'loopback' && isLoopbackHost);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && httpAllowed)) {
-    return allowPrivateNetworks === 'loopback' && url.protocol === 'http:'
-      ? 'must start with https:// (http:// is allowed only to this machine: localhost, 127.0.0.0/8 or [::1], under HERALD_ALLOW_PRIVATE_NETWORKS=loopback)'
-      : 'must start with https:// (http:// is allowed only when HERALD_ALLOW_PRIVATE_NETWORKS=true, or =loopback for this machine)';
+  // These words reach the integrator's customers (the portal shows them next to the URL field), so
+  // they say what the customer can change, never the deployment setting behind them
+  // (HERALD_ALLOW_PRIVATE_NETWORKS, docs/configuration.md).
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    return `must start with https:// (${url.protocol}// addresses cannot receive webhooks)`;
+  }
+  if (url.protocol === 'http:' && !httpAllowed) {
+    return allowPrivateNetworks === 'loopback'
+      ? 'must start with https:// (plain http:// is accepted only for a receiver on the same machine as the webhook service, such as http://localhost:3000)'
+      : 'must start with https:// (webhooks are sent only to https:// addresses)';
   }
   if (url.username || url.password) return 'must not contain a user name or password';
   if (url.hash) return 'must not contain a #fragment';
@@ -259,7 +265,7 @@ function headerIssues(headers: EndpointHeader[], signatureHeader: string): Field
     } else if (OBJECT_PROPERTY_NAMES.has(lower)) {
       issues.push({ path: namePath, message: `${name} is reserved and cannot be used as a header name` });
     } else if (SET_BY_HERALD.has(lower) || lower.startsWith('webhook-') || lower === signatureHeader.toLowerCase()) {
-      issues.push({ path: namePath, message: `${name} is set by Herald and cannot be overridden` });
+      issues.push({ path: namePath, message: `${name} is set by the webhook service and cannot be overridden` });
     } else if (HOP_BY_HOP.has(lower) || lower.startsWith('proxy-')) {
       issues.push({ path: namePath, message: `${name} is a connection-level header and cannot be set` });
     } else if (seen.has(lower)) {

@@ -227,7 +227,9 @@ function defaultName(url: string): string {
 }
 
 function endpointLimit(limit: number): LimitExceededError {
-  return new LimitExceededError(`An organization may have at most ${limit} endpoints (HERALD_MAX_ENDPOINTS_PER_ORG).`, limit);
+  // The portal shows this to the integrator's customer: what they can do, not the deployment's
+  // setting (HERALD_MAX_ENDPOINTS_PER_ORG, docs/configuration.md); `limit` carries the number.
+  return new LimitExceededError(`You can have at most ${limit} endpoints: delete one you no longer use to add another.`, limit);
 }
 
 export const PLAIN_HEADER_VALUES = checkedQuery({

@@ -1,9 +1,10 @@
 import { builder } from '../graphql/builder.ts';
 import { NotFoundError, ValidationError } from '../graphql/error-types.ts';
 import type { EventType } from '../generated/prisma/client.ts';
-import { TEST_EVENT_PAYLOAD, TEST_EVENT_TYPE } from '../engine/test-event.ts';
+import { testEventPayload, TEST_EVENT_TYPE } from '../engine/test-event.ts';
 import { createEventType, listEventTypes, updateEventType } from './event-types.ts';
 import { catalogViewOf } from './catalog-view.ts';
+import { brandNameOf } from '../auth/principal.ts';
 import { examplePayload } from './example-payload.ts';
 import { chargeResponseBytes } from '../graphql/response-budget.ts';
 
@@ -19,7 +20,7 @@ export const EventTypeRef = builder.prismaObject('EventType', {
       description: "A sample payload: the schema's `examples[0]`, else one built from the schema; null without a schema.",
       // Charged like a payload: an author's `examples[0]` is as large as the schema allows.
       resolve: (eventType, _args, ctx) =>
-        chargeResponseBytes(ctx, eventType.schema != null ? examplePayload(eventType.schema) : eventType.name === TEST_EVENT_TYPE ? TEST_EVENT_PAYLOAD : null),
+        chargeResponseBytes(ctx, eventType.schema != null ? examplePayload(eventType.schema) : eventType.name === TEST_EVENT_TYPE ? testEventPayload(brandNameOf(ctx.principal)) : null),
     }),
     featureFlag: t.exposeString('featureFlag', {
       nullable: true,

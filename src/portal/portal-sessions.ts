@@ -7,8 +7,9 @@ import { ORGANIZATION_SCOPES, parseScopes, type Scope } from '../auth/scopes.ts'
 import type { HeraldConfig } from '../config/config.ts';
 import type { Db } from '../db/prisma.ts';
 import { InvalidStateError, LimitExceededError, NotFoundError, ValidationError } from '../errors.ts';
-import type { ApiKey } from '../generated/prisma/client.ts';
+import { Prisma, type ApiKey } from '../generated/prisma/client.ts';
 import { featureFlagIssue } from '../event-types/catalog-view.ts';
+import { checkBrandName, checkPortalTheme, type PortalTheme } from './portal-theme.ts';
 
 export const DEFAULT_SESSION_SECONDS = 3_600;
 export const MAX_SESSION_SECONDS = 86_400;
@@ -35,6 +36,10 @@ export interface SessionRequest {
   featureFlags?: readonly string[] | null | undefined;
   /** Show Herald's operational event types and webhook.test in the session's catalog. */
   includeOperationalEventTypes?: boolean | null | undefined;
+  /** The integrator's product name, shown in the portal's header and test webhooks. */
+  brandName?: string | null | undefined;
+  /** The portal's colours, radius and font (src/portal/portal-theme.ts). */
+  theme?: PortalTheme | null | undefined;
 }
 
 export interface SessionGrant {
@@ -42,6 +47,9 @@ export interface SessionGrant {
   seconds: number;
   featureFlags: string[];
   seesOperationalEventTypes: boolean;
+  brandName: string | null;
+  /** Null: the portal's own look. */
+  theme: PortalTheme | null;
 }
 
 /** The scopes and lifetime of a new session, or the ValidationError that refuses it. Pure. */
@@ -71,11 +79,21 @@ export function sessionGrant(minter: SessionMinter, request: SessionRequest): Se
     const beyond = featureFlags.filter((flag) => !minter.featureFlags.has(flag));
     if (beyond.length > 0) throw ValidationError.of(['featureFlags'], `this key cannot give feature flags it does not hold: ${beyond.join(', ')}`);
   }
+  const brand = checkBrandName(request.brandName);
+  if (!brand.ok) throw ValidationError.of(['brandName'], brand.message);
+  let theme: PortalTheme | null = null;
+  if (request.theme != null) {
+    const checked = checkPortalTheme(request.theme);
+    if (!checked.ok) throw new ValidationError(checked.issues.map((issue) => ({ path: ['theme', ...issue.path], message: issue.message })));
+    theme = Object.keys(checked.theme).length > 0 ? checked.theme : null;
+  }
   return {
     scopes: ORGANIZATION_SCOPES.filter((scope) => scopes.includes(scope)),
     seconds,
     featureFlags,
     seesOperationalEventTypes: request.includeOperationalEventTypes ?? false,
+    brandName: brand.value,
+    theme,
   };
 }
 
@@ -138,6 +156,8 @@ export async function createPortalSession(
         scopes: grant.scopes,
         featureFlags: grant.featureFlags ?? [],
         seesOperationalEventTypes: grant.seesOperationalEventTypes ?? false,
+        brandName: grant.brandName ?? null,
+        portalTheme: grant.theme ? { ...grant.theme } : Prisma.DbNull,
         expiresAt,
         mintedByKeyId,
       },

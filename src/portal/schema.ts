@@ -7,8 +7,54 @@ import { builder } from '../graphql/builder.ts';
 import type { Context } from '../graphql/context.ts';
 import { InvalidStateError, LimitExceededError, NotFoundError, RateLimitedError, ValidationError } from '../graphql/error-types.ts';
 import { idOfType } from '../global-id.ts';
-import { ApiKeyRef } from '../api-keys/schema.ts';
+import { AccessRef, ApiKeyRef } from '../api-keys/schema.ts';
+import { BRAND_NAME_MAX, RADIUS_MAX_PX, type PortalTheme } from './portal-theme.ts';
+import type { Principal } from '../auth/principal.ts';
 import { createPortalSession, revokePortalSessions, sessionGrant, type CreatedPortalSession, type SessionMinter } from './portal-sessions.ts';
+
+const PortalThemeInput = builder.inputType('PortalThemeInput', {
+  description: "The portal's look, in the integrator's colours. Every field is optional (unset: the portal's default) and checked strictly; an embed link's parameters of the same names override it.",
+  fields: (t) => ({
+    accent: t.string({ description: 'Buttons, links and the current tab: a hex colour (#rgb or #rrggbb). Where it colours text it is kept only when it reads against the background (4.5:1).' }),
+    background: t.string({ description: 'The page colour (hex). A dark background selects the dark palette for everything not set here.' }),
+    foreground: t.string({ description: 'The text colour (hex); must contrast with background at least 4.5:1 when both are set.' }),
+    radiusPx: t.int({ description: `Corner radius of buttons, fields and cards: 0 to ${RADIUS_MAX_PX} pixels.` }),
+    fontFamily: t.string({ description: "A CSS font-family list of installed or generic families, such as 'Inter, system-ui, sans-serif' (no URLs: nothing is downloaded)." }),
+  }),
+});
+
+const PortalThemeRef = builder.objectRef<PortalTheme>('PortalTheme').implement({
+  description: "The look a portal session was minted with (CreatePortalSessionInput.theme); null fields keep the portal's defaults.",
+  fields: (t) => ({
+    accent: t.string({ nullable: true, description: 'Accent colour (hex).', resolve: (theme) => theme.accent ?? null }),
+    background: t.string({ nullable: true, description: 'Page colour (hex).', resolve: (theme) => theme.background ?? null }),
+    foreground: t.string({ nullable: true, description: 'Text colour (hex).', resolve: (theme) => theme.foreground ?? null }),
+    radiusPx: t.int({ nullable: true, description: 'Corner radius in pixels.', resolve: (theme) => theme.radiusPx ?? null }),
+    fontFamily: t.string({ nullable: true, description: 'CSS font-family list.', resolve: (theme) => theme.fontFamily ?? null }),
+  }),
+});
+
+builder.objectFields(AccessRef, (t) => ({
+  brandName: t.string({
+    nullable: true,
+    description: "A portal session's product name (CreatePortalSessionInput.brandName); null for other keys and sessions minted without one.",
+    resolve: (principal: Principal) => (principal.kind === 'organization' ? (principal.session?.brandName ?? null) : null),
+  }),
+  theme: t.field({
+    type: PortalThemeRef,
+    nullable: true,
+    description: "A portal session's theme (CreatePortalSessionInput.theme); null for other keys and sessions minted without one.",
+    resolve: async (principal: Principal, _args, ctx) => {
+      if (principal.kind !== 'organization' || !principal.session) return null;
+      const key = await ctx.db.apiKey.findUnique({ where: { id: principal.keyId }, select: { portalTheme: true } });
+      return (key?.portalTheme as PortalTheme | null | undefined) ?? null; // written by createPortalSession after checkPortalTheme
+    },
+  }),
+  signatureHeader: t.string({
+    description: 'The header the HMAC_SHA256_* schemes put their signature in (Standard Webhooks uses webhook-signature).',
+    resolve: (_principal, _args, ctx) => ctx.config.signatureHeader,
+  }),
+}));
 
 const CreatePortalSessionInput = builder.inputType('CreatePortalSessionInput', {
   description: 'A portal session to mint: for which organization, for how long, with what scopes.',
@@ -22,6 +68,10 @@ const CreatePortalSessionInput = builder.inputType('CreatePortalSessionInput', {
     includeOperationalEventTypes: t.boolean({
       description: "Show Herald's operational event types (herald.*) and webhook.test in the portal's catalog and event picker (default false: the customer sees the product's own types).",
     }),
+    brandName: t.string({
+      description: `The integrator's product name, shown in the portal's header and in its test webhooks ("A test webhook from Acme."): plain text, at most ${BRAND_NAME_MAX} characters. Default: none, and the portal's words stay neutral.`,
+    }),
+    theme: t.field({ type: PortalThemeInput, description: "The portal's colours, corner radius and font. Default: the portal's own look." }),
     scopes: t.stringList({ description: 'Default: what the portal uses (endpoints:read/write, events:read, deliveries:read/write), those of them the minting key holds; never events:publish unless named. Never more than the minting key holds.' }),
   }),
 });

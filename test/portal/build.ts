@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 
 const root = resolve(import.meta.dirname, '../..');
 const built = join(root, 'portal/dist/index.html');
-const sources = ['portal/src', 'portal/index.html', 'portal/vite.config.ts', 'sdk/src'].map((path) => join(root, path));
+const sources = ['portal/src', 'portal/index.html', 'portal/vite.config.ts', 'sdk/src', 'src/portal/portal-theme.ts'].map((path) => join(root, path));
 const lock = join(root, 'portal/.build-lock');
 
 function newest(path: string): number {

@@ -148,7 +148,7 @@ describe('npm run dev', () => {
         'https://192.168.1.20/hooks': 'must not point to a refused address: 192.168.1.20 is a private network address',
         'https://[fd00::1]/hooks': 'must not point to a refused address: fd00::1 is a unique local (private) IPv6 address',
         'https://169.254.169.254/latest/meta-data': 'must not point to a refused address: 169.254.169.254 is a cloud metadata address',
-        'http://example.com/hooks': 'must start with https:// (http:// is allowed only to this machine: localhost, 127.0.0.0/8 or [::1], under HERALD_ALLOW_PRIVATE_NETWORKS=loopback)',
+        'http://example.com/hooks': 'must start with https:// (plain http:// is accepted only for a receiver on the same machine as the webhook service, such as http://localhost:3000)',
       };
       for (const [url, message] of Object.entries(refusals)) {
         const { createEndpoint } = await graphql(herald.origin, CREATE, { url });

@@ -219,6 +219,7 @@ describe('portal', () => {
     const portal = connect(minted.token);
     expect(await portal.access()).toEqual({
       kind: 'PORTAL', scopes: ['endpoints:read', 'events:read', 'deliveries:read'], readOnly: true, expiresAt: minted.expiresAt,
+      brandName: null, theme: null, signatureHeader: 'X-Herald-Signature',
       organization: expect.objectContaining({ id: organizationId }),
     });
 
@@ -234,7 +235,7 @@ describe('portal', () => {
     const catalog = await portal.eventCatalog();
     expect(catalog.find((type) => type.name === 'order.placed')?.example).toEqual({ order: null });
     expect(catalog.find((type) => type.name === 'webhook.test')).toBeUndefined();
-    expect((await client.eventCatalog()).find((type) => type.name === 'webhook.test')?.example).toEqual({ message: 'A test webhook from Herald.' });
+    expect((await client.eventCatalog()).find((type) => type.name === 'webhook.test')?.example).toEqual({ message: 'A test webhook.' });
 
     ok(await admin.createPortalSession({ organizationId }), 'CreatePortalSessionPayload');
     expect(ok(await client.revokePortalSessions({}), 'RevokePortalSessionsPayload').revokedCount).toBe(2);

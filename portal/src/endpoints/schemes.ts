@@ -9,11 +9,11 @@ export const SCHEMES: ReadonlyArray<{ value: SignatureScheme; label: string; lin
   {
     value: 'HMAC_SHA256_TIMESTAMPED',
     label: 'HMAC-SHA256 with timestamp',
-    line: 'X-Herald-Signature: t=<unix time>,v1=<hex HMAC of "t.body">; old requests can be rejected.',
+    line: 'The signature header carries t=<unix time>,v1=<hex HMAC of "t.body">; old requests can be rejected.',
   },
   {
     value: 'HMAC_SHA256_BODY',
     label: 'HMAC-SHA256 of the body',
-    line: 'X-Herald-Signature: <hex HMAC of the body>; simplest, but a replayed request verifies too.',
+    line: 'The signature header carries the hex HMAC of the body; simplest, but a replayed request verifies too.',
   },
 ];

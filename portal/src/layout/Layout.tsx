@@ -1,4 +1,6 @@
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
+import { useSession } from '../session/session.tsx';
+import { applySessionTheme } from '../theme/theme.ts';
 import { href, type Route } from './route.ts';
 
 const TABS = [
@@ -8,10 +10,21 @@ const TABS = [
 ];
 
 export function Layout({ route, organization, readOnly, children }: { route: Route; organization: string; readOnly: boolean; children: ReactNode }) {
+  const { access } = useSession();
+  const brand = access.brandName;
+  useEffect(() => applySessionTheme(access.theme), [access.theme]);
+  useEffect(() => {
+    document.title = brand ? `${brand} webhooks` : 'Webhooks';
+  }, [brand]);
   return (
     <div className="portal">
       <header className="top">
         <p className="org">
+          {brand && (
+            <>
+              <span className="brand">{brand}</span>{' '}
+            </>
+          )}
           Webhooks for <strong>{organization}</strong>
           {readOnly && <span className="badge"> Read-only</span>}
         </p>

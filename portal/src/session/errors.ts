@@ -39,14 +39,26 @@ export function describeError(error: unknown): string {
   return 'Something went wrong. Try again in a moment.';
 }
 
-/** Words for a typed error a mutation returned (ValidationError, NotFoundError, InvalidStateError, …). */
-export function describeMutationError(error: { __typename: string; message: string }): string {
+/**
+ * Words for a typed error a mutation returned (ValidationError, NotFoundError, InvalidStateError, …).
+ * A ValidationError's message starts with the field path it is about (`id: …`), words for a
+ * program: a person gets each field's message alone, as a sentence.
+ */
+export function describeMutationError(error: { __typename: string; message: string; fields?: ReadonlyArray<{ message: string }> }): string {
   switch (error.__typename) {
     case 'NotFoundError':
       return 'It no longer exists: it may have been deleted in another window.';
     case 'InvalidStateError':
       return `Not possible right now: ${error.message}`;
+    case 'ValidationError':
+      return error.fields && error.fields.length > 0 ? error.fields.map((field) => sentence(field.message)).join(' ') : sentence(error.message);
     default:
       return error.message;
   }
+}
+
+function sentence(text: string): string {
+  const trimmed = text.trim();
+  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  return /[.!?)]$/.test(capital) ? capital : `${capital}.`;
 }

@@ -28,6 +28,9 @@ export async function loadAccess(herald: HeraldClient, signal: AbortSignal): Pro
     scopes: access.scopes,
     readOnly: access.readOnly,
     expiresAt: access.expiresAt,
+    brandName: access.brandName ?? null,
+    theme: access.theme ?? null,
+    signatureHeader: access.signatureHeader,
   };
 }
 

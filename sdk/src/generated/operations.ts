@@ -106,6 +106,8 @@ export type CreateOrganizationInput = {
 
 /** A portal session to mint: for which organization, for how long, with what scopes. */
 export type CreatePortalSessionInput = {
+  /** The integrator's product name, shown in the portal's header and in its test webhooks ("A test webhook from Acme."): plain text, at most 60 characters. Default: none, and the portal's words stay neutral. */
+  brandName?: string | null | undefined;
   /** Default 3600 (1 hour), at most 86400 (24 hours). */
   expiresInSeconds?: number | null | undefined;
   /** Feature flags the session holds: the portal shows the event types flagged with one of them. An organization key gives only flags it holds. Default: none. */
@@ -118,6 +120,8 @@ export type CreatePortalSessionInput = {
   readOnly?: boolean | null | undefined;
   /** Default: what the portal uses (endpoints:read/write, events:read, deliveries:read/write), those of them the minting key holds; never events:publish unless named. Never more than the minting key holds. */
   scopes?: Array<string> | null | undefined;
+  /** The portal's colours, corner radius and font. Default: the portal's own look. */
+  theme?: PortalThemeInput | null | undefined;
 };
 
 /** Which endpoint to delete. */
@@ -206,6 +210,20 @@ export type EventFilter = {
   since?: Date | string | null | undefined;
   /** Events of this type (an exact name). */
   type?: string | null | undefined;
+};
+
+/** The portal's look, in the integrator's colours. Every field is optional (unset: the portal's default) and checked strictly; an embed link's parameters of the same names override it. */
+export type PortalThemeInput = {
+  /** Buttons, links and the current tab: a hex colour (#rgb or #rrggbb). Where it colours text it is kept only when it reads against the background (4.5:1). */
+  accent?: string | null | undefined;
+  /** The page colour (hex). A dark background selects the dark palette for everything not set here. */
+  background?: string | null | undefined;
+  /** A CSS font-family list of installed or generic families, such as 'Inter, system-ui, sans-serif' (no URLs: nothing is downloaded). */
+  fontFamily?: string | null | undefined;
+  /** The text colour (hex); must contrast with background at least 4.5:1 when both are set. */
+  foreground?: string | null | undefined;
+  /** Corner radius of buttons, fields and cards: 0 to 24 pixels. */
+  radiusPx?: number | null | undefined;
 };
 
 /** One event to publish: its type, payload and where it goes. */
@@ -589,7 +607,7 @@ export type EventTypeFieldsFragment = { __typename: 'EventType', name: string, d
 export type AccessQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type AccessQuery = { __typename: 'Query', access: { __typename: 'Access', kind: ApiKeyKind, scopes: Array<string>, readOnly: boolean, expiresAt: string | null, organization: { __typename: 'Organization', id: string, slug: string, name: string, createdAt: string } | null } };
+export type AccessQuery = { __typename: 'Query', access: { __typename: 'Access', kind: ApiKeyKind, scopes: Array<string>, readOnly: boolean, expiresAt: string | null, brandName: string | null, signatureHeader: string, theme: { __typename: 'PortalTheme', accent: string | null, background: string | null, foreground: string | null, radiusPx: number | null, fontFamily: string | null } | null, organization: { __typename: 'Organization', id: string, slug: string, name: string, createdAt: string } | null } };
 
 export type EndpointsOverviewQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -1803,6 +1821,15 @@ export const AccessDocument = new TypedDocumentString(`
     scopes
     readOnly
     expiresAt
+    brandName
+    signatureHeader
+    theme {
+      accent
+      background
+      foreground
+      radiusPx
+      fontFamily
+    }
     organization {
       ...OrganizationFields
     }
