@@ -36,6 +36,9 @@ import {
   DeliveryDocument,
   type DeliveryQuery,
   type DeliveryQueryVariables,
+  DeliveryAttemptsDocument,
+  type DeliveryAttemptsQuery,
+  type DeliveryAttemptsQueryVariables,
   DeliveryUpdatedDocument,
   type DeliveryUpdatedSubscription,
   type DeliveryUpdatedSubscriptionVariables,
@@ -145,6 +148,9 @@ export function operationMethods(request: Requester, subscribe: Subscriber) {
     /** `query Delivery`: returns `node` when it is a Delivery. */
     delivery: (id: DeliveryQueryVariables['id'], options?: RequestOptions): Promise<Extract<NonNullable<DeliveryQuery['node']>, { __typename: 'Delivery' }> | null> =>
       request(DeliveryDocument, { id }, { ...options, idempotent: true }).then((data) => (data.node?.__typename === 'Delivery' ? data.node : null)),
+    /** `query DeliveryAttempts`: returns `delivery`. */
+    deliveryAttempts: (id: DeliveryAttemptsQueryVariables['id'], options?: RequestOptions): Promise<DeliveryAttemptsQuery['delivery']> =>
+      request(DeliveryAttemptsDocument, { id }, { ...options, idempotent: true }).then((data) => data.delivery),
     /** `subscription DeliveryUpdated`: returns `deliveryUpdated`. */
     deliveryUpdated: (variables: DeliveryUpdatedSubscriptionVariables = {}, options?: SubscribeOptions): HeraldSubscription<DeliveryUpdatedSubscription['deliveryUpdated']> =>
       subscribe(DeliveryUpdatedDocument, variables, (data) => data.deliveryUpdated, options),

@@ -724,11 +724,18 @@ export type DeliveryQueryVariables = Exact<{
 
 export type DeliveryQuery = { __typename: 'Query', node:
     | { __typename: 'ApiKey' }
-    | { __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, attempts: Array<{ __typename: 'Attempt', number: number, remoteAddress: string | null, startedAt: string, durationMs: number, responseStatus: number | null, responseBody: string | null, requestHeaders: Array<{ __typename: 'HttpHeader', name: string, value: string }> | null, responseHeaders: Array<{ __typename: 'HttpHeader', name: string, value: string }> | null, timings: { __typename: 'AttemptTimings', dnsMs: number | null, connectMs: number | null, tlsMs: number | null, firstByteMs: number | null, totalMs: number } | null, error: { __typename: 'AttemptError', kind: AttemptErrorKind, message: string } | null }>, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } }
+    | { __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, attempts: Array<{ __typename: 'Attempt', number: number, startedAt: string, durationMs: number, responseStatus: number | null, responseBody: string | null, error: { __typename: 'AttemptError', kind: AttemptErrorKind, message: string } | null }>, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } }
     | { __typename: 'Endpoint' }
     | { __typename: 'Event' }
     | { __typename: 'Organization' }
    | null };
+
+export type DeliveryAttemptsQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DeliveryAttemptsQuery = { __typename: 'Query', delivery: { __typename: 'Delivery', id: string, attempts: Array<{ __typename: 'Attempt', number: number, startedAt: string, durationMs: number, responseStatus: number | null, responseBody: string | null, remoteAddress: string | null, error: { __typename: 'AttemptError', kind: AttemptErrorKind, message: string } | null, requestHeaders: Array<{ __typename: 'HttpHeader', name: string, value: string }> | null, responseHeaders: Array<{ __typename: 'HttpHeader', name: string, value: string }> | null, timings: { __typename: 'AttemptTimings', dnsMs: number | null, connectMs: number | null, tlsMs: number | null, firstByteMs: number | null, totalMs: number } | null }> } | null };
 
 export type EventTypesQueryVariables = Exact<{
   includeDeprecated?: boolean | null | undefined;
@@ -2227,10 +2234,51 @@ export const DeliveryDocument = new TypedDocumentString(`
   node(id: $id) {
     __typename
     ...DeliveryWithAttemptsFields
-    ... on Delivery {
-      attempts {
-        ...AttemptForensicsFields
-      }
+  }
+}
+    fragment AttemptFields on Attempt {
+  number
+  startedAt
+  durationMs
+  responseStatus
+  responseBody
+  error {
+    kind
+    message
+  }
+}
+fragment DeliveryFields on Delivery {
+  __typename
+  id
+  status
+  attemptCount
+  isTest
+  lastError
+  lastStatusCode
+  nextAttemptAt
+  completedAt
+  createdAt
+  endpoint {
+    id
+  }
+  event {
+    id
+    type
+  }
+}
+fragment DeliveryWithAttemptsFields on Delivery {
+  ...DeliveryFields
+  attempts {
+    ...AttemptFields
+  }
+}`) as unknown as TypedDocumentString<DeliveryQuery, DeliveryQueryVariables>;
+export const DeliveryAttemptsDocument = new TypedDocumentString(`
+    query DeliveryAttempts($id: ID!) {
+  delivery(id: $id) {
+    id
+    attempts {
+      ...AttemptFields
+      ...AttemptForensicsFields
     }
   }
 }
@@ -2263,32 +2311,7 @@ fragment AttemptForensicsFields on Attempt {
     firstByteMs
     totalMs
   }
-}
-fragment DeliveryFields on Delivery {
-  __typename
-  id
-  status
-  attemptCount
-  isTest
-  lastError
-  lastStatusCode
-  nextAttemptAt
-  completedAt
-  createdAt
-  endpoint {
-    id
-  }
-  event {
-    id
-    type
-  }
-}
-fragment DeliveryWithAttemptsFields on Delivery {
-  ...DeliveryFields
-  attempts {
-    ...AttemptFields
-  }
-}`) as unknown as TypedDocumentString<DeliveryQuery, DeliveryQueryVariables>;
+}`) as unknown as TypedDocumentString<DeliveryAttemptsQuery, DeliveryAttemptsQueryVariables>;
 export const EventTypesDocument = new TypedDocumentString(`
     query EventTypes($includeDeprecated: Boolean) {
   eventTypes(includeDeprecated: $includeDeprecated) {
