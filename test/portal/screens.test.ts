@@ -59,10 +59,14 @@ beforeAll(async () => {
   ] as const) {
     const published = await client.publishEvent({ type, payload });
     if (published.__typename !== 'PublishEventPayload') throw new Error(published.message);
-    for (const delivery of published.deliveries) {
-      await waitFor(async () => ['SUCCEEDED', 'FAILED'].includes((await client.delivery(delivery.id))?.status ?? ''), `delivery ${delivery.id} to finish`);
+    for (const { id } of published.deliveries) {
+      const status = await waitFor(async () => {
+        const delivery = await client.delivery(id);
+        return delivery && ['SUCCEEDED', 'FAILED'].includes(delivery.status) ? delivery.status : null;
+      }, `delivery ${id} to finish`);
+      // The delivery page shown is a failed one, with its attempt's error.
+      if (status === 'FAILED') ids.delivery = id;
     }
-    if (type === 'customer.created') ids.delivery = published.deliveries[0]!.id;
   }
   const paused = await client.toggleEndpoint({ id: failing, active: false });
   if (paused.__typename !== 'ToggleEndpointPayload') throw new Error(paused.message);
