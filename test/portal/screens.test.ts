@@ -158,5 +158,5 @@ describe.each([DESKTOP, PHONE])('every page at $width×$height', (viewport) => {
     const missing = await harness.open(`${harness.origin}/portal/`, { viewport });
     await missing.page.getByRole('heading', { level: 1 }).waitFor();
     await check(missing.page, 'link-missing', viewport, true);
-  }, 120_000);
+  }, 180_000);
 });
