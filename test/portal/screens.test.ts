@@ -1,5 +1,5 @@
 // De-risks the portal on any screen: every page (the endpoint list, an endpoint, the add and edit
-// forms, the delivery log, a delivery, the catalog and the missing-link page), with real endpoints,
+// forms, a dialog, the delivery log, a delivery, the catalog and the missing-link page), with real endpoints,
 // real receivers and real deliveries, at a laptop's 1280×800 and a phone's 390×844. Each page is
 // screenshotted (test/portal/artifacts/screens-<page>-<width>.png), nothing on it reaches past the
 // viewport, the tabs sit on one row, axe stays clean, and the pages this part lays out (lists,
@@ -97,6 +97,17 @@ const SCREENS: Screen[] = [
     },
   },
   {
+    // A dialog over the endpoint's page (Dialog.tsx), opened and left unconfirmed; the page under
+    // it holds the endpoint's delivery log, so it is measured like that page.
+    name: 'delete-dialog',
+    hash: '',
+    strict: false,
+    ready: async (page) => {
+      await page.getByRole('button', { name: 'Delete endpoint' }).click();
+      await page.getByRole('dialog').waitFor();
+    },
+  },
+  {
     name: 'new-endpoint',
     hash: '#/endpoints/new',
     strict: true,
@@ -124,6 +135,7 @@ const SCREENS: Screen[] = [
 ];
 
 function hashOf(screen: Screen): string {
+  if (screen.name === 'delete-dialog') return `#/endpoints/${encodeURIComponent(ids.orders)}`;
   if (screen.name === 'endpoint') return `#/endpoints/${encodeURIComponent(ids.orders)}`;
   if (screen.name === 'edit-endpoint') return `#/endpoints/${encodeURIComponent(ids.billing)}/edit`;
   if (screen.name === 'delivery') return `#/deliveries/${encodeURIComponent(ids.delivery)}`;
@@ -152,6 +164,7 @@ describe.each([DESKTOP, PHONE])('every page at $width×$height', (viewport) => {
       await page.evaluate((hash) => (window.location.hash = hash), hashOf(screen));
       await screen.ready(page);
       await check(page, screen.name, viewport, screen.strict);
+      if (screen.name === 'delete-dialog') await page.keyboard.press('Escape');
     }
     expect(errors).toEqual([]);
 
