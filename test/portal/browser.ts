@@ -29,6 +29,15 @@ export interface Watched {
   foreignRequests: string[];
 }
 
+export interface Viewport {
+  width: number;
+  height: number;
+}
+
+/** The sizes every screen is checked at: a laptop and a phone (an iPhone 12–15's CSS pixels). */
+export const DESKTOP: Viewport = { width: 1280, height: 800 };
+export const PHONE: Viewport = { width: 390, height: 844 };
+
 export interface PortalHarness {
   herald: TestHerald;
   origin: string;
@@ -38,7 +47,8 @@ export interface PortalHarness {
   /** A portal link minted with createPortalSession, pointing at this server. */
   portalLink(client: HeraldClient, options?: { readOnly?: boolean; extra?: string }): Promise<{ url: string; token: string }>;
   linkFor(token: string, extra?: string): string;
-  open(url: string, options?: { colorScheme?: 'light' | 'dark' }): Promise<Watched>;
+  /** A new context on `url`; the viewport defaults to a desktop's 1200×900. */
+  open(url: string, options?: { colorScheme?: 'light' | 'dark'; viewport?: Viewport }): Promise<Watched>;
   screenshot(page: Page, name: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -75,7 +85,7 @@ export async function startPortalHarness(overrides: Partial<HeraldConfig> = {}):
       return `${origin}/portal/#token=${encodeURIComponent(token)}${extra}`;
     },
     async open(url, options = {}) {
-      const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, colorScheme: options.colorScheme ?? 'light', permissions: ['clipboard-read', 'clipboard-write'] });
+      const context = await browser.newContext({ viewport: options.viewport ?? { width: 1200, height: 900 }, colorScheme: options.colorScheme ?? 'light', permissions: ['clipboard-read', 'clipboard-write'] });
       contexts.add(context);
       // Fails a step within the test's time, naming the step, instead of timing the whole test out.
       context.setDefaultTimeout(8_000);

@@ -28,6 +28,7 @@ describe('the payload filter field', () => {
     await page.getByRole('link', { name: 'Add endpoint' }).click();
     await page.getByLabel('Endpoint URL').fill('https://filters.example/hook');
     await page.getByLabel('Name', { exact: true }).fill('Big orders');
+    await page.locator('summary', { hasText: 'Advanced' }).click();
 
     // The sample starts as the catalog's example of the chosen types.
     expect(JSON.parse(await page.getByLabel('Sample payload').inputValue())).toEqual({ data: { amount: 42, currency: 'EUR' } });

@@ -6,7 +6,7 @@ import type { DeliveryWithAttempts } from '@herald/sdk';
 import { formatTime } from '../layout/format.ts';
 import { LongText, prettyJson } from '../layout/LongText.tsx';
 import { href } from '../layout/route.ts';
-import { DeliveryStatusBadge } from '../layout/Status.tsx';
+import { AttemptErrorText, DeliveryStatusBadge } from '../layout/Status.tsx';
 import { describeMutationError } from '../session/errors.ts';
 import { useSession } from '../session/session.tsx';
 import { useLoad } from '../session/use-load.ts';
@@ -169,7 +169,7 @@ function AttemptTimeline({ delivery }: { delivery: DeliveryWithAttempts }) {
               <>
                 <dt>Error</dt>
                 <dd>
-                  <span className="mono">{attempt.error.kind}</span>: {attempt.error.message}
+                  <AttemptErrorText error={attempt.error} />
                 </dd>
               </>
             )}

@@ -56,6 +56,15 @@ function initialState(endpoint: Endpoint | null, catalog: readonly CatalogEntry[
   };
 }
 
+// Behind "Advanced": what most endpoints never need. It opens by itself when the endpoint being
+// edited uses one of these, and when one of them has an error, so nothing set or wrong is hidden.
+const ADVANCED_FIELDS: readonly FormField[] = ['description', 'projects', 'headers', 'filter', 'signatureScheme', 'verify'];
+
+function usesAdvanced(endpoint: Endpoint | null): boolean {
+  if (!endpoint) return false;
+  return endpoint.description !== '' || endpoint.projects.length > 0 || endpoint.headers.length > 0 || endpoint.filter != null || endpoint.signatureScheme !== 'STANDARD_WEBHOOKS';
+}
+
 /** A sample payload to test the filter on: the example of the first chosen event type that has one. */
 function sampleFor(choice: EventTypeChoice, catalog: readonly CatalogEntry[]): unknown {
   // `*` is every event of the product: Herald's own operational events (herald.*) are not among them.
@@ -69,7 +78,13 @@ function EndpointForm({ catalog, endpoint }: { catalog: CatalogEntry[]; endpoint
   const [errors, setErrors] = useState<FieldErrors>({ byField: {}, general: [] });
   const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<{ id: string; secret: string } | null>(null);
+  const [advancedOpen, setAdvancedOpen] = useState(() => usesAdvanced(endpoint));
+  const advancedError = ADVANCED_FIELDS.some((name) => errors.byField[name]);
   const set = <K extends keyof FormState>(key: K, value: FormState[K]) => setForm((f) => ({ ...f, [key]: value }));
+
+  useEffect(() => {
+    if (advancedError) setAdvancedOpen(true);
+  }, [advancedError]);
 
   useEffect(() => {
     if (errors.general.length > 0) document.getElementById('form-errors')?.focus();
@@ -164,75 +179,81 @@ function EndpointForm({ catalog, endpoint }: { catalog: CatalogEntry[]; endpoint
           <input id="name" value={form.name} aria-invalid={errors.byField.name ? true : undefined} aria-describedby={describedBy('name', true)} onChange={(e) => set('name', e.currentTarget.value)} />,
           'Optional; defaults to the URL’s host.',
         )}
-        {field(
-          'description',
-          'Description',
-          <textarea
-            id="description"
-            rows={2}
-            value={form.description}
-            aria-invalid={errors.byField.description ? true : undefined}
-            aria-describedby={describedBy('description', false)}
-            onChange={(e) => set('description', e.currentTarget.value)}
-          />,
-        )}
         <EventTypePicker catalog={catalog} value={form.eventTypes} onChange={(next) => set('eventTypes', next)} error={errors.byField.eventTypes} />
-        {field(
-          'projects',
-          'Projects',
-          <input
-            id="projects"
-            value={form.projects}
-            aria-invalid={errors.byField.projects ? true : undefined}
-            aria-describedby={describedBy('projects', true)}
-            onChange={(e) => set('projects', e.currentTarget.value)}
-          />,
-          'Comma-separated; empty receives events of every project.',
-        )}
-        <HeaderRows rows={form.headers} onChange={(rows) => set('headers', rows)} error={errors.byField.headers} />
-        <FilterField value={form.filter} onChange={(text) => set('filter', text)} error={errors.byField.filter} example={sampleFor(form.eventTypes, catalog)} />
-        {endpoint ? (
-          <p>
-            Signature scheme: <strong>{SCHEMES.find((s) => s.value === endpoint.signatureScheme)?.label ?? endpoint.signatureScheme}</strong> (fixed when the
-            endpoint was added).
-          </p>
-        ) : (
-          <>
-            <fieldset aria-describedby={errors.byField.signatureScheme ? 'signatureScheme-error' : undefined}>
-              <legend>Signature scheme</legend>
-              {SCHEMES.map((scheme) => (
-                <div className="check" key={scheme.value}>
-                  <input
-                    id={`scheme-${scheme.value}`}
-                    type="radio"
-                    name="signatureScheme"
-                    value={scheme.value}
-                    checked={form.signatureScheme === scheme.value}
-                    aria-describedby={`scheme-${scheme.value}-line`}
-                    onChange={() => set('signatureScheme', scheme.value)}
-                  />
-                  <label htmlFor={`scheme-${scheme.value}`}>{scheme.label}</label>
-                  <span id={`scheme-${scheme.value}-line`} className="muted description">
-                    {scheme.line}
-                  </span>
-                </div>
-              ))}
-              {errors.byField.signatureScheme && (
-                <p id="signatureScheme-error" className="field-error">
-                  {errors.byField.signatureScheme}
-                </p>
-              )}
-            </fieldset>
-            <div className="check">
-              <input id="verify" type="checkbox" checked={form.verify} aria-describedby="verify-help" onChange={(e) => set('verify', e.currentTarget.checked)} />
-              <label htmlFor="verify">Verify that I own this URL</label>
-              <span id="verify-help" className="muted description">
-                Before saving, we call the URL with an echo_string query parameter; it must answer with that string.
-              </span>
-              {errors.byField.verify && <p className="field-error">{errors.byField.verify}</p>}
-            </div>
-          </>
-        )}
+        {/* Open while a field inside has an error, so the field focused for it is visible. */}
+        <details className="advanced" open={advancedOpen || advancedError} onToggle={(e) => setAdvancedOpen(e.currentTarget.open)}>
+          <summary>
+            Advanced <span className="muted summary-hint">description, projects, custom headers, payload filter, signature scheme</span>
+          </summary>
+          {field(
+            'description',
+            'Description',
+            <textarea
+              id="description"
+              rows={2}
+              value={form.description}
+              aria-invalid={errors.byField.description ? true : undefined}
+              aria-describedby={describedBy('description', false)}
+              onChange={(e) => set('description', e.currentTarget.value)}
+            />,
+          )}
+          {field(
+            'projects',
+            'Projects',
+            <input
+              id="projects"
+              value={form.projects}
+              aria-invalid={errors.byField.projects ? true : undefined}
+              aria-describedby={describedBy('projects', true)}
+              onChange={(e) => set('projects', e.currentTarget.value)}
+            />,
+            'Comma-separated; empty receives events of every project.',
+          )}
+          <HeaderRows rows={form.headers} onChange={(rows) => set('headers', rows)} error={errors.byField.headers} />
+          <FilterField value={form.filter} onChange={(text) => set('filter', text)} error={errors.byField.filter} example={sampleFor(form.eventTypes, catalog)} />
+          {endpoint ? (
+            <p>
+              Signature scheme: <strong>{SCHEMES.find((s) => s.value === endpoint.signatureScheme)?.label ?? endpoint.signatureScheme}</strong> (fixed when the
+              endpoint was added).
+            </p>
+          ) : (
+            <>
+              <fieldset aria-describedby={errors.byField.signatureScheme ? 'signatureScheme-error' : undefined}>
+                <legend>Signature scheme</legend>
+                {SCHEMES.map((scheme) => (
+                  <div className="check" key={scheme.value}>
+                    <input
+                      id={`scheme-${scheme.value}`}
+                      type="radio"
+                      name="signatureScheme"
+                      value={scheme.value}
+                      checked={form.signatureScheme === scheme.value}
+                      aria-describedby={`scheme-${scheme.value}-line`}
+                      onChange={() => set('signatureScheme', scheme.value)}
+                    />
+                    <label htmlFor={`scheme-${scheme.value}`}>{scheme.label}</label>
+                    <span id={`scheme-${scheme.value}-line`} className="muted description">
+                      {scheme.line}
+                    </span>
+                  </div>
+                ))}
+                {errors.byField.signatureScheme && (
+                  <p id="signatureScheme-error" className="field-error">
+                    {errors.byField.signatureScheme}
+                  </p>
+                )}
+              </fieldset>
+              <div className="check">
+                <input id="verify" type="checkbox" checked={form.verify} aria-describedby="verify-help" onChange={(e) => set('verify', e.currentTarget.checked)} />
+                <label htmlFor="verify">Verify that I own this URL</label>
+                <span id="verify-help" className="muted description">
+                  Before saving, we call the URL with an echo_string query parameter; it must answer with that string.
+                </span>
+                {errors.byField.verify && <p className="field-error">{errors.byField.verify}</p>}
+              </div>
+            </>
+          )}
+        </details>
         <div className="actions">
           <button type="submit" className="primary" disabled={busy}>
             {endpoint ? 'Save changes' : 'Add endpoint'}

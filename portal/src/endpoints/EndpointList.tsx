@@ -9,6 +9,15 @@ import { useLoad } from '../session/use-load.ts';
 
 const PAGE = 25;
 
+/** The URL's host (with its port), which names an endpoint on a narrow screen; the URL as given if it does not parse. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
 export function EndpointList() {
   const { herald, can } = useSession();
   const [cursors, setCursors] = useState<Array<string | null>>([null]);
@@ -46,37 +55,43 @@ export function EndpointList() {
         )}
       </div>
       <div className="table-wrap">
-        <table>
+        {/* Under 600 px each row stacks (portal.css): name and host, state, last delivery. The explicit
+            roles keep it a table to screen readers, which drop a table's semantics once CSS makes
+            its rows blocks. */}
+        <table className="stacked endpoint-list" role="table">
           <caption className="visually-hidden">Your webhook endpoints, with deliveries over the last 24 hours</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">URL</th>
-              <th scope="col">Event types</th>
-              <th scope="col">Projects</th>
-              <th scope="col">State</th>
-              <th scope="col">Success (24 h)</th>
-              <th scope="col">Last delivery</th>
+          <thead role="rowgroup">
+            <tr role="row">
+              <th role="columnheader" scope="col">Name</th>
+              <th role="columnheader" scope="col" className="wide-only">URL</th>
+              <th role="columnheader" scope="col" className="wide-only">Event types</th>
+              <th role="columnheader" scope="col" className="wide-only">Projects</th>
+              <th role="columnheader" scope="col">State</th>
+              <th role="columnheader" scope="col">Success (24 h)</th>
+              <th role="columnheader" scope="col">Last delivery</th>
             </tr>
           </thead>
-          <tbody>
+          <tbody role="rowgroup">
             {rows.map((endpoint) => (
-              <tr key={endpoint.id}>
-                <th scope="row">
+              <tr key={endpoint.id} role="row">
+                <th role="rowheader" scope="row" className="name">
                   <a href={href.endpoint(endpoint.id)}>{endpoint.name || endpoint.url}</a>
+                  <span className="host narrow-only">{hostOf(endpoint.url)}</span>
                 </th>
-                <td className="url">{endpoint.url}</td>
-                <td>{endpoint.eventTypes.join(', ')}</td>
-                <td>{endpoint.projects.length ? endpoint.projects.join(', ') : 'All'}</td>
-                <td>
+                <td role="cell" className="url wide-only">{endpoint.url}</td>
+                <td role="cell" className="wide-only">{endpoint.eventTypes.join(', ')}</td>
+                <td role="cell" className="wide-only">{endpoint.projects.length ? endpoint.projects.join(', ') : 'All'}</td>
+                <td role="cell" className="state" data-label="State">
                   <EndpointStateBadge endpoint={endpoint} />
                 </td>
-                <td>
+                <td role="cell" className="rate" data-label="Success (24 h)">
                   {endpoint.stats && endpoint.stats.total > 0
                     ? `${formatRate(endpoint.stats.successRate)} of ${endpoint.stats.total}`
                     : 'No deliveries'}
                 </td>
-                <td>{formatTime(endpoint.stats?.lastDeliveryAt)}</td>
+                <td role="cell" className="last" data-label="Last delivery">
+                  {formatTime(endpoint.stats?.lastDeliveryAt)}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -1,8 +1,23 @@
-// Statuses in words and colour; the word carries the meaning, the colour only repeats it.
-import type { Endpoint } from '@herald/sdk';
+// Statuses in words and colour; the word carries the meaning, the colour only repeats it, and the
+// exact API value stays in the tooltip for whoever compares the page with the API or a log.
+import type { AttemptErrorKind, DeliveryStatus, Endpoint } from '@herald/sdk';
+import { attemptErrorWords, deliveryStatusWord } from './format.ts';
 
-export function DeliveryStatusBadge({ status }: { status: string }) {
-  return <span className={`badge status-${status.toLowerCase()}`}>{status}</span>;
+export function DeliveryStatusBadge({ status }: { status: DeliveryStatus | string }) {
+  return (
+    <span className={`badge status-${status.toLowerCase()}`} title={status}>
+      {deliveryStatusWord(status)}
+    </span>
+  );
+}
+
+/** Why an attempt failed, in words ("Answered HTTP 500", "Timed out …"); the kind in the tooltip. */
+export function AttemptErrorText({ error }: { error: { kind: AttemptErrorKind | string; message: string } }) {
+  return (
+    <span className="attempt-error" title={error.kind}>
+      {attemptErrorWords(error)}
+    </span>
+  );
 }
 
 const DISABLED_WHY: Record<string, string> = {

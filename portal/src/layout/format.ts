@@ -1,3 +1,5 @@
+import type { AttemptErrorKind, DeliveryStatus } from '@herald/sdk';
+
 const dateTime = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'medium' });
 
 export function formatTime(iso: string | null | undefined): string {
@@ -14,4 +16,41 @@ export function formatRate(rate: number | null | undefined): string {
 export function toLocalInput(date: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+// One word per delivery status, as a customer reads it; the API's value stays in the tooltip.
+const DELIVERY_STATUS_WORDS: Record<DeliveryStatus, string> = {
+  SCHEDULED: 'Scheduled',
+  PENDING: 'Pending',
+  SENDING: 'Sending',
+  SUCCEEDED: 'Succeeded',
+  RETRYING: 'Retrying',
+  FAILED: 'Failed',
+  CANCELLED: 'Cancelled',
+};
+
+/** "Succeeded" for SUCCEEDED; a status this portal does not know yet is shown as the API gave it. */
+export function deliveryStatusWord(status: DeliveryStatus | string): string {
+  return DELIVERY_STATUS_WORDS[status as DeliveryStatus] ?? status;
+}
+
+// What happened, in the words of someone watching the request; the message adds the detail the
+// sender recorded (for HTTP_STATUS it is the answer itself: "HTTP 500").
+const ATTEMPT_ERROR_WORDS: Record<AttemptErrorKind, string> = {
+  HTTP_STATUS: 'Answered',
+  TIMEOUT: 'Timed out',
+  CONNECTION: 'Could not connect',
+  DNS: 'Host name not found',
+  TLS: 'Secure connection failed',
+  BLOCKED_ADDRESS: 'Address not allowed',
+  RESPONSE_TOO_LARGE: 'Answer too large',
+};
+
+/** "Answered HTTP 500", "Timed out (no complete answer within 15000 ms)", … */
+export function attemptErrorWords(error: { kind: AttemptErrorKind | string; message: string }): string {
+  const words = ATTEMPT_ERROR_WORDS[error.kind as AttemptErrorKind];
+  if (!words) return error.message ? `${error.kind}: ${error.message}` : error.kind;
+  if (error.kind === 'HTTP_STATUS') return error.message ? `${words} ${error.message}` : `${words} with an error status`;
+  const detail = error.message.replace(/^refused: /, '');
+  return detail ? `${words} (${detail})` : words;
 }
