@@ -17,6 +17,11 @@ export interface HeraldConfig {
   /** The least severe log entries written. */
   logLevel: LogLevel;
   databaseUrl: string | undefined;
+  /**
+   * HERALD_DIRECT_DATABASE_URL: a session connection to the same database, for what a transaction
+   * pooler (pgbouncer) breaks — LISTEN, pg-boss, the migrations' lock. Set: DATABASE_URL is pooled.
+   */
+  databaseDirectUrl: string | undefined;
   /** The API's port (`herald serve`, `herald api`). */
   port: number;
   /** `herald worker`'s probe port: PORT when set, else one beside the API's, so both run side by side with no variables. */
@@ -124,7 +129,8 @@ export function defaultMaxRequestBytesWithoutPublish(maxPayloadBytes: number, ma
 export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'NODE_ENV', fallback: DEFAULT_NODE_ENV, shownDefault: `\`${DEFAULT_NODE_ENV}\``, description: '`development`, `test` or `production`. Production requires `HERALD_ENCRYPTION_KEY` and logs JSON lines.' },
   { name: 'HERALD_LOG_LEVEL', fallback: 'info', shownDefault: '`info`', description: '`debug`, `info`, `warn` or `error`: the least severe log lines written (`info` has a line per delivery outcome and endpoint change; docs/logging.md).' },
-  { name: 'DATABASE_URL', shownDefault: 'unset: embedded PostgreSQL under `HERALD_DATA_DIR`', description: 'A `postgres://` or `postgresql://` URL.' },
+  { name: 'DATABASE_URL', shownDefault: 'unset: embedded PostgreSQL under `HERALD_DATA_DIR`', description: 'A `postgres://` or `postgresql://` URL; may be a pgbouncer in transaction mode when `HERALD_DIRECT_DATABASE_URL` is set.' },
+  { name: 'HERALD_DIRECT_DATABASE_URL', shownDefault: 'unset: `DATABASE_URL` is a session connection', description: 'The same database without the pooler, for LISTEN, the queue and migrations; set it when `DATABASE_URL` goes through pgbouncer in transaction mode (docs/scaling.md).' },
   { name: 'PORT', fallback: '4000', shownDefault: '`4000`; `4001` for `herald worker`', description: '0–65535; 0 picks a free port. A worker listens on it for its probes (`/health`, `/ready`, `/metrics`).' },
   { name: 'HERALD_HOST', fallback: (env) => (env === 'production' ? '0.0.0.0' : '127.0.0.1'), shownDefault: '`127.0.0.1`; `0.0.0.0` in production', description: 'Address the API (and a worker\'s probes) listen on; `0.0.0.0` or `::` for every interface.' },
   { name: 'HERALD_PUBLIC_URL', shownDefault: '`http://localhost:PORT`', description: 'The URL people reach this Herald at (`https://hooks.example.com`, no path); portal links name it.' },
@@ -186,6 +192,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   };
   const logLevel = parseLogLevel(required(read('HERALD_LOG_LEVEL')));
   const databaseUrl = parseDatabaseUrl(read('DATABASE_URL'));
+  const databaseDirectUrl = parseDatabaseUrl(read('HERALD_DIRECT_DATABASE_URL'), 'HERALD_DIRECT_DATABASE_URL');
+  if (databaseDirectUrl !== undefined && databaseUrl === undefined) {
+    throw new ConfigError('HERALD_DIRECT_DATABASE_URL', 'expected DATABASE_URL to be set too: it is the direct connection beside a pooled DATABASE_URL');
+  }
   const port = parseInteger('PORT', required(read('PORT')), 0, 65_535, 'a port number from 0 to 65535');
   const workerPort = given('PORT') === undefined ? DEFAULT_WORKER_PORT : port;
   const dataDir = resolve(required(read('HERALD_DATA_DIR')));
@@ -267,6 +277,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     nodeEnv,
     logLevel,
     databaseUrl,
+    databaseDirectUrl,
     port,
     workerPort,
     dataDir,

@@ -36,16 +36,16 @@ export function parseNodeEnv(value: string): HeraldConfig['nodeEnv'] {
 }
 
 // The URL is never echoed: it usually holds a password.
-export function parseDatabaseUrl(text: string | undefined): string | undefined {
+export function parseDatabaseUrl(text: string | undefined, name = 'DATABASE_URL'): string | undefined {
   if (text === undefined) return undefined;
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new ConfigError('DATABASE_URL', 'expected a URL such as postgres://user:password@host:5432/herald, got text that is not a URL');
+    throw new ConfigError(name, 'expected a URL such as postgres://user:password@host:5432/herald, got text that is not a URL');
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new ConfigError('DATABASE_URL', `expected a postgres:// or postgresql:// URL, got a ${url.protocol}// URL`);
+    throw new ConfigError(name, `expected a postgres:// or postgresql:// URL, got a ${url.protocol}// URL`);
   }
   return text;
 }

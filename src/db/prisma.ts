@@ -23,15 +23,17 @@ export function sqlPool(db: Db): pg.Pool {
   return pool;
 }
 
-export function createPrisma(databaseUrl: string, options: { poolMax?: number } = {}): PrismaClient {
+export function createPrisma(databaseUrl: string, options: { poolMax?: number; pooled?: boolean } = {}): PrismaClient {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: options.poolMax ?? 10,
     // pg's default is to wait forever for a free connection; a stuck pool must surface as an error.
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
-    // adapter-pg reads and writes timestamptz wrongly when the session time zone is not UTC.
-    options: '-c timezone=UTC',
+    // adapter-pg reads and writes timestamptz wrongly when the session time zone is not UTC. A
+    // pooler refuses this startup parameter: behind one, the role's default is UTC instead
+    // (src/db/pooled-connection.ts).
+    ...(options.pooled ? {} : { options: '-c timezone=UTC' }),
   });
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   const client = new PrismaClient({

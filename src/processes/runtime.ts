@@ -13,6 +13,8 @@ import { encryptionKeyFromBytes } from '../endpoints/secret-box.ts';
 import type { Logger } from '../log.ts';
 import { createAppServices, type AppServices } from '../services.ts';
 import { createBoss, createDeliveryQueue, DELIVER_QUEUE, ensureQueues, type DeliveryQueue } from '../worker/queue.ts';
+import { FETCH_LOOPS } from '../worker/worker.ts';
+import { ensureUtcThroughPooler } from '../db/pooled-connection.ts';
 import { createMetrics, type HeraldMetrics } from '../metrics/metrics.ts';
 import { openChangeFeed, type ChangeFeed } from '../pubsub/changes.ts';
 import type { PgBoss } from 'pg-boss';
@@ -68,17 +70,26 @@ export async function openRuntime(config: HeraldConfig, log: Logger, options: Ru
     throw databaseStartupError(error, config.databaseUrl, !config.databaseUrl) ?? error;
   }
   try {
-    const { applied } = await migrate(database.url, { log: (line) => log.info(line) });
+    // Behind a transaction pooler, what needs a session of its own (the migrations' lock, pg-boss
+    // and its LISTEN, the change feed's LISTEN) takes the direct connection.
+    const directUrl = config.databaseDirectUrl ?? database.url;
+    const pooled = directUrl !== database.url;
+    const { applied } = await migrate(directUrl, { log: (line) => log.info(line) }).catch((error: unknown) => {
+      throw (pooled ? databaseStartupError(error, directUrl, false, 'HERALD_DIRECT_DATABASE_URL') : null) ?? error;
+    });
     if (applied.length > 0) log.info(`applied ${applied.length} migration(s)`, { applied });
-    const db = createPrisma(database.url);
+    if (pooled) await ensureUtcThroughPooler(directUrl, database.url);
+    const db = createPrisma(database.url, { pooled });
     const key = encryptionKeyFromBytes(await resolveEncryptionKey(config, (line) => log.warn(line)));
     let boss: PgBoss | null = null;
     if (options.queue) {
-      boss = createBoss(database.url, log, 5, options.work ?? true, config.queueTimings);
+      // Direct connections are the scarce ones behind a pooler: a worker's fetch loops, an API's enqueues.
+      const bossConnections = pooled ? ((options.work ?? true) ? FETCH_LOOPS : 2) : 5;
+      boss = createBoss(directUrl, log, bossConnections, options.work ?? true, config.queueTimings);
       await boss.start();
       await ensureQueues(boss, config, config.queueTimings);
     }
-    const feed = options.listen ? openChangeFeed(database.url, (line) => log.warn(line)) : null;
+    const feed = options.listen ? openChangeFeed(directUrl, (line) => log.warn(line)) : null;
     const services = createAppServices(db, config, key, boss ? createDeliveryQueue(boss, config, config.queueTimings) : NO_QUEUE, feed?.changes);
     const sealed = await sealPlainHeaderValues(db, services.encryptionKeys);
     if (sealed > 0) log.info(`sealed the custom header values of ${sealed} endpoint(s) stored in the clear by an older Herald`);

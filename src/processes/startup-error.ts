@@ -3,6 +3,7 @@
 // anything else is a fault and keeps its stack.
 import { EmbeddedPostgresError } from '../db/embedded-postgres.ts';
 import { MigrationError } from '../db/migrate.ts';
+import { PooledTimeZoneError } from '../db/pooled-connection.ts';
 
 export class StartupError extends Error {
   override name = 'StartupError';
@@ -37,37 +38,42 @@ function serverOf(databaseUrl: string): { address: string; host: string; port: s
 }
 
 /** A failure to open or migrate the database; null when Herald does not recognize it. */
-export function databaseStartupError(error: unknown, databaseUrl: string | undefined, embedded: boolean): StartupError | null {
+export function databaseStartupError(error: unknown, databaseUrl: string | undefined, embedded: boolean, variable = 'DATABASE_URL'): StartupError | null {
   if (error instanceof StartupError) return error;
+  if (error instanceof PooledTimeZoneError) return new StartupError(error.message);
+  // pgbouncer refuses the time zone Herald's pool sets at connect unless told it is a pooler.
+  if (/unsupported startup parameter/i.test(messageOf(error))) {
+    return new StartupError(`${variable} points at a connection pooler (${oneLine(messageOf(error))}): set HERALD_DIRECT_DATABASE_URL to a direct connection to the same database (docs/scaling.md)`);
+  }
   if (error instanceof MigrationError) return new StartupError(error.message);
   if (error instanceof EmbeddedPostgresError) return new StartupError(oneLine(error.message));
   if (!databaseUrl) return null;
   const server = serverOf(databaseUrl);
   const where = embedded ? 'the embedded PostgreSQL' : `the database server at ${server.address}`;
-  const fixUrl = embedded ? 'remove the embedded cluster folder under HERALD_DATA_DIR to start afresh' : 'fix DATABASE_URL';
+  const fixUrl = embedded ? 'remove the embedded cluster folder under HERALD_DATA_DIR to start afresh' : `fix ${variable}`;
   switch (codeOf(error)) {
     case 'ECONNREFUSED':
       return new StartupError(
         embedded
           ? `${where} refused the connection; it may have stopped: start Herald again`
-          : `cannot reach the database server at ${server.address} (connection refused): start PostgreSQL there, or point DATABASE_URL at a running server (unset, Herald runs an embedded one)`,
+          : `cannot reach the database server at ${server.address} (connection refused): start PostgreSQL there, or point ${variable} at a running server${variable === 'DATABASE_URL' ? ' (unset, Herald runs an embedded one)' : ''}`,
       );
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return new StartupError(`cannot resolve the database host "${server.host}": fix the host in DATABASE_URL`);
+      return new StartupError(`cannot resolve the database host "${server.host}": fix the host in ${variable}`);
     case 'ETIMEDOUT':
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
-      return new StartupError(`cannot reach the database server at ${server.address} (${codeOf(error)}): check the host, port and firewall, or fix DATABASE_URL`);
+      return new StartupError(`cannot reach the database server at ${server.address} (${codeOf(error)}): check the host, port and firewall, or fix ${variable}`);
     case '3D000':
       return new StartupError(
         `database "${server.database}" does not exist on ${where}: create it (createdb -h ${server.host} -p ${server.port} -U ${server.user || 'postgres'} ${server.database}), or ${fixUrl}`,
       );
     case '28000':
     case '28P01':
-      return new StartupError(`${where} refused user "${server.user}" (${messageOf(error)}): create that role or fix the user and password in DATABASE_URL`);
+      return new StartupError(`${where} refused user "${server.user}" (${messageOf(error)}): create that role or fix the user and password in ${variable}`);
     case '42501':
-      return new StartupError(`user "${server.user}" may not change database "${server.database}" (${messageOf(error)}): grant it the rights to create tables there, or use its owner in DATABASE_URL`);
+      return new StartupError(`user "${server.user}" may not change database "${server.database}" (${messageOf(error)}): grant it the rights to create tables there, or use its owner in ${variable}`);
     case '57P03':
       return new StartupError(`${where} is starting up or shutting down: start Herald again once it accepts connections`);
     case '53300':

@@ -16,7 +16,7 @@ import type { HeraldMetrics } from '../metrics/metrics.ts';
 import type { AppServices } from '../services.ts';
 
 /** Batches each worker process fetches at once, and their size. */
-const FETCH_LOOPS = 4;
+export const FETCH_LOOPS = 4;
 const BATCH_SIZE = 50;
 
 export interface Worker {

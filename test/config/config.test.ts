@@ -109,6 +109,7 @@ describe('loadConfig', () => {
       queueTimings: { superviseIntervalSeconds: 5, monitorIntervalSeconds: 5, expiryMarginSeconds: 5, watchdogMarginSeconds: 15, deliverRetryLimit: 5, deliverRetryDelaySeconds: 1, abandonedRetryLimit: 5, abandonedRetryDelaySeconds: 5, endpointConcurrency: 100 },
       maxInFlightPerOrganization: 250,
       egressProxy: null,
+      databaseDirectUrl: undefined,
     } satisfies HeraldConfig);
   });
 
@@ -194,6 +195,7 @@ describe('loadConfig', () => {
     ['HERALD_EGRESS_PROXY', 'proxy.internal:3128', 'expected an http:// proxy URL'],
     ['HERALD_EGRESS_PROXY', 'http://proxy.internal:3128/egress', 'expected no path, query or fragment'],
     ['HERALD_EGRESS_NO_PROXY', 'internal.example.com', 'expected HERALD_EGRESS_PROXY to be set too'],
+    ['HERALD_DIRECT_DATABASE_URL', 'postgres://u:p@db:5432/herald', 'expected DATABASE_URL to be set too'],
     ['NODE_ENV', 'staging', 'expected development, test or production'],
     ['HERALD_LOG_LEVEL', 'verbose', 'expected debug, info, warn or error, got "verbose"'],
     ['HERALD_MAX_SSE_STREAMS_PER_KEY', '0', 'a whole number of streams from 1'],

@@ -44,6 +44,8 @@ const ATTEMPT_ERROR_WORDS: Record<AttemptErrorKind, string> = {
   TLS: 'Secure connection failed',
   BLOCKED_ADDRESS: 'Address not allowed',
   RESPONSE_TOO_LARGE: 'Answer too large',
+  // The deployment's egress proxy failed, not the customer's server: its detail is the operator's.
+  PROXY: "Not sent: a network problem on the sender's side; it is retried",
 };
 
 /** "Answered HTTP 500", "Timed out (no complete answer within 15000 ms)", … */
@@ -51,6 +53,7 @@ export function attemptErrorWords(error: { kind: AttemptErrorKind | string; mess
   const words = ATTEMPT_ERROR_WORDS[error.kind as AttemptErrorKind];
   if (!words) return error.message ? `${error.kind}: ${error.message}` : error.kind;
   if (error.kind === 'HTTP_STATUS') return error.message ? `${words} ${error.message}` : `${words} with an error status`;
+  if (error.kind === 'PROXY') return words;
   const detail = error.message.replace(/^refused: /, '');
   return detail ? `${words} (${detail})` : words;
 }
