@@ -34,6 +34,8 @@ export async function startEmbeddedPostgres(options: {
   persistent: boolean;
   /** A fixed port (to restart a cluster where its clients expect it); default a free one. */
   port?: number;
+  /** Server settings beside Herald's (a test's cluster with a low max_connections). */
+  settings?: Record<string, string>;
   log?: (line: string) => void;
 }): Promise<EmbeddedCluster> {
   const running = runningCluster(options.dataDir);
@@ -49,6 +51,7 @@ export async function startEmbeddedPostgres(options: {
     // The supervisor waits for the English "ready to accept connections" line.
     '-c', 'lc_messages=C',
     ...(options.persistent ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
+    ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
   ];
   if (!existsSync(join(options.dataDir, 'PG_VERSION'))) {
     options.log?.(`initialising an embedded PostgreSQL in ${options.dataDir}`);
