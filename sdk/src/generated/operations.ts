@@ -130,6 +130,8 @@ export type DeliveryFilter = {
   endpointId?: string | null | undefined;
   /** Deliveries of this event. */
   eventId?: string | null | undefined;
+  /** Deliveries of events of this type (an exact catalog name, no wildcard). */
+  eventType?: string | null | undefined;
   /** Deliveries created at or after this instant. */
   since?: Date | string | null | undefined;
   /** Deliveries in this status now. */
@@ -389,7 +391,7 @@ export type CreateOperatorEndpointMutationVariables = Exact<{
 
 
 export type CreateOperatorEndpointMutation = { __typename: 'Mutation', createOperatorEndpoint:
-    | { __typename: 'CreateEndpointPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
+    | { __typename: 'CreateEndpointPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
     | { __typename: 'EndpointVerificationError', message: string }
     | { __typename: 'LimitExceededError', limit: number, message: string }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
@@ -446,7 +448,7 @@ export type CreateEndpointMutationVariables = Exact<{
 
 
 export type CreateEndpointMutation = { __typename: 'Mutation', createEndpoint:
-    | { __typename: 'CreateEndpointPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
+    | { __typename: 'CreateEndpointPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
     | { __typename: 'EndpointVerificationError', message: string }
     | { __typename: 'LimitExceededError', limit: number, message: string }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
@@ -459,7 +461,7 @@ export type UpdateEndpointMutationVariables = Exact<{
 
 export type UpdateEndpointMutation = { __typename: 'Mutation', updateEndpoint:
     | { __typename: 'NotFoundError', message: string }
-    | { __typename: 'UpdateEndpointPayload', endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
+    | { __typename: 'UpdateEndpointPayload', endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
    };
 
@@ -470,7 +472,7 @@ export type RotateEndpointSecretMutationVariables = Exact<{
 
 export type RotateEndpointSecretMutation = { __typename: 'Mutation', rotateEndpointSecret:
     | { __typename: 'NotFoundError', message: string }
-    | { __typename: 'RotateEndpointSecretPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
+    | { __typename: 'RotateEndpointSecretPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
    };
 
@@ -482,7 +484,7 @@ export type ToggleEndpointMutationVariables = Exact<{
 export type ToggleEndpointMutation = { __typename: 'Mutation', toggleEndpoint:
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'RateLimitedError', message: string }
-    | { __typename: 'ToggleEndpointPayload', endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
+    | { __typename: 'ToggleEndpointPayload', endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
    };
 
 export type TestEndpointMutationVariables = Exact<{
@@ -564,7 +566,7 @@ export type ErrorFieldsFragment =
 
 export type PageInfoFieldsFragment = { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null };
 
-export type EndpointFieldsFragment = { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null };
+export type EndpointFieldsFragment = { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null };
 
 export type AttemptFieldsFragment = { __typename: 'Attempt', number: number, startedAt: string, durationMs: number, responseStatus: number | null, responseBody: string | null, error: { __typename: 'AttemptError', kind: AttemptErrorKind, message: string } | null };
 
@@ -595,7 +597,7 @@ export type EndpointsOverviewQueryVariables = Exact<{
 }>;
 
 
-export type EndpointsOverviewQuery = { __typename: 'Query', endpoints: { __typename: 'EndpointConnection', edges: Array<{ __typename: 'EndpointEdge', cursor: string, node: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, stats: { __typename: 'EndpointStats', total: number, succeeded: number, failed: number, successRate: number | null, lastDeliveryAt: string | null }, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+export type EndpointsOverviewQuery = { __typename: 'Query', endpoints: { __typename: 'EndpointConnection', edges: Array<{ __typename: 'EndpointEdge', cursor: string, node: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, stats: { __typename: 'EndpointStats', total: number, succeeded: number, failed: number, successRate: number | null, lastDeliveryAt: string | null }, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
 
 export type EventCatalogQueryVariables = Exact<{
   includeDeprecated?: boolean | null | undefined;
@@ -643,7 +645,7 @@ export type EndpointsQueryVariables = Exact<{
 }>;
 
 
-export type EndpointsQuery = { __typename: 'Query', endpoints: { __typename: 'EndpointConnection', edges: Array<{ __typename: 'EndpointEdge', cursor: string, node: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+export type EndpointsQuery = { __typename: 'Query', endpoints: { __typename: 'EndpointConnection', edges: Array<{ __typename: 'EndpointEdge', cursor: string, node: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
 
 export type EndpointQueryVariables = Exact<{
   id: string;
@@ -653,7 +655,7 @@ export type EndpointQueryVariables = Exact<{
 export type EndpointQuery = { __typename: 'Query', node:
     | { __typename: 'ApiKey' }
     | { __typename: 'Delivery' }
-    | { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null }
+    | { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null }
     | { __typename: 'Event' }
     | { __typename: 'Organization' }
    | null };
@@ -723,7 +725,7 @@ export type DeliveryUpdatedSubscription = { __typename: 'Subscription', delivery
 export type EndpointUpdatedSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
-export type EndpointUpdatedSubscription = { __typename: 'Subscription', endpointUpdated: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } | null };
+export type EndpointUpdatedSubscription = { __typename: 'Subscription', endpointUpdated: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } | null };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -783,6 +785,8 @@ export const EndpointFieldsFragmentDoc = new TypedDocumentString(`
   signatureScheme
   active
   disabledReason
+  disabledAt
+  failingSince
   consecutiveFailures
   rateLimit {
     perSecond
@@ -1134,6 +1138,8 @@ fragment EndpointFields on Endpoint {
   signatureScheme
   active
   disabledReason
+  disabledAt
+  failingSince
   consecutiveFailures
   rateLimit {
     perSecond
@@ -1383,6 +1389,8 @@ fragment EndpointFields on Endpoint {
   signatureScheme
   active
   disabledReason
+  disabledAt
+  failingSince
   consecutiveFailures
   rateLimit {
     perSecond
@@ -1434,6 +1442,8 @@ fragment EndpointFields on Endpoint {
   signatureScheme
   active
   disabledReason
+  disabledAt
+  failingSince
   consecutiveFailures
   rateLimit {
     perSecond
@@ -1486,6 +1496,8 @@ fragment EndpointFields on Endpoint {
   signatureScheme
   active
   disabledReason
+  disabledAt
+  failingSince
   consecutiveFailures
   rateLimit {
     perSecond
@@ -1537,6 +1549,8 @@ fragment EndpointFields on Endpoint {
   signatureScheme
   active
   disabledReason
+  disabledAt
+  failingSince
   consecutiveFailures
   rateLimit {
     perSecond
@@ -1825,6 +1839,8 @@ fragment EndpointFields on Endpoint {
   signatureScheme
   active
   disabledReason
+  disabledAt
+  failingSince
   consecutiveFailures
   rateLimit {
     perSecond
@@ -1968,6 +1984,8 @@ fragment EndpointFields on Endpoint {
   signatureScheme
   active
   disabledReason
+  disabledAt
+  failingSince
   consecutiveFailures
   rateLimit {
     perSecond
@@ -2001,6 +2019,8 @@ export const EndpointDocument = new TypedDocumentString(`
   signatureScheme
   active
   disabledReason
+  disabledAt
+  failingSince
   consecutiveFailures
   rateLimit {
     perSecond
@@ -2271,6 +2291,8 @@ export const EndpointUpdatedDocument = new TypedDocumentString(`
   signatureScheme
   active
   disabledReason
+  disabledAt
+  failingSince
   consecutiveFailures
   rateLimit {
     perSecond
