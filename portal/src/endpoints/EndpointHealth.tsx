@@ -27,7 +27,16 @@ export function EndpointHealth({ endpoint, onChange }: { endpoint: Endpoint; onC
     return failed ? failureInWords(failed.node) : null;
   }, [endpoint.id, unhealthy, endpoint.consecutiveFailures]);
 
-  if (health.kind === 'ok') return null;
+  // The dialog outlives the callout: resuming from it makes the endpoint healthy mid-replay.
+  const dialog = replaySince && <ReplayDialog endpoint={endpoint} since={replaySince} onClose={() => setReplaySince(null)} onEndpointChange={onChange} />;
+  if (health.kind === 'ok') {
+    return (
+      <>
+        {null}
+        {dialog}
+      </>
+    );
+  }
   const mayResume = can('endpoints:write');
   const mayReplay = can('deliveries:write') && (endpoint.active || mayResume);
   // A spell's first failed delivery was made before it was announced failing: a day of margin.
@@ -50,54 +59,56 @@ export function EndpointHealth({ endpoint, onChange }: { endpoint: Endpoint; onC
   };
 
   return (
-    <section className={`callout ${health.kind === 'off' ? (health.byYou ? 'callout-paused' : 'callout-off') : 'callout-failing'}`} aria-labelledby={titleId} data-health={health.kind}>
-      {health.kind === 'off' ? (
-        <>
-          <h2 id={titleId}>{health.byYou ? 'This endpoint is paused' : 'This endpoint is turned off'}</h2>
-          <p className="callout-reason">
-            {health.reason}
-            {health.since && (
-              <>
-                {' '}
-                on <time dateTime={health.since}>{formatTime(health.since)}</time>
-              </>
-            )}
-            .
+    <>
+      <section className={`callout ${health.kind === 'off' ? (health.byYou ? 'callout-paused' : 'callout-off') : 'callout-failing'}`} aria-labelledby={titleId} data-health={health.kind}>
+        {health.kind === 'off' ? (
+          <>
+            <h2 id={titleId}>{health.byYou ? 'This endpoint is paused' : 'This endpoint is turned off'}</h2>
+            <p className="callout-reason">
+              {health.reason}
+              {health.since && (
+                <>
+                  {' '}
+                  on <time dateTime={health.since}>{formatTime(health.since)}</time>
+                </>
+              )}
+              .
+            </p>
+            <p>New events are not being sent to it, and events published while it is off will not be sent when it is resumed.</p>
+          </>
+        ) : (
+          <>
+            <h2 id={titleId}>Deliveries to this endpoint are failing</h2>
+            <p className="callout-reason">
+              Failing since <time dateTime={health.since}>{formatTime(health.since)}</time>
+              {health.failuresInARow > 0 && `; ${health.failuresInARow} ${health.failuresInARow === 1 ? 'delivery has' : 'deliveries have'} failed in a row`}.
+            </p>
+            <p>Failed deliveries are retried on a schedule. If they keep failing, the endpoint is turned off and new events stop being sent to it.</p>
+          </>
+        )}
+        {lastFailure.data && (
+          <p className="callout-error">
+            Last error: <span>{lastFailure.data}</span>
           </p>
-          <p>New events are not being sent to it, and events published while it is off will not be sent when it is resumed.</p>
-        </>
-      ) : (
-        <>
-          <h2 id={titleId}>Deliveries to this endpoint are failing</h2>
-          <p className="callout-reason">
-            Failing since <time dateTime={health.since}>{formatTime(health.since)}</time>
-            {health.failuresInARow > 0 && `; ${health.failuresInARow} ${health.failuresInARow === 1 ? 'delivery has' : 'deliveries have'} failed in a row`}.
-          </p>
-          <p>Failed deliveries are retried on a schedule. If they keep failing, the endpoint is turned off and new events stop being sent to it.</p>
-        </>
-      )}
-      {lastFailure.data && (
-        <p className="callout-error">
-          Last error: <span>{lastFailure.data}</span>
+        )}
+        <div className="actions">
+          {health.kind === 'off' && mayResume && (
+            <button type="button" className="primary" onClick={resume} aria-disabled={busy}>
+              Resume deliveries
+            </button>
+          )}
+          {unhealthy && mayReplay && (
+            <button type="button" onClick={openReplay}>
+              {endpoint.active ? 'Retry what failed…' : 'Resume and retry what failed…'}
+            </button>
+          )}
+        </div>
+        {health.kind === 'off' && !mayResume && <p className="muted">This portal link cannot resume the endpoint: ask whoever gave you the link.</p>}
+        <p role="status" className={message?.error ? 'field-error' : 'muted'}>
+          {message?.text ?? ''}
         </p>
-      )}
-      <div className="actions">
-        {health.kind === 'off' && mayResume && (
-          <button type="button" className="primary" onClick={resume} aria-disabled={busy}>
-            Resume deliveries
-          </button>
-        )}
-        {unhealthy && mayReplay && (
-          <button type="button" onClick={openReplay}>
-            {endpoint.active ? 'Retry what failed…' : 'Resume and retry what failed…'}
-          </button>
-        )}
-      </div>
-      {health.kind === 'off' && !mayResume && <p className="muted">This portal link cannot resume the endpoint: ask whoever gave you the link.</p>}
-      <p role="status" className={message?.error ? 'field-error' : 'muted'}>
-        {message?.text ?? ''}
-      </p>
-      {replaySince && <ReplayDialog endpoint={endpoint} since={replaySince} onClose={() => setReplaySince(null)} onEndpointChange={onChange} />}
-    </section>
+      </section>
+      {dialog}
+    </>
   );
 }
