@@ -92,11 +92,11 @@ describe('an endpoint that is off or failing explains itself', () => {
     await expect.poll(() => callout(page).count()).toBe(0);
     await page.locator(`tr[data-delivery-id="${first}"][data-status="SUCCEEDED"]`).waitFor();
 
-    // Off again: "Resume deliveries" turns it on.
+    // Off again: "Resume endpoint" turns it on.
     failing = true;
     for (let i = 0; i < 3; i += 1) await publish();
     await callout(page).getByRole('heading', { name: 'This endpoint is turned off' }).waitFor();
-    await callout(page).getByRole('button', { name: 'Resume deliveries' }).click();
+    await callout(page).getByRole('button', { name: 'Resume endpoint' }).click();
     await waitFor(async () => (await row()).active || null, 'the endpoint to be active again');
     await expect.poll(() => callout(page).count()).toBe(0);
     await page.locator('.heading-row .state-active').waitFor();
@@ -105,7 +105,7 @@ describe('an endpoint that is off or failing explains itself', () => {
     await page.getByRole('button', { name: 'Pause endpoint' }).click();
     await callout(page).getByRole('heading', { name: 'This endpoint is paused' }).waitFor();
     expect(await callout(page).locator('.callout-reason').textContent()).toMatch(/^Turned off by you on .+\.$/);
-    expect(await callout(page).getByRole('button').allTextContents()).toEqual(['Resume deliveries']);
+    expect(await callout(page).getByRole('button').allTextContents()).toEqual(['Resume endpoint']);
     expect(errors).toEqual([]);
   });
 

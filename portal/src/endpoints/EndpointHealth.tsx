@@ -1,7 +1,7 @@
 // The callout over an endpoint that is off or failing: why, since when, what that means for new
 // events, and the action that fixes it. Buttons this link cannot use are not shown; the callout
 // says who can instead.
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { Endpoint } from '@herald/sdk';
 import { ReplayDialog } from '../deliveries/ReplayDialog.tsx';
 import { formatTime } from '../layout/format.ts';
@@ -19,6 +19,14 @@ export function EndpointHealth({ endpoint, onChange }: { endpoint: Endpoint; onC
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
   const [replaySince, setReplaySince] = useState<Date | null>(null);
+  const resumeButton = useRef<HTMLButtonElement>(null);
+  const previousKind = useRef(health.kind);
+  // Pausing removes the button that had focus; the focus moves to the one that undoes it.
+  useEffect(() => {
+    const turnedOff = health.kind === 'off' && previousKind.current !== 'off';
+    previousKind.current = health.kind;
+    if (turnedOff && (document.activeElement === null || document.activeElement === document.body)) resumeButton.current?.focus();
+  }, [health.kind]);
   const unhealthy = health.kind === 'failing' || (health.kind === 'off' && !health.byYou);
   const lastFailure = useLoad(async (signal) => {
     if (!unhealthy) return null;
@@ -93,8 +101,8 @@ export function EndpointHealth({ endpoint, onChange }: { endpoint: Endpoint; onC
         )}
         <div className="actions">
           {health.kind === 'off' && mayResume && (
-            <button type="button" className="primary" onClick={resume} aria-disabled={busy}>
-              Resume deliveries
+            <button type="button" className="primary" onClick={resume} aria-disabled={busy} ref={resumeButton}>
+              Resume endpoint
             </button>
           )}
           {unhealthy && mayReplay && (
