@@ -30,7 +30,9 @@ export function EndpointHealth({ endpoint, onChange }: { endpoint: Endpoint; onC
   const unhealthy = health.kind === 'failing' || (health.kind === 'off' && !health.byYou);
   const lastFailure = useLoad(async (signal) => {
     if (!unhealthy) return null;
-    const recent = await herald.deliveries({ first: 10, filter: { endpointId: endpoint.id } }, { signal });
+    // A link that cannot read deliveries gets the callout without the last error.
+    const recent = await herald.deliveries({ first: 10, filter: { endpointId: endpoint.id } }, { signal }).catch(() => null);
+    if (!recent) return null;
     const failed = recent.edges.find((edge) => edge.node.status === 'FAILED' || edge.node.status === 'RETRYING');
     return failed ? failureInWords(failed.node) : null;
   }, [endpoint.id, unhealthy, endpoint.consecutiveFailures]);
