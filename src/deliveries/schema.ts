@@ -171,6 +171,7 @@ const DeliveryFilter = builder.inputType('DeliveryFilter', {
     eventId: t.id({ description: 'Deliveries of this event.' }),
     status: t.field({ type: DeliveryStatusEnum, description: 'Deliveries in this status now.' }),
     since: t.field({ type: 'DateTime', description: 'Deliveries created at or after this instant.' }),
+    eventType: t.string({ description: 'Deliveries of events of this type (an exact catalog name, no wildcard).' }),
   }),
 });
 
@@ -212,6 +213,8 @@ builder.queryField('deliveries', (t) =>
             ...(filter?.eventId != null ? { eventId: idOfType(String(filter.eventId), 'Event') ?? NOTHING } : {}),
             ...(filter?.status != null ? { status: filter.status } : {}),
             ...(filter?.since != null ? { createdAt: { gte: filter.since } } : {}),
+            // A semi-join on the organization's events of the type (events_organization_id_type_id_idx).
+            ...(filter?.eventType != null ? { event: { organizationId, type: filter.eventType } } : {}),
           },
           orderBy: { id: 'desc' },
         });

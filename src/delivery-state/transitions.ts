@@ -337,7 +337,7 @@ async function countFailure(tx: Tx, disableAfterFailures: number, claimed: Claim
   const counted = await tx.endpoint.update({ where: { id: endpointId }, data: { consecutiveFailures: { increment: 1 } } });
   const reason = endpointDisableReason(effect, counted.consecutiveFailures, disableAfterFailures);
   if (!reason || !counted.active) return null;
-  const disabled = await tx.endpoint.update({ where: { id: endpointId }, data: { active: false, disabledReason: reason } });
+  const disabled = await tx.endpoint.update({ where: { id: endpointId }, data: { active: false, disabledReason: reason, disabledAt: new Date() } });
   await cancelPendingDeliveries(tx, endpointId, claimed.organizationId);
   await notifyChange(tx, endpointNotice(disabled));
   return { endpoint: disabled, reason, claimed };

@@ -163,8 +163,9 @@ export async function toggleEndpoint(
     const endpoint = await tx.endpoint.update({
       where: { id: existing.id },
       data: active
-        ? { active: true, disabledReason: null, consecutiveFailures: 0, failingSince: null }
-        : { active: false, disabledReason: 'MANUAL' },
+        ? { active: true, disabledReason: null, disabledAt: null, consecutiveFailures: 0, failingSince: null }
+        : // Pausing an endpoint already off keeps the time it went off.
+          { active: false, disabledReason: 'MANUAL', ...(flipped > 0 ? { disabledAt: new Date() } : {}) },
     });
     await notifyChange(tx, endpointNotice(endpoint));
     if (flipped > 0) await emitEndpointToggled(tx, services.queue, endpoint);

@@ -95,6 +95,12 @@ export const EndpointRef = builder.prismaNode('Endpoint', {
     signatureScheme: t.expose('signatureScheme', { type: SignatureSchemeEnum, description: 'How its deliveries are signed.' }),
     active: t.exposeBoolean('active', { description: 'False while turned off: events published meanwhile are not delivered to it.' }),
     disabledReason: t.expose('disabledReason', { type: DisabledReasonEnum, nullable: true, description: 'Why it is off; null while active.' }),
+    disabledAt: t.expose('disabledAt', { type: 'DateTime', nullable: true, description: 'When it was turned off (by hand or after failed deliveries); null while active.' }),
+    failingSince: t.expose('failingSince', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'Since when its deliveries have been failing (set when one is announced failing or exhausted); null once one succeeds or it is turned on again.',
+    }),
     consecutiveFailures: t.exposeInt('consecutiveFailures', { description: 'Deliveries failed for good in a row; a success resets it. At HERALD_DISABLE_AFTER_FAILURES the endpoint is turned off.' }),
     rateLimit: t.field({
       type: EndpointRateLimitRef,

@@ -1,6 +1,7 @@
 // One delivery: its payload and every attempt (response status, body, duration, error), the next
 // attempt, and "retry now" (or "cancel delivery" while it is SCHEDULED). Its status follows
-// deliveryUpdated.
+// deliveryUpdated. The back link names the endpoint; a retry that its endpoint's state would
+// refuse is shown disabled with the reason, before any click.
 import { useEffect, useState } from 'react';
 import type { DeliveryWithAttempts } from '@herald/sdk';
 import { formatTime } from '../layout/format.ts';
@@ -18,6 +19,9 @@ export function DeliveryDetail({ id }: { id: string }) {
   const [busy, setBusy] = useState(false);
   const delivery = loaded.data;
   const eventId = delivery?.event.id ?? null;
+  const endpointId = delivery?.endpoint.id ?? null;
+  // Without endpoints:read the link stays unnamed and retry is left to Herald to judge.
+  const endpoint = useLoad(async (signal) => (endpointId ? await herald.endpoint(endpointId, { signal }).catch(() => null) : null), [endpointId]);
   const payload = useLoad(
     async (signal) => (eventId ? ((await herald.event(eventId, { signal }))?.payload ?? null) : null),
     [eventId],
@@ -50,6 +54,9 @@ export function DeliveryDetail({ id }: { id: string }) {
     );
   }
 
+  // Herald retries only to an active endpoint (test sends excepted).
+  const retryBlocked = endpoint.data?.active === false && !delivery.isTest;
+
   const retry = async () => {
     setBusy(true);
     try {
@@ -79,7 +86,10 @@ export function DeliveryDetail({ id }: { id: string }) {
   return (
     <>
       <p>
-        <a href={href.endpoint(delivery.endpoint.id)}>← Endpoint</a> · <a href={href.deliveries()}>Delivery log</a>
+        <a href={href.endpoint(delivery.endpoint.id)} className="back-to-endpoint">
+          ← {endpoint.data?.name ?? 'Endpoint'}
+        </a>{' '}
+        · <a href={href.deliveries()}>Delivery log</a>
       </p>
       <section aria-labelledby="delivery-title">
         <div className="heading-row">
@@ -122,6 +132,15 @@ export function DeliveryDetail({ id }: { id: string }) {
               <button type="button" onClick={cancel} disabled={busy}>
                 Cancel delivery
               </button>
+            ) : retryBlocked ? (
+              <>
+                <button type="button" disabled aria-describedby="retry-why">
+                  Retry now
+                </button>
+                <p id="retry-why" className="muted">
+                  Its endpoint is turned off, so it cannot be retried now: <a href={href.endpoint(delivery.endpoint.id)}>resume the endpoint</a> first.
+                </p>
+              </>
             ) : (
               <button type="button" onClick={retry} disabled={busy}>
                 Retry now

@@ -1,4 +1,5 @@
-// "Replay failed deliveries since …": the count is shown before anything is sent again.
+// "Replay failed deliveries since …": the count is shown before anything is sent again. Herald
+// replays only to an active endpoint, so for one that is off the dialog says so and resumes it first.
 import { useId, useState } from 'react';
 import type { Endpoint } from '@herald/sdk';
 import { Dialog } from '../layout/Dialog.tsx';
@@ -7,9 +8,21 @@ import { describeMutationError } from '../session/errors.ts';
 import { useSession } from '../session/session.tsx';
 import { countDeliveries } from './delivery-page.ts';
 
-export function ReplayDialog({ endpoint, onClose }: { endpoint: Endpoint; onClose: () => void }) {
-  const { herald, report } = useSession();
-  const [since, setSince] = useState(() => toLocalInput(new Date(Date.now() - 86_400_000)));
+export function ReplayDialog({
+  endpoint,
+  onClose,
+  onEndpointChange,
+  since: initialSince,
+}: {
+  endpoint: Endpoint;
+  onClose: () => void;
+  onEndpointChange?: ((endpoint: Endpoint) => void) | undefined;
+  /** Where the period starts; the last 24 hours unless given. */
+  since?: Date | undefined;
+}) {
+  const { herald, report, can } = useSession();
+  const [since, setSince] = useState(() => toLocalInput(initialSince ?? new Date(Date.now() - 86_400_000)));
+  const resumeFirst = !endpoint.active;
   const [counted, setCounted] = useState<{ since: string; count: number } | null>(null);
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -34,6 +47,14 @@ export function ReplayDialog({ endpoint, onClose }: { endpoint: Endpoint; onClos
     if (!counted) return;
     setBusy(true);
     try {
+      if (resumeFirst) {
+        const resumed = await herald.toggleEndpoint({ id: endpoint.id, active: true });
+        if (resumed.__typename !== 'ToggleEndpointPayload') {
+          setMessage({ text: describeMutationError(resumed), error: true });
+          return;
+        }
+        onEndpointChange?.(resumed.endpoint);
+      }
       const result = await herald.replayDeliveries({ endpointId: endpoint.id, since: counted.since, statuses: ['FAILED'] });
       if (result.__typename === 'ReplayDeliveriesPayload') {
         setMessage({ text: `${result.count} ${result.count === 1 ? 'delivery was' : 'deliveries were'} queued again.`, error: false });
@@ -49,6 +70,13 @@ export function ReplayDialog({ endpoint, onClose }: { endpoint: Endpoint; onClos
   return (
     <Dialog title="Replay failed deliveries" onClose={onClose}>
       <p>Failed deliveries to this endpoint are sent again, each as a new attempt with the original payload.</p>
+      {resumeFirst && (
+        <p className="callout-note">
+          {can('endpoints:write')
+            ? 'The endpoint is turned off: replaying resumes it first, so new events are sent to it again too.'
+            : 'The endpoint is turned off, and this link cannot resume it: failed deliveries can be replayed only once it is resumed.'}
+        </p>
+      )}
       <label htmlFor={sinceId}>Failed since</label>
       <input
         id={sinceId}
@@ -73,9 +101,9 @@ export function ReplayDialog({ endpoint, onClose }: { endpoint: Endpoint; onClos
         {message && <p className={message.error ? 'field-error' : undefined}>{message.text}</p>}
       </div>
       <div className="actions">
-        {counted && counted.count > 0 && (
+        {counted && counted.count > 0 && (!resumeFirst || can('endpoints:write')) && (
           <button type="button" className="primary" onClick={replay} disabled={busy}>
-            Replay {counted.count} {counted.count === 1 ? 'delivery' : 'deliveries'}
+            {resumeFirst ? 'Resume and replay' : 'Replay'} {counted.count} {counted.count === 1 ? 'delivery' : 'deliveries'}
           </button>
         )}
         <button type="button" onClick={onClose}>

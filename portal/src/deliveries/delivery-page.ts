@@ -1,9 +1,7 @@
-// One page of the delivery log. Herald filters by endpoint, status and time; the event type is
-// matched here, reading on through Herald's pages (up to a bound) until a page is full.
-import type { DeliveryStatus, DeliveryWithAttempts, HeraldClient } from '@herald/sdk';
+// One page of the delivery log, filtered by Herald: endpoint, status, event type and time.
+import type { DeliveryFilter, DeliveryStatus, DeliveryWithAttempts, HeraldClient } from '@herald/sdk';
 
 export const PAGE_SIZE = 25;
-const SCAN_LIMIT = 1_000;
 
 export interface LogFilter {
   endpointId: string | null;
@@ -17,6 +15,10 @@ export interface LogPage {
   next: string | null;
 }
 
+/**
+ * Whether a live update belongs on the page: the subscription narrows by endpoint only, so a
+ * new delivery's status, type and time are checked here before it joins the first page.
+ */
 export function matches(filter: LogFilter, delivery: DeliveryWithAttempts): boolean {
   if (filter.endpointId && delivery.endpoint.id !== filter.endpointId) return false;
   if (filter.status && delivery.status !== filter.status) return false;
@@ -25,30 +27,19 @@ export function matches(filter: LogFilter, delivery: DeliveryWithAttempts): bool
   return true;
 }
 
-export async function loadLogPage(herald: HeraldClient, filter: LogFilter, after: string | null, signal: AbortSignal): Promise<LogPage> {
-  const serverFilter = {
+export function serverFilter(filter: LogFilter): DeliveryFilter {
+  return {
     ...(filter.endpointId ? { endpointId: filter.endpointId } : {}),
     ...(filter.status ? { status: filter.status } : {}),
+    ...(filter.eventType ? { eventType: filter.eventType } : {}),
     ...(filter.since ? { since: filter.since } : {}),
   };
-  const rows: DeliveryWithAttempts[] = [];
-  let cursor = after;
-  let scanned = 0;
-  while (scanned < SCAN_LIMIT) {
-    const connection = await herald.deliveries({ first: filter.eventType ? 100 : PAGE_SIZE, after: cursor, filter: serverFilter }, { signal });
-    for (const [index, edge] of connection.edges.entries()) {
-      scanned += 1;
-      cursor = edge.cursor;
-      if (filter.eventType && edge.node.event.type !== filter.eventType) continue;
-      rows.push(edge.node);
-      if (rows.length === PAGE_SIZE) {
-        const last = index === connection.edges.length - 1 && !connection.pageInfo.hasNextPage;
-        return { rows, next: last ? null : cursor };
-      }
-    }
-    if (!connection.pageInfo.hasNextPage || connection.edges.length === 0) return { rows, next: null };
-  }
-  return { rows, next: cursor };
+}
+
+export async function loadLogPage(herald: HeraldClient, filter: LogFilter, after: string | null, signal: AbortSignal): Promise<LogPage> {
+  const connection = await herald.deliveries({ first: PAGE_SIZE, after, filter: serverFilter(filter) }, { signal });
+  const last = connection.edges.at(-1);
+  return { rows: connection.edges.map((edge) => edge.node), next: connection.pageInfo.hasNextPage && last ? last.cursor : null };
 }
 
 /** How many deliveries match, counted page by page (for "replay … since"). */

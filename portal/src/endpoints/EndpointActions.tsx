@@ -1,4 +1,4 @@
-// What can be done to an endpoint: pause or resume, send a test event, rotate the secret, delete.
+// What can be done to an endpoint: pause, send a test event, rotate the secret, delete.
 import { useId, useState } from 'react';
 import type { Endpoint } from '@herald/sdk';
 import { Dialog } from '../layout/Dialog.tsx';
@@ -32,12 +32,12 @@ export function EndpointActions({ endpoint, catalog, onChange }: { endpoint: End
     }
   };
 
-  const toggle = () =>
+  const pause = () =>
     run(async () => {
-      const result = await herald.toggleEndpoint({ id: endpoint.id, active: !endpoint.active });
+      const result = await herald.toggleEndpoint({ id: endpoint.id, active: false });
       if (result.__typename !== 'ToggleEndpointPayload') throw new Refusal(describeMutationError(result));
       onChange(result.endpoint);
-      return result.endpoint.active ? 'Endpoint resumed: new events are delivered again.' : 'Endpoint paused: new events are not delivered until you resume it.';
+      return null;
     });
 
   const test = () =>
@@ -53,9 +53,12 @@ export function EndpointActions({ endpoint, catalog, onChange }: { endpoint: End
         <a className="button" href={href.editEndpoint(endpoint.id)}>
           Edit
         </a>
-        <button type="button" onClick={toggle} aria-disabled={busy}>
-          {endpoint.active ? 'Pause endpoint' : 'Resume endpoint'}
-        </button>
+        {/* An endpoint that is off is resumed from its callout (EndpointHealth), which says why it is off. */}
+        {endpoint.active && (
+          <button type="button" onClick={pause} aria-disabled={busy}>
+            Pause endpoint
+          </button>
+        )}
         <button type="button" onClick={() => setOpen('rotate')}>
           Rotate secret
         </button>

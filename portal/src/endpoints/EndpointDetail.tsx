@@ -1,5 +1,6 @@
-// One endpoint: what it receives, what can be done to it, how to verify its signatures, and its
-// live delivery log.
+// One endpoint: whether it is healthy (a callout when it is off or failing, kept live), what it
+// receives, what can be done to it, how to verify its signatures, and its live delivery log.
+import { useEffect } from 'react';
 import type { Endpoint } from '@herald/sdk';
 import { DeliveryLog } from '../deliveries/DeliveryLog.tsx';
 import { formatTime } from '../layout/format.ts';
@@ -10,6 +11,7 @@ import { loadCatalog } from '../session/portal-api.ts';
 import { useSession } from '../session/session.tsx';
 import { useLoad } from '../session/use-load.ts';
 import { EndpointActions } from './EndpointActions.tsx';
+import { EndpointHealth } from './EndpointHealth.tsx';
 import { SCHEMES } from './schemes.ts';
 import { VerifySnippet } from './VerifySnippet.tsx';
 
@@ -19,6 +21,24 @@ export function EndpointDetail({ id }: { id: string }) {
     const [endpoint, catalog] = await Promise.all([herald.endpoint(id, { signal }), loadCatalog(herald, signal).catch(() => [])]);
     return { endpoint, catalog };
   }, [id]);
+
+  // Turned off (or on) elsewhere, by its failures or another window: the page says so at once.
+  useEffect(() => {
+    const controller = new AbortController();
+    const sub = herald.endpointUpdated({ signal: controller.signal });
+    void (async () => {
+      try {
+        for await (const update of sub) {
+          if (update?.id === id) loaded.set((data) => data && { ...data, endpoint: update });
+        }
+      } catch {
+        // Not live: the page still shows the state it read.
+      }
+    })();
+    return () => controller.abort();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [herald, id]);
+
   if (loaded.error) return <p role="alert">{loaded.error}</p>;
   if (!loaded.data) return <p className="muted">Loading endpoint…</p>;
   const { endpoint, catalog } = loaded.data;
@@ -41,6 +61,7 @@ export function EndpointDetail({ id }: { id: string }) {
           <h1 id="endpoint-title">{endpoint.name}</h1>
           <EndpointStateBadge endpoint={endpoint} />
         </div>
+        <EndpointHealth endpoint={endpoint} onChange={update} />
         <dl className="facts">
           <dt>URL</dt>
           <dd className="url">{endpoint.url}</dd>
@@ -92,7 +113,7 @@ export function EndpointDetail({ id }: { id: string }) {
       </section>
       {can('endpoints:write') && <EndpointActions endpoint={endpoint} catalog={catalog} onChange={update} />}
       <VerifySnippet scheme={endpoint.signatureScheme} />
-      <DeliveryLog endpoint={endpoint} />
+      <DeliveryLog endpoint={endpoint} onEndpointChange={update} />
     </>
   );
 }
