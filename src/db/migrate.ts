@@ -46,7 +46,10 @@ export interface MigrateOptions {
 
 export async function migrate(databaseUrl: string, options: MigrateOptions = {}): Promise<{ applied: string[] }> {
   const migrations = readMigrations(options.migrationsDir ?? DEFAULT_MIGRATIONS_DIR);
-  const client = new pg.Client({ connectionString: databaseUrl });
+  // The session lock below needs a session of its own: a transaction pooler (pgbouncer) would
+  // hand its unlock to another server connection. Poolers refuse this startup parameter, so one
+  // in front of the database is found here, before any lock is taken.
+  const client = new pg.Client({ connectionString: databaseUrl, options: '-c timezone=UTC' });
   await client.connect();
   try {
     // Held for the whole run: a second process starting at the same moment waits here, then finds
