@@ -17,5 +17,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Tests wait on conditions, never on time; a slow machine makes them slower, not red.
     teardownTimeout: 30_000,
+    // expect.poll's own default (1 s) is a timing assumption: a page's first render under a loaded
+    // machine took longer, and the journey failed on its first heading.
+    expect: { poll: { timeout: 10_000 } },
   },
 });

@@ -116,10 +116,12 @@ describe('the portal under the integrator’s name', () => {
     const toggled = await org.client.toggleEndpoint({ id: endpoint.id, active: false });
     expect(toggled.__typename).toBe('ToggleEndpointPayload');
     await page.reload();
-    await page.getByRole('button', { name: 'Retry now' }).click();
-    // Words about what to do, without the field path ("id: …") the API's message starts with.
-    await expect.poll(() => page.getByText('The endpoint is disabled: resume it first, then retry.').isVisible(), { timeout: 8_000 }).toBe(true);
-    found.push(...(await operatorWords(page, 'delivery, retry refused')));
+    // A retry that cannot work is not offered: the button is off and says why, in words about what
+    // to do (no field path like the API's "id: …", no mutation name).
+    const retry = page.getByRole('button', { name: 'Retry now' });
+    await expect.poll(() => retry.isDisabled(), { timeout: 8_000 }).toBe(true);
+    expect(await page.locator('#retry-why').textContent()).toBe('Its endpoint is turned off, so it cannot be retried now: resume the endpoint first.');
+    found.push(...(await operatorWords(page, 'delivery, retry not offered')));
 
     for (const [tab, heading] of [['Delivery log', 'Delivery log'], ['Event catalog', 'Event catalog']] as const) {
       await page.getByRole('navigation', { name: 'Portal' }).getByRole('link', { name: tab }).click();

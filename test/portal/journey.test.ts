@@ -123,7 +123,7 @@ describe('the portal, as a customer uses it', () => {
 
     expect(dialogs).toEqual([]);
     expect(errors).toEqual([]);
-  });
+  }, 120_000); // the whole journey, a dozen steps each waiting on the real page and API
 
   it('shows a scheduled delivery as SCHEDULED with when it is due, and cancels it live', async () => {
     const { client } = await harness.organization('scheduled');
