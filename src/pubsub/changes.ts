@@ -1,5 +1,5 @@
-// The change feed subscriptions listen to: typed notices (src/pubsub/notices.ts) carried by
-// PostgreSQL NOTIFY to every API process.
+// The change feed subscriptions listen to: typed notices (src/pubsub/notices.ts) read from the
+// change log by every API process, woken by PostgreSQL NOTIFY.
 import { CHANGES_CHANNEL, type ChangeTopic, type NoticeOf } from './notices.ts';
 import { listen } from './bounded.ts';
 import { createPgEventTarget, type PgEventTarget } from './pg-event-target.ts';
@@ -24,10 +24,14 @@ export function changeSourceOf(target: EventTarget): ChangeSource {
   return { subscribe: (topic, keep) => listen(target, topic, keep) };
 }
 
-export function openChangeFeed(databaseUrl: string, log?: (line: string) => void): ChangeFeed {
+/** An hour: HERALD_CHANGE_RETENTION's default. */
+export const DEFAULT_CHANGE_RETENTION_MS = 3_600_000;
+
+export function openChangeFeed(databaseUrl: string, log?: (line: string) => void, retentionMs = DEFAULT_CHANGE_RETENTION_MS): ChangeFeed {
   const target = createPgEventTarget({
     connectionString: databaseUrl,
     channel: CHANGES_CHANNEL,
+    retentionMs,
     topicOf: (payload) => (payload.kind === 'delivery' || payload.kind === 'endpoint' ? payload.kind : null),
     ...(log ? { log } : {}),
   });
