@@ -21,6 +21,7 @@ import { heraldSchema } from './schema.ts';
 import { useProbes, type Readiness } from './probes.ts';
 import { usePortal } from '../portal/serve-portal.ts';
 import { useSubscriptionReady } from './subscription-ready.ts';
+import { useItemCursors } from './subscription-cursor.ts';
 import { createSseLimits, type SseLimits } from './sse-limits.ts';
 import { KEY_CHECK_MS } from './subscription-auth.ts';
 
@@ -123,6 +124,7 @@ export function createHeraldYoga({ services, log, isReady, metrics, portalDir, k
       useResponseBudgetPerEvent(),
       sseLimits.plugin,
       useSubscriptionReady(),
+      useItemCursors(),
       EnvelopArmorPlugin(armorConfig({ hideFieldSuggestions: config.nodeEnv === 'production' })),
     ],
   });

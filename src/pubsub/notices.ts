@@ -49,11 +49,11 @@ export interface DeliveryNotice {
   completedAt: string | null;
   /**
    * The writer's transaction id (xid8, as text), stamped by the change log: whether a read's
-   * snapshot already saw this transition (src/pubsub/current-first.ts). '0' for a state read,
-   * not written (`currentDeliveryNotices`).
+   * snapshot already saw this transition (src/pubsub/current-first.ts). For a state read, not
+   * written (`currentDeliveryNotices`), the read's horizon: see READ_HORIZON_POSITION.
    */
   xid: string;
-  /** The change log's row (bigint, as text); with `xid`, the notice's place in the log. '0' for a state read. */
+  /** The change log's row (bigint, as text); with `xid`, the notice's place in the log. */
   position: string;
   /** When it was logged (ISO 8601): a cursor of it expires HERALD_CHANGE_RETENTION later. */
   at: string;
@@ -140,6 +140,9 @@ export async function notifyChanges(tx: SqlClient, notices: ReadonlyArray<Unsent
     SELECT pg_notify(${CHANGES_CHANNEL}, pg_current_xact_id()::text)`);
 }
 
+/** The largest bigint: a state item's place sorts after every row of its transaction id. */
+export const READ_HORIZON_POSITION = '9223372036854775807';
+
 export const CURRENT_SNAPSHOT = checkedQuery({
   name: 'current snapshot',
   columns: { snapshot: sqlTypes.text },
@@ -161,8 +164,11 @@ export async function currentDeliveryNotices(db: Db, where: Prisma.DeliveryWhere
     },
     { isolationLevel: 'RepeatableRead' },
   );
-  const at = new Date().toISOString();
-  return { notices: rows.map((row) => ({ ...deliveryNotice(row), xid: '0', position: '0', at })), snapshot: parseXactSnapshot(snapshot) };
+  const read = parseXactSnapshot(snapshot);
+  // Placed just before the oldest transaction the read could not see: a cursor of a state item
+  // resumes with every change the read may have missed (and perhaps a few it already showed).
+  const horizon = { xid: (read.xmin - 1n).toString(), position: READ_HORIZON_POSITION, at: new Date().toISOString() };
+  return { notices: rows.map((row) => ({ ...deliveryNotice(row), ...horizon })), snapshot: read };
 }
 
 /**
