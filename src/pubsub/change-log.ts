@@ -1,5 +1,6 @@
 // The change log behind live subscriptions (migration 20261208040000_change_log). Every notice is a
-// row, written in its writer's transaction and stamped with that transaction's id (xid8).
+// row, written in its writer's transaction and stamped with that transaction's id (xid8, kept as
+// a bigint: 64 bits, epoch and xid).
 //
 // Why not "position greater than the last one read": a position is taken at INSERT, before commit,
 // so a transaction that commits late shows up below positions a reader has already passed, and is
@@ -51,7 +52,7 @@ function noticeOf(row: LogRow): ChangeNotice {
 export async function stableHead(db: Queryable): Promise<LogKey> {
   const { rows } = await db.query<{ xid: string; position: string }>(
     `SELECT xid::text AS xid, position::text AS position FROM change_log
-      WHERE xid < pg_snapshot_xmin(pg_current_snapshot())
+      WHERE xid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
       ORDER BY xid DESC, position DESC LIMIT 1`,
   );
   return rows[0] ? keyOf(rows[0]) : LOG_START;
@@ -70,8 +71,8 @@ export async function readAfter(db: Queryable, after: LogKey, limit: number, onl
   }
   const { rows } = await db.query<LogRow>(
     `SELECT xid::text AS xid, position::text AS position, created_at AS at, notice FROM change_log
-      WHERE (xid, position) > ($1::text::xid8, $2::bigint) ${scope}
-        AND xid < pg_snapshot_xmin(pg_current_snapshot())
+      WHERE (xid, position) > ($1::bigint, $2::bigint) ${scope}
+        AND xid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
       ORDER BY xid, position LIMIT $3`,
     params,
   );

@@ -5,7 +5,8 @@
 -- over. Rows are kept HERALD_CHANGE_RETENTION (and a grace period), then deleted by the API.
 CREATE TABLE "change_log" (
     "position" BIGSERIAL NOT NULL,
-    "xid" xid8 NOT NULL DEFAULT pg_current_xact_id(),
+    -- The xid8 as a bigint (xid8 is 64 bits: epoch and xid), which Prisma and every client can read.
+    "xid" BIGINT NOT NULL DEFAULT (pg_current_xact_id()::text::bigint),
     "organization_id" UUID NOT NULL,
     "kind" TEXT NOT NULL,
     "notice" JSONB NOT NULL,
