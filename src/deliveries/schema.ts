@@ -11,6 +11,7 @@ import { currentFirst } from '../pubsub/current-first.ts';
 import { currentDeliveryNotices, deliveryAsNoticed, type DeliveryNotice } from '../pubsub/notices.ts';
 import { organizationLog, resumedAfter } from '../pubsub/resume.ts';
 import { resumePlace, withItemCursors } from '../graphql/subscription-cursor.ts';
+import { tooSlowHandlerOf } from '../graphql/subscription-lag.ts';
 import type { Delivery, Event } from '../generated/prisma/client.ts';
 import { DeliveryStatus } from '../generated/prisma/enums.ts';
 import { cancelDelivery, cancelScheduledEvent, replayDeliveries, retryDelivery, testEndpoint } from './operations.ts';
@@ -349,7 +350,7 @@ builder.subscriptionField('deliveryUpdated', (t) =>
         (only.endpointId === null || notice.endpointId === only.endpointId) &&
         (only.eventId === null || notice.eventId === only.eventId);
       // Listening from here on, before the current state or the log is read (src/pubsub/current-first.ts, resume.ts).
-      const feed = ctx.changes.subscribe('delivery', keep);
+      const feed = ctx.changes.subscribe('delivery', keep, tooSlowHandlerOf(ctx));
       if (after !== null) {
         return withItemCursors(ctx, resumedAfter(feed, after, organizationLog(ctx.sql, 'delivery', organizationId), keep));
       }

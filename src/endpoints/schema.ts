@@ -21,6 +21,7 @@ import { checkPage } from '../graphql/pagination.ts';
 import { endpointAsNoticed, type EndpointNotice } from '../pubsub/notices.ts';
 import { organizationLog, resumedAfter } from '../pubsub/resume.ts';
 import { resumePlace, withItemCursors } from '../graphql/subscription-cursor.ts';
+import { tooSlowHandlerOf } from '../graphql/subscription-lag.ts';
 import type { Endpoint } from '../generated/prisma/client.ts';
 import { maskHeaders, openHeaders } from './custom-headers.ts';
 import { testPayloadFilter, type EndpointHeader } from './endpoint-rules.ts';
@@ -376,7 +377,7 @@ builder.subscriptionField('endpointUpdated', (t) =>
       const organizationId = organizationIdOf(ctx);
       const after = resumePlace(ctx, organizationId, 'endpoint', resumeAfter);
       const keep = (notice: EndpointNotice) => notice.organizationId === organizationId;
-      const feed = ctx.changes.subscribe('endpoint', keep);
+      const feed = ctx.changes.subscribe('endpoint', keep, tooSlowHandlerOf(ctx));
       return withItemCursors(ctx, after === null ? feed : resumedAfter(feed, after, organizationLog(ctx.sql, 'endpoint', organizationId), keep));
     },
     // Shown with the state the notice announced: the row may have been toggled again since.
