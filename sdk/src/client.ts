@@ -39,8 +39,8 @@ export interface HeraldClientOptions {
 
 /**
  * The subscription socket's life. After a drop, `connecting` and `connected` come with
- * `reconnect: true`, and every open subscription resumes; events sent while the socket was down
- * are not replayed (read them with `deliveries({ filter: { since } })`).
+ * `reconnect: true`, and every open subscription resumes after the last item it received, with
+ * every change it missed (HERALD_CHANGE_RETENTION; an older cursor fails with `CURSOR_EXPIRED`).
  */
 export type ConnectionEvent =
   | { type: 'connecting'; reconnect: boolean }
@@ -106,12 +106,25 @@ export function createHeraldClient(options: HeraldClientOptions): HeraldClient {
     pick: (data: TResult) => TItem,
     subscribeOptions: { signal?: AbortSignal } = {},
   ): HeraldSubscription<TItem> => {
-    type Step = IteratorResult<{ data?: TResult | null | undefined; errors?: readonly GraphQLErrorLike[] | undefined; extensions?: unknown }>;
-    const results = openSocket().iterate<TResult>({
+    type Result = { data?: TResult | null | undefined; errors?: readonly GraphQLErrorLike[] | undefined; extensions?: unknown };
+    type Step = IteratorResult<Result>;
+    // The last cursor received (extensions.herald.cursor). graphql-ws sends the same payload again
+    // on every reconnect, and serializes it each time: the variables read here then resume after
+    // the last item received, so a dropped socket or an API restart loses nothing and repeats
+    // nothing (items received but not yet read stay queued).
+    let cursor: string | undefined = (variables as { resumeAfter?: string | null } | null)?.resumeAfter ?? undefined;
+    const payload = {
       query: document.toString(),
-      variables: (variables ?? {}) as Record<string, unknown>,
+      get variables(): Record<string, unknown> {
+        const given = (variables ?? {}) as Record<string, unknown>;
+        return cursor === undefined ? given : { ...given, resumeAfter: cursor };
+      },
       // Herald's first result is then an acknowledgement (no data) once the subscription is live.
       extensions: { herald: { ready: true } },
+    };
+    const results = queueOf<Result>(openSocket(), payload, (result) => {
+      const received = (result.extensions as { herald?: { cursor?: unknown } } | undefined)?.herald?.cursor;
+      if (typeof received === 'string') cursor = received;
     });
     // Read now, not on the caller's first next(), so `ready` settles without iterating. The
     // acknowledgement is consumed; anything else (an error, or an item from a server that does not
@@ -137,6 +150,9 @@ export function createHeraldClient(options: HeraldClientOptions): HeraldClient {
     subscribeOptions.signal?.addEventListener('abort', stop, { once: true });
     const subscription: HeraldSubscription<TItem> = {
       ready,
+      get cursor() {
+        return cursor;
+      },
       async next() {
         if (subscribeOptions.signal?.aborted) return this.return();
         let step: Step;
@@ -181,6 +197,55 @@ export function createHeraldClient(options: HeraldClientOptions): HeraldClient {
     async close() {
       await socket?.dispose();
       socket = undefined;
+    },
+  };
+}
+
+/**
+ * graphql-ws's `iterate`, with a look at each result as it arrives (not when it is read): the
+ * results wait in order until read; an error or the end comes after them.
+ */
+function queueOf<T>(socket: SocketClient, payload: { query: string; variables: Record<string, unknown>; extensions: Record<string, unknown> }, received: (value: T) => void) {
+  const pending: T[] = [];
+  let end: { error: unknown } | { done: true } | null = null;
+  let wake: (() => void) | null = null;
+  const settle = () => {
+    wake?.();
+    wake = null;
+  };
+  const dispose = socket.subscribe<T>(payload as Parameters<SocketClient['subscribe']>[0], {
+    next(value) {
+      received(value as T);
+      pending.push(value as T);
+      settle();
+    },
+    error(error) {
+      end ??= { error };
+      settle();
+    },
+    complete() {
+      end ??= { done: true };
+      settle();
+    },
+  });
+  return {
+    async next(): Promise<IteratorResult<T, undefined>> {
+      for (;;) {
+        const value = pending.shift();
+        if (value !== undefined) return { done: false, value };
+        if (end) {
+          if ('error' in end) throw end.error;
+          return { done: true, value: undefined };
+        }
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+    },
+    async return(): Promise<IteratorResult<T, undefined>> {
+      end ??= { done: true };
+      pending.length = 0;
+      dispose();
+      settle();
+      return { done: true, value: undefined };
     },
   };
 }

@@ -54,6 +54,11 @@ export interface HeraldSubscription<TItem> extends AsyncIterableIterator<TItem> 
    * ends the subscription first, or `ABORTED` when it is ended before; nothing is yielded for it.
    */
   readonly ready: Promise<void>;
+  /**
+   * The `extensions.herald.cursor` of the last item received: pass it as `resumeAfter` to a new
+   * subscription to go on where this one stopped (this one does so itself after a reconnect).
+   */
+  readonly cursor: string | undefined;
   return(): Promise<IteratorResult<TItem, undefined>>;
 }
 

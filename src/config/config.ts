@@ -67,6 +67,8 @@ export interface HeraldConfig {
   maxSocketsPerKey: number;
   /** SSE subscription streams one key may hold open per API process (they count against maxSubscriptionsPerKey too). */
   maxStreamsPerKey: number;
+  /** How long the change log keeps changes, so a subscription can resume after a cursor that old (`resumeAfter`). */
+  changeRetentionMs: number;
   /** Portal sessions one key may mint per minute, per API process (a burst of as many, then one every 60/N s). */
   portalSessionsPerMinute: number;
   /** Live (unexpired, unrevoked) portal sessions one organization may hold. */
@@ -161,6 +163,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'HERALD_MAX_SUBSCRIPTIONS_PER_KEY', fallback: '500', shownDefault: '`500`', description: 'Operations one key may hold at once over its sockets, per API process.' },
   { name: 'HERALD_MAX_SOCKETS_PER_KEY', fallback: '50', shownDefault: '`50`', description: 'graphql-ws sockets one key may hold open, per API process; the next is closed with 4429.' },
   { name: 'HERALD_MAX_SSE_STREAMS_PER_KEY', fallback: '50', shownDefault: '`50`', description: 'SSE subscription streams one key may hold open, per API process (each also counts against `HERALD_MAX_SUBSCRIPTIONS_PER_KEY`); the next gets `TOO_MANY_SUBSCRIPTIONS`.' },
+  { name: 'HERALD_CHANGE_RETENTION', fallback: '1h', shownDefault: '`1h`', description: 'How long live-status changes are kept for `resumeAfter` (1s–7d); an older cursor gets `CURSOR_EXPIRED` (docs/subscriptions.md).' },
   { name: 'HERALD_PORTAL_SESSIONS_PER_MINUTE', fallback: '60', shownDefault: '`60`', description: 'Portal sessions one key may mint per minute, per API process (1–10000; a burst of as many, then one every 60/N s); past it `RateLimitedError`.' },
   { name: 'HERALD_MAX_PORTAL_SESSIONS_PER_ORG', fallback: '1000', shownDefault: '`1000`', description: 'Live (unexpired, unrevoked) portal sessions one organization may hold (1–1000000); past it `LimitExceededError`.' },
   { name: 'HERALD_MAX_IN_FLIGHT_PER_ORGANIZATION', fallback: String(DEFAULT_IN_FLIGHT_PER_ORGANIZATION), shownDefault: `\`${DEFAULT_IN_FLIGHT_PER_ORGANIZATION}\``, description: `Attempts of one organization in flight per worker process while others need room, 1–${MAX_IN_FLIGHT_ATTEMPTS} (see docs/fairness.md).` },
@@ -264,6 +267,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const maxSubscriptionsPerKey = wholeNumber('HERALD_MAX_SUBSCRIPTIONS_PER_KEY', 1, 1_000_000, 'subscriptions');
   const maxSocketsPerKey = wholeNumber('HERALD_MAX_SOCKETS_PER_KEY', 1, 100_000, 'sockets');
   const maxStreamsPerKey = wholeNumber('HERALD_MAX_SSE_STREAMS_PER_KEY', 1, 100_000, 'streams');
+  const changeRetentionMs = parseDurationVariable('HERALD_CHANGE_RETENTION', required(read('HERALD_CHANGE_RETENTION')), 1_000, 7 * 24 * 3_600_000);
   const portalSessionsPerMinute = wholeNumber('HERALD_PORTAL_SESSIONS_PER_MINUTE', 1, 10_000, 'sessions');
   const maxPortalSessionsPerOrg = wholeNumber('HERALD_MAX_PORTAL_SESSIONS_PER_ORG', 1, 1_000_000, 'sessions');
   const maxResponseBytes = parseSize('HERALD_MAX_RESPONSE_BYTES', required(read('HERALD_MAX_RESPONSE_BYTES')), 64 * 1024, MAX_REQUEST_LIMIT);
@@ -305,6 +309,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxSubscriptionsPerKey,
     maxSocketsPerKey,
     maxStreamsPerKey,
+    changeRetentionMs,
     portalSessionsPerMinute,
     maxPortalSessionsPerOrg,
     maxResponseBytes,

@@ -9,7 +9,10 @@ import { idOfType, requireIdOfType } from '../global-id.ts';
 import { registerNodeLoader } from '../graphql/node.ts';
 import { checkPage } from '../graphql/pagination.ts';
 import { currentFirst } from '../pubsub/current-first.ts';
-import { currentDeliveryNotices, deliveryAsNoticed } from '../pubsub/notices.ts';
+import { currentDeliveryNotices, deliveryAsNoticed, type DeliveryNotice } from '../pubsub/notices.ts';
+import { organizationLog, resumedAfter } from '../pubsub/resume.ts';
+import { resumePlace, withItemCursors } from '../graphql/subscription-cursor.ts';
+import { tooSlowHandlerOf } from '../graphql/subscription-lag.ts';
 import type { Delivery, Event } from '../generated/prisma/client.ts';
 import { DeliveryStatus } from '../generated/prisma/enums.ts';
 import { cancelDelivery, cancelScheduledEvent, replayDeliveries, retryDelivery, testEndpoint } from './operations.ts';
@@ -377,26 +380,34 @@ builder.subscriptionField('deliveryUpdated', (t) =>
     description:
       "Each time one of the organization's deliveries changes status, gains an attempt or is held by its endpoint's rate limit (a later nextAttemptAt), each item the delivery as it was at that change. Filtered by deliveryId or eventId, it starts with the matching deliveries as they are now. Null when the delivery was deleted (with its endpoint) before it could be read.",
     authScopes: { scope: 'deliveries:read' },
-    args: { filter: t.arg({ type: DeliveryUpdatedFilter, description: 'Which deliveries to follow.' }) },
-    subscribe: async (_root, { filter: wanted }, ctx) => {
+    args: {
+      filter: t.arg({ type: DeliveryUpdatedFilter, description: 'Which deliveries to follow.' }),
+      resumeAfter: t.arg.string({
+        description:
+          "An item's `extensions.herald.cursor`: starts with every change after it, in commit order, then goes on live (instead of the current state). Kept HERALD_CHANGE_RETENTION (1 h by default); an older cursor answers CURSOR_EXPIRED, another subscription's BAD_USER_INPUT.",
+      }),
+    },
+    subscribe: async (_root, { filter: wanted, resumeAfter }, ctx) => {
       const organizationId = organizationIdOf(ctx);
+      const after = resumePlace(ctx, organizationId, 'delivery', resumeAfter);
       // Filter ids of another type or organization simply match nothing.
       const only = {
         id: wanted?.deliveryId != null ? (idOfType(String(wanted.deliveryId), 'Delivery') ?? NOTHING) : null,
         endpointId: wanted?.endpointId != null ? (idOfType(String(wanted.endpointId), 'Endpoint') ?? NOTHING) : null,
         eventId: wanted?.eventId != null ? (idOfType(String(wanted.eventId), 'Event') ?? NOTHING) : null,
       };
-      // Listening from here on, before the current state is read (src/pubsub/current-first.ts).
-      const feed = ctx.changes.subscribe(
-        'delivery',
-        (notice) =>
-          notice.organizationId === organizationId &&
-          (only.id === null || notice.id === only.id) &&
-          (only.endpointId === null || notice.endpointId === only.endpointId) &&
-          (only.eventId === null || notice.eventId === only.eventId),
-      );
+      const keep = (notice: DeliveryNotice) =>
+        notice.organizationId === organizationId &&
+        (only.id === null || notice.id === only.id) &&
+        (only.endpointId === null || notice.endpointId === only.endpointId) &&
+        (only.eventId === null || notice.eventId === only.eventId);
+      // Listening from here on, before the current state or the log is read (src/pubsub/current-first.ts, resume.ts).
+      const feed = ctx.changes.subscribe('delivery', keep, tooSlowHandlerOf(ctx));
+      if (after !== null) {
+        return withItemCursors(ctx, resumedAfter(feed, after, organizationLog(ctx.sql, 'delivery', organizationId), keep));
+      }
       // A few deliveries at most: an endpoint's whole history is what queries are for.
-      if (only.id === null && only.eventId === null) return feed;
+      if (only.id === null && only.eventId === null) return withItemCursors(ctx, feed);
       try {
         const { notices, snapshot } = await currentDeliveryNotices(ctx.db, {
           organizationId,
@@ -404,7 +415,7 @@ builder.subscriptionField('deliveryUpdated', (t) =>
           ...(only.endpointId !== null ? { endpointId: only.endpointId } : {}),
           ...(only.eventId !== null ? { eventId: only.eventId } : {}),
         });
-        return currentFirst(feed, notices, snapshot);
+        return withItemCursors(ctx, currentFirst(feed, notices, snapshot));
       } catch (error) {
         await feed.return?.();
         throw error;

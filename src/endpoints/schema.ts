@@ -18,7 +18,10 @@ import { idOfType, requireIdOfType } from '../global-id.ts';
 import { catalogViewOf } from '../event-types/catalog-view.ts';
 import { registerNodeLoader } from '../graphql/node.ts';
 import { checkPage } from '../graphql/pagination.ts';
-import { endpointAsNoticed } from '../pubsub/notices.ts';
+import { endpointAsNoticed, type EndpointNotice } from '../pubsub/notices.ts';
+import { organizationLog, resumedAfter } from '../pubsub/resume.ts';
+import { resumePlace, withItemCursors } from '../graphql/subscription-cursor.ts';
+import { tooSlowHandlerOf } from '../graphql/subscription-lag.ts';
 import type { Endpoint } from '../generated/prisma/client.ts';
 import { maskHeaders, openHeaders } from './custom-headers.ts';
 import { jwksUrlOf, signingPublicKeysOf } from './jwks.ts';
@@ -381,9 +384,18 @@ builder.subscriptionField('endpointUpdated', (t) =>
     nullable: true,
     description: "Each time one of the organization's endpoints is disabled or re-enabled. Null when it was deleted meanwhile.",
     authScopes: { scope: 'endpoints:read' },
-    subscribe: (_root, _args, ctx) => {
+    args: {
+      resumeAfter: t.arg.string({
+        description:
+          "An item's `extensions.herald.cursor`: starts with every change after it, in commit order, then goes on live. Kept HERALD_CHANGE_RETENTION (1 h by default); an older cursor answers CURSOR_EXPIRED, another subscription's BAD_USER_INPUT.",
+      }),
+    },
+    subscribe: (_root, { resumeAfter }, ctx) => {
       const organizationId = organizationIdOf(ctx);
-      return ctx.changes.subscribe('endpoint', (notice) => notice.organizationId === organizationId);
+      const after = resumePlace(ctx, organizationId, 'endpoint', resumeAfter);
+      const keep = (notice: EndpointNotice) => notice.organizationId === organizationId;
+      const feed = ctx.changes.subscribe('endpoint', keep, tooSlowHandlerOf(ctx));
+      return withItemCursors(ctx, after === null ? feed : resumedAfter(feed, after, organizationLog(ctx.sql, 'endpoint', organizationId), keep));
     },
     // Shown with the state the notice announced: the row may have been toggled again since.
     resolve: async (query, notice, _args, ctx) => {

@@ -10,6 +10,8 @@
 //   usable. (graphql-ws makes every operation a subscription: queries in flight count too.)
 // - a revoked key's sockets are all closed with 4401, as soon as an event finds the key revoked or
 //   at the next periodic check of the keys holding sockets, whichever comes first.
+// - a socket with a subscription too far behind (it does not read) is closed with 4420, so that
+//   its client resumes after its last cursor (src/graphql/subscription-lag.ts).
 //
 // graphql-ws is bound to `ws` here rather than through `graphql-ws/use/ws`, whose handlers print
 // client-triggered errors (an oversized frame, say) with their stacks to the console.
@@ -24,6 +26,7 @@ import type { Logger } from '../log.ts';
 import type { AppServices } from './context.ts';
 import { createSocketLedger } from './socket-limits.ts';
 import { KEY_CHECK_MS, onKeyRevoked } from './subscription-auth.ts';
+import { CLOSE_TOO_SLOW, onTooSlow } from './subscription-lag.ts';
 import type { HeraldYoga } from './yoga.ts';
 
 /** Close code of every socket of a key found revoked. */
@@ -114,7 +117,10 @@ export function attachGraphQLWebSocket(server: Server, yoga: HeraldYoga, service
           operationName,
           document,
           variableValues: params.variables ?? null,
-          contextValue: onKeyRevoked(await contextFactory(), closeSocketsOf),
+          contextValue: onTooSlow(onKeyRevoked(await contextFactory(), closeSocketsOf), () => {
+            log.info('closed a graphql-ws socket whose subscription fell too far behind');
+            ctx.extra.socket.close(CLOSE_TOO_SLOW, 'too far behind: resume after the last cursor');
+          }),
           rootValue: root,
         };
       } catch (error) {

@@ -22,6 +22,8 @@ import { useProbes, type Readiness } from './probes.ts';
 import { useJwksRoute } from './jwks-route.ts';
 import { usePortal } from '../portal/serve-portal.ts';
 import { useSubscriptionReady } from './subscription-ready.ts';
+import { useItemCursors } from './subscription-cursor.ts';
+import { useSharedSubscriptionExecution } from './subscription-sharing.ts';
 import { createSseLimits, type SseLimits } from './sse-limits.ts';
 import { KEY_CHECK_MS } from './subscription-auth.ts';
 
@@ -125,6 +127,8 @@ export function createHeraldYoga({ services, log, isReady, metrics, portalDir, k
       useResponseBudgetPerEvent(),
       sseLimits.plugin,
       useSubscriptionReady(),
+      useItemCursors(),
+      useSharedSubscriptionExecution(),
       EnvelopArmorPlugin(armorConfig({ hideFieldSuggestions: config.nodeEnv === 'production' })),
     ],
   });

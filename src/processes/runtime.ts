@@ -89,7 +89,7 @@ export async function openRuntime(config: HeraldConfig, log: Logger, options: Ru
       await boss.start();
       await ensureQueues(boss, config, config.queueTimings);
     }
-    const feed = options.listen ? openChangeFeed(directUrl, (line) => log.warn(line)) : null;
+    const feed = options.listen ? openChangeFeed(directUrl, (line) => log.warn(line), config.changeRetentionMs) : null;
     const services = createAppServices(db, config, key, boss ? createDeliveryQueue(boss, config, config.queueTimings) : NO_QUEUE, feed?.changes);
     const sealed = await sealPlainHeaderValues(db, services.encryptionKeys);
     if (sealed > 0) log.info(`sealed the custom header values of ${sealed} endpoint(s) stored in the clear by an older Herald`);

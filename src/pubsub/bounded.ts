@@ -9,14 +9,21 @@
 // caller must end it with `return()`; graphql-js and graphql-ws always do, even for a
 // subscription cancelled before its first result.
 //
-// A subscriber that reads slower than changes arrive must not grow the server's memory: each
-// subscription keeps at most `size` notices waiting and drops the oldest beyond that. (Each notice
-// carries its row's state, so a consumer that falls behind loses intermediate states, not the
-// latest one.)
+// A subscriber that reads slower than changes arrive must not grow the server's memory, nor lose
+// changes unseen: each subscription keeps at most `size` notices waiting. Past that, with an
+// `overflow` handler, it stops listening and calls it (the transport closes the socket, and the
+// client resumes after its last cursor, src/graphql/subscription-lag.ts); without one, the oldest
+// is dropped (each notice carries its row's state, so the latest state is never lost).
 
 export const SUBSCRIPTION_BUFFER = 1_000;
 
-export function listen<T>(target: EventTarget, topic: string, keep: (value: T) => boolean = () => true, size = SUBSCRIPTION_BUFFER): AsyncIterableIterator<T> {
+export function listen<T>(
+  target: EventTarget,
+  topic: string,
+  keep: (value: T) => boolean = () => true,
+  size = SUBSCRIPTION_BUFFER,
+  overflow?: () => void,
+): AsyncIterableIterator<T> {
   const waiting: T[] = [];
   const readers: Array<(step: IteratorResult<T, undefined>) => void> = [];
   let ended = false;
@@ -26,7 +33,13 @@ export function listen<T>(target: EventTarget, topic: string, keep: (value: T) =
     const reader = readers.shift();
     if (reader) return reader({ done: false, value });
     waiting.push(value);
-    if (waiting.length > size) waiting.shift();
+    if (waiting.length <= size) return;
+    if (!overflow) {
+      waiting.shift();
+      return;
+    }
+    end();
+    overflow();
   };
   target.addEventListener(topic, listener);
   const end = () => {

@@ -2,8 +2,8 @@
 // state its row reached at the transition it announces, so a subscriber that re-reads the row
 // later (when it may have moved on) still shows every transition, each as one consistent snapshot.
 // Other data (attempts, names, URLs) is re-read with the subscriber's own key, scoped to its
-// organization. Sent inside the writer's transaction, so only committed changes are heard, and in
-// commit order.
+// organization. Written to the change log inside the writer's transaction (src/pubsub/change-log.ts),
+// so only committed changes are heard; a NOTIFY in the same transaction wakes every API's reader.
 import { Prisma, type Delivery, type Endpoint } from '../generated/prisma/client.ts';
 import type { DeliveryStatus, DisabledReason } from '../generated/prisma/enums.ts';
 import { checkedQuery, executeSql, sqlTypes, type SqlClient } from '../db/checked-sql.ts';
@@ -48,11 +48,15 @@ export interface DeliveryNotice {
   lastErrorCut: boolean;
   completedAt: string | null;
   /**
-   * The writer's transaction id (xid8, as text), added by the NOTIFY statement: whether a read's
-   * snapshot already saw this transition (src/pubsub/current-first.ts). '0' for a state read,
-   * not written (`currentDeliveryNotices`).
+   * The writer's transaction id (xid8, as text), stamped by the change log: whether a read's
+   * snapshot already saw this transition (src/pubsub/current-first.ts). For a state read, not
+   * written (`currentDeliveryNotices`), the read's horizon: see READ_HORIZON_POSITION.
    */
   xid: string;
+  /** The change log's row (bigint, as text); with `xid`, the notice's place in the log. */
+  position: string;
+  /** When it was logged (ISO 8601): a cursor of it expires HERALD_CHANGE_RETENTION later. */
+  at: string;
 }
 
 export interface EndpointState {
@@ -66,14 +70,16 @@ export interface EndpointState {
 export interface EndpointNotice extends EndpointState {
   kind: 'endpoint';
   xid: string;
+  position: string;
+  at: string;
 }
 
 export type ChangeNotice = DeliveryNotice | EndpointNotice;
 export type ChangeTopic = ChangeNotice['kind'];
 /** The notice of `topic`. */
 export type NoticeOf<T extends ChangeTopic> = Extract<ChangeNotice, { kind: T }>;
-/** What a writer sends: the transaction id is the database's to add. */
-type Unsent<N extends ChangeNotice> = Omit<N, 'xid'>;
+/** What a writer sends: the log's place and time are the database's to add. */
+export type Unsent<N extends ChangeNotice> = Omit<N, 'xid' | 'position' | 'at'>;
 
 export function deliveryNotice(state: DeliveryState): Unsent<DeliveryNotice> {
   const lastErrorCut = state.lastError !== null && state.lastError.length > NOTICE_LAST_ERROR_CHARS;
@@ -117,14 +123,25 @@ export async function notifyChange(tx: SqlClient, notice: Unsent<ChangeNotice>):
   await notifyChanges(tx, [notice]);
 }
 
-/** Many notices in one statement (a batch of attempts). */
+/**
+ * Many notices in one statement (a batch of attempts): logged in the given order, then one NOTIFY
+ * naming the transaction (NOTIFY folds identical payloads of one transaction into one).
+ */
 export async function notifyChanges(tx: SqlClient, notices: ReadonlyArray<Unsent<ChangeNotice>>): Promise<void> {
   if (notices.length === 0) return;
   // One JSON array, not a text[]: an array parameter is escaped element by element in JavaScript.
+  // A data-modifying CTE runs to completion whether or not the outer SELECT reads it.
   await executeSql(tx, Prisma.sql`
-    SELECT pg_notify(${CHANGES_CHANNEL}, (payload || jsonb_build_object('xid', pg_current_xact_id()::text))::text)
-      FROM jsonb_array_elements(${JSON.stringify(notices)}::jsonb) AS payload`);
+    WITH logged AS (
+      INSERT INTO change_log (organization_id, kind, notice)
+      SELECT (payload->>'organizationId')::uuid, payload->>'kind', payload
+        FROM jsonb_array_elements(${JSON.stringify(notices)}::jsonb) WITH ORDINALITY AS batch(payload, n)
+       ORDER BY n)
+    SELECT pg_notify(${CHANGES_CHANNEL}, pg_current_xact_id()::text)`);
 }
+
+/** The largest bigint: a state item's place sorts after every row of its transaction id. */
+export const READ_HORIZON_POSITION = '9223372036854775807';
 
 export const CURRENT_SNAPSHOT = checkedQuery({
   name: 'current snapshot',
@@ -147,7 +164,11 @@ export async function currentDeliveryNotices(db: Db, where: Prisma.DeliveryWhere
     },
     { isolationLevel: 'RepeatableRead' },
   );
-  return { notices: rows.map((row) => ({ ...deliveryNotice(row), xid: '0' })), snapshot: parseXactSnapshot(snapshot) };
+  const read = parseXactSnapshot(snapshot);
+  // Placed just before the oldest transaction the read could not see: a cursor of a state item
+  // resumes with every change the read may have missed (and perhaps a few it already showed).
+  const horizon = { xid: (read.xmin - 1n).toString(), position: READ_HORIZON_POSITION, at: new Date().toISOString() };
+  return { notices: rows.map((row) => ({ ...deliveryNotice(row), ...horizon })), snapshot: read };
 }
 
 /**

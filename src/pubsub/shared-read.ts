@@ -20,6 +20,10 @@ export interface SharedReads {
    * selection and scope) while earlier batches were in flight; null when there is none.
    */
   readBatched<Row extends { id: string }>(key: string, id: string, readMany: (ids: string[]) => Promise<Row[]>): Promise<Row | null>;
+  /** Counts one execution of a subscription event (src/graphql/subscription-sharing.ts). */
+  countExecution(): void;
+  /** Shared executions and batched reads so far in this process: what one change costs, whatever the subscribers. */
+  counts(): { executions: number; batches: number };
 }
 
 interface Batch {
@@ -32,12 +36,15 @@ export function createSharedReads(): SharedReads {
   const byNotice = new WeakMap<object, Map<string, Promise<unknown>>>();
   const waitingBatches = new Map<string, Batch>();
   let inFlight = 0;
+  let executions = 0;
+  let batches = 0;
 
   const runBatches = (): void => {
     while (inFlight < BATCHES_IN_FLIGHT && waitingBatches.size > 0) {
       const [key, batch] = waitingBatches.entries().next().value!;
       waitingBatches.delete(key);
       inFlight++;
+      batches++;
       batch
         .readMany([...batch.waiters.keys()])
         .then(
@@ -67,6 +74,8 @@ export function createSharedReads(): SharedReads {
       }
       return pending;
     },
+    countExecution: () => void executions++,
+    counts: () => ({ executions, batches }),
     readBatched<Row extends { id: string }>(key: string, id: string, readMany: (ids: string[]) => Promise<Row[]>): Promise<Row | null> {
       let batch = waitingBatches.get(key);
       if (!batch) {

@@ -101,6 +101,7 @@ describe('loadConfig', () => {
       maxSubscriptionsPerKey: 500,
       maxSocketsPerKey: 50,
       maxStreamsPerKey: 50,
+      changeRetentionMs: 3_600_000,
       portalSessionsPerMinute: 60,
       maxPortalSessionsPerOrg: 1000,
       maxResponseBytes: 8 * 1024 * 1024,

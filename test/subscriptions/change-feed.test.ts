@@ -1,8 +1,9 @@
-// De-risks the LISTEN connection behind subscriptions: notices from committed transactions only,
-// and after the database drops the listener's connection (pg_terminate_backend) it reconnects,
-// re-LISTENs, and subscribers keep receiving without a restart.
+// De-risks the LISTEN connection and change log behind subscriptions: notices from committed
+// transactions only, and after the database drops the listener's connection (pg_terminate_backend)
+// it reconnects, re-LISTENs and reads on, so what was written meanwhile is heard too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHANGES_CHANNEL } from '../../src/pubsub/notices.ts';
+import { endpointNotice, notifyChange } from '../../src/pubsub/notices.ts';
+import type { Tx } from '../../src/db/prisma.ts';
 import { openChangeFeed, type ChangeFeed } from '../../src/pubsub/changes.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { waitFor } from '../support/wait.ts';
@@ -15,7 +16,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   feed = openChangeFeed(database.url);
   await feed.target.ready;
-  const iterator = feed.changes.subscribe('delivery')[Symbol.asyncIterator]();
+  const iterator = feed.changes.subscribe('endpoint')[Symbol.asyncIterator]();
   void (async () => {
     for (;;) {
       const next = await iterator.next();
@@ -29,14 +30,15 @@ afterAll(async () => {
   await database.drop();
 });
 
-const notify = (id: string) =>
-  database.prisma.$executeRaw`SELECT pg_notify(${CHANGES_CHANNEL}, ${JSON.stringify({ kind: 'delivery', id, organizationId: 'o' })})`;
+const ORGANIZATION = '00000000-0000-4000-8000-000000000001';
+const notice = (id: string) => endpointNotice({ id, organizationId: ORGANIZATION, active: true, disabledReason: null, consecutiveFailures: 0 });
+const notify = (id: string) => database.prisma.$transaction((tx: Tx) => notifyChange(tx, notice(id)));
 
 describe('change feed', () => {
   it('hears committed notices and not rolled-back ones', async () => {
     await database.prisma
       .$transaction(async (tx) => {
-        await tx.$executeRaw`SELECT pg_notify(${CHANGES_CHANNEL}, ${JSON.stringify({ kind: 'delivery', id: 'rolled-back', organizationId: 'o' })})`;
+        await notifyChange(tx, notice('rolled-back'));
         throw new Error('roll back');
       })
       .catch(() => undefined);
@@ -50,11 +52,11 @@ describe('change feed', () => {
       SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity
        WHERE application_name = 'herald-listen' AND datname = current_database()`;
     expect(killed).toEqual([{ ok: true }]);
-    // Notices sent while no one listens are lost by NOTIFY's design; keep sending until heard.
-    await waitFor(async () => {
-      await notify('after-restart');
-      return heard.includes('after-restart');
-    }, 'a notice after the reconnect');
+    // Written while no one listens: NOTIFY loses it, the log does not.
+    await notify('while-reconnecting');
+    await waitFor(async () => heard.includes('while-reconnecting'), 'a change written during the reconnect');
+    await notify('after-restart');
+    await waitFor(async () => heard.includes('after-restart'), 'a notice after the reconnect');
     const listening = await database.prisma.$queryRaw<Array<{ n: bigint }>>`
       SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'herald-listen' AND datname = current_database()`;
     expect(Number(listening[0]!.n)).toBe(1);

@@ -25,7 +25,7 @@ export function EndpointDetail({ id }: { id: string }) {
   // Turned off (or on) elsewhere, by its failures or another window: the page says so at once.
   useEffect(() => {
     const controller = new AbortController();
-    const sub = herald.endpointUpdated({ signal: controller.signal });
+    const sub = herald.endpointUpdated({}, { signal: controller.signal });
     void (async () => {
       try {
         for await (const update of sub) {

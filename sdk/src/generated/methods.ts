@@ -164,8 +164,8 @@ export function operationMethods(request: Requester, subscribe: Subscriber) {
     endpointsOverview: (variables: EndpointsOverviewQueryVariables = {}, options?: RequestOptions): Promise<EndpointsOverviewQuery['endpoints']> =>
       request(EndpointsOverviewDocument, variables, { ...options, idempotent: true }).then((data) => data.endpoints),
     /** `subscription EndpointUpdated`: returns `endpointUpdated`. */
-    endpointUpdated: (options?: SubscribeOptions): HeraldSubscription<EndpointUpdatedSubscription['endpointUpdated']> =>
-      subscribe(EndpointUpdatedDocument, {}, (data) => data.endpointUpdated, options),
+    endpointUpdated: (variables: EndpointUpdatedSubscriptionVariables = {}, options?: SubscribeOptions): HeraldSubscription<EndpointUpdatedSubscription['endpointUpdated']> =>
+      subscribe(EndpointUpdatedDocument, variables, (data) => data.endpointUpdated, options),
     /** `query Event`: returns `node` when it is a Event. */
     event: (id: EventQueryVariables['id'], options?: RequestOptions): Promise<Extract<NonNullable<EventQuery['node']>, { __typename: 'Event' }> | null> =>
       request(EventDocument, { id }, { ...options, idempotent: true }).then((data) => (data.node?.__typename === 'Event' ? data.node : null)),

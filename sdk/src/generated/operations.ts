@@ -748,12 +748,15 @@ export type EventTypesQuery = { __typename: 'Query', eventTypes: Array<{ __typen
 
 export type DeliveryUpdatedSubscriptionVariables = Exact<{
   filter?: DeliveryUpdatedFilter | null | undefined;
+  resumeAfter?: string | null | undefined;
 }>;
 
 
 export type DeliveryUpdatedSubscription = { __typename: 'Subscription', deliveryUpdated: { __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, attempts: Array<{ __typename: 'Attempt', number: number, startedAt: string, durationMs: number, responseStatus: number | null, responseBody: string | null, error: { __typename: 'AttemptError', kind: AttemptErrorKind, message: string } | null }>, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } } | null };
 
-export type EndpointUpdatedSubscriptionVariables = Exact<{ [key: string]: never; }>;
+export type EndpointUpdatedSubscriptionVariables = Exact<{
+  resumeAfter?: string | null | undefined;
+}>;
 
 
 export type EndpointUpdatedSubscription = { __typename: 'Subscription', endpointUpdated: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } | null };
@@ -2347,8 +2350,8 @@ export const EventTypesDocument = new TypedDocumentString(`
   createdAt
 }`) as unknown as TypedDocumentString<EventTypesQuery, EventTypesQueryVariables>;
 export const DeliveryUpdatedDocument = new TypedDocumentString(`
-    subscription DeliveryUpdated($filter: DeliveryUpdatedFilter) {
-  deliveryUpdated(filter: $filter) {
+    subscription DeliveryUpdated($filter: DeliveryUpdatedFilter, $resumeAfter: String) {
+  deliveryUpdated(filter: $filter, resumeAfter: $resumeAfter) {
     ...DeliveryWithAttemptsFields
   }
 }
@@ -2389,8 +2392,8 @@ fragment DeliveryWithAttemptsFields on Delivery {
   }
 }`) as unknown as TypedDocumentString<DeliveryUpdatedSubscription, DeliveryUpdatedSubscriptionVariables>;
 export const EndpointUpdatedDocument = new TypedDocumentString(`
-    subscription EndpointUpdated {
-  endpointUpdated {
+    subscription EndpointUpdated($resumeAfter: String) {
+  endpointUpdated(resumeAfter: $resumeAfter) {
     ...EndpointFields
   }
 }
