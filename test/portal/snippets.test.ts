@@ -15,11 +15,12 @@ import { startTestHerald, type TestHerald } from '../support/herald.ts';
 import { startReceiver, type ReceivedRequest, type Receiver } from '../support/receiver.ts';
 import { waitFor } from '../support/wait.ts';
 
-const SCHEMES = ['STANDARD_WEBHOOKS', 'HMAC_SHA256_TIMESTAMPED', 'HMAC_SHA256_BODY'] as const;
+const SCHEMES = ['STANDARD_WEBHOOKS', 'STANDARD_WEBHOOKS_ED25519', 'HMAC_SHA256_TIMESTAMPED', 'HMAC_SHA256_BODY'] as const;
 type Scheme = (typeof SCHEMES)[number];
 const root = resolve(import.meta.dirname, '../..');
 const hasPython = spawnSync('python3', ['--version']).status === 0;
 const hasPythonStandardWebhooks = hasPython && spawnSync('python3', ['-c', 'import standardwebhooks']).status === 0;
+const hasPythonCryptography = hasPython && spawnSync('python3', ['-c', 'import cryptography']).status === 0;
 
 let herald: TestHerald;
 let receiver: Receiver;
@@ -32,11 +33,13 @@ beforeAll(async () => {
   const { key } = await herald.organization('snippets');
   for (const scheme of SCHEMES) {
     const created = await herald.graphql(
-      `mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { __typename ... on CreateEndpointPayload { endpoint { id } secret } } }`,
+      `mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { __typename ... on CreateEndpointPayload { endpoint { id signingPublicKeys } secret } } }`,
       { input: { url: `${receiver.url}/${scheme}`, eventTypes: ['*'], signatureScheme: scheme } },
       key,
     );
-    const { endpoint, secret } = created.data!['createEndpoint'];
+    const { endpoint, secret: signingSecret } = created.data!['createEndpoint'];
+    // What the receiver is given: the secret, or for Ed25519 the public key alone.
+    const secret = scheme === 'STANDARD_WEBHOOKS_ED25519' ? endpoint.signingPublicKeys[0] : signingSecret;
     const tested = await herald.graphql(
       `mutation($input: TestEndpointInput!) { testEndpoint(input: $input) { __typename } }`,
       { input: { id: endpoint.id } },
@@ -72,7 +75,7 @@ async function runSnippet(language: SnippetLanguage, scheme: Scheme, secret: str
   const port = await freePort();
   const child = spawn(language === 'node' ? process.execPath : 'python3', [file], {
     cwd: dir,
-    env: { PATH: process.env['PATH'] ?? '', WEBHOOK_SECRET: secret, PORT: String(port) },
+    env: { PATH: process.env['PATH'] ?? '', [verifySnippet(language, scheme, herald.config.signatureHeader).keyVariable]: secret, PORT: String(port) },
   });
   children.push(child);
   let output = '';
@@ -104,7 +107,11 @@ async function resend(url: string, request: ReceivedRequest, tamper: boolean): P
 
 const cases: Array<{ language: SnippetLanguage; scheme: Scheme; runs: boolean }> = [
   ...SCHEMES.map((scheme) => ({ language: 'node' as const, scheme, runs: true })),
-  ...SCHEMES.map((scheme) => ({ language: 'python' as const, scheme, runs: scheme === 'STANDARD_WEBHOOKS' ? hasPythonStandardWebhooks : hasPython })),
+  ...SCHEMES.map((scheme) => ({
+    language: 'python' as const,
+    scheme,
+    runs: scheme === 'STANDARD_WEBHOOKS' ? hasPythonStandardWebhooks : scheme === 'STANDARD_WEBHOOKS_ED25519' ? hasPythonCryptography : hasPython,
+  })),
 ];
 
 describe('the verification snippets the portal shows', () => {
@@ -122,7 +129,7 @@ describe('the verification snippets the portal shows', () => {
     for (const { language, scheme } of cases) {
       const snippet = verifySnippet(language, scheme, herald.config.signatureHeader);
       const imports = [...snippet.code.matchAll(/from '([^']+)'|^import ([\w.]+)|^from ([\w.]+) import/gm)].map((m) => m[1] ?? m[2] ?? m[3]);
-      for (const name of imports) expect(name, `${language} ${scheme}`).toMatch(/^(node:|standardwebhooks|base64|hashlib|hmac|json|os|time|http\.server)/);
+      for (const name of imports) expect(name, `${language} ${scheme}`).toMatch(/^(node:|standardwebhooks|cryptography\.|base64|hashlib|hmac|json|os|time|http\.server)/);
       expect(snippet.code).not.toMatch(/@herald|HERALD_|Herald/);
     }
   });

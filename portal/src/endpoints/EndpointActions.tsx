@@ -105,14 +105,17 @@ function RotateDialog({ endpoint, onClose, onRotated }: { endpoint: Endpoint; on
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const graceId = useId();
+  const publicKeys = endpoint.signatureScheme === 'STANDARD_WEBHOOKS_ED25519';
 
   const rotate = async () => {
     setBusy(true);
     try {
       const result = await herald.rotateEndpointSecret({ id: endpoint.id, gracePeriodSeconds: grace });
       if (result.__typename === 'RotateEndpointSecretPayload') {
-        setSecret(result.secret);
         onRotated(result.endpoint);
+        // An Ed25519 endpoint's new key is private and stays here; its public key is on the page.
+        if (publicKeys) onClose();
+        else setSecret(result.secret);
       } else setError(describeMutationError(result));
     } catch (e) {
       setError(report(e));
@@ -133,7 +136,14 @@ function RotateDialog({ endpoint, onClose, onRotated }: { endpoint: Endpoint; on
         />
       ) : (
         <>
-          <p>A new secret is made and shown once. During the grace period, deliveries carry signatures for both secrets, so you can update your receiver without dropping any.</p>
+          {publicKeys ? (
+            <p>
+              A new key pair is made. During the grace period, deliveries carry signatures of both keys, so you can give your receiver the new public key (listed on this page once
+              rotated) without dropping any; a receiver that fetches the key set picks it up by itself.
+            </p>
+          ) : (
+            <p>A new secret is made and shown once. During the grace period, deliveries carry signatures for both secrets, so you can update your receiver without dropping any.</p>
+          )}
           <label htmlFor={graceId}>Grace period</label>
           <select id={graceId} value={grace} onChange={(e) => setGrace(Number(e.currentTarget.value))}>
             {GRACE.map((option) => (

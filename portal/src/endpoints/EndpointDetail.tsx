@@ -3,6 +3,7 @@
 import { useEffect } from 'react';
 import type { Endpoint } from '@herald/sdk';
 import { DeliveryLog } from '../deliveries/DeliveryLog.tsx';
+import { CopyButton } from '../layout/CopyButton.tsx';
 import { formatTime } from '../layout/format.ts';
 import { LongText } from '../layout/LongText.tsx';
 import { href } from '../layout/route.ts';
@@ -81,6 +82,25 @@ export function EndpointDetail({ id }: { id: string }) {
           <dd className={endpoint.filter == null ? undefined : 'mono'}>{endpoint.filter == null ? 'None: every event of these types' : <LongText text={JSON.stringify(endpoint.filter)} label="Payload filter" />}</dd>
           <dt>Signature scheme</dt>
           <dd>{SCHEMES.find((scheme) => scheme.value === endpoint.signatureScheme)?.label ?? endpoint.signatureScheme}</dd>
+          {endpoint.signingPublicKeys.length > 0 && (
+            <>
+              <dt>{endpoint.signingPublicKeys.length === 1 ? 'Public key' : 'Public keys (a rotation is under way: both sign)'}</dt>
+              <dd>
+                <ul className="plain">
+                  {endpoint.signingPublicKeys.map((key) => (
+                    <li key={key}>
+                      <code className="mono public-key">{key}</code> <CopyButton text={key} label="Copy public key" />
+                    </li>
+                  ))}
+                </ul>
+                {endpoint.jwksUrl && (
+                  <p className="muted">
+                    Not a secret: share it freely. Your receiver can also fetch the current keys from <a href={endpoint.jwksUrl}>{endpoint.jwksUrl}</a> (a JSON Web Key Set).
+                  </p>
+                )}
+              </dd>
+            </>
+          )}
           {endpoint.headers.length > 0 && (
             <>
               <dt>Custom headers</dt>

@@ -117,7 +117,11 @@ function EndpointForm({ catalog, endpoint }: { catalog: CatalogEntry[]; endpoint
         else setErrors(fieldErrors(result.__typename === 'ValidationError' ? result.fields : [], describeMutationError(result)));
       } else {
         const result = await herald.createEndpoint({ ...common, ...(filter.filter === null ? {} : { filter: filter.filter }), signatureScheme: form.signatureScheme, verify: form.verify });
-        if (result.__typename === 'CreateEndpointPayload') setCreated({ id: result.endpoint.id, secret: result.secret });
+        if (result.__typename === 'CreateEndpointPayload') {
+          // Ed25519: nothing secret for the customer to keep; its public key is on the endpoint's page.
+          if (result.endpoint.signatureScheme === 'STANDARD_WEBHOOKS_ED25519') navigate(href.endpoint(result.endpoint.id));
+          else setCreated({ id: result.endpoint.id, secret: result.secret });
+        }
         else setErrors(fieldErrors(result.__typename === 'ValidationError' ? result.fields : [], describeMutationError(result)));
       }
     } catch (error) {

@@ -12,6 +12,7 @@ export function VerifySnippet({ scheme }: { scheme: SignatureScheme }) {
   const [language, setLanguage] = useState<SnippetLanguage>('node');
   const id = useId();
   const snippet = verifySnippet(language, scheme, access.signatureHeader);
+  const keyWords = snippet.keyVariable === 'WEBHOOK_PUBLIC_KEY' ? 'the endpoint’s public key (above)' : 'your signing secret';
   return (
     <section aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Verify the signature</h2>
@@ -28,12 +29,12 @@ export function VerifySnippet({ scheme }: { scheme: SignatureScheme }) {
       <p className="muted">
         {snippet.install ? (
           <>
-            Install with <code>{snippet.install}</code>, save this as <code>{snippet.fileName}</code> and run it with your signing secret in{' '}
-            <code>WEBHOOK_SECRET</code>.
+            Install with <code>{snippet.install}</code>, save this as <code>{snippet.fileName}</code> and run it with {keyWords} in{' '}
+            <code>{snippet.keyVariable}</code>.
           </>
         ) : (
           <>
-            Nothing to install: save this as <code>{snippet.fileName}</code> and run it with your signing secret in <code>WEBHOOK_SECRET</code>.
+            Nothing to install: save this as <code>{snippet.fileName}</code> and run it with {keyWords} in <code>{snippet.keyVariable}</code>.
           </>
         )}
       </p>

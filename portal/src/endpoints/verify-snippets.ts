@@ -1,7 +1,7 @@
 // The verification code the portal shows for each signature scheme: whole programs a customer can
 // save, install and run (a small HTTP receiver that answers 204 to a valid webhook and 401 to the
 // rest), using only what a public registry serves — `standardwebhooks` for Standard Webhooks, the
-// language's own crypto for the HMAC schemes. test/portal/snippets.test.ts runs each Node program,
+// language's own crypto for the HMAC schemes, node:crypto or `cryptography` for Ed25519. test/portal/snippets.test.ts runs each Node program,
 // and the HMAC Python ones, against real signed deliveries.
 // By path, not the portal's @herald/sdk alias: test/portal/snippets.test.ts imports this file too.
 import type { SignatureScheme } from '../../../sdk/src/index.ts';
@@ -13,6 +13,8 @@ export interface Snippet {
   install: string | null;
   /** The file name the first lines suggest (`node verify-webhooks.mjs`). */
   fileName: string;
+  /** The variable the program reads its key from: the secret, or for Ed25519 the public key. */
+  keyVariable: 'WEBHOOK_SECRET' | 'WEBHOOK_PUBLIC_KEY';
   code: string;
 }
 
@@ -22,14 +24,14 @@ export interface Snippet {
  */
 export function verifySnippet(language: SnippetLanguage, scheme: SignatureScheme, signatureHeader: string): Snippet {
   const header = signatureHeader.toLowerCase();
-  return language === 'node' ? nodeSnippet(scheme, header) : pythonSnippet(scheme, header);
+  if (scheme === 'STANDARD_WEBHOOKS_ED25519') return language === 'node' ? nodeEd25519Snippet() : pythonEd25519Snippet();
+  return { keyVariable: 'WEBHOOK_SECRET', ...(language === 'node' ? nodeSnippet(scheme, header) : pythonSnippet(scheme, header)) };
 }
 
 const NODE_FILE = 'verify-webhooks.mjs';
 const PYTHON_FILE = 'verify_webhooks.py';
 
-function nodeSnippet(scheme: SignatureScheme, header: string): Snippet {
-  const receive = (check: string) => `createServer((request, response) => {
+const nodeReceive = (check: string) => `createServer((request, response) => {
   const chunks = [];
   request.on('data', (chunk) => chunks.push(chunk));
   request.on('end', () => {
@@ -38,6 +40,114 @@ function nodeSnippet(scheme: SignatureScheme, header: string): Snippet {
 ${check}
   });
 }).listen(Number(process.env.PORT ?? 3000));`;
+
+const pythonServe = (check: string) => `class Receiver(BaseHTTPRequestHandler):
+    def do_POST(self):
+        # The body exactly as received: re-serialized JSON would not match the signature.
+        body = self.rfile.read(int(self.headers.get("content-length", 0)))
+${check}
+
+    def answer(self, status):
+        self.send_response(status)
+        self.end_headers()
+
+
+HTTPServer(("", int(os.environ.get("PORT", "3000"))), Receiver).serve_forever()`;
+
+/** Standard Webhooks' v1a: checked with the public key alone, so the receiver keeps no secret. */
+function nodeEd25519Snippet(): Snippet {
+  return {
+    install: null,
+    fileName: NODE_FILE,
+    keyVariable: 'WEBHOOK_PUBLIC_KEY',
+    code: `// Receives webhooks and checks their Ed25519 signature (Standard Webhooks v1a).
+// Install: nothing (node:crypto and node:http are built in)
+// Run:     WEBHOOK_PUBLIC_KEY='whpk_…' PORT=3000 node ${NODE_FILE}
+import { createPublicKey, verify } from 'node:crypto';
+import { createServer } from 'node:http';
+
+const TOLERANCE_SECONDS = 300;
+// The public key is whpk_ followed by its 32 bytes in base64, as the endpoint's page lists it.
+const raw = Buffer.from(process.env.WEBHOOK_PUBLIC_KEY.replace(/^whpk_/, ''), 'base64');
+const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' });
+
+// webhook-signature: v1a,<base64 Ed25519 signature of "<webhook-id>.<webhook-timestamp>.<body>">
+// [ v1a,… while keys rotate]
+function isValid(body, headers) {
+  const id = headers['webhook-id'];
+  const timestamp = headers['webhook-timestamp'];
+  if (!id || !/^\\d+$/.test(timestamp ?? '') || Math.abs(Date.now() / 1000 - Number(timestamp)) > TOLERANCE_SECONDS) return false;
+  const signed = Buffer.concat([Buffer.from(\`\${id}.\${timestamp}.\`), body]);
+  return (headers['webhook-signature'] ?? '').split(' ').some((entry) => {
+    const [version, signature] = entry.split(',');
+    return version === 'v1a' && signature !== undefined && verify(null, signed, key, Buffer.from(signature, 'base64'));
+  });
+}
+
+${nodeReceive(`    if (isValid(body, request.headers)) {
+      const event = JSON.parse(body.toString('utf8'));
+      console.log(\`verified \${request.headers['webhook-id']}: \${event.type}\`);
+      // Handle event.type and event.data here, once per webhook-id (a retry repeats it).
+      response.writeHead(204).end();
+    } else {
+      console.log('rejected: bad signature');
+      response.writeHead(401).end();
+    }`)}
+`,
+  };
+}
+
+function pythonEd25519Snippet(): Snippet {
+  return {
+    install: 'pip install cryptography',
+    fileName: PYTHON_FILE,
+    keyVariable: 'WEBHOOK_PUBLIC_KEY',
+    code: `# Receives webhooks and checks their Ed25519 signature (Standard Webhooks v1a).
+# Install: pip install cryptography
+# Run:     WEBHOOK_PUBLIC_KEY='whpk_…' PORT=3000 python3 ${PYTHON_FILE}
+import base64, json, os, time
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+TOLERANCE_SECONDS = 300
+# The public key is whpk_ followed by its 32 bytes in base64, as the endpoint's page lists it.
+KEY = Ed25519PublicKey.from_public_bytes(base64.b64decode(os.environ["WEBHOOK_PUBLIC_KEY"].removeprefix("whpk_")))
+
+
+# webhook-signature: v1a,<base64 Ed25519 signature of "<webhook-id>.<webhook-timestamp>.<body>">
+# [ v1a,… while keys rotate]
+def is_valid(body, headers):
+    webhook_id, timestamp = headers.get("webhook-id"), headers.get("webhook-timestamp") or ""
+    if not webhook_id or not timestamp.isdigit() or abs(time.time() - int(timestamp)) > TOLERANCE_SECONDS:
+        return False
+    signed = f"{webhook_id}.{timestamp}.".encode() + body
+    for entry in (headers.get("webhook-signature") or "").split(" "):
+        version, _, signature = entry.partition(",")
+        if version != "v1a":
+            continue
+        try:
+            KEY.verify(base64.b64decode(signature), signed)
+            return True
+        except (InvalidSignature, ValueError):
+            pass
+    return False
+
+
+${pythonServe(`        if not is_valid(body, self.headers):
+            print("rejected: bad signature", flush=True)
+            return self.answer(401)
+        event = json.loads(body)
+        print(f"verified {self.headers['webhook-id']}: {event['type']}", flush=True)
+        # Handle event["type"] and event["data"] here, once per webhook-id (a retry repeats it).
+        self.answer(204)`)}
+`,
+  };
+}
+
+function nodeSnippet(scheme: SignatureScheme, header: string): Omit<Snippet, 'keyVariable'> {
+  const receive = nodeReceive;
   if (scheme === 'STANDARD_WEBHOOKS') {
     return {
       install: 'npm install standardwebhooks',
@@ -110,19 +220,8 @@ ${receive(`    if (isValid(body, request.headers[SIGNATURE_HEADER])) {
   };
 }
 
-function pythonSnippet(scheme: SignatureScheme, header: string): Snippet {
-  const serve = (check: string) => `class Receiver(BaseHTTPRequestHandler):
-    def do_POST(self):
-        # The body exactly as received: re-serialized JSON would not match the signature.
-        body = self.rfile.read(int(self.headers.get("content-length", 0)))
-${check}
-
-    def answer(self, status):
-        self.send_response(status)
-        self.end_headers()
-
-
-HTTPServer(("", int(os.environ.get("PORT", "3000"))), Receiver).serve_forever()`;
+function pythonSnippet(scheme: SignatureScheme, header: string): Omit<Snippet, 'keyVariable'> {
+  const serve = pythonServe;
   if (scheme === 'STANDARD_WEBHOOKS') {
     return {
       install: 'pip install standardwebhooks',
