@@ -90,10 +90,13 @@ async function scansOf(query: string, variables: Record<string, unknown> = {}): 
   captured = null;
   expect(response.errors).toBeUndefined();
   expect(statements.length).toBeGreaterThan(0);
+  // A day partition still empty (the days made ahead) is planned as a scan of its zero pages: it
+  // reads nothing, and once the day has rows its statistics turn the plan to its indexes.
+  const empty = new Set((await explainer.query<{ relname: string }>(`SELECT relname FROM pg_class WHERE relkind = 'r' AND relpages = 0`)).rows.map((row) => row.relname));
   const plans = [];
   for (const { text, values } of statements) {
     const { rows } = await explainer.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(`EXPLAIN (FORMAT JSON) ${text}`, values);
-    plans.push({ sql: text.replace(/\s+/g, ' ').slice(0, 300), seqScans: seqScans(rows[0]!['QUERY PLAN'][0]!.Plan) });
+    plans.push({ sql: text.replace(/\s+/g, ' ').slice(0, 300), seqScans: seqScans(rows[0]!['QUERY PLAN'][0]!.Plan).filter((relation) => !empty.has(relation)) });
   }
   return plans;
 }
@@ -132,7 +135,7 @@ describe('every portal and SDK read on a seeded history', () => {
     for (const filter of [{ endpointId: gid('Endpoint', endpointIds[5]!) }, { status: 'FAILED' }]) {
       let after: string | null = null;
       for (let page = 1; page < 11; page++) {
-        const response = await herald.graphql(DELIVERY_PAGE, { first: 50, after, filter }, key);
+        const response: { data?: { deliveries: { pageInfo: { endCursor: string } } } } = await herald.graphql(DELIVERY_PAGE, { first: 50, after, filter }, key);
         after = response.data!.deliveries.pageInfo.endCursor;
       }
       const plans = await scansOf(DELIVERY_PAGE, { first: 50, after, filter });
@@ -156,7 +159,7 @@ describe('every portal and SDK read on a seeded history', () => {
 
   it('events, with each filter, and a deep page', async () => {
     const EVENTS = `query($first: Int, $after: String, $filter: EventFilter) { events(first: $first, after: $after, filter: $filter) { edges { node { id type createdAt } } pageInfo { endCursor } } }`;
-    for (const filter of [{}, { type: 'order.created' }, { since: since() }, { project: 'none' }, { type: 'order.created', since: since() }]) {
+    for (const filter of [{}, { type: 'order.created' }, { type: 'never.published' }, { since: since() }, { project: 'none' }, { type: 'order.created', since: since() }, { type: 'order.created', project: 'none', since: since() }]) {
       const plans = await scansOf(EVENTS, { first: 50, filter });
       expect(plans.flatMap((plan) => plan.seqScans), JSON.stringify(filter)).toEqual([]);
     }

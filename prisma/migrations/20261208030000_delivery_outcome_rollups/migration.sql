@@ -124,3 +124,8 @@ SELECT d.endpoint_id, w.minutes, date_bin(w.span, d.created_at, timestamptz 'epo
        count(*), count(*) FILTER (WHERE d.status = 'SUCCEEDED'), count(*) FILTER (WHERE d.status = 'FAILED'), max(d.created_at)
   FROM deliveries d CROSS JOIN (VALUES (1, interval '1 minute'), (60, interval '1 hour')) AS w(minutes, span)
  GROUP BY 1, 2, 3;
+
+-- events(filter: { type }) and { project } as one index range each, however rare the value
+-- (test/db/query-plans.test.ts): on the partitioned table, one index per day partition.
+CREATE INDEX "events_organization_id_type_id_idx" ON "events"("organization_id", "type", "id");
+CREATE INDEX "events_organization_id_project_id_idx" ON "events"("organization_id", "project", "id");
