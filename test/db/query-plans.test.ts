@@ -8,7 +8,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGlobalId } from '../../src/global-id.ts';
 import { startTestHerald, type TestHerald } from '../support/herald.ts';
-import { seedHistory } from '../support/seed-history.ts';
+import { seedHistory } from '../../bench/support/seed-history.ts';
 
 const DELIVERIES = 200_000;
 const ENDPOINT_COUNT = 20;

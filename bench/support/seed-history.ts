@@ -1,4 +1,4 @@
-// A year-of-traffic history written fast, by SQL alone (generate_series), for the query-plan test
+// A year-of-traffic history written fast, by SQL alone (generate_series), for test/db/query-plans.test.ts
 // and the historyGrowth benchmark: per delivery one event and one attempt, 98% SUCCEEDED, 1.5%
 // FAILED, 0.5% RETRYING, spread evenly over a time span and over the given endpoints. Ids are
 // UUIDv7 of their moment, so rows land in their day's partitions as Herald's own would, and the
