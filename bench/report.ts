@@ -94,6 +94,10 @@ function rows(result: BenchResult): Row[] {
       out.push(['historyGrowth', `${name}: ${sizes.map(rows).join(' → ')} deliveries`, `p50 ${read.p50Ms.map(ms).join(' → ')} (× ${read.ratio})`, '≤ 1.5× and ≤ 50 ms']);
     }
   }
+  const rc = s['rollupCost'];
+  if (rc) {
+    out.push(['rollupCost', `${rc.deliveries} × 1 endpoint published and delivered (${rc.layout}), stats rollups on / off`, `${rc.withRollups.deliveriesPerSecond} / ${rc.withoutRollups.deliveriesPerSecond} deliveries/s (× ${rc.ratio})`, '≥ 0.95']);
+  }
   const p = s['portal'];
   if (p) {
     const b = p.budgets as { jsGzipKb: number; interactiveMs: number; liveP95Ms: number };
