@@ -86,6 +86,18 @@ function rows(result: BenchResult): Row[] {
       out.push(['costGrowth', `${name}: ${c.smallRows.toLocaleString('en')} → ${c.largeRows.toLocaleString('en')} rows`, `p50 ${ms(q.smallP50Ms)} → ${ms(q.largeP50Ms)} (× ${q.ratio})`, 'ratio ≈ 1']);
     }
   }
+  const g = s['historyGrowth'];
+  if (g) {
+    const sizes = g.sizes as number[];
+    const rows = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1_000}k`);
+    for (const [name, read] of Object.entries(g.reads as Record<string, { p50Ms: number[]; ratio: number }>)) {
+      out.push(['historyGrowth', `${name}: ${sizes.map(rows).join(' → ')} deliveries`, `p50 ${read.p50Ms.map(ms).join(' → ')} (× ${read.ratio})`, '≤ 1.5× and ≤ 50 ms']);
+    }
+  }
+  const rc = s['rollupCost'];
+  if (rc) {
+    out.push(['rollupCost', `${rc.deliveries} × 1 endpoint published and delivered (${rc.layout}), stats rollups on / off`, `${rc.withRollups.deliveriesPerSecond} / ${rc.withoutRollups.deliveriesPerSecond} deliveries/s (× ${rc.ratio})`, '≥ 0.95']);
+  }
   const p = s['portal'];
   if (p) {
     const b = p.budgets as { jsGzipKb: number; interactiveMs: number; liveP95Ms: number };

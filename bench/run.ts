@@ -6,6 +6,8 @@
 //   npm run bench -- --quick              small sizes, 1 run: a smoke test of the benchmark itself
 //   npm run bench -- --only latency,ceiling --runs 5   (writes <date>-latency-ceiling.json and .md)
 //   npm run bench -- --only noisyNeighbour --runs 3    (org B's latency while org A does its worst)
+//   BENCH_HISTORY_SIZES=100000,1000000 npm run bench -- --only historyGrowth   (reads as history grows)
+//   npm run bench -- --only rollupCost --runs 3        (throughput with the stats rollups on and off)
 //   npm run bench -- --only stack,throughput,latency --runs 1 --profile --processes 1x1,2x2
 //     --profile: CPU profiles of the api while publishing alone, the worker while delivering alone
 //     and the stack worker, summarized by layer; --processes: api×worker process layouts for
@@ -18,6 +20,8 @@ import { parseArgs } from 'node:util';
 import { measureCeiling } from './scenarios/ceiling.ts';
 import { runFilterCost } from './scenarios/filter-cost.ts';
 import { runCostGrowth } from './scenarios/cost-growth.ts';
+import { historySizes, runHistoryGrowth } from './scenarios/history-growth.ts';
+import { runRollupCost } from './scenarios/rollup-cost.ts';
 import { runLatency } from './scenarios/latency.ts';
 import { runLiveStatus } from './scenarios/live-status.ts';
 import { runNoisyNeighbour, summarizeNoisyNeighbour } from './scenarios/noisy-neighbour.ts';
@@ -34,7 +38,7 @@ import { layoutName, type Layout } from './support/herald.ts';
 import { startBenchReceiver } from './support/receiver.ts';
 import { median, medianRun, round } from './support/stats.ts';
 
-const SCENARIOS = ['ceiling', 'stack', 'throughput', 'latency', 'retryStorm', 'slowReceiver', 'liveStatus', 'costGrowth', 'portal', 'filterCost', 'noisyNeighbour'] as const;
+const SCENARIOS = ['ceiling', 'stack', 'throughput', 'latency', 'retryStorm', 'slowReceiver', 'liveStatus', 'costGrowth', 'portal', 'filterCost', 'noisyNeighbour', 'historyGrowth', 'rollupCost'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({
@@ -222,6 +226,15 @@ try {
   await scenario('costGrowth', async () => {
     log(`cost growth: ${sizes.small} then ${sizes.large} rows`);
     scenarios['costGrowth'] = await runCostGrowth(cluster, receiver, sizes.small, sizes.large, sizes.samples);
+  });
+
+  await scenario('historyGrowth', async () => {
+    scenarios['historyGrowth'] = await runHistoryGrowth(cluster, receiver, historySizes(quick), log);
+  });
+
+  // --runs sets the turns (each one run with the rollups on and one with them off).
+  await scenario('rollupCost', async () => {
+    scenarios['rollupCost'] = await runRollupCost(cluster, receiver, sizes.single, runs, log);
   });
 
   await scenario('portal', async () => {

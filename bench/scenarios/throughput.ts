@@ -2,7 +2,7 @@
 // (publishEvents batches of 100, 4 in flight, spread over the api processes), timed from the first
 // publish until every delivery is SUCCEEDED.
 import type { BenchCluster } from '../support/cluster.ts';
-import { pollUntil, startBenchHerald, type Layout } from '../support/herald.ts';
+import { pollUntil, startBenchHerald, type BenchHerald, type Layout } from '../support/herald.ts';
 import type { BenchReceiver } from '../support/receiver.ts';
 import { nowMs } from '../support/stats.ts';
 import { publishAll } from './publish-deliver.ts';
@@ -20,10 +20,19 @@ export interface ThroughputRun {
   workerPeakRssMb: number;
 }
 
-export async function runThroughput(cluster: BenchCluster, receiver: BenchReceiver, events: number, endpoints: number, layout: Layout = { apis: 1, workers: 1 }): Promise<ThroughputRun> {
+/** `prepare` runs on the fresh database before the first publish (e.g. to turn a feature off for a comparison). */
+export async function runThroughput(
+  cluster: BenchCluster,
+  receiver: BenchReceiver,
+  events: number,
+  endpoints: number,
+  layout: Layout = { apis: 1, workers: 1 },
+  prepare?: (herald: BenchHerald) => Promise<void>,
+): Promise<ThroughputRun> {
   const herald = await startBenchHerald(cluster, layout);
   try {
     await herald.createEndpoints(Array.from({ length: endpoints }, (_, i) => `${receiver.origin}/ok/${i}`));
+    await prepare?.(herald);
     await receiver.reset();
     const deliveries = events * endpoints;
     const started = nowMs();

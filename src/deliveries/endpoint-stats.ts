@@ -1,6 +1,7 @@
-// Delivery counts per endpoint over a recent window, for the portal's endpoint list. The endpoints
-// of a page are counted together: every `stats` field asked for in one tick of one request joins
-// one grouped query (`endpoint_id IN (…)`), not one query per endpoint.
+// Delivery counts per endpoint over a recent window, for the portal's endpoint list, read from the
+// outcome rollups (docs/statistics.md), not the deliveries: a page costs the same at any traffic.
+// The endpoints of a page are counted together: every `stats` field asked for in one tick of one
+// request joins one grouped query (`endpoint_id = ANY(…)`), not one query per endpoint.
 import type { Db } from '../db/prisma.ts';
 
 export const MIN_STATS_HOURS = 1;
@@ -16,52 +17,44 @@ export interface EndpointStats {
   lastDeliveryAt: Date | null;
 }
 
-interface Group {
-  endpointId: string;
-  status: string;
-  count: number;
-  newest: Date | null;
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+
+/**
+ * The window's start as the rollups count it: the start of the minute `hours` before `now`. Buckets
+ * are whole minutes, so a delivery up to 59 s older than `hours` may count; never a newer one less.
+ */
+export function windowStart(now: Date, hours: number): Date {
+  return new Date(Math.floor((now.getTime() - hours * HOUR_MS) / MINUTE_MS) * MINUTE_MS);
 }
 
-/** Adds up the grouped rows of one endpoint. Pure. */
-export function summarize(groups: readonly Group[]): EndpointStats {
-  let total = 0;
-  let succeeded = 0;
-  let failed = 0;
-  let lastDeliveryAt: Date | null = null;
-  for (const group of groups) {
-    total += group.count;
-    if (group.status === 'SUCCEEDED') succeeded += group.count;
-    if (group.status === 'FAILED') failed += group.count;
-    if (group.newest && (!lastDeliveryAt || group.newest > lastDeliveryAt)) lastDeliveryAt = group.newest;
-  }
-  return { total, succeeded, failed, successRate: succeeded + failed > 0 ? succeeded / (succeeded + failed) : null, lastDeliveryAt };
+/** Adds up an endpoint's counts. Pure. */
+export function summarize(counts: { total: number; succeeded: number; failed: number; newest: Date | null } | undefined): EndpointStats {
+  const { total = 0, succeeded = 0, failed = 0, newest = null } = counts ?? {};
+  return { total, succeeded, failed, successRate: succeeded + failed > 0 ? succeeded / (succeeded + failed) : null, lastDeliveryAt: total > 0 ? newest : null };
 }
 
 /**
- * The smallest UUIDv7 of the millisecond `at`. Delivery ids are UUIDv7 written at creation, so
- * `id >= uuidv7Floor(since)` turns the window into a range of the (endpoint_id, id) index instead
- * of a scan of every delivery the endpoint ever had; `created_at` still decides exactly.
+ * The window in buckets (docs/statistics.md): minute buckets up to the first whole hour, hour
+ * buckets from there on (the current hour's too: it is counted as it fills). At most 60 minute
+ * rows and 720 hour rows per endpoint and shard, whatever the traffic: two ranges of the primary key.
  */
-export function uuidv7Floor(at: Date): string {
-  const hex = Math.max(0, at.getTime()).toString(16).padStart(12, '0');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7000-8000-000000000000`;
-}
-
-async function readStats(db: Db, organizationId: string, endpointIds: string[], since: Date): Promise<Map<string, EndpointStats>> {
-  const rows = await db.delivery.groupBy({
-    by: ['endpointId', 'status'],
-    where: { organizationId, endpointId: { in: endpointIds }, id: { gte: uuidv7Floor(since) }, createdAt: { gte: since } },
-    _count: { _all: true },
-    _max: { createdAt: true },
+async function readStats(db: Db, endpointIds: string[], from: Date): Promise<Map<string, EndpointStats>> {
+  const firstHour = new Date(Math.ceil(from.getTime() / HOUR_MS) * HOUR_MS);
+  const rows = await db.deliveryOutcomeRollup.groupBy({
+    by: ['endpointId'],
+    where: {
+      endpointId: { in: endpointIds },
+      OR: [
+        { bucketMinutes: 1, bucket: { gte: from, lt: firstHour } },
+        { bucketMinutes: 60, bucket: { gte: firstHour } },
+      ],
+    },
+    _sum: { total: true, succeeded: true, failed: true },
+    _max: { newest: true },
   });
-  const byEndpoint = new Map<string, Group[]>();
-  for (const row of rows) {
-    const groups = byEndpoint.get(row.endpointId) ?? [];
-    groups.push({ endpointId: row.endpointId, status: row.status, count: row._count._all, newest: row._max.createdAt });
-    byEndpoint.set(row.endpointId, groups);
-  }
-  return new Map(endpointIds.map((id) => [id, summarize(byEndpoint.get(id) ?? [])]));
+  const byEndpoint = new Map(rows.map((row) => [row.endpointId, { total: row._sum.total ?? 0, succeeded: row._sum.succeeded ?? 0, failed: row._sum.failed ?? 0, newest: row._max.newest }]));
+  return new Map(endpointIds.map((id) => [id, summarize(byEndpoint.get(id))]));
 }
 
 interface PendingBatch {
@@ -77,17 +70,18 @@ export function newStatsBatches(): StatsBatches {
   return new Map();
 }
 
-export function loadEndpointStats(batches: StatsBatches, db: Db, organizationId: string, endpointId: string, hours: number, now = new Date()): Promise<EndpointStats> {
+/** `endpointId` must be one the caller may read: the rollups are counted per endpoint, not per organization. */
+export function loadEndpointStats(batches: StatsBatches, db: Db, endpointId: string, hours: number, now = new Date()): Promise<EndpointStats> {
   const key = hours;
   let batch = batches.get(key);
   if (!batch) {
-    const since = new Date(now.getTime() - hours * 3_600_000);
+    const since = windowStart(now, hours);
     const ids = new Set<string>();
     // The fields of a page's endpoints are resolved in the same tick; the query leaves after them.
     const result = new Promise<Map<string, EndpointStats>>((resolve, reject) =>
       setImmediate(() => {
         batches.delete(key);
-        readStats(db, organizationId, [...ids], since).then(resolve, reject);
+        readStats(db, [...ids], since).then(resolve, reject);
       }),
     );
     batch = { since, ids, result };

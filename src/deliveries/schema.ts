@@ -452,12 +452,12 @@ builder.objectField(EndpointRef, 'stats', (t) =>
     description: `Delivery counts over the last \`hours\` (${MIN_STATS_HOURS}–${MAX_STATS_HOURS}). The endpoints of one page are counted in one query.`,
     // Counts of deliveries are delivery data, whoever reached the endpoint and however.
     authScopes: { scope: 'deliveries:read' },
-    args: { hours: t.arg.int({ defaultValue: 24, required: true, description: `The window, in hours back from now (${MIN_STATS_HOURS}–${MAX_STATS_HOURS}).` }) },
+    args: { hours: t.arg.int({ defaultValue: 24, required: true, description: `The window, in hours back from now (${MIN_STATS_HOURS}–${MAX_STATS_HOURS}), counted in whole minutes: from the start of the minute \`hours\` ago.` }) },
     resolve: (endpoint, { hours }, ctx) => {
       if (!Number.isInteger(hours) || hours < MIN_STATS_HOURS || hours > MAX_STATS_HOURS) {
         throw new GraphQLError(`hours must be from ${MIN_STATS_HOURS} to ${MAX_STATS_HOURS}.`, { extensions: { code: 'BAD_USER_INPUT' } });
       }
-      return loadEndpointStats(statsBatchesOf(ctx), ctx.db, organizationIdOf(ctx), endpoint.id, hours);
+      return loadEndpointStats(statsBatchesOf(ctx), ctx.db, endpoint.id, hours);
     },
   }),
 );

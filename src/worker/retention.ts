@@ -57,6 +57,9 @@ export async function purgeExpired(db: Db, retentionDays: number, now = new Date
     for (const { partition } of day) await db.$executeRawUnsafe(`DROP TABLE ${partition}`);
     partitionsDropped += day.length;
   }
+  // The statistics of the days gone go with them (docs/statistics.md): buckets are by created_at,
+  // whole minutes and hours, so none straddles the cutoff's day start.
+  await db.$executeRaw`DELETE FROM delivery_outcome_rollups WHERE bucket < ${new Date(Math.floor(cutoff.getTime() / DAY_MS) * DAY_MS)}`;
   // Tables a stopped run detached but did not drop.
   for (const { name } of await DETACHED_PARTITIONS.run(db, {})) {
     await db.$executeRawUnsafe(`DROP TABLE ${name}`);

@@ -5,6 +5,7 @@ import type { PgBoss } from 'pg-boss';
 import { deliverBatch } from './deliver-batch.ts';
 import { abandonAttempts } from '../delivery-state/transitions.ts';
 import { purgeExpired } from './retention.ts';
+import { FOLD_AFTER_MS, foldRollupShards } from '../delivery-state/outcome-rollup.ts';
 import { ensureHistoryPartitions } from './partitions.ts';
 import { createHttpSender, MAX_SOCKETS_PER_ENDPOINT } from '../http/http-sender.ts';
 import { ABANDONED_QUEUE, DELIVER_QUEUE, RETENTION_QUEUE, type DeliverJob } from './queue.ts';
@@ -124,6 +125,7 @@ export async function startWorker(runtime: WorkerDeps, boss: PgBoss): Promise<Wo
     const made = await ensureHistoryPartitions(services.db);
     if (made > 0) log.info(`created ${made} history partition(s) ahead`);
     const { partitionsDropped, rowsDeleted } = await purgeExpired(services.db, config.retentionDays);
+    await foldRollupShards(services.db, new Date(Date.now() - FOLD_AFTER_MS));
     if (partitionsDropped + rowsDeleted > 0) {
       log.info(`retention (${config.retentionDays} days): dropped ${partitionsDropped} day partition(s), deleted ${rowsDeleted} row(s) outside them`);
     }

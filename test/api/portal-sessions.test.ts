@@ -321,13 +321,13 @@ describe('Endpoint.stats', () => {
   it('reads a page of endpoints with one grouped query', async () => {
     const statsCo = await herald.db.organization.findFirstOrThrow({ where: { slug: 'stats-co' } });
     const session = await mint(herald.adminKey, { organizationId: encodeGlobalId('Organization', statsCo.id), readOnly: true });
-    // The same API over a client that counts the delivery queries it is asked for.
-    let deliveryQueries = 0;
+    // The same API over a client that counts the statistics queries it is asked for.
+    let statsQueries = 0;
     const counting = herald.db.$extends({
       query: {
-        delivery: {
+        deliveryOutcomeRollup: {
           $allOperations({ args, query }) {
-            deliveryQueries++;
+            statsQueries++;
             return query(args);
           },
         },
@@ -343,7 +343,7 @@ describe('Endpoint.stats', () => {
     expect(body.errors).toBeUndefined();
     expect(body.data.endpoints.edges).toHaveLength(3);
     // One per window (24 hours twice, 168 once), not one per endpoint.
-    expect(deliveryQueries).toBe(2);
+    expect(statsQueries).toBe(2);
     await yoga.dispose();
   });
 });
