@@ -4,6 +4,7 @@
 import type {
   ApiKeyFieldsFragment,
   AttemptFieldsFragment,
+  AttemptForensicsFieldsFragment,
   DeliveryFieldsFragment,
   DeliveryWithAttemptsFieldsFragment,
   EndpointFieldsFragment,
@@ -19,6 +20,8 @@ export type Endpoint = EndpointFieldsFragment;
 export type Delivery = DeliveryFieldsFragment;
 export type DeliveryWithAttempts = DeliveryWithAttemptsFieldsFragment;
 export type Attempt = AttemptFieldsFragment;
+/** What an attempt kept of the exchange (`deliveryAttempts`): headers each way, address, timings. */
+export type AttemptForensics = AttemptForensicsFieldsFragment;
 export type Event = EventFieldsFragment;
 export type EventType = EventTypeFieldsFragment;
 export type ApiKey = ApiKeyFieldsFragment;

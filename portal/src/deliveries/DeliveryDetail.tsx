@@ -3,7 +3,7 @@
 // deliveryUpdated. The back link names the endpoint; a retry that its endpoint's state would
 // refuse is shown disabled with the reason, before any click.
 import { useEffect, useState } from 'react';
-import type { DeliveryWithAttempts } from '@herald/sdk';
+import type { AttemptForensics, DeliveryWithAttempts } from '@herald/sdk';
 import { formatTime } from '../layout/format.ts';
 import { LongText, prettyJson } from '../layout/LongText.tsx';
 import { href } from '../layout/route.ts';
@@ -22,6 +22,14 @@ export function DeliveryDetail({ id }: { id: string }) {
   const endpointId = delivery?.endpoint.id ?? null;
   // Without endpoints:read the link stays unnamed and retry is left to Herald to judge.
   const endpoint = useLoad(async (signal) => (endpointId ? await herald.endpoint(endpointId, { signal }).catch(() => null) : null), [endpointId]);
+  // What each attempt kept of the exchange, read again when another attempt is recorded; absent
+  // for a link without deliveries:read, and the timeline shows what it has.
+  const attemptCount = delivery?.attempts.length ?? 0;
+  const forensics = useLoad(async (signal) => {
+    if (attemptCount === 0) return null;
+    const read = await herald.deliveryAttempts(id, { signal }).catch(() => null);
+    return new Map((read?.attempts ?? []).map((attempt) => [attempt.number, attempt]));
+  }, [id, attemptCount]);
   const payload = useLoad(
     async (signal) => (eventId ? ((await herald.event(eventId, { signal }))?.payload ?? null) : null),
     [eventId],
@@ -164,13 +172,13 @@ export function DeliveryDetail({ id }: { id: string }) {
       </section>
       <section aria-labelledby="attempts-title">
         <h2 id="attempts-title">Attempts</h2>
-        <AttemptTimeline delivery={delivery} />
+        <AttemptTimeline delivery={delivery} forensics={forensics.data ?? null} />
       </section>
     </>
   );
 }
 
-function AttemptTimeline({ delivery }: { delivery: DeliveryWithAttempts }) {
+function AttemptTimeline({ delivery, forensics }: { delivery: DeliveryWithAttempts; forensics: Map<number, AttemptForensics> | null }) {
   if (delivery.attempts.length === 0) return <p>No attempt yet.</p>;
   return (
     <ol className="timeline">
@@ -194,8 +202,58 @@ function AttemptTimeline({ delivery }: { delivery: DeliveryWithAttempts }) {
             )}
           </dl>
           {attempt.responseBody !== null && attempt.responseBody !== '' && <LongText text={attempt.responseBody} label={`Response body of attempt ${attempt.number}`} />}
+          {forensics?.get(attempt.number) && <AttemptExchange attempt={forensics.get(attempt.number)!} />}
         </li>
       ))}
     </ol>
+  );
+}
+
+/** Where the time went, the address, and the headers each way (secret values were never kept). */
+function AttemptExchange({ attempt }: { attempt: AttemptForensics }) {
+  const { timings } = attempt;
+  const phases = timings
+    ? ([
+        ['DNS', timings.dnsMs],
+        ['Connect', timings.connectMs],
+        ['TLS', timings.tlsMs],
+        ['First byte', timings.firstByteMs],
+        ['Total', timings.totalMs],
+      ] as const).filter(([, ms]) => ms !== null)
+    : [];
+  const headers = (list: ReadonlyArray<{ name: string; value: string }> | null) =>
+    list && list.length > 0 ? (
+      <ul className="plain mono headers">
+        {list.map((header, index) => (
+          <li key={index}>
+            {header.name}: {header.value}
+          </li>
+        ))}
+      </ul>
+    ) : (
+      <p className="muted">None</p>
+    );
+  return (
+    <details className="exchange">
+      <summary>Request and response details</summary>
+      <dl className="facts">
+        {phases.length > 0 && (
+          <>
+            <dt>Timing</dt>
+            <dd>{phases.map(([name, ms]) => `${name} ${ms} ms`).join(' · ')}</dd>
+          </>
+        )}
+        {attempt.remoteAddress && (
+          <>
+            <dt>Connected to</dt>
+            <dd className="mono">{attempt.remoteAddress}</dd>
+          </>
+        )}
+      </dl>
+      <h4>Request headers</h4>
+      {headers(attempt.requestHeaders)}
+      <h4>Response headers</h4>
+      {headers(attempt.responseHeaders)}
+    </details>
   );
 }

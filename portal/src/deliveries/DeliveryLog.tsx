@@ -2,7 +2,7 @@
 // rows that move on their own. Each row names its endpoint; under 600 px rows stack (portal.css).
 import { useId, useState } from 'react';
 import type { DeliveryStatus, DeliveryWithAttempts, Endpoint } from '@herald/sdk';
-import { formatTime } from '../layout/format.ts';
+import { deliveryStatusWord, formatTime } from '../layout/format.ts';
 import { href } from '../layout/route.ts';
 import { DeliveryStatusBadge } from '../layout/Status.tsx';
 import { loadCatalog } from '../session/portal-api.ts';
@@ -67,7 +67,7 @@ export function DeliveryLog({ endpoint, onEndpointChange }: { endpoint?: Endpoin
             <option value="">Any</option>
             {STATUSES.map((s) => (
               <option key={s} value={s}>
-                {s}
+                {deliveryStatusWord(s)}
               </option>
             ))}
           </select>
@@ -76,7 +76,7 @@ export function DeliveryLog({ endpoint, onEndpointChange }: { endpoint?: Endpoin
           <label htmlFor={ids.type}>Event type</label>
           <select id={ids.type} value={eventType} onChange={(e) => (setEventType(e.currentTarget.value), resetPages())}>
             <option value="">Any</option>
-            <option value="webhook.test">webhook.test</option>
+            <option value="webhook.test">Test webhooks</option>
             {(catalog.data ?? [])
               .filter((entry) => entry.name !== 'webhook.test')
               .map((entry) => (
@@ -140,7 +140,7 @@ function DeliveryTable({ rows, endpoints }: { rows: DeliveryWithAttempts[]; endp
             return (
               <tr key={delivery.id} data-delivery-id={delivery.id} data-status={delivery.status}>
                 <td data-label="Status" className="log-status">
-                  <a href={href.delivery(delivery.id)} aria-label={`${delivery.status}: open delivery of ${delivery.event.type}`}>
+                  <a href={href.delivery(delivery.id)} aria-label={`${deliveryStatusWord(delivery.status)}: open delivery of ${delivery.event.type}`}>
                     <DeliveryStatusBadge status={delivery.status} />
                   </a>
                   {delivery.status === 'RETRYING' && delivery.nextAttemptAt && <span className="next"> next attempt {formatTime(delivery.nextAttemptAt)}</span>}
