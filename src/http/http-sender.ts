@@ -73,6 +73,8 @@ export interface HttpSenderOptions {
   egressProxy?: EgressProxy | null;
   /** CA certificates trusted instead of the system's (tests of TLS through the proxy). */
   trustedCertificates?: string[];
+  /** The clock deciding when an OAuth2 token is due for renewal (tests move it). */
+  now?: () => number;
 }
 
 export function createHttpSender(options: HttpSenderOptions): HttpSender {
@@ -194,7 +196,7 @@ export function createHttpSender(options: HttpSenderOptions): HttpSender {
 
   // Token requests leave like deliveries (checked addresses, the egress proxy), from a pool of
   // their own per token endpoint: a slow token endpoint holds none of the receivers' sockets.
-  const tokens = createOAuth2Tokens((tokenRequest) => exchange({ ...tokenRequest, pool: `oauth2:${tokenRequest.url}` }, TOKEN_ANSWER_BYTES));
+  const tokens = createOAuth2Tokens((tokenRequest) => exchange({ ...tokenRequest, pool: `oauth2:${tokenRequest.url}` }, TOKEN_ANSWER_BYTES), options.now);
 
   return {
     async send(request) {
