@@ -188,6 +188,11 @@ export function createHttpSender(options: HttpSenderOptions): HttpSender {
       });
     } catch (error) {
       const [kind, message] = classify(error, t);
+      // Under TLS 1.3 the client finishes its handshake before the server judges the client's
+      // certificate, so a refusal often arrives as a reset of the new connection, not as an alert.
+      if (kind === 'CONNECTION' && request.tls?.clientCertificate && stream.timings?.secureConnect !== undefined && stream.timings.response === undefined) {
+        return done(failure('TLS', `TLS failed: the receiver closed the connection right after the handshake, most likely refusing the client certificate (${message})`));
+      }
       // Over absolute form the connection is to the proxy: its failure is the proxy's.
       if (via === 'absolute-form' && kind === 'CONNECTION') return done(failure('PROXY', `the egress proxy: ${message}`));
       return done(failure(kind, message));
