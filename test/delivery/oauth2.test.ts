@@ -4,9 +4,11 @@
 // share one fetch), the 401 path (one refresh, one retry), a failing token endpoint (AUTHENTICATION
 // with its status, nothing sent to the receiver) and that the client secret and tokens reach
 // neither the API's answers nor the log.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseEgressProxyUrl } from '../../src/engine/egress-route.ts';
+import { createCheckedLookup } from '../../src/http/checked-lookup.ts';
 import { createHttpSender, type HttpSender } from '../../src/http/http-sender.ts';
 import type { OAuth2Credentials } from '../../src/engine/receiver-credentials.ts';
 import { createLogger } from '../../src/log.ts';
@@ -186,6 +188,36 @@ describe('the token cache', () => {
     // A failure is not kept: the next attempt asks again.
     expect(tokens.requests).toHaveLength(3);
     expect(receiver.requests).toHaveLength(0);
+  });
+
+  it('sends the token request through the egress proxy, to the checked address', async () => {
+    reset();
+    const asked: string[] = [];
+    // An absolute-form forward proxy that records the request line it was given.
+    const proxy = createServer((request, response) => {
+      asked.push(`${request.method} ${request.url}`);
+      const target = new URL(request.url!);
+      const upstream = httpRequest({ host: target.hostname, port: target.port, path: target.pathname, method: request.method, headers: request.headers }, (answer) => {
+        response.writeHead(answer.statusCode!, answer.headers);
+        answer.pipe(response);
+      });
+      request.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (proxy.address() as AddressInfo).port;
+      // localhost resolves here, to 127.0.0.1: the proxy must be asked for that address, not the name.
+      const dnsLookup = createCheckedLookup({ allowPrivateNetworks: true, resolve: (_host, _options, callback) => callback(null, [{ address: '127.0.0.1', family: 4 }]) });
+      const via = createHttpSender({ timeoutMs: 5_000, allowPrivateNetworks: true, dnsLookup, egressProxy: { ...parseEgressProxyUrl(`http://127.0.0.1:${port}`), noProxy: [] } });
+      senders.push(via);
+      const result = await send(via, credentials({ tokenUrl: tokens.url.replace('127.0.0.1', 'localhost') }));
+      expect(result.status).toBe(200);
+      expect(asked[0]).toBe(`POST ${tokens.url}`);
+      expect(asked).toHaveLength(2);
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 
   it('holds the token request to the address policy: a refused token URL is never asked', async () => {
