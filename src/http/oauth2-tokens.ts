@@ -40,8 +40,14 @@ export function createOAuth2Tokens(post: TokenPost, now: () => number = Date.now
   // The key of each endpoint's current configuration: a changed one replaces the old entry.
   const keyOfEndpoint = new Map<string, string>();
 
+  // The worker opens an endpoint's credentials once per batch: one hash per batch, not per attempt.
+  const hashes = new WeakMap<OAuth2Credentials, string>();
   const keyOf = (endpointId: string, credentials: OAuth2Credentials) => {
-    const hash = createHash('sha256').update(JSON.stringify(credentials)).digest('base64url');
+    let hash = hashes.get(credentials);
+    if (hash === undefined) {
+      hash = createHash('sha256').update(JSON.stringify(credentials)).digest('base64url');
+      hashes.set(credentials, hash);
+    }
     return `${endpointId}:${hash}`;
   };
 
