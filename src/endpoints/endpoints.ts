@@ -47,7 +47,7 @@ export async function createEndpoint(
   const scheme = input.signatureScheme ?? 'STANDARD_WEBHOOKS';
   const chosen = chooseSecret(scheme, input.secret);
   if (!chosen.ok) issues.push({ path: ['secret'], message: chosen.message });
-  const auth = checkReceiverAuth(input, null, { allowPrivateNetworks: config.allowPrivateNetworks, now: new Date() });
+  const auth = checkReceiverAuth(input, null, { allowPrivateNetworks: config.allowPrivateNetworks, now: new Date(), url: checked.ok ? checked.value.url : undefined });
   if (!auth.ok) issues.push(...auth.issues);
   if (!checked.ok || !chosen.ok || !auth.ok || issues.length > 0) throw new ValidationError(issues);
   const { secret, publicKey } = chosen;
@@ -104,7 +104,7 @@ export async function updateEndpoint(
       tls: storedTls(existing.tls),
       openTlsKey: () => openTls(existing.tls, services.encryptionKeys, existing.id)?.clientKey ?? null,
     },
-    { allowPrivateNetworks: services.config.allowPrivateNetworks, now: new Date() },
+    { allowPrivateNetworks: services.config.allowPrivateNetworks, now: new Date(), url: checked.value.url ?? existing.url },
   );
   if (!auth.ok) throw new ValidationError(auth.issues);
   const fields = checked.value;

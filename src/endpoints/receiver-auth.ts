@@ -293,7 +293,7 @@ export interface ReceiverAuthColumns {
 export function checkReceiverAuth(
   input: ReceiverAuthInput,
   existing: ExistingCredentials | null,
-  context: { allowPrivateNetworks: PrivateNetworks; now: Date },
+  context: { allowPrivateNetworks: PrivateNetworks; now: Date; url: string | undefined },
 ): Checked<(key: EncryptionKey, endpointId: string) => ReceiverAuthColumns> {
   const issues: FieldIssue[] = [];
   let oauth2: CheckedOAuth2 | null | undefined;
@@ -306,7 +306,9 @@ export function checkReceiverAuth(
   let tls: CheckedTls | null | undefined;
   if (input.tls === null) tls = null;
   else if (input.tls !== undefined) {
-    const checked = checkTls(input.tls, existing, context.now);
+    const checked = context.url?.startsWith('http://')
+      ? { ok: false as const, issues: [{ path: ['tls'], message: 'applies to https:// endpoints only (this one is http://)' }] }
+      : checkTls(input.tls, existing, context.now);
     if (checked.ok) tls = checked.value;
     else issues.push(...checked.issues);
   }

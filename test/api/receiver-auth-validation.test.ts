@@ -78,6 +78,18 @@ describe('receiver authentication on createEndpoint', () => {
     expect((await create({ tls: {} })).fields).toEqual([{ path: ['tls'], message: 'must give a clientCertificate and clientKey, caCertificates, or both (null removes the TLS settings)' }]);
   });
 
+  it('refuses TLS settings on an http:// endpoint, where they would never apply', async () => {
+    const local = await startTestHerald({ allowPrivateNetworks: true });
+    try {
+      await local.db.eventType.create({ data: { name: 'auth.checked' } });
+      const { key: localKey } = await local.organization('plain-http');
+      const answer = await local.graphql(CREATE, { input: { url: 'http://127.0.0.1:9/hooks', eventTypes: ['auth.checked'], tls: { caCertificates: pki.serverCa.cert } } }, localKey);
+      expect(answer.data!.createEndpoint).toEqual({ __typename: 'ValidationError', fields: [{ path: ['tls'], message: 'applies to https:// endpoints only (this one is http://)' }] });
+    } finally {
+      await local.close();
+    }
+  });
+
   it('checks the OAuth2 settings: the token URL under the address policy, a secret, scope tokens', async () => {
     const answer = await create({
       authentication: { oauth2: { tokenUrl: 'https://169.254.169.254/token', clientId: '', scopes: ['a b', 'ok', 'ok'] } },
