@@ -55,6 +55,9 @@ const AttemptErrorKindEnum = builder.enumType('AttemptErrorKind', {
     PROXY: {
       description: "The egress proxy (HERALD_EGRESS_PROXY) failed: unreachable, refused (407) or its own 5xx. Retried as usual, but not counted against the endpoint's health.",
     },
+    AUTHENTICATION: {
+      description: "Herald could not get an access token for the endpoint (OAuth2 client credentials): the token endpoint failed, refused the client or answered no Bearer token; the message names its status. Nothing was sent to the endpoint.",
+    },
   } as const satisfies Record<(typeof ATTEMPT_ERROR_KINDS)[number], { description: string }>,
 });
 

@@ -32,6 +32,9 @@ export interface ClaimedDelivery {
     previousSecretSealed: string | null;
     previousSecretExpiresAt: Date | null;
     consecutiveFailures: number;
+    /** As stored, secret parts sealed (src/endpoints/receiver-auth.ts); null when not set. */
+    oauth2: unknown;
+    tls: unknown;
   };
   /**
    * `payloadText`: the payload as PostgreSQL writes jsonb (`payload::text`, not yet parsed), one
@@ -66,6 +69,8 @@ export const CLAIM = checkedQuery({
     previous_secret_sealed: nullable(text),
     previous_secret_expires_at: nullable(timestamptz),
     consecutive_failures: int4,
+    oauth2: nullable(json<unknown>('jsonb')),
+    tls: nullable(json<unknown>('jsonb')),
     event_id: uuid,
     type: text,
     payload: nullable(text),
@@ -84,13 +89,13 @@ export const CLAIM = checkedQuery({
            AND e.id = d.endpoint_id AND ev.id = d.event_id AND (e.active OR d.is_test)
         RETURNING d.id AS delivery_id, d.organization_id, d.is_test, w.attempt, e.id AS endpoint_id, e.url, e.headers,
                   e.signature_scheme, e.secret_sealed, e.previous_secret_sealed, e.previous_secret_expires_at,
-                  e.consecutive_failures, ev.id AS event_id, ev.type, ev.created_at, ${DELIVERY_STATE}
+                  e.consecutive_failures, e.oauth2, e.tls, ev.id AS event_id, ev.type, ev.created_at, ${DELIVERY_STATE}
       ), numbered AS (
         SELECT c.*, row_number() OVER (PARTITION BY c.event_id) AS nth FROM claimed c
       )
       SELECT n.delivery_id, n.organization_id, n.is_test, n.attempt, n.endpoint_id, n.url, n.headers,
              n.signature_scheme, n.secret_sealed, n.previous_secret_sealed, n.previous_secret_expires_at,
-             n.consecutive_failures, n.event_id, n.type,
+             n.consecutive_failures, n.oauth2, n.tls, n.event_id, n.type,
              CASE WHEN n.nth = 1 THEN (SELECT ev.payload::text FROM events ev WHERE ev.id = n.event_id) END AS payload,
              n.created_at, n.state
         FROM numbered n`,
@@ -176,6 +181,8 @@ export async function claimAttempts(db: Db, jobs: readonly DeliverJob[]): Promis
         previousSecretSealed: row.previous_secret_sealed,
         previousSecretExpiresAt: row.previous_secret_expires_at,
         consecutiveFailures: row.consecutive_failures,
+        oauth2: row.oauth2,
+        tls: row.tls,
       },
       event: { id: row.event_id, type: row.type, payloadText: payloads.get(row.event_id)!, createdAt: row.created_at },
     }));

@@ -174,7 +174,7 @@ function filterIssues(parsed: ParseResult & { ok: false }): FieldIssue[] {
  * The URL in its WHATWG form (`http://2130706433/` → `http://127.0.0.1/`), which is what is stored,
  * shown and sent to, so the host the address policy judged here is the host every request names.
  */
-function checkUrl(text: string, allowPrivateNetworks: PrivateNetworks): { url: string } | { problem: string } {
+export function checkUrl(text: string, allowPrivateNetworks: PrivateNetworks): { url: string } | { problem: string } {
   const problem = urlProblem(text, allowPrivateNetworks);
   return typeof problem === 'string' ? { problem } : { url: problem.href };
 }

@@ -24,8 +24,9 @@ import {
 import { hasPlainValues, openHeaders, sealHeaders } from './custom-headers.ts';
 import { sealSecret, type EncryptionKey } from './secret-box.ts';
 import { generateSecretFor, parseSecretFor } from './signing-secret.ts';
+import { checkReceiverAuth, openTls, storedOAuth2, storedTls, type ReceiverAuthColumns, type ReceiverAuthInput } from './receiver-auth.ts';
 
-export interface CreateEndpointInput extends EndpointInput {
+export interface CreateEndpointInput extends EndpointInput, ReceiverAuthInput {
   signatureScheme?: SignatureScheme | null | undefined;
   verify?: boolean | null | undefined;
   secret?: string | null | undefined;
@@ -46,7 +47,9 @@ export async function createEndpoint(
   const scheme = input.signatureScheme ?? 'STANDARD_WEBHOOKS';
   const chosen = chooseSecret(scheme, input.secret);
   if (!chosen.ok) issues.push({ path: ['secret'], message: chosen.message });
-  if (!checked.ok || !chosen.ok || issues.length > 0) throw new ValidationError(issues);
+  const auth = checkReceiverAuth(input, null, { allowPrivateNetworks: config.allowPrivateNetworks, now: new Date(), url: checked.ok ? checked.value.url : undefined });
+  if (!auth.ok) issues.push(...auth.issues);
+  if (!checked.ok || !chosen.ok || !auth.ok || issues.length > 0) throw new ValidationError(issues);
   const { secret, publicKey } = chosen;
   const fields = checked.value;
 
@@ -71,6 +74,7 @@ export async function createEndpoint(
         id,
         organizationId,
         ...toColumns(fields, services.encryptionKey, id),
+        ...authColumns(auth.value(services.encryptionKey, id)),
         url: fields.url,
         name: fields.name ?? defaultName(fields.url),
         signatureScheme: scheme,
@@ -88,11 +92,21 @@ export async function updateEndpoint(
   view: CatalogView,
   organizationId: string,
   id: string,
-  input: EndpointInput,
+  input: EndpointInput & ReceiverAuthInput,
 ): Promise<Endpoint> {
   const checked = validateEndpointUpdate(input, await rulesContext(services, view));
   if (!checked.ok) throw new ValidationError(checked.issues);
   const existing = await findEndpoint(services, organizationId, id);
+  const auth = checkReceiverAuth(
+    input,
+    {
+      oauth2: storedOAuth2(existing.oauth2),
+      tls: storedTls(existing.tls),
+      openTlsKey: () => openTls(existing.tls, services.encryptionKeys, existing.id)?.clientKey ?? null,
+    },
+    { allowPrivateNetworks: services.config.allowPrivateNetworks, now: new Date(), url: checked.value.url ?? existing.url },
+  );
+  if (!auth.ok) throw new ValidationError(auth.issues);
   const fields = checked.value;
   const urlChanged = fields.url !== undefined && fields.url !== existing.url;
   const limitChanged =
@@ -103,7 +117,7 @@ export async function updateEndpoint(
     return tx.endpoint.update({
       where: { id: existing.id },
       // A new URL has not answered the echo challenge.
-      data: { ...toColumns(fields, services.encryptionKey, existing.id), ...(fields.name ? { name: fields.name } : {}), ...(urlChanged ? { verifiedAt: null } : {}) },
+      data: { ...toColumns(fields, services.encryptionKey, existing.id), ...authColumns(auth.value(services.encryptionKey, existing.id)), ...(fields.name ? { name: fields.name } : {}), ...(urlChanged ? { verifiedAt: null } : {}) },
     });
   });
 }
@@ -220,6 +234,14 @@ function toColumns(fields: CheckedEndpointFields, key: EncryptionKey, endpointId
     ...(fields.headers != null ? { headers: sealHeaders(fields.headers, key, endpointId) } : {}),
     ...(fields.rateLimit !== undefined ? { rateLimitPerSecond: fields.rateLimit?.perSecond ?? null, rateLimitBurst: fields.rateLimit?.burst ?? null } : {}),
     ...(fields.filter !== undefined ? { filter: fields.filter === null ? Prisma.DbNull : (fields.filter as Prisma.InputJsonValue) } : {}),
+  };
+}
+
+function authColumns(columns: ReceiverAuthColumns): Pick<Prisma.EndpointUncheckedCreateInput, 'oauth2' | 'tls'> {
+  const json = (value: object | null) => (value === null ? Prisma.DbNull : (value as Prisma.InputJsonValue));
+  return {
+    ...(columns.oauth2 !== undefined ? { oauth2: json(columns.oauth2) } : {}),
+    ...(columns.tls !== undefined ? { tls: json(columns.tls) } : {}),
   };
 }
 

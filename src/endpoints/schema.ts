@@ -26,6 +26,8 @@ import type { Endpoint } from '../generated/prisma/client.ts';
 import { maskHeaders, openHeaders } from './custom-headers.ts';
 import { jwksUrlOf, signingPublicKeysOf } from './jwks.ts';
 import { testPayloadFilter, type EndpointHeader } from './endpoint-rules.ts';
+import { oauth2View, RECEIVER_AUTH_LIMITS, tlsView } from './receiver-auth.ts';
+import type { OAuth2ClientAuthentication } from '../engine/receiver-credentials.ts';
 import type { FieldIssue } from '../errors.ts';
 import {
   createEndpoint,
@@ -67,6 +69,45 @@ const EndpointRateLimitRef = builder.objectRef<RateLimit>('EndpointRateLimit').i
   fields: (t) => ({
     perSecond: t.exposeInt('perSecond', { description: 'Deliveries a second, at most.' }),
     burst: t.exposeInt('burst', { description: 'Deliveries that may go at once after a quiet spell; one second of the limit unless set.' }),
+  }),
+});
+
+const OAuth2ClientAuthenticationEnum = builder.enumType('OAuth2ClientAuthentication', {
+  description: 'How Herald authenticates its client to the token endpoint (RFC 6749 §2.3.1).',
+  values: {
+    BASIC: { description: 'client_secret_basic: HTTP Basic with the client id and secret (the default).' },
+    POST: { description: 'client_secret_post: client_id and client_secret in the form body.' },
+  } as const satisfies Record<OAuth2ClientAuthentication, { description: string }>,
+});
+
+const OAuth2ClientCredentialsRef = builder.objectRef<NonNullable<ReturnType<typeof oauth2View>>>('OAuth2ClientCredentials').implement({
+  description: 'OAuth2 client credentials (RFC 6749 §4.4): Herald fetches an access token and sends it as Authorization: Bearer. The client secret is never readable.',
+  fields: (t) => ({
+    tokenUrl: t.exposeString('tokenUrl', { description: 'The token endpoint, under the same address policy as deliveries.' }),
+    clientId: t.exposeString('clientId', { description: 'The client id.' }),
+    clientSecretSet: t.exposeBoolean('clientSecretSet', { description: 'Whether a client secret is set (it is sealed at rest and never returned).' }),
+    scopes: t.exposeStringList('scopes', { description: 'The scopes asked for (the scope parameter, space-separated); empty: none asked.' }),
+    audience: t.exposeString('audience', { nullable: true, description: 'The audience parameter sent with the token request; null: none.' }),
+    clientAuthentication: t.expose('clientAuthentication', { type: OAuth2ClientAuthenticationEnum, description: 'How the client authenticates to the token endpoint.' }),
+  }),
+});
+
+const EndpointAuthenticationRef = builder.objectRef<{ oauth2: NonNullable<ReturnType<typeof oauth2View>> }>('EndpointAuthentication').implement({
+  description: 'How Herald authenticates to the receiver, beyond the signature (docs/receiver-authentication.md).',
+  fields: (t) => ({
+    oauth2: t.field({ type: OAuth2ClientCredentialsRef, description: 'OAuth2 client credentials.', resolve: (auth) => auth.oauth2 }),
+  }),
+});
+
+const EndpointTlsRef = builder.objectRef<NonNullable<ReturnType<typeof tlsView>>>('EndpointTls').implement({
+  description: 'TLS settings of deliveries to the endpoint: a client certificate (mTLS) and CAs to trust. The client key is never readable.',
+  fields: (t) => ({
+    clientCertificate: t.exposeString('clientCertificate', { nullable: true, description: 'The client certificate presented (PEM, the certificate first, then any intermediates); null: none.' }),
+    clientCertificateSubject: t.exposeString('clientCertificateSubject', { nullable: true, description: "The client certificate's subject, such as CN=herald; null without one." }),
+    clientCertificateExpiresAt: t.expose('clientCertificateExpiresAt', { type: 'DateTime', nullable: true, description: 'When the client certificate expires; null without one.' }),
+    clientKeySet: t.exposeBoolean('clientKeySet', { description: 'Whether a client key is set (it is sealed at rest and never returned).' }),
+    caCertificates: t.exposeString('caCertificates', { nullable: true, description: "CA certificates (PEM) that may sign the receiver's certificate; null: none besides the system's." }),
+    trustSystemCertificates: t.exposeBoolean('trustSystemCertificates', { description: "True: caCertificates are trusted in addition to the system's CAs; false: instead of them." }),
   }),
 });
 
@@ -125,6 +166,21 @@ export const EndpointRef = builder.prismaNode('Endpoint', {
       type: 'DateTime',
       nullable: true,
       description: 'While set, deliveries are signed with the previous secret too (rotation grace period).',
+    }),
+    authentication: t.field({
+      type: EndpointAuthenticationRef,
+      nullable: true,
+      description: 'How Herald authenticates to the receiver (OAuth2 client credentials); null: only the signature and custom headers. Secrets are never returned.',
+      resolve: (endpoint) => {
+        const oauth2 = oauth2View(endpoint.oauth2);
+        return oauth2 ? { oauth2 } : null;
+      },
+    }),
+    tls: t.field({
+      type: EndpointTlsRef,
+      nullable: true,
+      description: "The client certificate and CAs used for deliveries (mTLS); null: no client certificate, the system's CAs.",
+      resolve: (endpoint) => tlsView(endpoint.tls),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was created.' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When it last changed (settings, state or secret).' }),
@@ -204,6 +260,35 @@ const EndpointRateLimitInput = builder.inputType('EndpointRateLimitInput', {
   }),
 });
 
+const OAuth2ClientCredentialsInput = builder.inputType('OAuth2ClientCredentialsInput', {
+  description: 'OAuth2 client credentials (RFC 6749 §4.4): Herald fetches a token from tokenUrl, reuses it until shortly before it expires, and sends it as Authorization: Bearer.',
+  fields: (t) => ({
+    tokenUrl: t.string({ required: true, description: 'The token endpoint: https:// (http:// only when private networks are allowed), under the same address policy and egress proxy as deliveries.' }),
+    clientId: t.string({ required: true, description: `The client id, 1–${RECEIVER_AUTH_LIMITS.clientIdLength} characters.` }),
+    clientSecret: t.string({ description: `The client secret, 1–${RECEIVER_AUTH_LIMITS.clientSecretLength} characters; write-only, sealed at rest. Required unless the endpoint has one: absent keeps it.` }),
+    scopes: t.stringList({ description: `Scopes to ask for (RFC 6749 scope tokens), at most ${RECEIVER_AUTH_LIMITS.scopes}; default none.` }),
+    audience: t.string({ description: 'An audience parameter for the token request (Auth0, Okta and others read it); default none.' }),
+    clientAuthentication: t.field({ type: OAuth2ClientAuthenticationEnum, description: 'Default BASIC (client_secret_basic).' }),
+  }),
+});
+
+const EndpointAuthenticationInput = builder.inputType('EndpointAuthenticationInput', {
+  description: 'How Herald authenticates to the receiver (docs/receiver-authentication.md).',
+  fields: (t) => ({
+    oauth2: t.field({ type: OAuth2ClientCredentialsInput, description: 'OAuth2 client credentials; on update null removes them, absent leaves them.' }),
+  }),
+});
+
+const EndpointTlsInput = builder.inputType('EndpointTlsInput', {
+  description: 'A client certificate to present (mTLS) and CAs to trust for deliveries to the endpoint, in PEM. Checked on input: readable PEM, not expired, the key matching the certificate.',
+  fields: (t) => ({
+    clientCertificate: t.string({ description: 'The client certificate (PEM), optionally followed by its intermediates.' }),
+    clientKey: t.string({ description: "The client certificate's private key (unencrypted PEM); write-only, sealed at rest. On update, absent keeps the endpoint's key if it matches clientCertificate." }),
+    caCertificates: t.string({ description: `CA certificates (PEM, up to ${RECEIVER_AUTH_LIMITS.caCertificates}) that may sign the receiver's certificate.` }),
+    trustSystemCertificates: t.boolean({ description: "Default true: caCertificates are trusted in addition to the system's CAs; false: instead of them (caCertificates required)." }),
+  }),
+});
+
 const endpointPayload = (name: string) =>
   builder.objectRef<{ endpoint: Endpoint }>(name).implement({
     description: 'The endpoint the mutation changed.',
@@ -236,6 +321,8 @@ export const CreateEndpointInput = builder.inputType('CreateEndpointInput', {
     verify: t.boolean({ description: 'Require the URL to answer the echo challenge before saving.' }),
     secret: t.string({ description: 'Bring your own signing secret: whsec_ + base64 of 24–64 bytes for the HMAC schemes; for STANDARD_WEBHOOKS_ED25519 a private key, whsk_ + base64 of its 32-byte seed (or of seed and public key, 64 bytes). Default: a new one.' }),
     rateLimit: t.field({ type: EndpointRateLimitInput, description: 'At most this many deliveries a second; absent or null: unlimited.' }),
+    authentication: t.field({ type: EndpointAuthenticationInput, description: 'How Herald authenticates to the receiver beyond the signature (OAuth2 client credentials).' }),
+    tls: t.field({ type: EndpointTlsInput, description: 'A client certificate (mTLS) and CAs to trust for its deliveries.' }),
   }),
 });
 
@@ -264,6 +351,8 @@ const UpdateEndpointInput = builder.inputType('UpdateEndpointInput', {
     headers: t.field({ type: [EndpointHeaderInput], description: 'Replaces the whole list.' }),
     rateLimit: t.field({ type: EndpointRateLimitInput, description: 'Replaces the limit; null removes it (unlimited); absent leaves it.' }),
     filter: t.field({ type: 'JSON', description: `${FILTER_INPUT} null removes it.` }),
+    authentication: t.field({ type: EndpointAuthenticationInput, description: 'Replaces the authentication settings; null removes them all; absent leaves them.' }),
+    tls: t.field({ type: EndpointTlsInput, description: 'Replaces the TLS settings; null removes them; absent leaves them.' }),
   }),
 });
 

@@ -1,4 +1,4 @@
-// Signing secrets and custom header values at rest: AES-256-GCM under HERALD_ENCRYPTION_KEY. A fresh 12-byte IV per seal;
+// Signing secrets, custom header values and receiver credentials at rest: AES-256-GCM under HERALD_ENCRYPTION_KEY. A fresh 12-byte IV per seal;
 // the 16-byte tag length is explicit on both sides (otherwise a truncated tag would be accepted);
 // the endpoint id is associated data, so a sealed secret copied onto another row does not open;
 // the key's fingerprint travels with the ciphertext, so a key rotation can still open old rows.
@@ -44,6 +44,20 @@ export function openHeaderValue(sealed: string, keys: readonly EncryptionKey[], 
   return open(sealed, keys, associatedData('endpoint-header', `${endpointId}:${headerName.toLowerCase()}`));
 }
 
+/**
+ * An endpoint's other credentials: the OAuth2 client secret and the TLS client key. Each purpose
+ * is associated data, so one cannot be copied into the other's place.
+ */
+export type CredentialPurpose = 'oauth2-client-secret' | 'tls-client-key';
+
+export function sealCredential(plain: string, key: EncryptionKey, endpointId: string, purpose: CredentialPurpose, iv?: Buffer): string {
+  return seal(plain, key, associatedData(`endpoint-${purpose}`, endpointId), iv);
+}
+
+export function openCredential(sealed: string, keys: readonly EncryptionKey[], endpointId: string, purpose: CredentialPurpose): string {
+  return open(sealed, keys, associatedData(`endpoint-${purpose}`, endpointId));
+}
+
 function seal(plain: string, key: EncryptionKey, aad: Buffer, iv: Buffer = randomBytes(IV_BYTES)): string {
   const cipher = createCipheriv('aes-256-gcm', key.key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(aad);
@@ -71,6 +85,6 @@ function open(sealed: string, keys: readonly EncryptionKey[], aad: Buffer): stri
   }
 }
 
-function associatedData(purpose: 'endpoint-secret' | 'endpoint-header', subject: string): Buffer {
+function associatedData(purpose: 'endpoint-secret' | 'endpoint-header' | `endpoint-${CredentialPurpose}`, subject: string): Buffer {
   return Buffer.from(`herald:${purpose}:${FORMAT}:${subject}`, 'utf8');
 }

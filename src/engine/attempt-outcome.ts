@@ -4,7 +4,7 @@ import { retryDelay } from './retry-schedule.ts';
 
 /** Why an attempt failed: the closed set the HTTP edge maps every failure to. The GraphQL enum and
  * the database enum are spelled from this (test/engine/enums.test.ts holds the database to it). */
-export const ATTEMPT_ERROR_KINDS = ['TIMEOUT', 'CONNECTION', 'DNS', 'TLS', 'BLOCKED_ADDRESS', 'RESPONSE_TOO_LARGE', 'HTTP_STATUS', 'PROXY'] as const;
+export const ATTEMPT_ERROR_KINDS = ['TIMEOUT', 'CONNECTION', 'DNS', 'TLS', 'BLOCKED_ADDRESS', 'RESPONSE_TOO_LARGE', 'HTTP_STATUS', 'PROXY', 'AUTHENTICATION'] as const;
 export type AttemptErrorKind = (typeof ATTEMPT_ERROR_KINDS)[number];
 
 export interface AttemptOutcomeInput {

@@ -2,15 +2,19 @@
 // set of error kinds. Addresses are checked where they are used: host names resolve through the
 // checked lookup (Node connects to the address it returns), literal IPs are checked up front.
 import { Agent as HttpAgent, type ClientRequest, type IncomingMessage } from 'node:http';
+import { createHash } from 'node:crypto';
 import { Agent as HttpsAgent } from 'node:https';
 import { isIP } from 'node:net';
+import { createSecureContext, getCACertificates, type SecureContext } from 'node:tls';
 import got, { RequestError, type Timings } from 'got';
 import { checkAddress, type PrivateNetworks } from '../engine/address-policy.ts';
 import type { AttemptErrorKind } from '../engine/attempt-outcome.ts';
 import { HEADER_VALUE_KEPT, REDACTED, RESPONSE_HEADERS_KEPT, type AttemptForensics, type AttemptTimings, type HeaderPair } from '../engine/attempt-forensics.ts';
 import { bypassesProxy, type EgressProxy } from '../engine/egress-route.ts';
+import type { EndpointTls, OAuth2Credentials } from '../engine/receiver-credentials.ts';
 import { createCheckedLookup } from './checked-lookup.ts';
 import { absoluteFormRequest, TunnellingAgent } from './egress-proxy.ts';
+import { createOAuth2Tokens } from './oauth2-tokens.ts';
 
 export type { AttemptErrorKind };
 
@@ -31,13 +35,27 @@ export interface HttpSender {
   /**
    * `pool`: whose sockets to use (an endpoint id); requests of one pool never wait for another's.
    * `redact`: header names (lower case) whose values are secrets, kept out of the attempt's record.
+   * `tls`: the endpoint's client certificate and trusted CAs. `oauth2`: a Bearer token is fetched
+   * (or reused) for the pool's endpoint and sent; a 401 refetches it once and sends again.
    */
-  send(request: { url: string; body: string; headers: Record<string, string>; pool?: string; redact?: ReadonlySet<string> }): Promise<SendResult>;
+  send(request: SendRequest): Promise<SendResult>;
   close(): void;
+}
+
+export interface SendRequest {
+  url: string;
+  body: string;
+  headers: Record<string, string>;
+  pool?: string;
+  redact?: ReadonlySet<string>;
+  tls?: EndpointTls | null;
+  oauth2?: OAuth2Credentials | null;
 }
 
 export const MAX_READ_BYTES = 64 * 1024;
 export const KEPT_BYTES = 4 * 1024;
+/** Bytes of a token endpoint's answer read: access tokens (JWTs) outgrow KEPT_BYTES. */
+const TOKEN_ANSWER_BYTES = 16 * 1024;
 /** Socket pools kept; past it, the least recently used idle ones are closed. */
 const MAX_POOLS = 1_000;
 
@@ -55,6 +73,8 @@ export interface HttpSenderOptions {
   egressProxy?: EgressProxy | null;
   /** CA certificates trusted instead of the system's (tests of TLS through the proxy). */
   trustedCertificates?: string[];
+  /** The clock deciding when an OAuth2 token is due for renewal (tests move it). */
+  now?: () => number;
 }
 
 export function createHttpSender(options: HttpSenderOptions): HttpSender {
@@ -68,13 +88,17 @@ export function createHttpSender(options: HttpSenderOptions): HttpSender {
   // and opened new ones for the next batch. Idle sockets close after `timeout`.
   const proxy = options.egressProxy ?? null;
   const lookupTimeoutMs = Math.min(options.timeoutMs, 5_000);
-  const tls = options.trustedCertificates ? { ca: options.trustedCertificates } : {};
+  const defaultTls = options.trustedCertificates ? { ca: options.trustedCertificates } : {};
   const pools = new Map<string, { http: HttpAgent; https: HttpsAgent; proxied: { http: HttpAgent; https: HttpsAgent } | null }>();
-  const poolFor = (key: string) => {
+  // An endpoint with TLS settings has a pool per version of them (its key holds their hash), so a
+  // changed certificate or CA takes effect on the next attempt; the old pool idles out of the map.
+  const poolFor = (name: string, endpointTls: EndpointTls | null | undefined) => {
+    const key = endpointTls ? `${name}\u0000${tlsHash(endpointTls)}` : name;
     let pool = pools.get(key);
     if (pool) {
       pools.delete(key); // re-inserted below: the Map's order is least recently used first
     } else {
+      const tls = endpointTls ? tlsOptions(endpointTls, options.trustedCertificates) : defaultTls;
       const agentOptions = { keepAlive: true, maxSockets, maxFreeSockets: maxSockets, timeout: 60_000 };
       pool = {
         http: new HttpAgent(agentOptions),
@@ -109,71 +133,138 @@ export function createHttpSender(options: HttpSenderOptions): HttpSender {
     timeout: { lookup: Math.min(t, 5_000), connect: Math.min(t, 10_000), secureConnect: Math.min(t, 10_000), request: t },
   });
 
+  const exchange = async (request: SendRequest, keptBytes = KEPT_BYTES): Promise<SendResult> => {
+    const startedAt = new Date();
+    const started = performance.now();
+    let forensics: AttemptForensics = { requestHeaders: null, responseHeaders: null, remoteAddress: null, timings: null };
+    const done = (partial: Outcome): SendResult => ({
+      startedAt,
+      durationMs: Math.round(performance.now() - started),
+      ...partial,
+      ...forensics,
+    });
+    const url = new URL(request.url);
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    if (isIP(host)) {
+      const verdict = checkAddress(host, policy);
+      if (!verdict.allowed) return done(failure('BLOCKED_ADDRESS', `refused: ${verdict.reason}`));
+    }
+    const pool = poolFor(request.pool ?? '', request.tls);
+    const via = pool.proxied && !bypassesProxy(host, proxy!.noProxy) ? (url.protocol === 'https:' ? 'tunnel' : 'absolute-form') : 'direct';
+    const stream = client.stream(request.url, {
+      body: request.body,
+      headers: request.headers,
+      agent: via === 'direct' ? { http: pool.http, https: pool.https } : pool.proxied!,
+      ...(via === 'absolute-form' ? { request: absoluteFormRequest(proxy!, dnsLookup, lookupTimeoutMs, pool.proxied!.http) } : {}),
+    });
+    const redact = request.redact ?? new Set<string>();
+    stream.once('request', (sent: ClientRequest) => {
+      forensics.requestHeaders = Object.entries(sent.getHeaders()).map(([name, value]) => ({
+        name,
+        value: redact.has(name) ? REDACTED : Array.isArray(value) ? value.join(', ') : String(value),
+      }));
+    });
+    stream.once('response', (response: IncomingMessage) => {
+      forensics.responseHeaders = keptHeaders(response.rawHeaders);
+      forensics.remoteAddress = response.socket?.remoteAddress ?? null;
+    });
+    try {
+      const answer = await readAnswer(stream, keptBytes).finally(() => {
+        forensics = { ...forensics, timings: timingsOf(stream.timings, performance.now() - started) };
+      });
+      if (via === 'absolute-form' && isProxysOwnAnswer(answer)) {
+        return done({ ...failure('PROXY', `the egress proxy answered HTTP ${answer.status}`), status: answer.status, responseBody: answer.kept });
+      }
+      const ok = answer.status >= 200 && answer.status < 300;
+      if (answer.tooLarge) {
+        return done({ ...failure('RESPONSE_TOO_LARGE', `the response body was larger than ${MAX_READ_BYTES} bytes`), status: answer.status, responseBody: answer.kept, retryAfter: answer.retryAfter });
+      }
+      return done({
+        ok,
+        status: answer.status,
+        responseBody: answer.kept,
+        retryAfter: answer.retryAfter,
+        error: ok ? null : { kind: 'HTTP_STATUS', message: statusMessage(answer.status, answer.location) },
+      });
+    } catch (error) {
+      const [kind, message] = classify(error, t);
+      // Under TLS 1.3 the client finishes its handshake before the server judges the client's
+      // certificate, so a refusal often arrives as a reset of the new connection, not as an alert.
+      if (kind === 'CONNECTION' && request.tls?.clientCertificate && stream.timings?.secureConnect !== undefined && stream.timings.response === undefined) {
+        return done(failure('TLS', `TLS failed: the receiver closed the connection right after the handshake, most likely refusing the client certificate (${message})`));
+      }
+      // Over absolute form the connection is to the proxy: its failure is the proxy's.
+      if (via === 'absolute-form' && kind === 'CONNECTION') return done(failure('PROXY', `the egress proxy: ${message}`));
+      return done(failure(kind, message));
+    }
+  };
+
+  // Token requests leave like deliveries (checked addresses, the egress proxy), from a pool of
+  // their own per token endpoint: a slow token endpoint holds none of the receivers' sockets.
+  const tokens = createOAuth2Tokens((tokenRequest) => exchange({ ...tokenRequest, pool: `oauth2:${tokenRequest.url}` }, TOKEN_ANSWER_BYTES), options.now);
+
   return {
     async send(request) {
+      const credentials = request.oauth2;
+      if (!credentials) return exchange(request);
       const startedAt = new Date();
       const started = performance.now();
-      let forensics: AttemptForensics = { requestHeaders: null, responseHeaders: null, remoteAddress: null, timings: null };
-      const done = (partial: Outcome): SendResult => ({
-        startedAt,
-        durationMs: Math.round(performance.now() - started),
-        ...partial,
-        ...forensics,
-      });
-      const url = new URL(request.url);
-      const host = url.hostname.replace(/^\[|\]$/g, '');
-      if (isIP(host)) {
-        const verdict = checkAddress(host, policy);
-        if (!verdict.allowed) return done(failure('BLOCKED_ADDRESS', `refused: ${verdict.reason}`));
-      }
-      const pool = poolFor(request.pool ?? '');
-      const via = pool.proxied && !bypassesProxy(host, proxy!.noProxy) ? (url.protocol === 'https:' ? 'tunnel' : 'absolute-form') : 'direct';
-      const stream = client.stream(request.url, {
-        body: request.body,
-        headers: request.headers,
-        agent: via === 'direct' ? { http: pool.http, https: pool.https } : pool.proxied!,
-        ...(via === 'absolute-form' ? { request: absoluteFormRequest(proxy!, dnsLookup, lookupTimeoutMs, pool.proxied!.http) } : {}),
-      });
-      const redact = request.redact ?? new Set<string>();
-      stream.once('request', (sent: ClientRequest) => {
-        forensics.requestHeaders = Object.entries(sent.getHeaders()).map(([name, value]) => ({
-          name,
-          value: redact.has(name) ? REDACTED : Array.isArray(value) ? value.join(', ') : String(value),
-        }));
-      });
-      stream.once('response', (response: IncomingMessage) => {
-        forensics.responseHeaders = keptHeaders(response.rawHeaders);
-        forensics.remoteAddress = response.socket?.remoteAddress ?? null;
-      });
-      try {
-        const answer = await readAnswer(stream).finally(() => {
-          forensics = { ...forensics, timings: timingsOf(stream.timings, performance.now() - started) };
-        });
-        if (via === 'absolute-form' && isProxysOwnAnswer(answer)) {
-          return done({ ...failure('PROXY', `the egress proxy answered HTTP ${answer.status}`), status: answer.status, responseBody: answer.kept });
+      const endpointId = request.pool ?? '';
+      const withToken = async (): Promise<{ sent: SendResult; accessToken: string | null }> => {
+        const token = await tokens.token(endpointId, credentials);
+        if (!token.ok) {
+          const outcome = failure(token.kind, token.message);
+          return { sent: { startedAt, durationMs: 0, ...outcome, requestHeaders: null, responseHeaders: null, remoteAddress: null, timings: null }, accessToken: null };
         }
-        const ok = answer.status >= 200 && answer.status < 300;
-        if (answer.tooLarge) {
-          return done({ ...failure('RESPONSE_TOO_LARGE', `the response body was larger than ${MAX_READ_BYTES} bytes`), status: answer.status, responseBody: answer.kept, retryAfter: answer.retryAfter });
-        }
-        return done({
-          ok,
-          status: answer.status,
-          responseBody: answer.kept,
-          retryAfter: answer.retryAfter,
-          error: ok ? null : { kind: 'HTTP_STATUS', message: statusMessage(answer.status, answer.location) },
+        const sent = await exchange({
+          ...request,
+          headers: { ...request.headers, authorization: `Bearer ${token.accessToken}` },
+          redact: new Set([...(request.redact ?? []), 'authorization']),
         });
-      } catch (error) {
-        const [kind, message] = classify(error, t);
-        // Over absolute form the connection is to the proxy: its failure is the proxy's.
-        if (via === 'absolute-form' && kind === 'CONNECTION') return done(failure('PROXY', `the egress proxy: ${message}`));
-        return done(failure(kind, message));
+        return { sent, accessToken: token.accessToken };
+      };
+      const first = await withToken();
+      let { sent } = first;
+      // A token the receiver no longer takes (revoked, or expired early): one new token, one more try.
+      if (sent.status === 401 && first.accessToken !== null) {
+        tokens.refused(endpointId, credentials, first.accessToken);
+        ({ sent } = await withToken());
       }
+      return { ...sent, startedAt, durationMs: Math.round(performance.now() - started) };
     },
     close() {
       for (const pool of pools.values()) for (const agent of agentsOf(pool)) agent.destroy();
       pools.clear();
     },
+  };
+}
+
+/** The worker opens an endpoint's settings once per batch: one hash per batch, not per attempt. */
+const tlsHashes = new WeakMap<EndpointTls, string>();
+
+function tlsHash(tls: EndpointTls): string {
+  let hash = tlsHashes.get(tls);
+  if (hash === undefined) {
+    hash = createHash('sha256').update(JSON.stringify([tls.clientCertificate, tls.clientKey, tls.caCertificates, tls.trustSystemCertificates])).digest('base64url');
+    tlsHashes.set(tls, hash);
+  }
+  return hash;
+}
+
+/**
+ * An endpoint's TLS settings as https.Agent options: one secure context per pool. Passed as `ca`,
+ * `cert` and `key`, Node's agent writes them into every request's socket-pool name, and with the
+ * system's CAs in the list (Node's `ca` replaces the CAs it trusts, so trusting a private CA in
+ * addition to them means listing them) that cost about 25 ms a request on the bench machine.
+ */
+function tlsOptions(tls: EndpointTls, trustedInstead: readonly string[] | undefined): { secureContext: SecureContext } {
+  const given = tls.caCertificates ? [tls.caCertificates] : [];
+  const base = tls.trustSystemCertificates ? [...(trustedInstead ?? getCACertificates('default'))] : [];
+  return {
+    secureContext: createSecureContext({
+      ...(tls.clientCertificate && tls.clientKey ? { cert: tls.clientCertificate, key: tls.clientKey } : {}),
+      ...(given.length > 0 || !tls.trustSystemCertificates ? { ca: [...base, ...given] } : trustedInstead ? { ca: [...trustedInstead] } : {}),
+    }),
   };
 }
 
@@ -214,7 +305,7 @@ interface Answer {
 }
 
 /** Reads at most MAX_READ_BYTES of the body, keeping KEPT_BYTES; a larger body is cut off. */
-function readAnswer(stream: ReturnType<typeof got.stream>): Promise<Answer> {
+function readAnswer(stream: ReturnType<typeof got.stream>, keptBytes: number): Promise<Answer> {
   return new Promise((resolve, reject) => {
     let status = 0;
     let retryAfter: string | undefined;
@@ -232,12 +323,12 @@ function readAnswer(stream: ReturnType<typeof got.stream>): Promise<Answer> {
       read += chunk.length;
       if (read > MAX_READ_BYTES) {
         stream.destroy();
-        resolve({ status, kept: keep(chunks), tooLarge: true, retryAfter, location, proxyStatus });
+        resolve({ status, kept: keep(chunks, keptBytes), tooLarge: true, retryAfter, location, proxyStatus });
         return;
       }
-      if (Buffer.concat(chunks).length < KEPT_BYTES) chunks.push(chunk);
+      if (Buffer.concat(chunks).length < keptBytes) chunks.push(chunk);
     });
-    stream.on('end', () => resolve({ status, kept: keep(chunks), tooLarge: false, retryAfter, location, proxyStatus }));
+    stream.on('end', () => resolve({ status, kept: keep(chunks, keptBytes), tooLarge: false, retryAfter, location, proxyStatus }));
     stream.on('error', reject);
   });
 }
@@ -247,8 +338,8 @@ function readAnswer(stream: ReturnType<typeof got.stream>): Promise<Answer> {
  * PostgreSQL text cannot hold it: one receiver answering a NUL failed its whole batch's record,
  * and the batch was sent again and again (found by the receiver-misbehaviour suite).
  */
-function keep(chunks: Buffer[]): string {
-  return Buffer.concat(chunks).subarray(0, KEPT_BYTES).toString('utf8').replaceAll('\u0000', '\uFFFD');
+function keep(chunks: Buffer[], keptBytes: number): string {
+  return Buffer.concat(chunks).subarray(0, keptBytes).toString('utf8').replaceAll('\u0000', '\uFFFD');
 }
 
 function header(value: string | string[] | undefined): string | undefined {
@@ -277,8 +368,24 @@ function classify(error: unknown, timeoutMs: number): [AttemptErrorKind, string]
   if (codes.includes('EHERALDPROXY')) return ['PROXY', ((error instanceof RequestError ? error.cause : error) as Error).message];
   if (codes.includes('ETIMEDOUT')) return ['TIMEOUT', `no complete answer within ${timeoutMs} ms`];
   if (codes.some((c) => c === 'ENOTFOUND' || c === 'EAI_AGAIN' || c === 'ENODATA')) return ['DNS', 'the host name does not resolve'];
-  if (codes.some((c) => TLS_CODE.test(c))) return ['TLS', `TLS failed (${codes.find((c) => TLS_CODE.test(c))})`];
+  const tlsCode = codes.find((c) => TLS_CODE.test(c));
+  if (tlsCode) return ['TLS', tlsMessage(tlsCode)];
   if (codes.includes('ECONNREFUSED')) return ['CONNECTION', 'connection refused'];
   if (codes.includes('ECONNRESET')) return ['CONNECTION', 'connection reset'];
   return ['CONNECTION', `the connection failed (${code || 'error'})`];
+}
+
+/** What a TLS failure code means for whoever configures the endpoint. */
+const TLS_MEANINGS: Array<[RegExp, string]> = [
+  [/CERTIFICATE_REQUIRED/, 'the receiver requires a client certificate, and none was sent'],
+  [/ALERT_(BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_UNKNOWN|UNSUPPORTED_CERTIFICATE|CERTIFICATE_EXPIRED|CERTIFICATE_REVOKED|DECRYPT_ERROR)/, 'the receiver refused the client certificate'],
+  [/^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT)$/, "the receiver's certificate is not signed by a trusted CA"],
+  [/^CERT_HAS_EXPIRED$/, "the receiver's certificate has expired"],
+  [/^CERT_NOT_YET_VALID$/, "the receiver's certificate is not valid yet"],
+  [/^ERR_TLS_CERT_ALTNAME_INVALID$/, "the receiver's certificate is for another host name"],
+];
+
+function tlsMessage(code: string): string {
+  const meaning = TLS_MEANINGS.find(([pattern]) => pattern.test(code))?.[1];
+  return meaning ? `TLS failed: ${meaning} (${code})` : `TLS failed (${code})`;
 }

@@ -10,6 +10,8 @@ import { keysThatSign } from '../engine/signing-keys.ts';
 import { openHeaders } from '../endpoints/custom-headers.ts';
 import type { EndpointHeader } from '../endpoints/endpoint-rules.ts';
 import { openSecret } from '../endpoints/secret-box.ts';
+import { openOAuth2, openTls } from '../endpoints/receiver-auth.ts';
+import type { EndpointTls, OAuth2Credentials } from '../engine/receiver-credentials.ts';
 import { parseSecretFor } from '../endpoints/signing-secret.ts';
 import type { AppServices } from '../services.ts';
 import { encodeGlobalId } from '../global-id.ts';
@@ -287,7 +289,15 @@ async function attemptOne(deps: DeliverDeps, claimed: ClaimedDelivery, envelope:
     signatureHeader: services.config.signatureHeader,
   });
   const headers = deliveryHeaders({ messageId, timestampSeconds, userAgent: USER_AGENT, customHeaders: secrets.headers, signature });
-  const sent = await sender.send({ url: claimed.endpoint.url, body, headers, pool: claimed.endpoint.id, redact: secretHeaderNames(signature, secrets.headers) });
+  const sent = await sender.send({
+    url: claimed.endpoint.url,
+    body,
+    headers,
+    pool: claimed.endpoint.id,
+    redact: secretHeaderNames(signature, secrets.headers),
+    tls: secrets.tls,
+    oauth2: secrets.oauth2,
+  });
 
   const outcome = decideAttemptOutcome({
     attemptNumber: claimed.attempt,
@@ -312,16 +322,25 @@ async function attemptOne(deps: DeliverDeps, claimed: ClaimedDelivery, envelope:
   };
 }
 
-/** An endpoint's signing keys and custom headers, unsealed. */
+/** An endpoint's signing keys, custom headers and receiver credentials, unsealed. */
 interface OpenedEndpoint {
   keys: SigningKey[];
   headers: EndpointHeader[];
+  tls: EndpointTls | null;
+  oauth2: OAuth2Credentials | null;
 }
 
 function openOnce(cache: Map<string, OpenedEndpoint>, services: AppServices, claimed: ClaimedDelivery, now: Date): OpenedEndpoint {
   let opened = cache.get(claimed.endpoint.id);
   if (!opened) {
-    opened = { keys: signingKeys(services, claimed, now), headers: openHeaders(claimed.endpoint.headers, services.encryptionKeys, claimed.endpoint.id) };
+    const { endpoint } = claimed;
+    const keys = services.encryptionKeys;
+    opened = {
+      keys: signingKeys(services, claimed, now),
+      headers: openHeaders(endpoint.headers, keys, endpoint.id),
+      tls: openTls(endpoint.tls, keys, endpoint.id),
+      oauth2: openOAuth2(endpoint.oauth2, keys, endpoint.id),
+    };
     cache.set(claimed.endpoint.id, opened);
   }
   return opened;

@@ -46,6 +46,8 @@ const ATTEMPT_ERROR_WORDS: Record<AttemptErrorKind, string> = {
   RESPONSE_TOO_LARGE: 'Answer too large',
   // The deployment's egress proxy failed, not the customer's server: its detail is the operator's.
   PROXY: "Not sent: a network problem on the sender's side; it is retried",
+  // The endpoint's OAuth2 token endpoint refused or failed: the message says how.
+  AUTHENTICATION: 'Could not get an access token',
 };
 
 /** "Answered HTTP 500", "Timed out (no complete answer within 15000 ms)", … */

@@ -15,6 +15,8 @@ export type ApiKeyKind =
 
 /** Why an attempt did not get a 2xx answer. */
 export type AttemptErrorKind =
+  /** Herald could not get an access token for the endpoint (OAuth2 client credentials): the token endpoint failed, refused the client or answered no Bearer token; the message names its status. Nothing was sent to the endpoint. */
+  | 'AUTHENTICATION'
   /** The host resolved to an address Herald never connects to (private, loopback, link-local or cloud metadata): docs/security.md. */
   | 'BLOCKED_ADDRESS'
   /** The connection was refused, reset or closed before an answer. */
@@ -58,6 +60,8 @@ export type CreateApiKeyInput = {
 
 /** A new endpoint of the organization. */
 export type CreateEndpointInput = {
+  /** How Herald authenticates to the receiver beyond the signature (OAuth2 client credentials). */
+  authentication?: EndpointAuthenticationInput | null | undefined;
   /** Free text for people, at most 1000 characters. */
   description?: string | null | undefined;
   /** Catalog names, `*`, or prefix wildcards such as `conversation.*`. */
@@ -76,6 +80,8 @@ export type CreateEndpointInput = {
   secret?: string | null | undefined;
   /** Default STANDARD_WEBHOOKS. */
   signatureScheme?: SignatureScheme | null | undefined;
+  /** A client certificate (mTLS) and CAs to trust for its deliveries. */
+  tls?: EndpointTlsInput | null | undefined;
   /** https:// (http:// only when private networks are allowed); at most 2048 characters. */
   url: string;
   /** Require the URL to answer the echo challenge before saving. */
@@ -171,6 +177,12 @@ export type DeliveryUpdatedFilter = {
   eventId?: string | null | undefined;
 };
 
+/** How Herald authenticates to the receiver (docs/receiver-authentication.md). */
+export type EndpointAuthenticationInput = {
+  /** OAuth2 client credentials; on update null removes them, absent leaves them. */
+  oauth2?: OAuth2ClientCredentialsInput | null | undefined;
+};
+
 /** Why an endpoint is turned off. */
 export type EndpointDisabledReason =
   /** Too many consecutive failed deliveries (HERALD_DISABLE_AFTER_FAILURES). */
@@ -204,6 +216,18 @@ export type EndpointRateLimitInput = {
   perSecond: number;
 };
 
+/** A client certificate to present (mTLS) and CAs to trust for deliveries to the endpoint, in PEM. Checked on input: readable PEM, not expired, the key matching the certificate. */
+export type EndpointTlsInput = {
+  /** CA certificates (PEM, up to 100) that may sign the receiver's certificate. */
+  caCertificates?: string | null | undefined;
+  /** The client certificate (PEM), optionally followed by its intermediates. */
+  clientCertificate?: string | null | undefined;
+  /** The client certificate's private key (unencrypted PEM); write-only, sealed at rest. On update, absent keeps the endpoint's key if it matches clientCertificate. */
+  clientKey?: string | null | undefined;
+  /** Default true: caCertificates are trusted in addition to the system's CAs; false: instead of them (caCertificates required). */
+  trustSystemCertificates?: boolean | null | undefined;
+};
+
 /** Which events to list; every field given must match. */
 export type EventFilter = {
   /** Events published for this project. */
@@ -212,6 +236,29 @@ export type EventFilter = {
   since?: Date | string | null | undefined;
   /** Events of this type (an exact name). */
   type?: string | null | undefined;
+};
+
+/** How Herald authenticates its client to the token endpoint (RFC 6749 §2.3.1). */
+export type OAuth2ClientAuthentication =
+  /** client_secret_basic: HTTP Basic with the client id and secret (the default). */
+  | 'BASIC'
+  /** client_secret_post: client_id and client_secret in the form body. */
+  | 'POST';
+
+/** OAuth2 client credentials (RFC 6749 §4.4): Herald fetches a token from tokenUrl, reuses it until shortly before it expires, and sends it as Authorization: Bearer. */
+export type OAuth2ClientCredentialsInput = {
+  /** An audience parameter for the token request (Auth0, Okta and others read it); default none. */
+  audience?: string | null | undefined;
+  /** Default BASIC (client_secret_basic). */
+  clientAuthentication?: OAuth2ClientAuthentication | null | undefined;
+  /** The client id, 1–255 characters. */
+  clientId: string;
+  /** The client secret, 1–1024 characters; write-only, sealed at rest. Required unless the endpoint has one: absent keeps it. */
+  clientSecret?: string | null | undefined;
+  /** Scopes to ask for (RFC 6749 scope tokens), at most 50; default none. */
+  scopes?: Array<string> | null | undefined;
+  /** The token endpoint: https:// (http:// only when private networks are allowed), under the same address policy and egress proxy as deliveries. */
+  tokenUrl: string;
 };
 
 /** The portal's look, in the integrator's colours. Every field is optional (unset: the portal's default) and checked strictly; an embed link's parameters of the same names override it. */
@@ -321,6 +368,8 @@ export type ToggleEndpointInput = {
 
 /** Changes to an endpoint: a field left out is left as it is. */
 export type UpdateEndpointInput = {
+  /** Replaces the authentication settings; null removes them all; absent leaves them. */
+  authentication?: EndpointAuthenticationInput | null | undefined;
   /** A new description. */
   description?: string | null | undefined;
   /** Replaces the list of event types. */
@@ -337,6 +386,8 @@ export type UpdateEndpointInput = {
   projects?: Array<string> | null | undefined;
   /** Replaces the limit; null removes it (unlimited); absent leaves it. */
   rateLimit?: EndpointRateLimitInput | null | undefined;
+  /** Replaces the TLS settings; null removes them; absent leaves them. */
+  tls?: EndpointTlsInput | null | undefined;
   /** A new URL, under the same rules as createEndpoint. */
   url?: string | null | undefined;
 };
@@ -413,7 +464,7 @@ export type CreateOperatorEndpointMutationVariables = Exact<{
 
 
 export type CreateOperatorEndpointMutation = { __typename: 'Mutation', createOperatorEndpoint:
-    | { __typename: 'CreateEndpointPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
+    | { __typename: 'CreateEndpointPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null, authentication: { __typename: 'EndpointAuthentication', oauth2: { __typename: 'OAuth2ClientCredentials', tokenUrl: string, clientId: string, clientSecretSet: boolean, scopes: Array<string>, audience: string | null, clientAuthentication: OAuth2ClientAuthentication } } | null, tls: { __typename: 'EndpointTls', clientCertificate: string | null, clientCertificateSubject: string | null, clientCertificateExpiresAt: string | null, clientKeySet: boolean, caCertificates: string | null, trustSystemCertificates: boolean } | null } }
     | { __typename: 'EndpointVerificationError', message: string }
     | { __typename: 'LimitExceededError', limit: number, message: string }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
@@ -470,7 +521,7 @@ export type CreateEndpointMutationVariables = Exact<{
 
 
 export type CreateEndpointMutation = { __typename: 'Mutation', createEndpoint:
-    | { __typename: 'CreateEndpointPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
+    | { __typename: 'CreateEndpointPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null, authentication: { __typename: 'EndpointAuthentication', oauth2: { __typename: 'OAuth2ClientCredentials', tokenUrl: string, clientId: string, clientSecretSet: boolean, scopes: Array<string>, audience: string | null, clientAuthentication: OAuth2ClientAuthentication } } | null, tls: { __typename: 'EndpointTls', clientCertificate: string | null, clientCertificateSubject: string | null, clientCertificateExpiresAt: string | null, clientKeySet: boolean, caCertificates: string | null, trustSystemCertificates: boolean } | null } }
     | { __typename: 'EndpointVerificationError', message: string }
     | { __typename: 'LimitExceededError', limit: number, message: string }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
@@ -483,7 +534,7 @@ export type UpdateEndpointMutationVariables = Exact<{
 
 export type UpdateEndpointMutation = { __typename: 'Mutation', updateEndpoint:
     | { __typename: 'NotFoundError', message: string }
-    | { __typename: 'UpdateEndpointPayload', endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
+    | { __typename: 'UpdateEndpointPayload', endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null, authentication: { __typename: 'EndpointAuthentication', oauth2: { __typename: 'OAuth2ClientCredentials', tokenUrl: string, clientId: string, clientSecretSet: boolean, scopes: Array<string>, audience: string | null, clientAuthentication: OAuth2ClientAuthentication } } | null, tls: { __typename: 'EndpointTls', clientCertificate: string | null, clientCertificateSubject: string | null, clientCertificateExpiresAt: string | null, clientKeySet: boolean, caCertificates: string | null, trustSystemCertificates: boolean } | null } }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
    };
 
@@ -494,7 +545,7 @@ export type RotateEndpointSecretMutationVariables = Exact<{
 
 export type RotateEndpointSecretMutation = { __typename: 'Mutation', rotateEndpointSecret:
     | { __typename: 'NotFoundError', message: string }
-    | { __typename: 'RotateEndpointSecretPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
+    | { __typename: 'RotateEndpointSecretPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null, authentication: { __typename: 'EndpointAuthentication', oauth2: { __typename: 'OAuth2ClientCredentials', tokenUrl: string, clientId: string, clientSecretSet: boolean, scopes: Array<string>, audience: string | null, clientAuthentication: OAuth2ClientAuthentication } } | null, tls: { __typename: 'EndpointTls', clientCertificate: string | null, clientCertificateSubject: string | null, clientCertificateExpiresAt: string | null, clientKeySet: boolean, caCertificates: string | null, trustSystemCertificates: boolean } | null } }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
    };
 
@@ -506,7 +557,7 @@ export type ToggleEndpointMutationVariables = Exact<{
 export type ToggleEndpointMutation = { __typename: 'Mutation', toggleEndpoint:
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'RateLimitedError', message: string }
-    | { __typename: 'ToggleEndpointPayload', endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
+    | { __typename: 'ToggleEndpointPayload', endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null, authentication: { __typename: 'EndpointAuthentication', oauth2: { __typename: 'OAuth2ClientCredentials', tokenUrl: string, clientId: string, clientSecretSet: boolean, scopes: Array<string>, audience: string | null, clientAuthentication: OAuth2ClientAuthentication } } | null, tls: { __typename: 'EndpointTls', clientCertificate: string | null, clientCertificateSubject: string | null, clientCertificateExpiresAt: string | null, clientKeySet: boolean, caCertificates: string | null, trustSystemCertificates: boolean } | null } }
    };
 
 export type TestEndpointMutationVariables = Exact<{
@@ -588,7 +639,7 @@ export type ErrorFieldsFragment =
 
 export type PageInfoFieldsFragment = { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null };
 
-export type EndpointFieldsFragment = { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null };
+export type EndpointFieldsFragment = { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null, authentication: { __typename: 'EndpointAuthentication', oauth2: { __typename: 'OAuth2ClientCredentials', tokenUrl: string, clientId: string, clientSecretSet: boolean, scopes: Array<string>, audience: string | null, clientAuthentication: OAuth2ClientAuthentication } } | null, tls: { __typename: 'EndpointTls', clientCertificate: string | null, clientCertificateSubject: string | null, clientCertificateExpiresAt: string | null, clientKeySet: boolean, caCertificates: string | null, trustSystemCertificates: boolean } | null };
 
 export type AttemptFieldsFragment = { __typename: 'Attempt', number: number, startedAt: string, durationMs: number, responseStatus: number | null, responseBody: string | null, error: { __typename: 'AttemptError', kind: AttemptErrorKind, message: string } | null };
 
@@ -621,7 +672,7 @@ export type EndpointsOverviewQueryVariables = Exact<{
 }>;
 
 
-export type EndpointsOverviewQuery = { __typename: 'Query', endpoints: { __typename: 'EndpointConnection', edges: Array<{ __typename: 'EndpointEdge', cursor: string, node: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, stats: { __typename: 'EndpointStats', total: number, succeeded: number, failed: number, successRate: number | null, lastDeliveryAt: string | null }, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+export type EndpointsOverviewQuery = { __typename: 'Query', endpoints: { __typename: 'EndpointConnection', edges: Array<{ __typename: 'EndpointEdge', cursor: string, node: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, stats: { __typename: 'EndpointStats', total: number, succeeded: number, failed: number, successRate: number | null, lastDeliveryAt: string | null }, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null, authentication: { __typename: 'EndpointAuthentication', oauth2: { __typename: 'OAuth2ClientCredentials', tokenUrl: string, clientId: string, clientSecretSet: boolean, scopes: Array<string>, audience: string | null, clientAuthentication: OAuth2ClientAuthentication } } | null, tls: { __typename: 'EndpointTls', clientCertificate: string | null, clientCertificateSubject: string | null, clientCertificateExpiresAt: string | null, clientKeySet: boolean, caCertificates: string | null, trustSystemCertificates: boolean } | null } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
 
 export type EventCatalogQueryVariables = Exact<{
   includeDeprecated?: boolean | null | undefined;
@@ -669,7 +720,7 @@ export type EndpointsQueryVariables = Exact<{
 }>;
 
 
-export type EndpointsQuery = { __typename: 'Query', endpoints: { __typename: 'EndpointConnection', edges: Array<{ __typename: 'EndpointEdge', cursor: string, node: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+export type EndpointsQuery = { __typename: 'Query', endpoints: { __typename: 'EndpointConnection', edges: Array<{ __typename: 'EndpointEdge', cursor: string, node: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null, authentication: { __typename: 'EndpointAuthentication', oauth2: { __typename: 'OAuth2ClientCredentials', tokenUrl: string, clientId: string, clientSecretSet: boolean, scopes: Array<string>, audience: string | null, clientAuthentication: OAuth2ClientAuthentication } } | null, tls: { __typename: 'EndpointTls', clientCertificate: string | null, clientCertificateSubject: string | null, clientCertificateExpiresAt: string | null, clientKeySet: boolean, caCertificates: string | null, trustSystemCertificates: boolean } | null } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
 
 export type EndpointQueryVariables = Exact<{
   id: string;
@@ -679,7 +730,7 @@ export type EndpointQueryVariables = Exact<{
 export type EndpointQuery = { __typename: 'Query', node:
     | { __typename: 'ApiKey' }
     | { __typename: 'Delivery' }
-    | { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null }
+    | { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null, authentication: { __typename: 'EndpointAuthentication', oauth2: { __typename: 'OAuth2ClientCredentials', tokenUrl: string, clientId: string, clientSecretSet: boolean, scopes: Array<string>, audience: string | null, clientAuthentication: OAuth2ClientAuthentication } } | null, tls: { __typename: 'EndpointTls', clientCertificate: string | null, clientCertificateSubject: string | null, clientCertificateExpiresAt: string | null, clientKeySet: boolean, caCertificates: string | null, trustSystemCertificates: boolean } | null }
     | { __typename: 'Event' }
     | { __typename: 'Organization' }
    | null };
@@ -759,7 +810,7 @@ export type EndpointUpdatedSubscriptionVariables = Exact<{
 }>;
 
 
-export type EndpointUpdatedSubscription = { __typename: 'Subscription', endpointUpdated: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } | null };
+export type EndpointUpdatedSubscription = { __typename: 'Subscription', endpointUpdated: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null, authentication: { __typename: 'EndpointAuthentication', oauth2: { __typename: 'OAuth2ClientCredentials', tokenUrl: string, clientId: string, clientSecretSet: boolean, scopes: Array<string>, audience: string | null, clientAuthentication: OAuth2ClientAuthentication } } | null, tls: { __typename: 'EndpointTls', clientCertificate: string | null, clientCertificateSubject: string | null, clientCertificateExpiresAt: string | null, clientKeySet: boolean, caCertificates: string | null, trustSystemCertificates: boolean } | null } | null };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -830,6 +881,24 @@ export const EndpointFieldsFragmentDoc = new TypedDocumentString(`
   previousSecretExpiresAt
   signingPublicKeys
   jwksUrl
+  authentication {
+    oauth2 {
+      tokenUrl
+      clientId
+      clientSecretSet
+      scopes
+      audience
+      clientAuthentication
+    }
+  }
+  tls {
+    clientCertificate
+    clientCertificateSubject
+    clientCertificateExpiresAt
+    clientKeySet
+    caCertificates
+    trustSystemCertificates
+  }
   createdAt
   updatedAt
 }
@@ -1206,6 +1275,24 @@ fragment EndpointFields on Endpoint {
   previousSecretExpiresAt
   signingPublicKeys
   jwksUrl
+  authentication {
+    oauth2 {
+      tokenUrl
+      clientId
+      clientSecretSet
+      scopes
+      audience
+      clientAuthentication
+    }
+  }
+  tls {
+    clientCertificate
+    clientCertificateSubject
+    clientCertificateExpiresAt
+    clientKeySet
+    caCertificates
+    trustSystemCertificates
+  }
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<CreateOperatorEndpointMutation, CreateOperatorEndpointMutationVariables>;
@@ -1459,6 +1546,24 @@ fragment EndpointFields on Endpoint {
   previousSecretExpiresAt
   signingPublicKeys
   jwksUrl
+  authentication {
+    oauth2 {
+      tokenUrl
+      clientId
+      clientSecretSet
+      scopes
+      audience
+      clientAuthentication
+    }
+  }
+  tls {
+    clientCertificate
+    clientCertificateSubject
+    clientCertificateExpiresAt
+    clientKeySet
+    caCertificates
+    trustSystemCertificates
+  }
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<CreateEndpointMutation, CreateEndpointMutationVariables>;
@@ -1514,6 +1619,24 @@ fragment EndpointFields on Endpoint {
   previousSecretExpiresAt
   signingPublicKeys
   jwksUrl
+  authentication {
+    oauth2 {
+      tokenUrl
+      clientId
+      clientSecretSet
+      scopes
+      audience
+      clientAuthentication
+    }
+  }
+  tls {
+    clientCertificate
+    clientCertificateSubject
+    clientCertificateExpiresAt
+    clientKeySet
+    caCertificates
+    trustSystemCertificates
+  }
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<UpdateEndpointMutation, UpdateEndpointMutationVariables>;
@@ -1570,6 +1693,24 @@ fragment EndpointFields on Endpoint {
   previousSecretExpiresAt
   signingPublicKeys
   jwksUrl
+  authentication {
+    oauth2 {
+      tokenUrl
+      clientId
+      clientSecretSet
+      scopes
+      audience
+      clientAuthentication
+    }
+  }
+  tls {
+    clientCertificate
+    clientCertificateSubject
+    clientCertificateExpiresAt
+    clientKeySet
+    caCertificates
+    trustSystemCertificates
+  }
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<RotateEndpointSecretMutation, RotateEndpointSecretMutationVariables>;
@@ -1625,6 +1766,24 @@ fragment EndpointFields on Endpoint {
   previousSecretExpiresAt
   signingPublicKeys
   jwksUrl
+  authentication {
+    oauth2 {
+      tokenUrl
+      clientId
+      clientSecretSet
+      scopes
+      audience
+      clientAuthentication
+    }
+  }
+  tls {
+    clientCertificate
+    clientCertificateSubject
+    clientCertificateExpiresAt
+    clientKeySet
+    caCertificates
+    trustSystemCertificates
+  }
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<ToggleEndpointMutation, ToggleEndpointMutationVariables>;
@@ -1926,6 +2085,24 @@ fragment EndpointFields on Endpoint {
   previousSecretExpiresAt
   signingPublicKeys
   jwksUrl
+  authentication {
+    oauth2 {
+      tokenUrl
+      clientId
+      clientSecretSet
+      scopes
+      audience
+      clientAuthentication
+    }
+  }
+  tls {
+    clientCertificate
+    clientCertificateSubject
+    clientCertificateExpiresAt
+    clientKeySet
+    caCertificates
+    trustSystemCertificates
+  }
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<EndpointsOverviewQuery, EndpointsOverviewQueryVariables>;
@@ -2073,6 +2250,24 @@ fragment EndpointFields on Endpoint {
   previousSecretExpiresAt
   signingPublicKeys
   jwksUrl
+  authentication {
+    oauth2 {
+      tokenUrl
+      clientId
+      clientSecretSet
+      scopes
+      audience
+      clientAuthentication
+    }
+  }
+  tls {
+    clientCertificate
+    clientCertificateSubject
+    clientCertificateExpiresAt
+    clientKeySet
+    caCertificates
+    trustSystemCertificates
+  }
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<EndpointsQuery, EndpointsQueryVariables>;
@@ -2110,6 +2305,24 @@ export const EndpointDocument = new TypedDocumentString(`
   previousSecretExpiresAt
   signingPublicKeys
   jwksUrl
+  authentication {
+    oauth2 {
+      tokenUrl
+      clientId
+      clientSecretSet
+      scopes
+      audience
+      clientAuthentication
+    }
+  }
+  tls {
+    clientCertificate
+    clientCertificateSubject
+    clientCertificateExpiresAt
+    clientKeySet
+    caCertificates
+    trustSystemCertificates
+  }
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<EndpointQuery, EndpointQueryVariables>;
@@ -2424,6 +2637,24 @@ export const EndpointUpdatedDocument = new TypedDocumentString(`
   previousSecretExpiresAt
   signingPublicKeys
   jwksUrl
+  authentication {
+    oauth2 {
+      tokenUrl
+      clientId
+      clientSecretSet
+      scopes
+      audience
+      clientAuthentication
+    }
+  }
+  tls {
+    clientCertificate
+    clientCertificateSubject
+    clientCertificateExpiresAt
+    clientKeySet
+    caCertificates
+    trustSystemCertificates
+  }
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<EndpointUpdatedSubscription, EndpointUpdatedSubscriptionVariables>;
