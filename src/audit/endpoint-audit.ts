@@ -9,6 +9,7 @@ import type { Endpoint } from '../generated/prisma/client.ts';
 import { encodeGlobalId } from '../global-id.ts';
 import { endpointChangedEvent } from '../engine/operational-events.ts';
 import { writeOperationalEvents } from '../operational-events/write-events.ts';
+import { OPERATOR_ORGANIZATION_ID } from '../organizations/operator.ts';
 import type { DeliveryQueue } from '../worker/queue.ts';
 import { actorGlobalId, auditActorOfServices, recordAudit, type AuditAction } from './audit-log.ts';
 
@@ -85,7 +86,9 @@ export async function recordEndpointChange(
   const changes = await auditEndpoint(tx, services, action, before, after, extra);
   const endpoint = after ?? before;
   const type = ANNOUNCED[action];
-  if (!changes || !endpoint || !type) return;
+  // The operator's own endpoints (admin keys manage them) are not announced to the operator: it
+  // made the change, and an operator endpoint must not hear of itself (the no-loop rule).
+  if (!changes || !endpoint || !type || endpoint.organizationId === OPERATOR_ORGANIZATION_ID) return;
   const actor = auditActorOfServices(services);
   const event = endpointChangedEvent(
     type,
