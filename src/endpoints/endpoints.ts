@@ -143,7 +143,8 @@ export async function rotateEndpointSecret(
         previousSigningPublicKey: grace > 0 ? existing.signingPublicKey : null,
       },
     });
-    await recordEndpointChange(tx, services, 'endpoint.secret_rotated', existing, rotated, SECRET_ROTATED);
+    // Only the secret changed here (whatever a concurrent update did to the settings).
+    await recordEndpointChange(tx, services, 'endpoint.secret_rotated', rotated, rotated, SECRET_ROTATED);
     return rotated;
   });
   return { endpoint, secret };
@@ -178,7 +179,7 @@ export async function toggleEndpoint(
     });
     await notifyChange(tx, endpointNotice(endpoint));
     if (flipped > 0) await emitEndpointToggled(tx, services.queue, endpoint);
-    if (flipped > 0) await recordEndpointChange(tx, services, active ? 'endpoint.enabled' : 'endpoint.disabled', existing, endpoint);
+    if (flipped > 0) await recordEndpointChange(tx, services, active ? 'endpoint.enabled' : 'endpoint.disabled', { ...endpoint, active: !active }, endpoint);
     return endpoint;
   });
 }
