@@ -149,6 +149,24 @@ describe('auditLog', { timeout: 60_000 }, () => {
     await herald.db.endpoint.deleteMany({ where: { organizationId: acme.id } });
   });
 
+  it('is written in the transaction of the change: when the entry cannot be written, the change is not made', async () => {
+    const created = await call(CREATE_ENDPOINT, { url: 'https://acme.example/atomic', eventTypes: ['invoice.paid'] }, acme.key);
+    // A fault in the entry's INSERT, after the endpoint's UPDATE in the same transaction.
+    await herald.db.$executeRawUnsafe(`CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit refused'; END $$`);
+    await herald.db.$executeRawUnsafe(`CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_entries FOR EACH ROW WHEN (NEW.action = 'endpoint.updated') EXECUTE FUNCTION refuse_audit()`);
+    try {
+      const refused = await herald.graphql(UPDATE_ENDPOINT, { input: { id: created.endpoint.id, url: 'https://acme.example/moved' } }, acme.key);
+      expect(refused.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+    } finally {
+      await herald.db.$executeRawUnsafe('DROP TRIGGER refuse_audit ON audit_entries');
+      await herald.db.$executeRawUnsafe('DROP FUNCTION refuse_audit');
+    }
+    const endpoints = await herald.graphql('{ endpoints { edges { node { id url } } } }', {}, acme.key);
+    expect(endpoints.data!.endpoints.edges.map((edge: { node: { url: string } }) => edge.node.url)).toContain('https://acme.example/atomic');
+    expect((await entriesFor(created.endpoint.id)).map((entry) => entry.action)).toEqual(['endpoint.created']);
+    await herald.db.endpoint.deleteMany({ where: { organizationId: acme.id } });
+  });
+
   it('records keys, portal sessions and event types, with the actor that made them', async () => {
     const createKey = await herald.graphql(
       'mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { __typename ... on CreateApiKeyPayload { key apiKey { id } } } }',
