@@ -9,6 +9,8 @@ import { NotFoundError, ValidationError } from '../errors.ts';
 import type { ApiKey } from '../generated/prisma/client.ts';
 import type { KeyRefusal, Principal } from '../auth/principal.ts';
 import { featureFlagIssue } from '../event-types/catalog-view.ts';
+import { SYSTEM_ACTOR, type AuditActor } from '../audit/audit-log.ts';
+import { auditKeyCreated, auditKeyRevoked } from '../audit/key-audit.ts';
 
 export interface CreatedApiKey {
   apiKey: ApiKey;
@@ -16,9 +18,13 @@ export interface CreatedApiKey {
   token: string;
 }
 
-export async function createAdminKey(db: Db, name = ''): Promise<CreatedApiKey> {
+export async function createAdminKey(db: Db, name = '', actor: AuditActor = SYSTEM_ACTOR): Promise<CreatedApiKey> {
   const { token, prefix, hash } = generateApiKey('ADMIN', randomBytes);
-  const apiKey = await db.apiKey.create({ data: { kind: 'ADMIN', name, prefix, hash: Uint8Array.from(hash), scopes: [] } });
+  const apiKey = await db.$transaction(async (tx) => {
+    const created = await tx.apiKey.create({ data: { kind: 'ADMIN', name, prefix, hash: Uint8Array.from(hash), scopes: [] } });
+    await auditKeyCreated(tx, actor, created);
+    return created;
+  });
   return { apiKey, token };
 }
 
@@ -30,6 +36,7 @@ export async function createOrganizationKey(
     scopes?: readonly string[] | null | undefined;
     featureFlags?: readonly string[] | null | undefined;
   },
+  actor: AuditActor = SYSTEM_ACTOR,
 ): Promise<CreatedApiKey> {
   const scopes = parseScopes(input.scopes ?? undefined);
   if (!scopes.ok) throw ValidationError.of(['scopes'], scopes.message);
@@ -41,8 +48,12 @@ export async function createOrganizationKey(
   const organization = await db.organization.findUnique({ where: { id: input.organizationId } });
   if (!organization) throw new NotFoundError('Organization');
   const { token, prefix, hash } = generateApiKey('ORGANIZATION', randomBytes);
-  const apiKey = await db.apiKey.create({
-    data: { kind: 'ORGANIZATION', organizationId: organization.id, name, prefix, hash: Uint8Array.from(hash), scopes: scopes.scopes, featureFlags },
+  const apiKey = await db.$transaction(async (tx) => {
+    const created = await tx.apiKey.create({
+      data: { kind: 'ORGANIZATION', organizationId: organization.id, name, prefix, hash: Uint8Array.from(hash), scopes: scopes.scopes, featureFlags },
+    });
+    await auditKeyCreated(tx, actor, created);
+    return created;
   });
   return { apiKey, token };
 }
@@ -54,13 +65,14 @@ export async function createOrganizationKey(
  * closes sockets and SSE streams (keyChecks, revokedAmong) sees the sessions as revoked keys.
  * The key's row is updated first: a concurrent mint holds it FOR SHARE (createPortalSession).
  */
-export async function revokeApiKey(db: Db, id: string, now = new Date()): Promise<ApiKey> {
+export async function revokeApiKey(db: Db, id: string, now = new Date(), actor: AuditActor = SYSTEM_ACTOR): Promise<ApiKey> {
   return db.$transaction(async (tx) => {
     const key = await tx.apiKey.findUnique({ where: { id } });
     if (!key) throw new NotFoundError('API key');
     if (key.revokedAt) return key;
     const revoked = await tx.apiKey.update({ where: { id }, data: { revokedAt: now } });
-    await tx.apiKey.updateMany({ where: { mintedByKeyId: id, revokedAt: null }, data: { revokedAt: now } });
+    const sessions = await tx.apiKey.updateMany({ where: { mintedByKeyId: id, revokedAt: null }, data: { revokedAt: now } });
+    await auditKeyRevoked(tx, actor, revoked, sessions.count);
     return revoked;
   });
 }

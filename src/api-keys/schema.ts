@@ -8,6 +8,7 @@ import type { Principal } from '../graphql/context.ts';
 import { OrganizationRef } from '../organizations/schema.ts';
 import { isReadOnly } from '../portal/portal-sessions.ts';
 import { createOrganizationKey, revokeApiKey } from './api-keys.ts';
+import { auditActorOf } from '../audit/audit-log.ts';
 
 export const ApiKeyKindEnum = builder.enumType('ApiKeyKind', {
   description: 'What a key is for.',
@@ -116,7 +117,7 @@ builder.mutationField('createApiKey', (t) =>
     args: { input: t.arg({ type: CreateApiKeyInput, required: true, description: 'The organization, name and scopes.' }) },
     resolve: async (_root, { input }, ctx) => {
       const organizationId = requireIdOfType(input.organizationId, 'Organization');
-      const { apiKey, token } = await createOrganizationKey(ctx.db, { ...input, organizationId });
+      const { apiKey, token } = await createOrganizationKey(ctx.db, { ...input, organizationId }, auditActorOf(ctx.principal));
       return { apiKey, key: token };
     },
   }),
@@ -140,7 +141,7 @@ builder.mutationField('revokeApiKey', (t) =>
     errors: { types: [NotFoundError] },
     args: { input: t.arg({ type: RevokeApiKeyInput, required: true, description: 'The key.' }) },
     resolve: async (_root, { input }, ctx) => {
-      return { apiKey: await revokeApiKey(ctx.db, requireIdOfType(input.id, 'ApiKey')) };
+      return { apiKey: await revokeApiKey(ctx.db, requireIdOfType(input.id, 'ApiKey'), new Date(), auditActorOf(ctx.principal)) };
     },
   }),
 );

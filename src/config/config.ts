@@ -145,7 +145,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'HERALD_ALLOW_PRIVATE_NETWORKS', fallback: 'false', shownDefault: '`false`', description: '`loopback` (what `npm run dev` sets) allows `http://` to this machine only (localhost, 127.0.0.0/8, ::1); `true`/`1` allows `http://`, loopback and private addresses (development); metadata addresses stay refused.' },
   { name: 'HERALD_MAX_PAYLOAD_BYTES', fallback: '256KiB', shownDefault: '`256KiB`', description: 'Largest event payload, 1B–16MiB (`262144`, `256KiB`, `1MiB`).' },
   { name: 'HERALD_MAX_ENDPOINTS_PER_ORG', fallback: '20', shownDefault: '`20`', description: 'At least 1.' },
-  { name: 'HERALD_RETENTION_DAYS', fallback: '30', shownDefault: '`30`', description: '1–3650: older events, deliveries and attempts are purged.' },
+  { name: 'HERALD_RETENTION_DAYS', fallback: '30', shownDefault: '`30`', description: '1–3650: older events, deliveries, attempts and audit log entries are purged.' },
   { name: 'HERALD_SIGNATURE_HEADER', fallback: 'X-Herald-Signature', shownDefault: '`X-Herald-Signature`', description: 'The header of the two HMAC schemes: not `webhook-*` nor a standard header.' },
   { name: 'HERALD_CORS_ORIGINS', shownDefault: 'none', description: 'Comma-separated origins (`https://app.example.com`) allowed to call the API from a browser.' },
   { name: 'HERALD_EGRESS_PROXY', shownDefault: 'none: deliveries connect directly', description: 'An `http://[user:password@]host:port` forward proxy every delivery leaves through (CONNECT for `https://`), so receivers can allow-list one address; destinations are checked before the proxy is asked (docs/egress.md).' },

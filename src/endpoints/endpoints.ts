@@ -25,6 +25,7 @@ import { hasPlainValues, openHeaders, sealHeaders } from './custom-headers.ts';
 import { sealSecret, type EncryptionKey } from './secret-box.ts';
 import { generateSecretFor, parseSecretFor } from './signing-secret.ts';
 import { checkReceiverAuth, openTls, storedOAuth2, storedTls, type ReceiverAuthColumns, type ReceiverAuthInput } from './receiver-auth.ts';
+import { recordEndpointChange, SECRET_ROTATED } from '../audit/endpoint-audit.ts';
 
 export interface CreateEndpointInput extends EndpointInput, ReceiverAuthInput {
   signatureScheme?: SignatureScheme | null | undefined;
@@ -69,7 +70,7 @@ export async function createEndpoint(
     // Serializes creations per organization so two concurrent requests cannot both pass the limit.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${organizationId}, 0))`;
     if ((await tx.endpoint.count({ where: { organizationId } })) >= limit) throw endpointLimit(limit);
-    return tx.endpoint.create({
+    const created = await tx.endpoint.create({
       data: {
         id,
         organizationId,
@@ -83,6 +84,8 @@ export async function createEndpoint(
         ...(publicKey !== null ? { signingPublicKey: publicKey, jwksId: randomBytes(18).toString('base64url') } : {}),
       },
     });
+    await recordEndpointChange(tx, services, 'endpoint.created', null, created);
+    return created;
   });
   return { endpoint, secret };
 }
@@ -114,11 +117,13 @@ export async function updateEndpoint(
     ((fields.rateLimit?.perSecond ?? null) !== existing.rateLimitPerSecond || (fields.rateLimit?.burst ?? null) !== existing.rateLimitBurst);
   return services.db.$transaction(async (tx) => {
     if (limitChanged) await resetRateLimiter(tx, existing.id);
-    return tx.endpoint.update({
+    const updated = await tx.endpoint.update({
       where: { id: existing.id },
       // A new URL has not answered the echo challenge.
       data: { ...toColumns(fields, services.encryptionKey, existing.id), ...authColumns(auth.value(services.encryptionKey, existing.id)), ...(fields.name ? { name: fields.name } : {}), ...(urlChanged ? { verifiedAt: null } : {}) },
     });
+    await recordEndpointChange(tx, services, 'endpoint.updated', existing, updated);
+    return updated;
   });
 }
 
@@ -140,16 +145,21 @@ export async function rotateEndpointSecret(
   const chosen = chooseSecret(existing.signatureScheme, input.secret);
   if (!chosen.ok) throw new ValidationError([{ path: ['secret'], message: chosen.message }]);
   const { secret, publicKey } = chosen;
-  const endpoint = await services.db.endpoint.update({
-    where: { id: existing.id },
-    data: {
-      secretSealed: sealSecret(secret, services.encryptionKey, existing.id),
-      // With no grace the old secret stops at once; otherwise deliveries carry both signatures.
-      previousSecretSealed: grace > 0 ? existing.secretSealed : null,
-      previousSecretExpiresAt: grace > 0 ? new Date(Date.now() + grace * 1000) : null,
-      signingPublicKey: publicKey,
-      previousSigningPublicKey: grace > 0 ? existing.signingPublicKey : null,
-    },
+  const endpoint = await services.db.$transaction(async (tx) => {
+    const rotated = await tx.endpoint.update({
+      where: { id: existing.id },
+      data: {
+        secretSealed: sealSecret(secret, services.encryptionKey, existing.id),
+        // With no grace the old secret stops at once; otherwise deliveries carry both signatures.
+        previousSecretSealed: grace > 0 ? existing.secretSealed : null,
+        previousSecretExpiresAt: grace > 0 ? new Date(Date.now() + grace * 1000) : null,
+        signingPublicKey: publicKey,
+        previousSigningPublicKey: grace > 0 ? existing.signingPublicKey : null,
+      },
+    });
+    // Only the secret changed here (whatever a concurrent update did to the settings).
+    await recordEndpointChange(tx, services, 'endpoint.secret_rotated', rotated, rotated, SECRET_ROTATED);
+    return rotated;
   });
   return { endpoint, secret };
 }
@@ -183,14 +193,19 @@ export async function toggleEndpoint(
     });
     await notifyChange(tx, endpointNotice(endpoint));
     if (flipped > 0) await emitEndpointToggled(tx, services.queue, endpoint);
+    if (flipped > 0) await recordEndpointChange(tx, services, active ? 'endpoint.enabled' : 'endpoint.disabled', { ...endpoint, active: !active }, endpoint);
     return endpoint;
   });
 }
 
 /** Deletes the endpoint with its deliveries and attempts; jobs left in the queue find nothing. */
 export async function deleteEndpoint(services: AppServices, organizationId: string, id: string): Promise<void> {
-  const { count } = await services.db.endpoint.deleteMany({ where: { id, organizationId } });
-  if (count === 0) throw new NotFoundError('Endpoint');
+  await services.db.$transaction(async (tx) => {
+    const existing = await tx.endpoint.findFirst({ where: { id, organizationId } });
+    const { count } = existing ? await tx.endpoint.deleteMany({ where: { id: existing.id } }) : { count: 0 };
+    if (!existing || count === 0) throw new NotFoundError('Endpoint');
+    await recordEndpointChange(tx, services, 'endpoint.deleted', existing, null);
+  });
 }
 
 export async function findEndpoint(services: AppServices, organizationId: string, id: string): Promise<Endpoint> {

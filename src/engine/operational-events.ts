@@ -15,6 +15,9 @@ export const OPERATIONAL_EVENT_TYPES = [
   'herald.endpoint.recovered',
   'herald.delivery.failing',
   'herald.delivery.exhausted',
+  'herald.endpoint.created',
+  'herald.endpoint.updated',
+  'herald.endpoint.deleted',
 ] as const;
 export type OperationalEventType = (typeof OPERATIONAL_EVENT_TYPES)[number];
 
@@ -178,6 +181,38 @@ export function endpointEnabledEvent(organizationId: string, endpoint: EndpointR
     organizationId,
     audience: 'ORGANIZATION_AND_OPERATOR',
     data: { endpointId: endpoint.id, endpointUrl: endpoint.url },
+  };
+}
+
+/** Who made an endpoint change, as the audit log names them (src/audit/audit-log.ts). */
+export interface ChangeActor {
+  kind: 'ADMIN' | 'ORGANIZATION_KEY' | 'PORTAL_SESSION' | 'SYSTEM';
+  /** The key's global id (key_…); null for SYSTEM. */
+  id: string | null;
+}
+
+/**
+ * `herald.endpoint.created|updated|deleted`: a change of an endpoint's configuration, with who made
+ * it and (updated) the names of the fields that changed, never their values: the audit log
+ * (auditLog) has the before and after. Rotating the secret is an update of `secret`.
+ */
+export function endpointChangedEvent(
+  type: 'herald.endpoint.created' | 'herald.endpoint.updated' | 'herald.endpoint.deleted',
+  organizationId: string,
+  endpoint: EndpointRef,
+  actor: ChangeActor,
+  changedFields: readonly string[] = [],
+): OperationalEvent {
+  return {
+    type,
+    organizationId,
+    audience: 'ORGANIZATION_AND_OPERATOR',
+    data: {
+      endpointId: endpoint.id,
+      endpointUrl: endpoint.url,
+      ...(type === 'herald.endpoint.updated' ? { changedFields: [...changedFields] } : {}),
+      actor: { kind: actor.kind, id: actor.id },
+    },
   };
 }
 

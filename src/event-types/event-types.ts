@@ -5,6 +5,8 @@ import { isOperationalEventType } from '../engine/operational-events.ts';
 import { Prisma, type EventType } from '../generated/prisma/client.ts';
 import { compilePayloadSchema } from './payload-schema.ts';
 import { featureFlagIssue, seesEventType, type CatalogView } from './catalog-view.ts';
+import { SYSTEM_ACTOR, type AuditActor } from '../audit/audit-log.ts';
+import { auditEventType } from '../audit/event-type-audit.ts';
 
 /** Dot-separated segments such as `conversation.created`; `*` is reserved for endpoint patterns. */
 const EVENT_TYPE_NAME = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
@@ -18,18 +20,22 @@ export interface EventTypeInput {
   featureFlag?: string | null | undefined;
 }
 
-export async function createEventType(db: Db, input: EventTypeInput): Promise<EventType> {
+export async function createEventType(db: Db, input: EventTypeInput, actor: AuditActor = SYSTEM_ACTOR): Promise<EventType> {
   const issues = checkFields(input, true);
   if (issues.length > 0) throw new ValidationError(issues);
   try {
-    return await db.eventType.create({
-      data: {
-        name: input.name,
-        description: input.description ?? '',
-        schema: jsonOrNull(input.schema),
-        deprecated: input.deprecated ?? false,
-        featureFlag: input.featureFlag ?? null,
-      },
+    return await db.$transaction(async (tx) => {
+      const created = await tx.eventType.create({
+        data: {
+          name: input.name,
+          description: input.description ?? '',
+          schema: jsonOrNull(input.schema),
+          deprecated: input.deprecated ?? false,
+          featureFlag: input.featureFlag ?? null,
+        },
+      });
+      await auditEventType(tx, actor, null, created);
+      return created;
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw ValidationError.of(['name'], `event type "${input.name}" exists`);
@@ -38,19 +44,23 @@ export async function createEventType(db: Db, input: EventTypeInput): Promise<Ev
 }
 
 /** Only the fields given change; `schema: null` removes the schema. */
-export async function updateEventType(db: Db, input: EventTypeInput): Promise<EventType> {
+export async function updateEventType(db: Db, input: EventTypeInput, actor: AuditActor = SYSTEM_ACTOR): Promise<EventType> {
   const issues = checkFields(input, false);
   if (issues.length > 0) throw new ValidationError(issues);
   const existing = await db.eventType.findUnique({ where: { name: input.name } });
   if (!existing) throw new NotFoundError('Event type');
-  return db.eventType.update({
-    where: { name: input.name },
-    data: {
-      ...(input.description != null ? { description: input.description } : {}),
-      ...(input.schema !== undefined ? { schema: jsonOrNull(input.schema) } : {}),
-      ...(input.deprecated != null ? { deprecated: input.deprecated } : {}),
-      ...(input.featureFlag !== undefined ? { featureFlag: input.featureFlag } : {}),
-    },
+  return db.$transaction(async (tx) => {
+    const updated = await tx.eventType.update({
+      where: { name: input.name },
+      data: {
+        ...(input.description != null ? { description: input.description } : {}),
+        ...(input.schema !== undefined ? { schema: jsonOrNull(input.schema) } : {}),
+        ...(input.deprecated != null ? { deprecated: input.deprecated } : {}),
+        ...(input.featureFlag !== undefined ? { featureFlag: input.featureFlag } : {}),
+      },
+    });
+    await auditEventType(tx, actor, existing, updated);
+    return updated;
   });
 }
 

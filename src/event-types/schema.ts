@@ -3,6 +3,7 @@ import { NotFoundError, ValidationError } from '../graphql/error-types.ts';
 import type { EventType } from '../generated/prisma/client.ts';
 import { testEventPayload, TEST_EVENT_TYPE } from '../engine/test-event.ts';
 import { createEventType, listEventTypes, updateEventType } from './event-types.ts';
+import { auditActorOf } from '../audit/audit-log.ts';
 import { catalogViewOf } from './catalog-view.ts';
 import { brandNameOf } from '../auth/principal.ts';
 import { examplePayload } from './example-payload.ts';
@@ -65,7 +66,7 @@ builder.mutationField('createEventType', (t) =>
     authScopes: { admin: true },
     errors: { types: [ValidationError] },
     args: { input: t.arg({ type: CreateEventTypeInput, required: true, description: 'The new event type.' }) },
-    resolve: async (_root, { input }, ctx) => ({ eventType: await createEventType(ctx.db, input) }),
+    resolve: async (_root, { input }, ctx) => ({ eventType: await createEventType(ctx.db, input, auditActorOf(ctx.principal)) }),
   }),
 );
 
@@ -87,6 +88,6 @@ builder.mutationField('updateEventType', (t) =>
     authScopes: { admin: true },
     errors: { types: [ValidationError, NotFoundError] },
     args: { input: t.arg({ type: UpdateEventTypeInput, required: true, description: 'The event type and what changes.' }) },
-    resolve: async (_root, { input }, ctx) => ({ eventType: await updateEventType(ctx.db, input) }),
+    resolve: async (_root, { input }, ctx) => ({ eventType: await updateEventType(ctx.db, input, auditActorOf(ctx.principal)) }),
   }),
 );

@@ -12,6 +12,7 @@ import '../events/schema.ts';
 import '../deliveries/schema.ts';
 import '../portal/schema.ts';
 import '../operational-events/schema.ts';
+import '../audit/schema.ts';
 
 builder.queryType({ description: 'Reads. Lists are paged with cursors; every object is scoped to the organization of the key that asks.' });
 builder.mutationType({

@@ -10,6 +10,8 @@ import { InvalidStateError, LimitExceededError, NotFoundError, ValidationError }
 import { Prisma, type ApiKey } from '../generated/prisma/client.ts';
 import { featureFlagIssue } from '../event-types/catalog-view.ts';
 import { checkBrandName, checkPortalTheme, type PortalTheme } from './portal-theme.ts';
+import { SYSTEM_ACTOR, type AuditActor } from '../audit/audit-log.ts';
+import { auditKeyCreated, auditPortalSessionsRevoked } from '../audit/key-audit.ts';
 
 export const DEFAULT_SESSION_SECONDS = 3_600;
 export const MAX_SESSION_SECONDS = 86_400;
@@ -123,7 +125,7 @@ export async function createPortalSession(
   config: Pick<HeraldConfig, 'publicUrl' | 'port' | 'maxPortalSessionsPerOrg'>,
   organizationId: string,
   grant: Pick<SessionGrant, 'scopes' | 'seconds'> & Partial<SessionGrant>,
-  { mintedByKeyId = null, now = new Date() }: { mintedByKeyId?: string | null; now?: Date } = {},
+  { mintedByKeyId = null, now = new Date(), actor = SYSTEM_ACTOR }: { mintedByKeyId?: string | null; now?: Date; actor?: AuditActor } = {},
 ): Promise<CreatedPortalSession> {
   const { token, prefix, hash } = generateApiKey('PORTAL', randomBytes);
   const expiresAt = new Date(now.getTime() + grant.seconds * 1_000);
@@ -146,7 +148,7 @@ export async function createPortalSession(
         config.maxPortalSessionsPerOrg,
       );
     }
-    return tx.apiKey.create({
+    const created = await tx.apiKey.create({
       data: {
         kind: 'PORTAL',
         organizationId,
@@ -162,6 +164,8 @@ export async function createPortalSession(
         mintedByKeyId,
       },
     });
+    await auditKeyCreated(tx, actor, created);
+    return created;
   });
   return { session, token, expiresAt, url: portalUrl(config, token) };
 }
@@ -173,12 +177,16 @@ export function portalUrl(config: Pick<HeraldConfig, 'publicUrl' | 'port'>, toke
 }
 
 /** Revokes every live session of the organization at once; answers how many. */
-export async function revokePortalSessions(db: Db, organizationId: string, now = new Date()): Promise<number> {
+export async function revokePortalSessions(db: Db, organizationId: string, now = new Date(), actor: AuditActor = SYSTEM_ACTOR): Promise<number> {
   const organization = await db.organization.findUnique({ where: { id: organizationId }, select: { id: true } });
   if (!organization) throw new NotFoundError('Organization');
-  const { count } = await db.apiKey.updateMany({
-    where: { kind: 'PORTAL', organizationId, revokedAt: null, expiresAt: { gt: now } },
-    data: { revokedAt: now },
+  return db.$transaction(async (tx) => {
+    const { count } = await tx.apiKey.updateMany({
+      where: { kind: 'PORTAL', organizationId, revokedAt: null, expiresAt: { gt: now } },
+      data: { revokedAt: now },
+    });
+    // Revoking none changes nothing, and records nothing.
+    if (count > 0) await auditPortalSessionsRevoked(tx, actor, organizationId, count);
+    return count;
   });
-  return count;
 }

@@ -10,6 +10,7 @@ import { idOfType } from '../global-id.ts';
 import { AccessRef, ApiKeyRef } from '../api-keys/schema.ts';
 import { BRAND_NAME_MAX, RADIUS_MAX_PX, type PortalTheme } from './portal-theme.ts';
 import type { Principal } from '../auth/principal.ts';
+import { auditActorOf } from '../audit/audit-log.ts';
 import { createPortalSession, revokePortalSessions, sessionGrant, type CreatedPortalSession, type SessionMinter } from './portal-sessions.ts';
 
 const PortalThemeInput = builder.inputType('PortalThemeInput', {
@@ -124,7 +125,7 @@ builder.mutationField('createPortalSession', (t) =>
           Math.max(1, Math.ceil(admitted.retryAfterMs / 1_000)),
         );
       }
-      return createPortalSession(ctx.db, ctx.config, organizationId, grant, { mintedByKeyId: keyId });
+      return createPortalSession(ctx.db, ctx.config, organizationId, grant, { mintedByKeyId: keyId, actor: auditActorOf(ctx.principal) });
     },
   }),
 );
@@ -149,7 +150,7 @@ builder.mutationField('revokePortalSessions', (t) =>
     errors: { types: [ValidationError, NotFoundError] },
     args: { input: t.arg({ type: RevokePortalSessionsInput, required: true, description: 'The organization.' }) },
     resolve: async (_root, { input }, ctx) => ({
-      revokedCount: await revokePortalSessions(ctx.db, targetOrganization(ctx, input.organizationId)),
+      revokedCount: await revokePortalSessions(ctx.db, targetOrganization(ctx, input.organizationId), new Date(), auditActorOf(ctx.principal)),
     }),
   }),
 );

@@ -6,6 +6,7 @@
 // the day's attempts, deliveries and events partitions are detached CONCURRENTLY (readers and
 // writers never wait), the stragglers a concurrent retry wrote meanwhile are deleted, and the
 // detached tables dropped.
+import { purgeAuditEntries } from '../audit/audit-log.ts';
 import { checkedQuery, sqlTypes } from '../db/checked-sql.ts';
 import type { Db, Tx } from '../db/prisma.ts';
 import { deleteExpiredStragglers } from '../delivery-state/expiry.ts';
@@ -17,7 +18,7 @@ const DAY_MS = 86_400_000;
 export interface PurgeResult {
   /** Day partitions dropped (each table's counted). */
   partitionsDropped: number;
-  /** Rows deleted one by one: stragglers, and events older than the cutoff by created_at outside dropped days. */
+  /** Rows deleted one by one: stragglers, events older than the cutoff by created_at outside dropped days, audit entries. */
   rowsDeleted: number;
 }
 
@@ -38,6 +39,7 @@ export async function purgeExpired(db: Db, retentionDays: number, now = new Date
   // The first id of the cutoff's day: partitions wholly below it are older than the cutoff.
   const bound = dayFloorId(cutoff);
   let rowsDeleted = await db.$transaction((tx) => deleteRows(tx, bound, cutoff), { timeout: 600_000 });
+  rowsDeleted += await purgeAuditEntries(db, cutoff);
   const partitions = await HISTORY_PARTITIONS.run(db, {});
   const expired = partitions.filter((p) => p.upper_bound !== null && p.upper_bound <= bound);
   const days = [...new Set(expired.map((p) => p.upper_bound!))].sort();

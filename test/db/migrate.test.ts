@@ -59,7 +59,7 @@ describe('migrate', () => {
     }
     expect(await pendingMigrations(url)).toEqual([]);
     const seeded = await query<{ name: string }>(url, 'SELECT name FROM event_types ORDER BY name');
-    expect(seeded.map((row) => row.name)).toEqual(['herald.delivery.exhausted', 'herald.delivery.failing', 'herald.endpoint.disabled', 'herald.endpoint.enabled', 'herald.endpoint.recovered', 'webhook.test']);
+    expect(seeded.map((row) => row.name)).toEqual(['herald.delivery.exhausted', 'herald.delivery.failing', 'herald.endpoint.created', 'herald.endpoint.deleted', 'herald.endpoint.disabled', 'herald.endpoint.enabled', 'herald.endpoint.recovered', 'herald.endpoint.updated', 'webhook.test']);
     // The operator organization, whose endpoints receive operational events (docs/operational-events.md).
     expect(await query<{ slug: string }>(url, 'SELECT slug FROM organizations')).toEqual([{ slug: '_operator' }]);
   });

@@ -124,6 +124,14 @@ describe('endpoints', () => {
     expect((await collect(client.paginate.endpoints({ filter: { active: true } }, { pageSize: 2, direction: 'backward' }))).map((e) => e.id)).toEqual(ids);
   });
 
+  it('reads the audit log of those creations, page by page (docs/audit-log.md)', async () => {
+    const created = await client.auditLog({ first: 2, filter: { action: 'endpoint.created' } });
+    expect(created.edges.map((edge) => edge.node.targetId)).toEqual([...ids].reverse().slice(0, 2));
+    expect(created.edges[0]!.node).toMatchObject({ action: 'endpoint.created', actor: { kind: 'ORGANIZATION_KEY' }, at: expect.any(String) });
+    const all = await collect(client.paginate.auditLog({ filter: { action: 'endpoint.created' } }, { pageSize: 2 }));
+    expect(all.map((entry) => entry.targetId)).toEqual([...ids].reverse());
+  });
+
   it('reads, updates, rotates, toggles (seen by endpointUpdated) and deletes an endpoint', async () => {
     const id = ids[0]!;
     expect(await client.endpoint(id)).toMatchObject({ id, name: 'e1' });
@@ -292,6 +300,6 @@ it('called every generated method and every paginate iterator', () => {
   const methods = Object.keys(client).filter((key) => !['request', 'subscribe', 'close', 'paginate'].includes(key));
   const iterators = Object.keys(client.paginate).map((key) => `paginate.${key}`);
   expect(methods.length).toBeGreaterThanOrEqual(25);
-  expect(iterators.sort()).toEqual(['paginate.deliveries', 'paginate.endpoints', 'paginate.endpointsOverview', 'paginate.events']);
+  expect(iterators.sort()).toEqual(['paginate.auditLog', 'paginate.deliveries', 'paginate.endpoints', 'paginate.endpointsOverview', 'paginate.events']);
   expect([...methods, ...iterators].filter((name) => !called.has(name))).toEqual([]);
 });

@@ -3,6 +3,9 @@ import {
   AccessDocument,
   type AccessQuery,
   type AccessQueryVariables,
+  AuditLogDocument,
+  type AuditLogQuery,
+  type AuditLogQueryVariables,
   CancelDeliveryDocument,
   type CancelDeliveryMutation,
   type CancelDeliveryMutationVariables,
@@ -115,6 +118,9 @@ export function operationMethods(request: Requester, subscribe: Subscriber) {
     /** `query Access`: returns `access`. */
     access: (options?: RequestOptions): Promise<AccessQuery['access']> =>
       request(AccessDocument, {}, { ...options, idempotent: true }).then((data) => data.access),
+    /** `query AuditLog`: returns `auditLog`. */
+    auditLog: (variables: AuditLogQueryVariables = {}, options?: RequestOptions): Promise<AuditLogQuery['auditLog']> =>
+      request(AuditLogDocument, variables, { ...options, idempotent: true }).then((data) => data.auditLog),
     /** `mutation CancelDelivery`: returns `cancelDelivery`. */
     cancelDelivery: (input: CancelDeliveryMutationVariables['input'], options?: RequestOptions): Promise<CancelDeliveryMutation['cancelDelivery']> =>
       request(CancelDeliveryDocument, { input }, options).then((data) => data.cancelDelivery),
@@ -225,6 +231,9 @@ export type OperationMethods = ReturnType<typeof operationMethods>;
 /** One async iterator per connection query of the SDK. */
 export function paginationMethods(methods: OperationMethods) {
   return {
+    /** Every node of `auditLog`, page by page. */
+    auditLog: (variables: Omit<AuditLogQueryVariables, PageArguments> = {}, options?: PaginateOptions) =>
+      paginate((page, requestOptions) => methods.auditLog({ ...variables, ...page }, requestOptions), options),
     /** Every node of `deliveries`, page by page. */
     deliveries: (variables: Omit<DeliveriesQueryVariables, PageArguments> = {}, options?: PaginateOptions) =>
       paginate((page, requestOptions) => methods.deliveries({ ...variables, ...page }, requestOptions), options),

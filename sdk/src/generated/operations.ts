@@ -34,6 +34,33 @@ export type AttemptErrorKind =
   /** The TLS handshake failed (certificate not trusted, expired, or for another name). */
   | 'TLS';
 
+/** What kind of caller made a configuration change. */
+export type AuditActorKind =
+  /** An admin key. */
+  | 'ADMIN'
+  /** An organization's long-lived key. */
+  | 'ORGANIZATION_KEY'
+  /** A portal session (the webhooks portal, on behalf of the organization). */
+  | 'PORTAL_SESSION'
+  /** Herald itself or its command line (`herald …` on the server), with no key. */
+  | 'SYSTEM';
+
+/** Which entries to list; every field given must match. */
+export type AuditLogFilter = {
+  /** One action: endpoint.created, endpoint.updated, endpoint.deleted, endpoint.disabled, endpoint.enabled, endpoint.secret_rotated, key.created, key.revoked, portal_session.created, portal_session.revoked, event_type.created, event_type.updated, event_type.deprecated. */
+  action?: string | null | undefined;
+  /** Changes made by this key (key_…). */
+  actorId?: string | null | undefined;
+  /** Admin keys: one organization's entries (org_…). An organization key sees its own organization's only. */
+  organizationId?: string | null | undefined;
+  /** Entries at or after this time. */
+  since?: Date | string | null | undefined;
+  /** Changes of this endpoint, key or organization (its id), or event type (its name). */
+  targetId?: string | null | undefined;
+  /** Entries before this time. */
+  until?: Date | string | null | undefined;
+};
+
 /** Which scheduled delivery to cancel. */
 export type CancelDeliveryInput = {
   /** The delivery. */
@@ -657,6 +684,8 @@ export type OrganizationFieldsFragment = { __typename: 'Organization', id: strin
 
 export type EventTypeFieldsFragment = { __typename: 'EventType', name: string, description: string, schema: JsonValue | null, deprecated: boolean, createdAt: string };
 
+export type AuditEntryFieldsFragment = { __typename: 'AuditEntry', id: string, action: string, targetId: string, organizationId: string | null, at: string, changes: JsonValue, actor: { __typename: 'AuditActor', kind: AuditActorKind, id: string | null } };
+
 export type AccessQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -796,6 +825,17 @@ export type EventTypesQueryVariables = Exact<{
 
 
 export type EventTypesQuery = { __typename: 'Query', eventTypes: Array<{ __typename: 'EventType', name: string, description: string, schema: JsonValue | null, deprecated: boolean, createdAt: string }> };
+
+export type AuditLogQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
+  filter?: AuditLogFilter | null | undefined;
+}>;
+
+
+export type AuditLogQuery = { __typename: 'Query', auditLog: { __typename: 'AuditEntryConnection', edges: Array<{ __typename: 'AuditEntryEdge', cursor: string, node: { __typename: 'AuditEntry', id: string, action: string, targetId: string, organizationId: string | null, at: string, changes: JsonValue, actor: { __typename: 'AuditActor', kind: AuditActorKind, id: string | null } } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
 
 export type DeliveryUpdatedSubscriptionVariables = Exact<{
   filter?: DeliveryUpdatedFilter | null | undefined;
@@ -1043,6 +1083,20 @@ export const EventTypeFieldsFragmentDoc = new TypedDocumentString(`
   createdAt
 }
     `, {"fragmentName":"EventTypeFields"}) as unknown as TypedDocumentString<EventTypeFieldsFragment, unknown>;
+export const AuditEntryFieldsFragmentDoc = new TypedDocumentString(`
+    fragment AuditEntryFields on AuditEntry {
+  id
+  action
+  actor {
+    kind
+    id
+  }
+  targetId
+  organizationId
+  at
+  changes
+}
+    `, {"fragmentName":"AuditEntryFields"}) as unknown as TypedDocumentString<AuditEntryFieldsFragment, unknown>;
 export const CreateOrganizationDocument = new TypedDocumentString(`
     mutation CreateOrganization($input: CreateOrganizationInput!) {
   createOrganization(input: $input) {
@@ -2562,6 +2616,44 @@ export const EventTypesDocument = new TypedDocumentString(`
   deprecated
   createdAt
 }`) as unknown as TypedDocumentString<EventTypesQuery, EventTypesQueryVariables>;
+export const AuditLogDocument = new TypedDocumentString(`
+    query AuditLog($first: Int, $after: String, $last: Int, $before: String, $filter: AuditLogFilter) {
+  auditLog(
+    first: $first
+    after: $after
+    last: $last
+    before: $before
+    filter: $filter
+  ) {
+    edges {
+      cursor
+      node {
+        ...AuditEntryFields
+      }
+    }
+    pageInfo {
+      ...PageInfoFields
+    }
+  }
+}
+    fragment PageInfoFields on PageInfo {
+  hasNextPage
+  hasPreviousPage
+  startCursor
+  endCursor
+}
+fragment AuditEntryFields on AuditEntry {
+  id
+  action
+  actor {
+    kind
+    id
+  }
+  targetId
+  organizationId
+  at
+  changes
+}`) as unknown as TypedDocumentString<AuditLogQuery, AuditLogQueryVariables>;
 export const DeliveryUpdatedDocument = new TypedDocumentString(`
     subscription DeliveryUpdated($filter: DeliveryUpdatedFilter, $resumeAfter: String) {
   deliveryUpdated(filter: $filter, resumeAfter: $resumeAfter) {
