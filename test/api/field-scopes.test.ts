@@ -109,23 +109,63 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-/** A selection of everything reachable from a type, each named type at most once per path. */
-function selectionOf(schema: GraphQLSchema, type: GraphQLNamedType, path: readonly string[]): string {
-  if (isLeafType(type)) return '';
-  if (path.length >= MAX_DEPTH) return '{ __typename }';
+/** A selection and how many fields it selects (what the API's breadth limit counts). */
+interface Selection {
+  text: string;
+  fields: number;
+}
+
+/** Fields one document of the walk selects at most: under the API's breadth limit (200). */
+const BREADTH_BUDGET = 150;
+
+/**
+ * Selections that together cover everything reachable from a type, each named type at most once
+ * per path, each under BREADTH_BUDGET: fields are packed into documents greedily, and a field whose
+ * own selection is too broad is split the same way, one document per part.
+ */
+function selectionsOf(schema: GraphQLSchema, type: GraphQLNamedType, path: readonly string[]): Selection[] {
+  if (isLeafType(type)) return [{ text: '', fields: 0 }];
+  if (path.length >= MAX_DEPTH) return [{ text: '{ __typename }', fields: 1 }];
+  const parts: Selection[][] = [];
   if (isAbstractType(type)) {
-    const members = schema.getPossibleTypes(type).map((member) => `... on ${member.name} ${selectionOf(schema, member, path)}`);
-    return `{ __typename ${members.join(' ')} }`;
+    for (const member of schema.getPossibleTypes(type)) {
+      parts.push(selectionsOf(schema, member, path).map((inner) => ({ text: `... on ${member.name} ${inner.text}`, fields: inner.fields })));
+    }
+  } else if (isObjectType(type)) {
+    const fields = Object.values(type.getFields())
+      .filter((field) => field.args.every((arg) => !isNonNullType(arg.type) || arg.defaultValue !== undefined))
+      .filter((field) => {
+        const named = getNamedType(field.type);
+        return isLeafType(named) || !path.includes(named.name);
+      });
+    for (const field of fields) {
+      parts.push(selectionsOf(schema, getNamedType(field.type), [...path, type.name]).map((inner) => ({ text: `${field.name} ${inner.text}`, fields: inner.fields + 1 })));
+    }
+  } else {
+    return [{ text: '', fields: 0 }];
   }
-  if (!isObjectType(type)) return '';
-  const fields = Object.values(type.getFields())
-    .filter((field) => field.args.every((arg) => !isNonNullType(arg.type) || arg.defaultValue !== undefined))
-    .filter((field) => {
-      const named = getNamedType(field.type);
-      return isLeafType(named) || !path.includes(named.name);
-    })
-    .map((field) => `${field.name} ${selectionOf(schema, getNamedType(field.type), [...path, type.name])}`);
-  return `{ __typename ${fields.join(' ')} }`;
+  // Every variant of a split part goes in a document of its own; whole parts are packed together.
+  const documents: Selection[] = [];
+  let packing: Selection = { text: '', fields: 1 };
+  for (const variants of parts) {
+    if (variants.length > 1) {
+      for (const variant of variants) documents.push({ text: `{ __typename ${variant.text} }`, fields: variant.fields + 1 });
+      continue;
+    }
+    const [part] = variants as [Selection];
+    if (packing.fields + part.fields > BREADTH_BUDGET && packing.text !== '') {
+      documents.push({ text: `{ __typename ${packing.text} }`, fields: packing.fields });
+      packing = { text: '', fields: 1 };
+    }
+    if (part.fields + 1 > BREADTH_BUDGET) {
+      // One field alone over the budget, not splittable here: its inner selection was split already.
+      documents.push({ text: `{ __typename ${part.text} }`, fields: part.fields + 1 });
+      continue;
+    }
+    packing = { text: `${packing.text} ${part.text}`, fields: packing.fields + part.fields };
+  }
+  if (packing.text !== '' || documents.length === 0) documents.push({ text: `{ __typename ${packing.text} }`, fields: packing.fields });
+  return documents;
 }
 
 interface Principal {
@@ -183,30 +223,24 @@ function mayRead(typeName: string, fieldName: string, principal: Principal, gran
 function operations(schema: GraphQLSchema): Array<{ root: GraphQLObjectType; document: string; variables: Record<string, unknown> }> {
   const query = schema.getQueryType()!;
   const mutation = schema.getMutationType()!;
-  const select = (root: GraphQLObjectType, field: string) => selectionOf(schema, getNamedType(root.getFields()[field]!.type), [root.name]);
+  const select = (root: GraphQLObjectType, field: string) => selectionsOf(schema, getNamedType(root.getFields()[field]!.type), [root.name]).map((selection) => selection.text);
   const list = Object.values(query.getFields())
     .filter((field) => field.args.every((arg) => !isNonNullType(arg.type) || arg.defaultValue !== undefined))
-    .map((field) => ({ root: query, document: `query { ${field.name} ${select(query, field.name)} }`, variables: {} }));
+    .flatMap((field) => select(query, field.name).map((selection) => ({ root: query, document: `query { ${field.name} ${selection} }`, variables: {} })));
   for (const id of Object.values(ids)) {
-    list.push({ root: query, document: `query($id: ID!) { node(id: $id) ${select(query, 'node')} }`, variables: { id } });
+    for (const selection of select(query, 'node')) list.push({ root: query, document: `query($id: ID!) { node(id: $id) ${selection} }`, variables: { id } });
   }
   // Publishing again with the same idempotency key answers the first event and writes nothing.
-  list.push({
-    root: mutation,
-    document: `mutation($input: PublishEventInput!) { publishEvent(input: $input) ${select(mutation, 'publishEvent')} }`,
-    variables: { input: PUBLISH_INPUT },
-  });
+  for (const selection of select(mutation, 'publishEvent')) {
+    list.push({ root: mutation, document: `mutation($input: PublishEventInput!) { publishEvent(input: $input) ${selection} }`, variables: { input: PUBLISH_INPUT } });
+  }
   // An event with no deliveries: nothing is cancelled, and the payload still answers the event.
-  list.push({
-    root: mutation,
-    document: `mutation($input: CancelScheduledEventInput!) { cancelScheduledEvent(input: $input) ${select(mutation, 'cancelScheduledEvent')} }`,
-    variables: { input: { id: ids.undelivered } },
-  });
-  list.push({
-    root: mutation,
-    document: `mutation($input: UpdateEndpointInput!) { updateEndpoint(input: $input) ${select(mutation, 'updateEndpoint')} }`,
-    variables: { input: { id: ids.endpoint } },
-  });
+  for (const selection of select(mutation, 'cancelScheduledEvent')) {
+    list.push({ root: mutation, document: `mutation($input: CancelScheduledEventInput!) { cancelScheduledEvent(input: $input) ${selection} }`, variables: { input: { id: ids.undelivered } } });
+  }
+  for (const selection of select(mutation, 'updateEndpoint')) {
+    list.push({ root: mutation, document: `mutation($input: UpdateEndpointInput!) { updateEndpoint(input: $input) ${selection} }`, variables: { input: { id: ids.endpoint } } });
+  }
   return list;
 }
 
