@@ -24,6 +24,7 @@ import { usePortal } from '../portal/serve-portal.ts';
 import { useSubscriptionReady } from './subscription-ready.ts';
 import { createSseLimits, type SseLimits } from './sse-limits.ts';
 import { KEY_CHECK_MS } from './subscription-auth.ts';
+import { useGraphQLSpans } from '../telemetry/graphql-spans.ts';
 
 export interface HeraldYogaOptions {
   services: AppServices;
@@ -112,6 +113,7 @@ export function createHeraldYoga({ services, log, isReady, metrics, portalDir, k
       };
     },
     plugins: [
+      useGraphQLSpans({ organizationOf: (ctx) => organizationOfPrincipal((ctx as Partial<Context>).principal) }),
       useSecurityHeaders(),
       useProbes({ isReady, developerPage: config.nodeEnv === 'production' ? null : { graphiql: config.graphiql } }),
       useJwksRoute(services.db),
@@ -130,6 +132,10 @@ export function createHeraldYoga({ services, log, isReady, metrics, portalDir, k
   });
   sseLimitsOf.set(yoga, sseLimits);
   return yoga;
+}
+
+function organizationOfPrincipal(principal: Principal | null | undefined): string | undefined {
+  return principal?.kind === 'organization' ? principal.organizationId : undefined;
 }
 
 /** Null without a bearer key. */

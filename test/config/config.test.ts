@@ -109,6 +109,7 @@ describe('loadConfig', () => {
       queueTimings: { superviseIntervalSeconds: 5, monitorIntervalSeconds: 5, expiryMarginSeconds: 5, watchdogMarginSeconds: 15, deliverRetryLimit: 5, deliverRetryDelaySeconds: 1, abandonedRetryLimit: 5, abandonedRetryDelaySeconds: 5, endpointConcurrency: 100 },
       maxInFlightPerOrganization: 250,
       egressProxy: null,
+      telemetry: null,
     } satisfies HeraldConfig);
   });
 
