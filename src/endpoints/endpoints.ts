@@ -25,7 +25,12 @@ import { hasPlainValues, openHeaders, sealHeaders } from './custom-headers.ts';
 import { sealSecret, type EncryptionKey } from './secret-box.ts';
 import { generateSecretFor, parseSecretFor } from './signing-secret.ts';
 
-export interface CreateEndpointInput extends EndpointInput {
+/** Whether deliveries carry the publisher's W3C trace context (docs/telemetry.md); absent or null: unchanged (false on create). */
+export interface TraceContextChoice {
+  propagateTraceContext?: boolean | null | undefined;
+}
+
+export interface CreateEndpointInput extends EndpointInput, TraceContextChoice {
   signatureScheme?: SignatureScheme | null | undefined;
   verify?: boolean | null | undefined;
   secret?: string | null | undefined;
@@ -76,6 +81,7 @@ export async function createEndpoint(
         signatureScheme: scheme,
         secretSealed: sealSecret(secret, services.encryptionKey, id),
         verifiedAt,
+        propagateTraceContext: input.propagateTraceContext ?? false,
         ...(publicKey !== null ? { signingPublicKey: publicKey, jwksId: randomBytes(18).toString('base64url') } : {}),
       },
     });
@@ -88,7 +94,7 @@ export async function updateEndpoint(
   view: CatalogView,
   organizationId: string,
   id: string,
-  input: EndpointInput,
+  input: EndpointInput & TraceContextChoice,
 ): Promise<Endpoint> {
   const checked = validateEndpointUpdate(input, await rulesContext(services, view));
   if (!checked.ok) throw new ValidationError(checked.issues);
@@ -103,7 +109,7 @@ export async function updateEndpoint(
     return tx.endpoint.update({
       where: { id: existing.id },
       // A new URL has not answered the echo challenge.
-      data: { ...toColumns(fields, services.encryptionKey, existing.id), ...(fields.name ? { name: fields.name } : {}), ...(urlChanged ? { verifiedAt: null } : {}) },
+      data: { ...toColumns(fields, services.encryptionKey, existing.id), ...(fields.name ? { name: fields.name } : {}), ...(urlChanged ? { verifiedAt: null } : {}), ...(input.propagateTraceContext != null ? { propagateTraceContext: input.propagateTraceContext } : {}) },
     });
   });
 }

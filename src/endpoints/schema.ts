@@ -102,6 +102,7 @@ export const EndpointRef = builder.prismaNode('Endpoint', {
       description: 'Null: unlimited. See docs/rate-limits.md.',
       resolve: (endpoint) => rateLimitOf({ perSecond: endpoint.rateLimitPerSecond, burst: endpoint.rateLimitBurst }),
     }),
+    propagateTraceContext: t.exposeBoolean('propagateTraceContext', { description: "Whether its deliveries carry W3C `traceparent` (and `tracestate`) headers continuing the publisher's trace; default false (docs/telemetry.md)." }),
     verifiedAt: t.expose('verifiedAt', { type: 'DateTime', nullable: true, description: 'When the URL last answered the echo challenge (createEndpoint with verify); null if never.' }),
     signingPublicKeys: t.stringList({
       description: 'STANDARD_WEBHOOKS_ED25519: the public keys (whpk_…) that sign its deliveries now, the current one first, then the previous one during a rotation grace. Not secrets. Empty for the HMAC schemes.',
@@ -227,6 +228,7 @@ export const CreateEndpointInput = builder.inputType('CreateEndpointInput', {
     verify: t.boolean({ description: 'Require the URL to answer the echo challenge before saving.' }),
     secret: t.string({ description: 'Bring your own signing secret: whsec_ + base64 of 24–64 bytes for the HMAC schemes; for STANDARD_WEBHOOKS_ED25519 a private key, whsk_ + base64 of its 32-byte seed (or of seed and public key, 64 bytes). Default: a new one.' }),
     rateLimit: t.field({ type: EndpointRateLimitInput, description: 'At most this many deliveries a second; absent or null: unlimited.' }),
+    propagateTraceContext: t.boolean({ description: "Send W3C `traceparent` (and `tracestate`) with each delivery, continuing the trace its event was published in (docs/telemetry.md). Default false." }),
   }),
 });
 
@@ -255,6 +257,7 @@ const UpdateEndpointInput = builder.inputType('UpdateEndpointInput', {
     headers: t.field({ type: [EndpointHeaderInput], description: 'Replaces the whole list.' }),
     rateLimit: t.field({ type: EndpointRateLimitInput, description: 'Replaces the limit; null removes it (unlimited); absent leaves it.' }),
     filter: t.field({ type: 'JSON', description: `${FILTER_INPUT} null removes it.` }),
+    propagateTraceContext: t.boolean({ description: 'Send W3C `traceparent` and `tracestate` with each delivery, or stop; absent or null leaves it.' }),
   }),
 });
 
