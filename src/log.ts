@@ -35,7 +35,8 @@ export function createLogger(options: LoggerOptions): Logger {
     if (LOG_LEVELS.indexOf(level) < least) return () => undefined;
     return (message: string, fields?: LogFields) => {
       const time = now().toISOString();
-      const traceId = activeTraceId();
+      // A line about something traced elsewhere (a delivery of a published event) names its own trace.
+      const traceId = fields?.trace_id === undefined ? activeTraceId() : undefined;
       const all = traceId === undefined ? fields : { ...fields, trace_id: traceId };
       out(`${options.json ? JSON.stringify({ time, level, message, ...all }) : `${time} herald ${level}: ${message}${all ? formatFields(all) : ''}`}\n`);
     };

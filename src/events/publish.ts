@@ -20,6 +20,7 @@ import { inSpan } from '../telemetry/tracing.ts';
 import { traceHeadersOf, type TraceHeaders } from '../telemetry/trace-context.ts';
 import { instruments } from '../telemetry/instruments.ts';
 import { context } from '@opentelemetry/api';
+import { encodeGlobalId } from '../global-id.ts';
 
 export interface Published {
   event: Event;
@@ -98,7 +99,7 @@ export function publishEvents(
   inputs: Array<{ input: PublishInput; path: string[] }>,
   trace: TraceHeaders | null = null,
 ): Promise<Published[]> {
-  return inSpan('herald.publish', { attributes: { 'herald.organization.id': organizationId, 'herald.events.given': inputs.length } }, (span) =>
+  return inSpan('herald.publish', { attributes: { 'herald.organization.id': encodeGlobalId('Organization', organizationId), 'herald.events.given': inputs.length } }, (span) =>
     publishTraced(services, organizationId, inputs, span ? traceHeadersOf(context.active()) : trace, (published, created) => {
       span?.setAttributes({ 'herald.events.published': published, 'herald.deliveries.created': created });
       instruments().eventsPublished.add(published);

@@ -25,6 +25,7 @@ import { useSubscriptionReady } from './subscription-ready.ts';
 import { createSseLimits, type SseLimits } from './sse-limits.ts';
 import { KEY_CHECK_MS } from './subscription-auth.ts';
 import { useGraphQLSpans } from '../telemetry/graphql-spans.ts';
+import { encodeGlobalId } from '../global-id.ts';
 
 export interface HeraldYogaOptions {
   services: AppServices;
@@ -135,7 +136,7 @@ export function createHeraldYoga({ services, log, isReady, metrics, portalDir, k
 }
 
 function organizationOfPrincipal(principal: Principal | null | undefined): string | undefined {
-  return principal?.kind === 'organization' ? principal.organizationId : undefined;
+  return principal?.kind === 'organization' ? encodeGlobalId('Organization', principal.organizationId) : undefined;
 }
 
 /** Null without a bearer key. */

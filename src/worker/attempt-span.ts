@@ -6,7 +6,8 @@ import { SpanKind, SpanStatusCode, context, trace, type Span } from '@openteleme
 import type { ClaimedDelivery } from '../delivery-state/transitions.ts';
 import type { SendResult } from '../http/http-sender.ts';
 import { contextOf, traceHeadersFrom, traceHeadersOf, type TraceHeaders } from '../telemetry/trace-context.ts';
-import { startSpan } from '../telemetry/tracing.ts';
+import { isTracing, startSpan } from '../telemetry/tracing.ts';
+import { encodeGlobalId } from '../global-id.ts';
 
 export interface AttemptTrace {
   span: Span | null;
@@ -15,7 +16,9 @@ export interface AttemptTrace {
 }
 
 export function startAttemptTrace(claimed: ClaimedDelivery): AttemptTrace {
-  const published = traceHeadersFrom(claimed.event.traceParent, claimed.event.traceState);
+  const wanted = claimed.endpoint.propagateTraceContext;
+  const published = wanted || isTracing() ? traceHeadersFrom(claimed.event.traceParent, claimed.event.traceState) : null;
+  if (!isTracing()) return { span: null, headers: wanted && published ? headersOf(published) : {} };
   const batch = trace.getSpan(context.active());
   const { url, address, port } = urlParts(claimed.endpoint.url);
   const span = startSpan('POST', {
@@ -27,16 +30,20 @@ export function startAttemptTrace(claimed: ClaimedDelivery): AttemptTrace {
       ...(address ? { 'server.address': address } : {}),
       ...(port ? { 'server.port': port } : {}),
       'herald.attempt.number': claimed.attempt,
-      'herald.delivery.id': claimed.deliveryId,
-      'herald.endpoint.id': claimed.endpoint.id,
-      'herald.event.id': claimed.event.id,
-      'herald.organization.id': claimed.organizationId,
+      // The API's ids, as the operator searches for them.
+      'herald.delivery.id': encodeGlobalId('Delivery', claimed.deliveryId),
+      'herald.endpoint.id': encodeGlobalId('Endpoint', claimed.endpoint.id),
+      'herald.event.id': encodeGlobalId('Event', claimed.event.id),
+      'herald.organization.id': encodeGlobalId('Organization', claimed.organizationId),
     },
   });
-  if (!claimed.endpoint.propagateTraceContext) return { span, headers: {} };
-  const sent: TraceHeaders | null = span ? traceHeadersOf(trace.setSpan(context.active(), span)) : published;
-  if (!sent) return { span, headers: {} };
-  return { span, headers: sent.tracestate ? { traceparent: sent.traceparent, tracestate: sent.tracestate } : { traceparent: sent.traceparent } };
+  if (!wanted) return { span, headers: {} };
+  const sent = traceHeadersOf(trace.setSpan(context.active(), span));
+  return { span, headers: sent ? headersOf(sent) : {} };
+}
+
+function headersOf(sent: TraceHeaders): Record<string, string> {
+  return sent.tracestate ? { traceparent: sent.traceparent, tracestate: sent.tracestate } : { traceparent: sent.traceparent };
 }
 
 export function endAttemptTrace({ span }: AttemptTrace, sent: SendResult): void {
