@@ -9,7 +9,7 @@ import { publishEvents, type Published } from './publish.ts';
 import { MAX_BATCH, MAX_DELIVER_AHEAD_MS } from './publish-rules.ts';
 import { chargeResponseBytes } from '../graphql/response-budget.ts';
 import { OPERATOR_ORGANIZATION_ID } from '../organizations/operator.ts';
-import { incomingTraceOf } from '../telemetry/graphql-spans.ts';
+import { incomingTraceOf } from '../graphql/operation-spans.ts';
 
 // What a delivery log shows of its event (id, type, project, time) is delivery data too; the payload
 // and idempotency key are the event's content and need events:read or to be the caller's own publish

@@ -24,7 +24,7 @@ import { usePortal } from '../portal/serve-portal.ts';
 import { useSubscriptionReady } from './subscription-ready.ts';
 import { createSseLimits, type SseLimits } from './sse-limits.ts';
 import { KEY_CHECK_MS } from './subscription-auth.ts';
-import { useGraphQLSpans } from '../telemetry/graphql-spans.ts';
+import { useGraphQLSpans } from './operation-spans.ts';
 import { encodeGlobalId } from '../global-id.ts';
 
 export interface HeraldYogaOptions {

@@ -5,8 +5,8 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { contextOf, traceHeadersFrom, type TraceHeaders } from './trace-context.ts';
-import { isTracing, startSpan } from './tracing.ts';
+import { contextOf, traceHeadersFrom, type TraceHeaders } from '../telemetry/trace-context.ts';
+import { isTracing, startSpan } from '../telemetry/tracing.ts';
 
 const incoming = new WeakMap<object, TraceHeaders>();
 
