@@ -17,8 +17,13 @@ export interface AttemptTrace {
 
 export function startAttemptTrace(claimed: ClaimedDelivery): AttemptTrace {
   const wanted = claimed.endpoint.propagateTraceContext;
-  const published = wanted || isTracing() ? traceHeadersFrom(claimed.event.traceParent, claimed.event.traceState) : null;
-  if (!isTracing()) return { span: null, headers: wanted && published ? headersOf(published) : {} };
+  const { traceParent, traceState } = claimed.event;
+  if (!isTracing()) {
+    // Stored as publishing checked and wrote it: sent unchanged, without parsing it again.
+    if (!wanted || !traceParent) return { span: null, headers: {} };
+    return { span: null, headers: headersOf(traceState ? { traceparent: traceParent, tracestate: traceState } : { traceparent: traceParent }) };
+  }
+  const published = traceHeadersFrom(traceParent, traceState);
   const batch = trace.getSpan(context.active());
   const { url, address, port } = urlParts(claimed.endpoint.url);
   const span = startSpan('POST', {
