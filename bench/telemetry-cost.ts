@@ -52,7 +52,7 @@ const rows: Array<[string, number]> = [
   ['off: attempt, propagateTraceContext', attemptMicroseconds(claimed(true))],
   ['off: inSpan around async work', await spanMicroseconds()],
 ];
-const telemetry = startTelemetry({ serviceName: 'bench', traces: { url: 'http://127.0.0.1:9/v1/traces', protocol: 'http/protobuf', headers: {} }, metrics: null, metricExportIntervalMs: 60_000 }, 'bench', () => undefined);
+const telemetry = await startTelemetry({ serviceName: 'bench', traces: { url: 'http://127.0.0.1:9/v1/traces', protocol: 'http/protobuf', headers: {} }, metrics: null, metricExportIntervalMs: 60_000 }, 'bench', () => undefined);
 rows.push(['on: attempt span', attemptMicroseconds(claimed(false))], ['on: attempt span, propagateTraceContext', attemptMicroseconds(claimed(true))], ['on: inSpan around async work', await spanMicroseconds()]);
 await telemetry.shutdown();
 for (const [name, us] of rows) console.log(`${name.padEnd(48)} ${us.toFixed(2).padStart(7)} µs`);

@@ -16,7 +16,7 @@ const REPEATED_SIGNAL_MS = 1_000;
 
 export async function serve(kind: ProcessKind, config: HeraldConfig, log: Logger): Promise<void> {
   // First, so start-up work is traced like the rest; shut down last, so the drain's spans are exported.
-  const telemetry = startTelemetry(config.telemetry, kind, (line) => log.warn(`telemetry: ${line}`));
+  const telemetry = await startTelemetry(config.telemetry, kind, (line) => log.warn(`telemetry: ${line}`));
   let runtime: Runtime;
   try {
     runtime = await openRuntime(config, log, { queue: true, listen: kind !== 'worker', work: kind !== 'api' });

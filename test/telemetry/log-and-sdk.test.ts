@@ -29,7 +29,7 @@ describe('log lines', () => {
     const lines: string[] = [];
     const log = createLogger({ json: true, write: (line) => void lines.push(line) });
     await inSpan('off', {}, async () => log.info('before telemetry'));
-    const telemetry = startTelemetry({ serviceName: 'log-test', traces: { url: `${otlp.url}/v1/traces`, protocol: 'http/json', headers: {} }, metrics: null, metricExportIntervalMs: 60_000 }, 'test', () => undefined);
+    const telemetry = await startTelemetry({ serviceName: 'log-test', traces: { url: `${otlp.url}/v1/traces`, protocol: 'http/json', headers: {} }, metrics: null, metricExportIntervalMs: 60_000 }, 'test', () => undefined);
     let traceId = '';
     await inSpan('work', {}, async (span) => {
       traceId = span!.spanContext().traceId;

@@ -124,7 +124,8 @@ describe.each(['http/json', 'http/protobuf'] as const)('OTLP export over %s', (p
       await waitFor(async () => (await herald.db.delivery.count({ where: { eventId: idOfType(published.eventId, 'Event')!, attemptCount: 1 } })) === 2, 'both attempts to be recorded');
     } finally {
       // The drain flushes every pending span and a last metric export.
-      expect(await child.stop()).toBe(0);
+      const code = await child.stop();
+      expect(code, output()).toBe(0);
     }
   }, 120_000);
   afterAll(async () => {
