@@ -23,9 +23,9 @@ export interface GraphQLSpanOptions {
 export function useGraphQLSpans({ organizationOf }: GraphQLSpanOptions): Plugin {
   return {
     onExecute({ args, executeFn, setExecuteFn }) {
-      const contextValue = args.contextValue as { request?: Request };
-      const headers = contextValue.request?.headers;
-      const named = headers ? traceHeadersFrom(headers.get('traceparent'), headers.get('tracestate')) : null;
+      // An HTTP request's context holds its Fetch Request; a graphql-ws operation's holds none.
+      const headers = (args.contextValue as { request?: { headers?: Partial<Headers> } }).request?.headers;
+      const named = typeof headers?.get === 'function' ? traceHeadersFrom(headers.get('traceparent'), headers.get('tracestate')) : null;
       if (named) incoming.set(args.contextValue as object, named);
       if (!isTracing()) return;
       const operation = getOperationAST(args.document, args.operationName);
