@@ -146,7 +146,7 @@ async function runBatch(deps: DeliverDeps, jobs: readonly DeliverJob[], detach: 
       detach(key);
       const work = attempt
         .then(async (item) => {
-          const result = await recordLogged(services, [item], deps.log);
+          const result = await inSpan('herald.record', { attributes: { 'herald.attempts': 1, 'herald.detached': true } }, () => recordLogged(services, [item], deps.log));
           if (result.recorded[0]) countAttempt(deps, item);
         })
         .catch((error: unknown) => {
