@@ -32,16 +32,18 @@ export function useGraphQLSpans({ organizationOf }: GraphQLSpanOptions): Plugin 
       const type = operation?.operation ?? 'query';
       const name = operation?.name?.value;
       const organizationId = organizationOf(args.contextValue as object);
+      const parent = named ? contextOf(named) : context.active();
       const span = startSpan(name ? `${type} ${name}` : type, {
         kind: SpanKind.SERVER,
-        parent: named ? contextOf(named) : context.active(),
+        parent,
         attributes: {
           'graphql.operation.type': type,
           ...(name ? { 'graphql.operation.name': name } : {}),
           ...(organizationId ? { 'herald.organization.id': organizationId } : {}),
         },
       });
-      const active = trace.setSpan(named ? contextOf(named) : context.active(), span);
+      if (!span) return;
+      const active = trace.setSpan(parent, span);
       setExecuteFn((executeArgs) => context.with(active, () => executeFn(executeArgs)));
       return {
         onExecuteDone({ result }) {

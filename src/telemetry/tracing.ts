@@ -28,8 +28,8 @@ export interface HeraldSpanOptions {
  * `work` gets null when tracing is off.
  */
 export async function inSpan<T>(name: string, options: HeraldSpanOptions, work: (span: Span | null) => Promise<T>): Promise<T> {
-  if (!tracing) return work(null);
   const span = startSpan(name, options);
+  if (!span) return work(null);
   try {
     return await context.with(trace.setSpan(options.parent ?? context.active(), span), () => work(span));
   } catch (error) {
@@ -41,8 +41,6 @@ export async function inSpan<T>(name: string, options: HeraldSpanOptions, work: 
 }
 
 /** A span the caller ends; null when tracing is off. */
-export function startSpan(name: string, options: HeraldSpanOptions): Span;
-export function startSpan(name: string, options: HeraldSpanOptions): Span | null;
 export function startSpan(name: string, { parent, ...options }: HeraldSpanOptions): Span | null {
   if (!tracing) return null;
   return trace.getTracer('herald', VERSION).startSpan(name, options, parent ?? context.active());

@@ -42,7 +42,7 @@ export function startAttemptTrace(claimed: ClaimedDelivery): AttemptTrace {
       'herald.organization.id': encodeGlobalId('Organization', claimed.organizationId),
     },
   });
-  if (!wanted) return { span, headers: {} };
+  if (!span || !wanted) return { span, headers: {} };
   const sent = traceHeadersOf(trace.setSpan(context.active(), span));
   return { span, headers: sent ? headersOf(sent) : {} };
 }
