@@ -26,16 +26,16 @@ const PROTOCOLS: readonly OtlpProtocol[] = ['http/json', 'http/protobuf'];
 
 /** Every variable parseTelemetrySettings reads, in that order (config.ts documents each). */
 export const TELEMETRY_VARIABLES = [
-  'OTEL_SDK_DISABLED',
-  'OTEL_SERVICE_NAME',
   'OTEL_EXPORTER_OTLP_ENDPOINT',
   'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
   'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT',
   'OTEL_EXPORTER_OTLP_PROTOCOL',
   'OTEL_EXPORTER_OTLP_HEADERS',
+  'OTEL_SERVICE_NAME',
   'OTEL_TRACES_EXPORTER',
   'OTEL_METRICS_EXPORTER',
   'OTEL_METRIC_EXPORT_INTERVAL',
+  'OTEL_SDK_DISABLED',
 ] as const;
 
 export type TelemetryVariable = (typeof TELEMETRY_VARIABLES)[number];
