@@ -1,7 +1,8 @@
 // One line per log entry on stderr: JSON in production (for log shippers), readable otherwise
 // (`<ISO time> herald <level>: <message>`, then `name=value` fields). Entries below the configured
 // level (HERALD_LOG_LEVEL) are dropped before anything is formatted. Payloads, secrets and keys are
-// never logged.
+// never logged. While a span is active (telemetry on), a line carries its `trace_id`.
+import { activeTraceId } from './telemetry/tracing.ts';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -34,7 +35,10 @@ export function createLogger(options: LoggerOptions): Logger {
     if (LOG_LEVELS.indexOf(level) < least) return () => undefined;
     return (message: string, fields?: LogFields) => {
       const time = now().toISOString();
-      out(`${options.json ? JSON.stringify({ time, level, message, ...fields }) : `${time} herald ${level}: ${message}${fields ? formatFields(fields) : ''}`}\n`);
+      // A line about something traced elsewhere (a delivery of a published event) names its own trace.
+      const traceId = fields?.trace_id === undefined ? activeTraceId() : undefined;
+      const all = traceId === undefined ? fields : { ...fields, trace_id: traceId };
+      out(`${options.json ? JSON.stringify({ time, level, message, ...all }) : `${time} herald ${level}: ${message}${all ? formatFields(all) : ''}`}\n`);
     };
   };
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };

@@ -13,6 +13,13 @@ export interface RequestOptions {
   timeoutMs?: number;
   /** Retries after a network error, a timeout, 429, 502, 503 or 504, for queries and idempotent publishes. */
   retries?: number;
+  /**
+   * A W3C `traceparent` (`00-<trace id>-<span id>-<flags>`) sent with the call: a publish continues
+   * that trace through every attempt of its deliveries (Herald's docs/telemetry.md).
+   */
+  traceparent?: string;
+  /** The W3C `tracestate` that goes with `traceparent`. */
+  tracestate?: string;
 }
 
 /** What the SDK passes beside the caller's options. */
@@ -83,8 +90,9 @@ export function createHttpRequester(transport: HttpTransportOptions): Requester 
     const retries = options.idempotent ? (options.retries ?? transport.retries) : 0;
     const signal = anySignal([transport.signal, options.signal]);
     const body = JSON.stringify({ query: document.toString(), variables }, dateAsIsoString);
+    const trace = traceHeaders(options);
     for (let attempt = 0; ; attempt++) {
-      const outcome = await tryOnce(transport, body, signal, options.timeoutMs ?? transport.timeoutMs);
+      const outcome = await tryOnce(transport, body, signal, options.timeoutMs ?? transport.timeoutMs, trace);
       if (!(outcome instanceof Failure)) return outcome.data as never;
       if (attempt >= retries || !outcome.retryable) throw outcome.error;
       const backoff = Math.random() * Math.min(transport.maxRetryDelayMs, transport.retryDelayMs * 2 ** attempt);
@@ -108,7 +116,13 @@ class Failure {
   }
 }
 
-async function tryOnce(transport: HttpTransportOptions, body: string, signal: AbortSignal | undefined, timeoutMs: number): Promise<Outcome> {
+/** The trace headers of a call: none without a traceparent (a tracestate alone means nothing). */
+function traceHeaders({ traceparent, tracestate }: RequestOptions): Record<string, string> {
+  if (!traceparent) return {};
+  return tracestate ? { traceparent, tracestate } : { traceparent };
+}
+
+async function tryOnce(transport: HttpTransportOptions, body: string, signal: AbortSignal | undefined, timeoutMs: number, trace: Record<string, string>): Promise<Outcome> {
   const timeout = AbortSignal.timeout(timeoutMs);
   const combined = anySignal([signal, timeout])!;
   let response: Response;
@@ -120,6 +134,7 @@ async function tryOnce(transport: HttpTransportOptions, body: string, signal: Ab
         'content-type': 'application/json',
         accept: 'application/graphql-response+json, application/json',
         authorization: transport.authorization,
+        ...trace,
       },
       body,
       signal: combined,

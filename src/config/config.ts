@@ -8,6 +8,7 @@ import type { PrivateNetworks } from '../engine/address-policy.ts';
 import { EgressProxyValueError, parseEgressProxyUrl, parseNoProxy, type EgressProxy } from '../engine/egress-route.ts';
 import { LOG_LEVELS, type LogLevel } from '../log.ts';
 import { MAX_IN_FLIGHT_ATTEMPTS, type QueueTimings } from './queue-timings.ts';
+import { parseTelemetrySettings, type TelemetrySettings } from '../telemetry/settings.ts';
 import { ConfigError, DEFAULT_RETRY_SCHEDULE, MAX_PAYLOAD_LIMIT, MAX_REQUEST_LIMIT, MAX_RETRY_STEPS, parseBoolean, parseCorsOrigins, parseDurationVariable, parseDatabaseUrl, parseEncryptionKey, parseHost, parseInteger, parseMetricsToken, parseNodeEnv, parseOrigins, parsePublicUrl, parseQueueTimingsVariable, parseRetrySchedule, parseSignatureHeader, parseSize, parseTimeout, shown } from './parse-variables.ts';
 
 export { ConfigError };
@@ -83,6 +84,8 @@ export interface HeraldConfig {
   queueTimings: QueueTimings;
   /** Attempts of one organization in flight in one worker process while others want room (src/engine/in-flight-shares.ts). */
   maxInFlightPerOrganization: number;
+  /** OpenTelemetry export from the standard OTEL_* variables; null: off (docs/telemetry.md). */
+  telemetry: TelemetrySettings | null;
 }
 
 export interface ConfigVariable {
@@ -168,6 +171,16 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'HERALD_MAX_PORTAL_SESSIONS_PER_ORG', fallback: '1000', shownDefault: '`1000`', description: 'Live (unexpired, unrevoked) portal sessions one organization may hold (1–1000000); past it `LimitExceededError`.' },
   { name: 'HERALD_MAX_IN_FLIGHT_PER_ORGANIZATION', fallback: String(DEFAULT_IN_FLIGHT_PER_ORGANIZATION), shownDefault: `\`${DEFAULT_IN_FLIGHT_PER_ORGANIZATION}\``, description: `Attempts of one organization in flight per worker process while others need room, 1–${MAX_IN_FLIGHT_ATTEMPTS} (see docs/fairness.md).` },
   { name: 'HERALD_QUEUE_TIMINGS', shownDefault: 'production\'s', description: 'Tests only: shorter pg-boss waits (`supervise=1s,expiryMargin=3s,…`; see docs/fault-injection.md).' },
+  { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', shownDefault: 'unset: no telemetry', description: 'OpenTelemetry (docs/telemetry.md): the OTLP/HTTP base URL (`http://collector:4318`); spans go to `/v1/traces`, metrics to `/v1/metrics`. Unset (and no per-signal endpoint): off, at no cost.' },
+  { name: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', shownDefault: 'the base URL + `/v1/traces`', description: 'The full URL spans are exported to; set alone, only traces are exported.' },
+  { name: 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', shownDefault: 'the base URL + `/v1/metrics`', description: 'The full URL metrics are exported to; set alone, only metrics are exported.' },
+  { name: 'OTEL_EXPORTER_OTLP_PROTOCOL', shownDefault: '`http/protobuf`', description: '`http/protobuf` or `http/json` (no gRPC).' },
+  { name: 'OTEL_EXPORTER_OTLP_HEADERS', shownDefault: 'none', description: 'Headers sent with each export, `name=value,name2=value2` (values percent-encoded), e.g. a collector\'s API key.' },
+  { name: 'OTEL_SERVICE_NAME', shownDefault: '`herald`', description: 'The `service.name` of the spans and metrics.' },
+  { name: 'OTEL_TRACES_EXPORTER', shownDefault: '`otlp`', description: '`otlp` or `none` (export metrics only).' },
+  { name: 'OTEL_METRICS_EXPORTER', shownDefault: '`otlp`', description: '`otlp` or `none` (export traces only).' },
+  { name: 'OTEL_METRIC_EXPORT_INTERVAL', shownDefault: '`60000`', description: 'Milliseconds between metric exports, 100–3600000 (and one more at the drain).' },
+  { name: 'OTEL_SDK_DISABLED', shownDefault: '`false`', description: '`true` turns telemetry off whatever else is set.' },
 ];
 
 /** The README's configuration table, printed from CONFIG_VARIABLES. */
@@ -276,6 +289,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const portalFrameAncestors = parseOrigins('HERALD_PORTAL_FRAME_ANCESTORS', read('HERALD_PORTAL_FRAME_ANCESTORS'));
   const queueTimings = parseQueueTimingsVariable(read('HERALD_QUEUE_TIMINGS'));
   const maxInFlightPerOrganization = wholeNumber('HERALD_MAX_IN_FLIGHT_PER_ORGANIZATION', 1, MAX_IN_FLIGHT_ATTEMPTS, 'attempts');
+  const telemetry = parseTelemetrySettings(read, (name, problem) => {
+    throw new ConfigError(name, problem);
+  });
 
   return {
     nodeEnv,
@@ -317,6 +333,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     portalFrameAncestors,
     queueTimings,
     maxInFlightPerOrganization,
+    telemetry,
   };
 }
 

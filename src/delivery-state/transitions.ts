@@ -35,12 +35,14 @@ export interface ClaimedDelivery {
     /** As stored, secret parts sealed (src/endpoints/receiver-auth.ts); null when not set. */
     oauth2: unknown;
     tls: unknown;
+    /** Send the event's trace context with the delivery (docs/telemetry.md). */
+    propagateTraceContext: boolean;
   };
   /**
    * `payloadText`: the payload as PostgreSQL writes jsonb (`payload::text`, not yet parsed), one
    * string shared by the batch's deliveries of the event.
    */
-  event: { id: string; type: string; payloadText: string; createdAt: Date };
+  event: { id: string; type: string; payloadText: string; createdAt: Date; traceParent: string | null; traceState: string | null };
 }
 
 const { uuid, text, int4, bool, timestamptz, json, nullable } = sqlTypes;
@@ -75,6 +77,9 @@ export const CLAIM = checkedQuery({
     type: text,
     payload: nullable(text),
     created_at: timestamptz,
+    propagate_trace_context: bool,
+    trace_parent: nullable(text),
+    trace_state: nullable(text),
     ...STATE,
   },
   sample: JOBS_SAMPLE,
@@ -89,7 +94,8 @@ export const CLAIM = checkedQuery({
            AND e.id = d.endpoint_id AND ev.id = d.event_id AND (e.active OR d.is_test)
         RETURNING d.id AS delivery_id, d.organization_id, d.is_test, w.attempt, e.id AS endpoint_id, e.url, e.headers,
                   e.signature_scheme, e.secret_sealed, e.previous_secret_sealed, e.previous_secret_expires_at,
-                  e.consecutive_failures, e.oauth2, e.tls, ev.id AS event_id, ev.type, ev.created_at, ${DELIVERY_STATE}
+                  e.consecutive_failures, e.oauth2, e.tls, ev.id AS event_id, ev.type, ev.created_at, e.propagate_trace_context,
+                  ev.trace_parent, ev.trace_state, ${DELIVERY_STATE}
       ), numbered AS (
         SELECT c.*, row_number() OVER (PARTITION BY c.event_id) AS nth FROM claimed c
       )
@@ -97,7 +103,7 @@ export const CLAIM = checkedQuery({
              n.signature_scheme, n.secret_sealed, n.previous_secret_sealed, n.previous_secret_expires_at,
              n.consecutive_failures, n.oauth2, n.tls, n.event_id, n.type,
              CASE WHEN n.nth = 1 THEN (SELECT ev.payload::text FROM events ev WHERE ev.id = n.event_id) END AS payload,
-             n.created_at, n.state
+             n.created_at, n.propagate_trace_context, n.trace_parent, n.trace_state, n.state
         FROM numbered n`,
 });
 
@@ -183,8 +189,9 @@ export async function claimAttempts(db: Db, jobs: readonly DeliverJob[]): Promis
         consecutiveFailures: row.consecutive_failures,
         oauth2: row.oauth2,
         tls: row.tls,
+        propagateTraceContext: row.propagate_trace_context,
       },
-      event: { id: row.event_id, type: row.type, payloadText: payloads.get(row.event_id)!, createdAt: row.created_at },
+      event: { id: row.event_id, type: row.type, payloadText: payloads.get(row.event_id)!, createdAt: row.created_at, traceParent: row.trace_parent, traceState: row.trace_state },
     }));
   });
 }

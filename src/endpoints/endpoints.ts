@@ -27,7 +27,12 @@ import { generateSecretFor, parseSecretFor } from './signing-secret.ts';
 import { checkReceiverAuth, openTls, storedOAuth2, storedTls, type ReceiverAuthColumns, type ReceiverAuthInput } from './receiver-auth.ts';
 import { recordEndpointChange, SECRET_ROTATED } from '../audit/endpoint-audit.ts';
 
-export interface CreateEndpointInput extends EndpointInput, ReceiverAuthInput {
+/** Whether deliveries carry the publisher's W3C trace context (docs/telemetry.md); absent or null: unchanged (false on create). */
+export interface TraceContextChoice {
+  propagateTraceContext?: boolean | null | undefined;
+}
+
+export interface CreateEndpointInput extends EndpointInput, ReceiverAuthInput, TraceContextChoice {
   signatureScheme?: SignatureScheme | null | undefined;
   verify?: boolean | null | undefined;
   secret?: string | null | undefined;
@@ -81,6 +86,7 @@ export async function createEndpoint(
         signatureScheme: scheme,
         secretSealed: sealSecret(secret, services.encryptionKey, id),
         verifiedAt,
+        propagateTraceContext: input.propagateTraceContext ?? false,
         ...(publicKey !== null ? { signingPublicKey: publicKey, jwksId: randomBytes(18).toString('base64url') } : {}),
       },
     });
@@ -95,7 +101,7 @@ export async function updateEndpoint(
   view: CatalogView,
   organizationId: string,
   id: string,
-  input: EndpointInput & ReceiverAuthInput,
+  input: EndpointInput & ReceiverAuthInput & TraceContextChoice,
 ): Promise<Endpoint> {
   const checked = validateEndpointUpdate(input, await rulesContext(services, view));
   if (!checked.ok) throw new ValidationError(checked.issues);
@@ -120,7 +126,7 @@ export async function updateEndpoint(
     const updated = await tx.endpoint.update({
       where: { id: existing.id },
       // A new URL has not answered the echo challenge.
-      data: { ...toColumns(fields, services.encryptionKey, existing.id), ...authColumns(auth.value(services.encryptionKey, existing.id)), ...(fields.name ? { name: fields.name } : {}), ...(urlChanged ? { verifiedAt: null } : {}) },
+      data: { ...toColumns(fields, services.encryptionKey, existing.id), ...authColumns(auth.value(services.encryptionKey, existing.id)), ...(fields.name ? { name: fields.name } : {}), ...(urlChanged ? { verifiedAt: null } : {}), ...(input.propagateTraceContext != null ? { propagateTraceContext: input.propagateTraceContext } : {}) },
     });
     await recordEndpointChange(tx, services, 'endpoint.updated', existing, updated);
     return updated;

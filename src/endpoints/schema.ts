@@ -152,6 +152,7 @@ export const EndpointRef = builder.prismaNode('Endpoint', {
       description: 'Null: unlimited. See docs/rate-limits.md.',
       resolve: (endpoint) => rateLimitOf({ perSecond: endpoint.rateLimitPerSecond, burst: endpoint.rateLimitBurst }),
     }),
+    propagateTraceContext: t.exposeBoolean('propagateTraceContext', { description: "Whether its deliveries carry W3C `traceparent` (and `tracestate`) headers continuing the publisher's trace; default false (docs/telemetry.md)." }),
     verifiedAt: t.expose('verifiedAt', { type: 'DateTime', nullable: true, description: 'When the URL last answered the echo challenge (createEndpoint with verify); null if never.' }),
     signingPublicKeys: t.stringList({
       description: 'STANDARD_WEBHOOKS_ED25519: the public keys (whpk_…) that sign its deliveries now, the current one first, then the previous one during a rotation grace. Not secrets. Empty for the HMAC schemes.',
@@ -323,6 +324,7 @@ export const CreateEndpointInput = builder.inputType('CreateEndpointInput', {
     rateLimit: t.field({ type: EndpointRateLimitInput, description: 'At most this many deliveries a second; absent or null: unlimited.' }),
     authentication: t.field({ type: EndpointAuthenticationInput, description: 'How Herald authenticates to the receiver beyond the signature (OAuth2 client credentials).' }),
     tls: t.field({ type: EndpointTlsInput, description: 'A client certificate (mTLS) and CAs to trust for its deliveries.' }),
+    propagateTraceContext: t.boolean({ description: "Send W3C `traceparent` (and `tracestate`) with each delivery, continuing the trace its event was published in (docs/telemetry.md). Default false." }),
   }),
 });
 
@@ -353,6 +355,7 @@ const UpdateEndpointInput = builder.inputType('UpdateEndpointInput', {
     filter: t.field({ type: 'JSON', description: `${FILTER_INPUT} null removes it.` }),
     authentication: t.field({ type: EndpointAuthenticationInput, description: 'Replaces the authentication settings; null removes them all; absent leaves them.' }),
     tls: t.field({ type: EndpointTlsInput, description: 'Replaces the TLS settings; null removes them; absent leaves them.' }),
+    propagateTraceContext: t.boolean({ description: 'Send W3C `traceparent` and `tracestate` with each delivery, or stop; absent or null leaves it.' }),
   }),
 });
 

@@ -16,6 +16,11 @@ import type { AppServices } from '../services.ts';
 import { createDeliveries } from '../delivery-state/scheduling.ts';
 import { PublishFilters, type EndpointRow } from './publish-filters.ts';
 import { MAX_DELIVER_AHEAD_MS, PayloadTexts, publishIssues, requestHash, scheduledFor, type PublishInput } from './publish-rules.ts';
+import { inSpan } from '../telemetry/tracing.ts';
+import { traceHeadersOf, type TraceHeaders } from '../telemetry/trace-context.ts';
+import { instruments } from '../telemetry/instruments.ts';
+import { context } from '@opentelemetry/api';
+import { encodeGlobalId } from '../global-id.ts';
 
 export interface Published {
   event: Event;
@@ -60,17 +65,17 @@ export const CLAIM_KEYS = checkedQuery({
     SELECT count(*)::int4 AS claimed FROM claimed`,
 });
 
-/** The new events as one JSON array of { id, type, payload, project, key, hash (hex), deliverAt }. */
+/** The new events as one JSON array of { id, type, payload, project, key, hash (hex), deliverAt, traceParent, traceState }. */
 export const INSERT_EVENTS = checkedQuery({
   name: 'insert events',
   columns: { inserted: int4, now: timestamptz },
   sample: { organizationId: NO_ID, rows: '[]' },
   sql: ({ organizationId, rows }: { organizationId: string; rows: string }) => Prisma.sql`
     WITH inserted AS (
-      INSERT INTO events (id, organization_id, type, payload, project, idempotency_key, request_hash, deliver_at)
-      SELECT r.id, ${organizationId}::uuid, r.type, r.payload, r.project, r.key, decode(r.hash, 'hex'), r."deliverAt"
+      INSERT INTO events (id, organization_id, type, payload, project, idempotency_key, request_hash, deliver_at, trace_parent, trace_state)
+      SELECT r.id, ${organizationId}::uuid, r.type, r.payload, r.project, r.key, decode(r.hash, 'hex'), r."deliverAt", r."traceParent", r."traceState"
         FROM jsonb_to_recordset(${rows}::jsonb)
-             AS r(id uuid, type text, payload jsonb, project text, key text, hash text, "deliverAt" timestamptz)
+             AS r(id uuid, type text, payload jsonb, project text, key text, hash text, "deliverAt" timestamptz, "traceParent" text, "traceState" text)
       RETURNING 1)
     SELECT (SELECT count(*) FROM inserted)::int4 AS inserted, now() AS now`,
 });
@@ -83,11 +88,32 @@ export const RECEIVING_ENDPOINTS = checkedQuery({
     SELECT id, COALESCE(event_types, '{}') AS event_types, COALESCE(projects, '{}') AS projects, filter FROM endpoints WHERE organization_id = ${organizationId}::uuid AND active`,
 });
 
-/** `path` prefixes issue paths (['events', '3'] for the fourth event of publishEvents). */
-export async function publishEvents(
+/**
+ * `path` prefixes issue paths (['events', '3'] for the fourth event of publishEvents). `trace`: the
+ * trace the publish request named, continued by the events' attempts (with tracing on, through
+ * this publish's span).
+ */
+export function publishEvents(
   services: AppServices,
   organizationId: string,
   inputs: Array<{ input: PublishInput; path: string[] }>,
+  trace: TraceHeaders | null = null,
+): Promise<Published[]> {
+  return inSpan('herald.publish', { attributes: { 'herald.organization.id': encodeGlobalId('Organization', organizationId), 'herald.events.given': inputs.length } }, (span) =>
+    publishTraced(services, organizationId, inputs, span ? traceHeadersOf(context.active()) : trace, (published, created) => {
+      span?.setAttributes({ 'herald.events.published': published, 'herald.deliveries.created': created });
+      instruments().eventsPublished.add(published);
+      instruments().deliveriesCreated.add(created);
+    }),
+  );
+}
+
+async function publishTraced(
+  services: AppServices,
+  organizationId: string,
+  inputs: Array<{ input: PublishInput; path: string[] }>,
+  trace: TraceHeaders | null,
+  count: (events: number, deliveries: number) => void,
 ): Promise<Published[]> {
   const pool = services.sql;
   const texts = new PayloadTexts();
@@ -96,7 +122,7 @@ export async function publishEvents(
   // connection's, and is refused before anything is written.
   const filters = new PublishFilters();
   await filters.evaluateAhead(await receivingEndpoints(pool, organizationId), inputs.map(({ input }) => filteredEvent(input)));
-  const write = () => inTransaction(pool, (client) => writeAll(services, client, organizationId, inputs, filters, texts));
+  const write = () => inTransaction(pool, (client) => writeAll(services, client, organizationId, inputs, filters, texts, trace));
   let written: Written;
   try {
     written = await write();
@@ -105,6 +131,9 @@ export async function publishEvents(
     if (!isUniqueViolation(error)) throw error;
     written = await write();
   }
+  // Once committed; replays of an idempotency key created nothing.
+  const fresh = written.filter((result): result is Published => 'event' in result);
+  count(fresh.length, fresh.reduce((sum, result) => sum + result.deliveries.length, 0));
   return withReplays(services, written);
 }
 
@@ -139,6 +168,7 @@ async function writeAll(
   inputs: Array<{ input: PublishInput; path: string[] }>,
   filters: PublishFilters,
   texts: PayloadTexts,
+  trace: TraceHeaders | null,
 ): Promise<Written> {
   const keys = inputs.map(({ input }) => input.idempotencyKey).filter((key): key is string => key != null);
   const existing = keys.length === 0 ? [] : await EVENTS_BY_KEY.run(client, { organizationId, keys });
@@ -167,6 +197,8 @@ async function writeAll(
         idempotencyKey: input.idempotencyKey ?? null,
         requestHash: Uint8Array.from(hash),
         deliverAt: scheduledFor(input, now),
+        traceParent: trace?.traceparent ?? null,
+        traceState: trace?.tracestate ?? null,
       },
     });
   }
@@ -180,6 +212,8 @@ async function writeAll(
     key: event.idempotencyKey,
     hash: Buffer.from(event.requestHash!).toString('hex'),
     deliverAt: event.deliverAt,
+    traceParent: event.traceParent,
+    traceState: event.traceState,
   }));
   const keyed = rows.filter((row) => row.key !== null);
   if (keyed.length > 0) await CLAIM_KEYS.run(client, { organizationId, rows: JSON.stringify(keyed) });

@@ -9,6 +9,7 @@ import { publishEvents, type Published } from './publish.ts';
 import { MAX_BATCH, MAX_DELIVER_AHEAD_MS } from './publish-rules.ts';
 import { chargeResponseBytes } from '../graphql/response-budget.ts';
 import { OPERATOR_ORGANIZATION_ID } from '../organizations/operator.ts';
+import { incomingTraceOf } from '../graphql/operation-spans.ts';
 
 // What a delivery log shows of its event (id, type, project, time) is delivery data too; the payload
 // and idempotency key are the event's content and need events:read or to be the caller's own publish
@@ -140,7 +141,7 @@ builder.mutationField('publishEvent', (t) =>
     args: { input: t.arg({ type: PublishEventInput, required: true, description: 'The event.' }) },
     resolve: async (_root, { input: { organizationId, ...input } }, ctx) => {
       const organization = await existingOrganization(ctx, publisherOrganization(ctx, organizationId));
-      const [published] = await publishEvents(ctx, organization, [{ input, path: [] }]);
+      const [published] = await publishEvents(ctx, organization, [{ input, path: [] }], incomingTraceOf(ctx));
       return published!;
     },
   }),
@@ -177,7 +178,7 @@ builder.mutationField('publishEvents', (t) =>
         if (organizationId != null) throw ValidationError.of(['events', String(index), 'organizationId'], 'set organizationId on the batch, not on an event');
         return { input: event, path: ['events', String(index)] };
       });
-      return { results: await publishEvents(ctx, organization, items) };
+      return { results: await publishEvents(ctx, organization, items, incomingTraceOf(ctx)) };
     },
   }),
 );

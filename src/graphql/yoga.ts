@@ -26,6 +26,8 @@ import { useItemCursors } from './subscription-cursor.ts';
 import { useSharedSubscriptionExecution } from './subscription-sharing.ts';
 import { createSseLimits, type SseLimits } from './sse-limits.ts';
 import { KEY_CHECK_MS } from './subscription-auth.ts';
+import { useGraphQLSpans } from './operation-spans.ts';
+import { encodeGlobalId } from '../global-id.ts';
 
 export interface HeraldYogaOptions {
   services: AppServices;
@@ -114,6 +116,7 @@ export function createHeraldYoga({ services, log, isReady, metrics, portalDir, k
       };
     },
     plugins: [
+      useGraphQLSpans({ organizationOf: (ctx) => organizationOfPrincipal((ctx as Partial<Context>).principal) }),
       useSecurityHeaders(),
       useProbes({ isReady, developerPage: config.nodeEnv === 'production' ? null : { graphiql: config.graphiql } }),
       useJwksRoute(services.db),
@@ -134,6 +137,10 @@ export function createHeraldYoga({ services, log, isReady, metrics, portalDir, k
   });
   sseLimitsOf.set(yoga, sseLimits);
   return yoga;
+}
+
+function organizationOfPrincipal(principal: Principal | null | undefined): string | undefined {
+  return principal?.kind === 'organization' ? encodeGlobalId('Organization', principal.organizationId) : undefined;
 }
 
 /** Null without a bearer key. */

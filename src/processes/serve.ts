@@ -4,9 +4,10 @@
 import type { HeraldConfig } from '../config/config.ts';
 import type { Logger } from '../log.ts';
 import { listeningLine, startApiServer, startProbeServer, type ApiServer } from './api-server.ts';
-import { openRuntime } from './runtime.ts';
+import { openRuntime, type Runtime } from './runtime.ts';
 import { listenStartupError } from './startup-error.ts';
 import { startWorker, type Worker } from '../worker/worker.ts';
+import { startTelemetry } from '../telemetry/start-telemetry.ts';
 
 export type ProcessKind = 'serve' | 'api' | 'worker';
 
@@ -14,7 +15,15 @@ export type ProcessKind = 'serve' | 'api' | 'worker';
 const REPEATED_SIGNAL_MS = 1_000;
 
 export async function serve(kind: ProcessKind, config: HeraldConfig, log: Logger): Promise<void> {
-  const runtime = await openRuntime(config, log, { queue: true, listen: kind !== 'worker', work: kind !== 'api' });
+  // First, so start-up work is traced like the rest; shut down last, so the drain's spans are exported.
+  const telemetry = await startTelemetry(config.telemetry, kind, (line) => log.warn(`telemetry: ${line}`));
+  let runtime: Runtime;
+  try {
+    runtime = await openRuntime(config, log, { queue: true, listen: kind !== 'worker', work: kind !== 'api' });
+  } catch (error) {
+    await telemetry.shutdown();
+    throw error;
+  }
   let draining = false;
   const isDraining = () => draining;
   const port = kind === 'worker' ? config.workerPort : config.port;
@@ -27,6 +36,7 @@ export async function serve(kind: ProcessKind, config: HeraldConfig, log: Logger
   } catch (error) {
     // Nothing was taken from the queue yet: close what is open (the embedded cluster with it), then say why.
     await runtime.close();
+    await telemetry.shutdown();
     throw listenStartupError(error, { what: kind === 'worker' ? "the worker's probes" : 'the API', host: config.host, port }) ?? error;
   }
   // The worker starts once its probes listen, so a process that cannot serve them takes no job.
@@ -38,6 +48,7 @@ export async function serve(kind: ProcessKind, config: HeraldConfig, log: Logger
     await worker?.stop();
     await server.close();
     await runtime.close();
+    await telemetry.shutdown();
     log.info('stopped');
     process.exit(0);
   };

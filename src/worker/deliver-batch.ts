@@ -3,7 +3,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { decideAttemptOutcome } from '../engine/attempt-outcome.ts';
 import { buildEnvelope, deliveryHeaders, secretHeaderNames } from '../engine/envelope.ts';
-import type { HttpSender } from '../http/http-sender.ts';
+import type { HttpSender, SendResult } from '../http/http-sender.ts';
 import { parseRetryAfter } from '../engine/retry-schedule.ts';
 import { signatureHeaders, type SigningKey } from '../engine/signing.ts';
 import { keysThatSign } from '../engine/signing-keys.ts';
@@ -24,6 +24,9 @@ import type { InFlightShares } from '../engine/in-flight-shares.ts';
 import { holdOverShares, shareKey } from './share-hold.ts';
 import { logRecorded } from './delivery-log.ts';
 import { claimAttempts, recordAttempts, type AttemptToRecord, type ClaimedDelivery } from '../delivery-state/transitions.ts';
+import { inSpan, failSpan } from '../telemetry/tracing.ts';
+import { instruments } from '../telemetry/instruments.ts';
+import { endAttemptTrace, startAttemptTrace } from './attempt-span.ts';
 
 export interface DeliverDeps {
   services: AppServices;
@@ -91,7 +94,9 @@ export async function deliverBatch(deps: DeliverDeps, jobs: readonly DeliverJob[
   };
   const detachedKeys = new Set<string>();
   try {
-    return await runBatch(deps, fair, (key) => detachedKeys.add(key), release);
+    return await inSpan('herald.deliver.batch', { attributes: { 'herald.batch.jobs': jobs.length, 'herald.batch.admitted': fair.length } }, () =>
+      runBatch(deps, fair, (key) => detachedKeys.add(key), release),
+    );
   } finally {
     for (const key of [...inShare.keys()]) if (!detachedKeys.has(key)) release(key);
   }
@@ -143,7 +148,7 @@ async function runBatch(deps: DeliverDeps, jobs: readonly DeliverJob[], detach: 
       detach(key);
       const work = attempt
         .then(async (item) => {
-          const result = await recordLogged(services, [item], deps.log);
+          const result = await inSpan('herald.record', { attributes: { 'herald.attempts': 1, 'herald.detached': true } }, () => recordLogged(services, [item], deps.log));
           if (result.recorded[0]) countAttempt(deps, item);
         })
         .catch((error: unknown) => {
@@ -156,7 +161,7 @@ async function runBatch(deps: DeliverDeps, jobs: readonly DeliverJob[], detach: 
   }
 
   const attempts = inTime.filter((item): item is AttemptToRecord => item !== undefined);
-  const { recorded, unrecorded } = await recordEachIfNeeded(services, attempts, deps.log);
+  const { recorded, unrecorded } = await inSpan('herald.record', { attributes: { 'herald.attempts': attempts.length } }, () => recordEachIfNeeded(services, attempts, deps.log));
   attempts.forEach((item, index) => {
     if (recorded[index]) countAttempt(deps, item);
   });
@@ -209,6 +214,9 @@ function settleMost<T>(promises: readonly Promise<T>[], { maxMs, graceMs, quorum
 function countAttempt(deps: DeliverDeps, { verdict, attempt }: AttemptToRecord): void {
   deps.metrics?.deliveries.inc({ status: verdict.status });
   deps.metrics?.attemptDuration.observe({ outcome: attempt.error?.kind ?? 'success' }, attempt.durationMs / 1000);
+  const attributes = { 'herald.outcome': verdict.status, ...(attempt.error ? { 'error.type': attempt.error.kind } : {}) };
+  instruments().attempts.add(1, attributes);
+  instruments().attemptDuration.record(attempt.durationMs / 1000, attributes);
 }
 
 /** Records attempts and logs what was recorded, once the record has committed. */
@@ -288,16 +296,27 @@ async function attemptOne(deps: DeliverDeps, claimed: ClaimedDelivery, envelope:
     keys: secrets.keys,
     signatureHeader: services.config.signatureHeader,
   });
-  const headers = deliveryHeaders({ messageId, timestampSeconds, userAgent: USER_AGENT, customHeaders: secrets.headers, signature });
-  const sent = await sender.send({
-    url: claimed.endpoint.url,
-    body,
-    headers,
-    pool: claimed.endpoint.id,
-    redact: secretHeaderNames(signature, secrets.headers),
-    tls: secrets.tls,
-    oauth2: secrets.oauth2,
-  });
+  const traced = startAttemptTrace(claimed);
+  const headers = { ...deliveryHeaders({ messageId, timestampSeconds, userAgent: USER_AGENT, customHeaders: secrets.headers, signature }), ...traced.headers };
+  let sent: SendResult;
+  try {
+    sent = await sender.send({
+      url: claimed.endpoint.url,
+      body,
+      headers,
+      pool: claimed.endpoint.id,
+      redact: secretHeaderNames(signature, secrets.headers),
+      tls: secrets.tls,
+      oauth2: secrets.oauth2,
+    });
+  } catch (error) {
+    if (traced.span) {
+      failSpan(traced.span, error);
+      traced.span.end();
+    }
+    throw error;
+  }
+  endAttemptTrace(traced, sent);
 
   const outcome = decideAttemptOutcome({
     attemptNumber: claimed.attempt,

@@ -37,6 +37,8 @@ function logOutcome(log: Logger, { claimed, attempt, verdict }: AttemptToRecord)
     nextRetryAt: verdict.nextAttemptAt?.toISOString(),
     error: attempt.error ? attempt.error.message.slice(0, MAX_ERROR_CHARS) : undefined,
     test: claimed.isTest || undefined,
+    // The publisher's trace, which the attempt's span continues (docs/telemetry.md).
+    trace_id: claimed.event.traceParent?.slice(3, 35),
   };
   const message = `delivery ${verdict.status.toLowerCase()}`;
   if (verdict.status === 'FAILED') log.warn(message, fields);

@@ -111,6 +111,7 @@ describe('loadConfig', () => {
       maxInFlightPerOrganization: 250,
       egressProxy: null,
       databaseDirectUrl: undefined,
+      telemetry: null,
     } satisfies HeraldConfig);
   });
 

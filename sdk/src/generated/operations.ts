@@ -101,6 +101,8 @@ export type CreateEndpointInput = {
   name?: string | null | undefined;
   /** Only events of these projects (empty: all). */
   projects?: Array<string> | null | undefined;
+  /** Send W3C `traceparent` (and `tracestate`) with each delivery, continuing the trace its event was published in (docs/telemetry.md). Default false. */
+  propagateTraceContext?: boolean | null | undefined;
   /** At most this many deliveries a second; absent or null: unlimited. */
   rateLimit?: EndpointRateLimitInput | null | undefined;
   /** Bring your own signing secret: whsec_ + base64 of 24–64 bytes for the HMAC schemes; for STANDARD_WEBHOOKS_ED25519 a private key, whsk_ + base64 of its 32-byte seed (or of seed and public key, 64 bytes). Default: a new one. */
@@ -411,6 +413,8 @@ export type UpdateEndpointInput = {
   name?: string | null | undefined;
   /** Replaces the list of projects (empty: all). */
   projects?: Array<string> | null | undefined;
+  /** Send W3C `traceparent` and `tracestate` with each delivery, or stop; absent or null leaves it. */
+  propagateTraceContext?: boolean | null | undefined;
   /** Replaces the limit; null removes it (unlimited); absent leaves it. */
   rateLimit?: EndpointRateLimitInput | null | undefined;
   /** Replaces the TLS settings; null removes them; absent leaves them. */
