@@ -115,12 +115,15 @@ builder.prismaObject('Attempt', {
       type: [HttpHeaderRef],
       nullable: true,
       description: 'The headers sent, in order, with signature, credential and custom header values redacted; null when no request was made (or the attempt predates forensics).',
+      // Stored with the attempt (no read of its own) and a few dozen at most: the list multiplies little.
+      complexity: { field: 1, multiplier: 1 },
       resolve: (attempt) => stored<HeaderPair[]>(attempt.requestHeaders),
     }),
     responseHeaders: t.field({
       type: [HttpHeaderRef],
       nullable: true,
       description: `The answer's headers, in order: at most ${RESPONSE_HEADERS_KEPT}, each value cut to ${HEADER_VALUE_KEPT} characters; null without an answer.`,
+      complexity: { field: 1, multiplier: 1 },
       // Receivers choose these, as they choose bodies: charged to the same response budget.
       resolve: (attempt, _args, ctx) => chargeResponseBytes(ctx, stored<HeaderPair[]>(attempt.responseHeaders)),
     }),

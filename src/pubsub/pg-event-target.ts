@@ -96,8 +96,9 @@ export function createPgEventTarget(options: {
         }
       } while (wakeAgain && !closed);
     } catch (error) {
-      // A lost connection: the reconnect wakes the reader again.
-      options.log?.(`change log read failed: ${(error as Error).message}`);
+      // A lost connection: the reconnect wakes the reader again. Closing cuts a read short too, and
+      // that is no failure to report (a process that could not start printed it beside its one line).
+      if (!closed) options.log?.(`change log read failed: ${(error as Error).message}`);
     } finally {
       draining = false;
     }
