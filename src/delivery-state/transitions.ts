@@ -339,6 +339,15 @@ export async function recordAttempts(
     }
     // Outbox: the operational events these transitions cause commit with them, or not at all.
     await emitAttemptEvents(tx, services, recorded, disabled);
+    // An endpoint disabled as FAILING is probed back to health (src/worker/recovery-probes.ts); GONE never is.
+    const [firstProbeMs] = config.recoveryProbesMs;
+    const probed = disabled.filter(({ reason }) => reason === 'FAILING');
+    if (firstProbeMs !== undefined && probed.length > 0) {
+      await queue.enqueueProbes?.(
+        tx,
+        probed.map(({ endpoint }) => ({ endpointId: endpoint.id, probe: 1, disabledAt: endpoint.disabledAt!.toISOString(), startAfter: new Date(endpoint.disabledAt!.getTime() + firstProbeMs) })),
+      );
+    }
     for (const { endpoint, reason } of disabled) endpointChanges.push({ kind: 'DISABLED', endpointId: endpoint.id, reason, consecutiveFailures: endpoint.consecutiveFailures });
     return { recorded: items.map((item) => movedIds.has(item.claimed.deliveryId)), endpointChanges };
   });

@@ -321,15 +321,18 @@ interface OpenedEndpoint {
 function openOnce(cache: Map<string, OpenedEndpoint>, services: AppServices, claimed: ClaimedDelivery, now: Date): OpenedEndpoint {
   let opened = cache.get(claimed.endpoint.id);
   if (!opened) {
-    opened = { keys: signingKeys(services, claimed, now), headers: openHeaders(claimed.endpoint.headers, services.encryptionKeys, claimed.endpoint.id) };
+    opened = { keys: signingKeys(services, claimed.endpoint, now), headers: openHeaders(claimed.endpoint.headers, services.encryptionKeys, claimed.endpoint.id) };
     cache.set(claimed.endpoint.id, opened);
   }
   return opened;
 }
 
 /** The keys that sign now (src/engine/signing-keys.ts), in the form the endpoint's scheme takes. */
-function signingKeys(services: AppServices, claimed: ClaimedDelivery, now: Date): SigningKey[] {
-  const { endpoint } = claimed;
+export function signingKeys(
+  services: Pick<AppServices, 'encryptionKeys'>,
+  endpoint: Pick<ClaimedDelivery['endpoint'], 'id' | 'signatureScheme' | 'secretSealed' | 'previousSecretSealed' | 'previousSecretExpiresAt'>,
+  now: Date,
+): SigningKey[] {
   const sealed = keysThatSign({ current: endpoint.secretSealed, previous: endpoint.previousSecretSealed, previousExpiresAt: endpoint.previousSecretExpiresAt }, now);
   return sealed.map((box) => {
     const parsed = parseSecretFor(endpoint.signatureScheme, openSecret(box, services.encryptionKeys, endpoint.id));
