@@ -144,12 +144,14 @@ export type DeliveryFilter = {
   status?: DeliveryStatus | null | undefined;
 };
 
-/** Where a delivery is in its life: SCHEDULED or PENDING, then SENDING, then SUCCEEDED, RETRYING (and SENDING again) or FAILED; CANCELLED from SCHEDULED. */
+/** Where a delivery is in its life: SCHEDULED or PENDING, then SENDING, then SUCCEEDED, RETRYING (and SENDING again) or FAILED; CANCELLED from SCHEDULED; PAUSED while its endpoint is paused. */
 export type DeliveryStatus =
   /** Cancelled while SCHEDULED; never sent. Final. */
   | 'CANCELLED'
   /** Failed for good: the retry schedule is exhausted, or the endpoint answered 410 Gone. Final, until retried or replayed. */
   | 'FAILED'
+  /** Its endpoint is paused (pauseEndpoint): it waits, not attempted and not counted, and resumeEndpoint sends it in publish order. Retention still deletes it with its event. */
+  | 'PAUSED'
   /** Queued: a worker sends it as soon as one is free (and its endpoint is enabled and within its rate limit). */
   | 'PENDING'
   /** The last attempt failed; the next one is due at nextAttemptAt. */
@@ -214,6 +216,12 @@ export type EventFilter = {
   type?: string | null | undefined;
 };
 
+/** Which endpoint to pause. */
+export type PauseEndpointInput = {
+  /** The endpoint. */
+  id: string;
+};
+
 /** The portal's look, in the integrator's colours. Every field is optional (unset: the portal's default) and checked strictly; an embed link's parameters of the same names override it. */
 export type PortalThemeInput = {
   /** Buttons, links and the current tab: a hex colour (#rgb or #rrggbb). Where it colours text it is kept only when it reads against the background (4.5:1). */
@@ -262,6 +270,22 @@ export type ReplayDeliveriesInput = {
   statuses?: Array<DeliveryStatus> | null | undefined;
   /** And before this instant (default: now). */
   until?: Date | string | null | undefined;
+};
+
+/** Which endpoint, and the window of publish times whose missed events it should receive. */
+export type ReplayMissingInput = {
+  /** The endpoint (enabled; a paused one gets PAUSED deliveries). */
+  endpointId: string;
+  /** Events published at or after this instant; not before the retention period (HERALD_RETENTION_DAYS). */
+  since: Date | string;
+  /** And at or before this instant (default: now). */
+  until?: Date | string | null | undefined;
+};
+
+/** Which endpoint to resume. */
+export type ResumeEndpointInput = {
+  /** The endpoint. */
+  id: string;
 };
 
 /** Which delivery to attempt again. */
@@ -413,7 +437,7 @@ export type CreateOperatorEndpointMutationVariables = Exact<{
 
 
 export type CreateOperatorEndpointMutation = { __typename: 'Mutation', createOperatorEndpoint:
-    | { __typename: 'CreateEndpointPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
+    | { __typename: 'CreateEndpointPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, pausedAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
     | { __typename: 'EndpointVerificationError', message: string }
     | { __typename: 'LimitExceededError', limit: number, message: string }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
@@ -439,6 +463,17 @@ export type ReplayDeliveriesMutationVariables = Exact<{
 export type ReplayDeliveriesMutation = { __typename: 'Mutation', replayDeliveries:
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'ReplayDeliveriesPayload', count: number, deliveries: Array<{ __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } }> }
+    | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
+   };
+
+export type ReplayMissingMutationVariables = Exact<{
+  input: ReplayMissingInput;
+}>;
+
+
+export type ReplayMissingMutation = { __typename: 'Mutation', replayMissing:
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'ReplayMissingPayload', count: number, complete: boolean, deliveries: Array<{ __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } }> }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
    };
 
@@ -470,7 +505,7 @@ export type CreateEndpointMutationVariables = Exact<{
 
 
 export type CreateEndpointMutation = { __typename: 'Mutation', createEndpoint:
-    | { __typename: 'CreateEndpointPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
+    | { __typename: 'CreateEndpointPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, pausedAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
     | { __typename: 'EndpointVerificationError', message: string }
     | { __typename: 'LimitExceededError', limit: number, message: string }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
@@ -483,7 +518,7 @@ export type UpdateEndpointMutationVariables = Exact<{
 
 export type UpdateEndpointMutation = { __typename: 'Mutation', updateEndpoint:
     | { __typename: 'NotFoundError', message: string }
-    | { __typename: 'UpdateEndpointPayload', endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
+    | { __typename: 'UpdateEndpointPayload', endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, pausedAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
    };
 
@@ -494,7 +529,7 @@ export type RotateEndpointSecretMutationVariables = Exact<{
 
 export type RotateEndpointSecretMutation = { __typename: 'Mutation', rotateEndpointSecret:
     | { __typename: 'NotFoundError', message: string }
-    | { __typename: 'RotateEndpointSecretPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
+    | { __typename: 'RotateEndpointSecretPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, pausedAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
    };
 
@@ -506,7 +541,27 @@ export type ToggleEndpointMutationVariables = Exact<{
 export type ToggleEndpointMutation = { __typename: 'Mutation', toggleEndpoint:
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'RateLimitedError', message: string }
-    | { __typename: 'ToggleEndpointPayload', endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
+    | { __typename: 'ToggleEndpointPayload', endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, pausedAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
+   };
+
+export type PauseEndpointMutationVariables = Exact<{
+  input: PauseEndpointInput;
+}>;
+
+
+export type PauseEndpointMutation = { __typename: 'Mutation', pauseEndpoint:
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'PauseEndpointPayload', endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, pausedAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
+   };
+
+export type ResumeEndpointMutationVariables = Exact<{
+  input: ResumeEndpointInput;
+}>;
+
+
+export type ResumeEndpointMutation = { __typename: 'Mutation', resumeEndpoint:
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'ResumeEndpointPayload', endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, pausedAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }
    };
 
 export type TestEndpointMutationVariables = Exact<{
@@ -588,7 +643,7 @@ export type ErrorFieldsFragment =
 
 export type PageInfoFieldsFragment = { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null };
 
-export type EndpointFieldsFragment = { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null };
+export type EndpointFieldsFragment = { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, pausedAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null };
 
 export type AttemptFieldsFragment = { __typename: 'Attempt', number: number, startedAt: string, durationMs: number, responseStatus: number | null, responseBody: string | null, error: { __typename: 'AttemptError', kind: AttemptErrorKind, message: string } | null };
 
@@ -621,7 +676,7 @@ export type EndpointsOverviewQueryVariables = Exact<{
 }>;
 
 
-export type EndpointsOverviewQuery = { __typename: 'Query', endpoints: { __typename: 'EndpointConnection', edges: Array<{ __typename: 'EndpointEdge', cursor: string, node: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, stats: { __typename: 'EndpointStats', total: number, succeeded: number, failed: number, successRate: number | null, lastDeliveryAt: string | null }, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+export type EndpointsOverviewQuery = { __typename: 'Query', endpoints: { __typename: 'EndpointConnection', edges: Array<{ __typename: 'EndpointEdge', cursor: string, node: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, pausedAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, stats: { __typename: 'EndpointStats', total: number, succeeded: number, failed: number, successRate: number | null, lastDeliveryAt: string | null }, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
 
 export type EventCatalogQueryVariables = Exact<{
   includeDeprecated?: boolean | null | undefined;
@@ -669,7 +724,7 @@ export type EndpointsQueryVariables = Exact<{
 }>;
 
 
-export type EndpointsQuery = { __typename: 'Query', endpoints: { __typename: 'EndpointConnection', edges: Array<{ __typename: 'EndpointEdge', cursor: string, node: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+export type EndpointsQuery = { __typename: 'Query', endpoints: { __typename: 'EndpointConnection', edges: Array<{ __typename: 'EndpointEdge', cursor: string, node: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, pausedAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
 
 export type EndpointQueryVariables = Exact<{
   id: string;
@@ -679,7 +734,7 @@ export type EndpointQueryVariables = Exact<{
 export type EndpointQuery = { __typename: 'Query', node:
     | { __typename: 'ApiKey' }
     | { __typename: 'Delivery' }
-    | { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null }
+    | { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, pausedAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null }
     | { __typename: 'Event' }
     | { __typename: 'Organization' }
    | null };
@@ -756,7 +811,7 @@ export type DeliveryUpdatedSubscription = { __typename: 'Subscription', delivery
 export type EndpointUpdatedSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
-export type EndpointUpdatedSubscription = { __typename: 'Subscription', endpointUpdated: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } | null };
+export type EndpointUpdatedSubscription = { __typename: 'Subscription', endpointUpdated: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, pausedAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null } | null };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -817,6 +872,7 @@ export const EndpointFieldsFragmentDoc = new TypedDocumentString(`
   active
   disabledReason
   disabledAt
+  pausedAt
   failingSince
   consecutiveFailures
   rateLimit {
@@ -1193,6 +1249,7 @@ fragment EndpointFields on Endpoint {
   active
   disabledReason
   disabledAt
+  pausedAt
   failingSince
   consecutiveFailures
   rateLimit {
@@ -1295,6 +1352,52 @@ fragment DeliveryFields on Delivery {
     type
   }
 }`) as unknown as TypedDocumentString<ReplayDeliveriesMutation, ReplayDeliveriesMutationVariables>;
+export const ReplayMissingDocument = new TypedDocumentString(`
+    mutation ReplayMissing($input: ReplayMissingInput!) {
+  replayMissing(input: $input) {
+    __typename
+    ... on ReplayMissingPayload {
+      count
+      complete
+      deliveries {
+        ...DeliveryFields
+      }
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fields {
+      path
+      message
+    }
+  }
+  ... on LimitExceededError {
+    limit
+  }
+}
+fragment DeliveryFields on Delivery {
+  __typename
+  id
+  status
+  attemptCount
+  isTest
+  lastError
+  lastStatusCode
+  nextAttemptAt
+  completedAt
+  createdAt
+  endpoint {
+    id
+  }
+  event {
+    id
+    type
+  }
+}`) as unknown as TypedDocumentString<ReplayMissingMutation, ReplayMissingMutationVariables>;
 export const CancelDeliveryDocument = new TypedDocumentString(`
     mutation CancelDelivery($input: CancelDeliveryInput!) {
   cancelDelivery(input: $input) {
@@ -1446,6 +1549,7 @@ fragment EndpointFields on Endpoint {
   active
   disabledReason
   disabledAt
+  pausedAt
   failingSince
   consecutiveFailures
   rateLimit {
@@ -1501,6 +1605,7 @@ fragment EndpointFields on Endpoint {
   active
   disabledReason
   disabledAt
+  pausedAt
   failingSince
   consecutiveFailures
   rateLimit {
@@ -1557,6 +1662,7 @@ fragment EndpointFields on Endpoint {
   active
   disabledReason
   disabledAt
+  pausedAt
   failingSince
   consecutiveFailures
   rateLimit {
@@ -1612,6 +1718,7 @@ fragment EndpointFields on Endpoint {
   active
   disabledReason
   disabledAt
+  pausedAt
   failingSince
   consecutiveFailures
   rateLimit {
@@ -1625,6 +1732,118 @@ fragment EndpointFields on Endpoint {
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<ToggleEndpointMutation, ToggleEndpointMutationVariables>;
+export const PauseEndpointDocument = new TypedDocumentString(`
+    mutation PauseEndpoint($input: PauseEndpointInput!) {
+  pauseEndpoint(input: $input) {
+    __typename
+    ... on PauseEndpointPayload {
+      endpoint {
+        ...EndpointFields
+      }
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fields {
+      path
+      message
+    }
+  }
+  ... on LimitExceededError {
+    limit
+  }
+}
+fragment EndpointFields on Endpoint {
+  __typename
+  id
+  name
+  description
+  url
+  eventTypes
+  projects
+  filter
+  headers {
+    name
+    value
+  }
+  signatureScheme
+  active
+  disabledReason
+  disabledAt
+  pausedAt
+  failingSince
+  consecutiveFailures
+  rateLimit {
+    perSecond
+    burst
+  }
+  verifiedAt
+  previousSecretExpiresAt
+  signingPublicKeys
+  jwksUrl
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<PauseEndpointMutation, PauseEndpointMutationVariables>;
+export const ResumeEndpointDocument = new TypedDocumentString(`
+    mutation ResumeEndpoint($input: ResumeEndpointInput!) {
+  resumeEndpoint(input: $input) {
+    __typename
+    ... on ResumeEndpointPayload {
+      endpoint {
+        ...EndpointFields
+      }
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fields {
+      path
+      message
+    }
+  }
+  ... on LimitExceededError {
+    limit
+  }
+}
+fragment EndpointFields on Endpoint {
+  __typename
+  id
+  name
+  description
+  url
+  eventTypes
+  projects
+  filter
+  headers {
+    name
+    value
+  }
+  signatureScheme
+  active
+  disabledReason
+  disabledAt
+  pausedAt
+  failingSince
+  consecutiveFailures
+  rateLimit {
+    perSecond
+    burst
+  }
+  verifiedAt
+  previousSecretExpiresAt
+  signingPublicKeys
+  jwksUrl
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<ResumeEndpointMutation, ResumeEndpointMutationVariables>;
 export const TestEndpointDocument = new TypedDocumentString(`
     mutation TestEndpoint($input: TestEndpointInput!) {
   testEndpoint(input: $input) {
@@ -1913,6 +2132,7 @@ fragment EndpointFields on Endpoint {
   active
   disabledReason
   disabledAt
+  pausedAt
   failingSince
   consecutiveFailures
   rateLimit {
@@ -2060,6 +2280,7 @@ fragment EndpointFields on Endpoint {
   active
   disabledReason
   disabledAt
+  pausedAt
   failingSince
   consecutiveFailures
   rateLimit {
@@ -2097,6 +2318,7 @@ export const EndpointDocument = new TypedDocumentString(`
   active
   disabledReason
   disabledAt
+  pausedAt
   failingSince
   consecutiveFailures
   rateLimit {
@@ -2411,6 +2633,7 @@ export const EndpointUpdatedDocument = new TypedDocumentString(`
   active
   disabledReason
   disabledAt
+  pausedAt
   failingSince
   consecutiveFailures
   rateLimit {
