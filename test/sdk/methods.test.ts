@@ -139,6 +139,7 @@ describe('endpoints', () => {
     ok(await client.toggleEndpoint({ id, active: true }), 'ToggleEndpointPayload');
     await waitFor(async () => watched.items.some((e) => e?.id === id && e.active), 'endpointUpdated to report it enabled again');
     expect(ok(await client.pauseEndpoint({ id }), 'PauseEndpointPayload').endpoint.pausedAt).not.toBeNull();
+    await waitFor(async () => watched.items.some((e) => e?.id === id && e.pausedAt !== null), 'endpointUpdated to report it paused');
     expect(ok(await client.resumeEndpoint({ id }), 'ResumeEndpointPayload').endpoint.pausedAt).toBeNull();
 
     for (const other of ids.slice(1)) expect(ok(await client.deleteEndpoint({ id: other }), 'DeleteEndpointPayload').deletedEndpointId).toBe(other);
