@@ -2,6 +2,7 @@
 // takes now and never got (published while it was off, or before it subscribed to their type),
 // while events it got already, test sends and events it does not take are left alone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { idOfType } from '../../src/global-id.ts';
 import { publishEvent, withKey } from '../support/publish.ts';
 import { startTestHerald, type TestHerald } from '../support/herald.ts';
 import { CREATE_ENDPOINT, TOGGLE_ENDPOINT, UPDATE_ENDPOINT } from '../support/operations.ts';
@@ -69,6 +70,20 @@ describe('replayMissing', () => {
     await herald.graphql(UPDATE_ENDPOINT, { input: { id: endpointId, eventTypes: ['order.*', 'webhook.test'] } }, key);
     const replayed = await herald.graphql(REPLAY_MISSING, { input: { endpointId, since } }, key);
     expect(replayed.data!.replayMissing).toMatchObject({ count: 1, deliveries: [{ event: { id: refund.eventId } }] });
+  });
+
+  it('creates each missed delivery once when called several times at once', async () => {
+    const endpointId = await createEndpoint('/concurrent');
+    const since = new Date().toISOString();
+    await herald.graphql(TOGGLE_ENDPOINT, { input: { id: endpointId, active: false } }, key);
+    for (const n of [1, 2, 3, 4, 5]) await publishEvent(withKey(herald, key), { type: 'order.paid', payload: { n } });
+    await herald.graphql(TOGGLE_ENDPOINT, { input: { id: endpointId, active: true } }, key);
+    const calls = await Promise.all([1, 2, 3].map(() => herald.graphql(REPLAY_MISSING, { input: { endpointId, since } }, key)));
+    expect(calls.map((call) => call.data!.replayMissing.count).reduce((a: number, b: number) => a + b, 0)).toBe(5);
+    await waitFor(async () => received('/concurrent').length === 5, 'the missed events');
+    const rows = await herald.db.delivery.findMany({ where: { endpointId: idOfType(endpointId, 'Endpoint')! } });
+    expect(new Set(rows.map((row) => row.eventId)).size).toBe(rows.length);
+    expect(rows).toHaveLength(5);
   });
 
   it('answers typed errors for a window that is backwards or older than retention, and for another organization', async () => {
