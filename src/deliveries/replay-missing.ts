@@ -27,9 +27,13 @@ export interface ReplayMissingInput {
   endpointId: string;
   since: Date;
   until?: Date | null | undefined;
+  /** Count what would be created (up to MAX_REPLAY_MISSING), creating nothing. */
+  dryRun?: boolean | null | undefined;
 }
 
 export interface ReplayedMissing {
+  /** How many deliveries were created (or, on a dry run, would be). */
+  count: number;
   /** Deliveries created, in publish order. */
   created: Delivery[];
   /** False when the call stopped at MAX_REPLAY_MISSING with events of the window left to look at. */
@@ -66,11 +70,11 @@ export async function replayMissing(services: AppServices, organizationId: strin
   const endpoint = await services.db.endpoint.findFirst({ where: { id: input.endpointId, organizationId } });
   if (!endpoint) throw new NotFoundError('Endpoint');
   if (!endpoint.active) throw ValidationError.of(['endpointId'], 'the endpoint is disabled: turn it on first, then deliver what it missed');
-  return services.db.$transaction((tx) => replayMissingIn(tx, services, endpoint, input.since, until), { timeout: 120_000 });
+  return services.db.$transaction((tx) => replayMissingIn(tx, services, endpoint, input.since, until, input.dryRun ?? false), { timeout: 120_000 });
 }
 
 /** In the caller's transaction (recovery re-enables and replays in one); the endpoint must be active. */
-export async function replayMissingIn(tx: Tx, services: Pick<AppServices, 'queue'>, endpoint: Endpoint, since: Date, until: Date): Promise<ReplayedMissing> {
+export async function replayMissingIn(tx: Tx, services: Pick<AppServices, 'queue'>, endpoint: Endpoint, since: Date, until: Date, dryRun = false): Promise<ReplayedMissing> {
   // Two replays of one endpoint at once would both see an event without its delivery.
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`replay-missing:${endpoint.id}`}, 0))`;
   const matcher = withParsedFilter(endpoint);
@@ -79,11 +83,12 @@ export async function replayMissingIn(tx: Tx, services: Pick<AppServices, 'queue
   const floor = dayFloorId(new Date(since.getTime() - DAY_MS));
   const paused = endpoint.pausedAt !== null;
   const created: Delivery[] = [];
+  let count = 0;
   let after = NO_ID;
   for (;;) {
     const page = await MISSED_EVENTS.run(tx, { organizationId: endpoint.organizationId, endpointId: endpoint.id, floor, after, since, until, ...patterns, projects: endpoint.projects, limit: PAGE });
     const matching = page.filter((event) => endpointReceives(matcher, { type: event.type, project: event.project, payload: event.payload }));
-    const room = MAX_REPLAY_MISSING - created.length;
+    const room = MAX_REPLAY_MISSING - count;
     const wanted = matching.slice(0, room).map((event) => ({
       organizationId: endpoint.organizationId,
       eventId: event.id,
@@ -91,9 +96,10 @@ export async function replayMissingIn(tx: Tx, services: Pick<AppServices, 'queue
       deliverAt: event.deliver_at !== null && event.deliver_at > new Date() ? event.deliver_at : null,
       paused,
     }));
-    created.push(...(await createDeliveries(tx, services.queue, wanted)));
-    if (matching.length > room) return { created, complete: false };
-    if (page.length < PAGE) return { created, complete: true };
+    count += wanted.length;
+    if (!dryRun) created.push(...(await createDeliveries(tx, services.queue, wanted)));
+    if (matching.length > room) return { count, created, complete: false };
+    if (page.length < PAGE) return { count, created, complete: true };
     after = page.at(-1)!.id;
   }
 }

@@ -369,17 +369,18 @@ const ReplayMissingInput = builder.inputType('ReplayMissingInput', {
     endpointId: t.id({ required: true, description: 'The endpoint (enabled; a paused one gets PAUSED deliveries).' }),
     since: t.field({ type: 'DateTime', required: true, description: 'Events published at or after this instant; not before the retention period (HERALD_RETENTION_DAYS).' }),
     until: t.field({ type: 'DateTime', description: 'And at or before this instant (default: now).' }),
+    dryRun: t.boolean({ description: 'true: answer the count (up to the maximum) and create nothing, to show it before acting. Default false.' }),
   }),
 });
 
 const ReplayMissingPayload = builder.objectRef<ReplayedMissing>('ReplayMissingPayload').implement({
   description: 'The deliveries a replayMissing created.',
   fields: (t) => ({
-    count: t.int({ description: 'How many deliveries were created; 0 when the endpoint missed nothing (or a call before created them).', resolve: (p) => p.created.length }),
+    count: t.int({ description: 'How many deliveries were created (on a dry run: would be); 0 when the endpoint missed nothing (or a call before created them).', resolve: (p) => p.count }),
     deliveries: t.field({
       type: [DeliveryRef],
       grantScopes: [MUTATION_RESULT],
-      description: `The first ${REPLAY_SHOWN} deliveries created, in publish order. Follow them all with deliveryUpdated(filter: { endpointId }).`,
+      description: `The first ${REPLAY_SHOWN} deliveries created, in publish order (none on a dry run). Follow them all with deliveryUpdated(filter: { endpointId }).`,
       resolve: (p) => p.created.slice(0, REPLAY_SHOWN),
     }),
     complete: t.boolean({

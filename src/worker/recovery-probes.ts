@@ -91,7 +91,7 @@ async function enableRecovered(services: AppServices, found: Endpoint, job: Prob
       let replayed = 0;
       for (;;) {
         const step = await replayMissingIn(tx, services, endpoint, disabledAt, new Date());
-        replayed += step.created.length;
+        replayed += step.count;
         if (step.complete) break;
       }
       return { replayed: replayed + requeued };

@@ -52,6 +52,9 @@ describe('replayMissing', () => {
     expect(whileOff.data!.replayMissing).toMatchObject({ __typename: 'ValidationError', fields: [{ path: ['endpointId'] }] });
 
     await herald.graphql(TOGGLE_ENDPOINT, { input: { id: endpointId, active: true } }, key);
+    // A dry run counts first and creates nothing.
+    const counted = await herald.graphql(REPLAY_MISSING, { input: { endpointId, since, dryRun: true } }, key);
+    expect(counted.data!.replayMissing).toMatchObject({ count: 3, deliveries: [], complete: true });
     const replayed = await herald.graphql(REPLAY_MISSING, { input: { endpointId, since } }, key);
     expect(replayed.data!.replayMissing).toMatchObject({ __typename: 'ReplayMissingPayload', count: 3, complete: true });
     expect(replayed.data!.replayMissing.deliveries.map((d: { event: { id: string } }) => d.event.id)).toEqual([missed[0]!.eventId, missed[1]!.eventId, missed[3]!.eventId]);

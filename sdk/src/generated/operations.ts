@@ -274,6 +274,8 @@ export type ReplayDeliveriesInput = {
 
 /** Which endpoint, and the window of publish times whose missed events it should receive. */
 export type ReplayMissingInput = {
+  /** true: answer the count (up to the maximum) and create nothing, to show it before acting. Default false. */
+  dryRun?: boolean | null | undefined;
   /** The endpoint (enabled; a paused one gets PAUSED deliveries). */
   endpointId: string;
   /** Events published at or after this instant; not before the retention period (HERALD_RETENTION_DAYS). */
