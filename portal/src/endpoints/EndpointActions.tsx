@@ -1,4 +1,4 @@
-// What can be done to an endpoint: pause, send a test event, rotate the secret, delete.
+// What can be done to an endpoint: pause, deliver what it missed, send a test event, rotate the secret, delete.
 import { useId, useState } from 'react';
 import type { Endpoint } from '@herald/sdk';
 import { Dialog } from '../layout/Dialog.tsx';
@@ -6,12 +6,13 @@ import { href, navigate } from '../layout/route.ts';
 import { describeMutationError, Refusal } from '../session/errors.ts';
 import type { CatalogEntry } from '../session/portal-api.ts';
 import { useSession } from '../session/session.tsx';
+import { MissedDialog } from './MissedDialog.tsx';
 import { SecretReveal } from './SecretReveal.tsx';
 
-type Open = null | 'rotate' | 'delete';
+type Open = null | 'rotate' | 'delete' | 'missed';
 
 export function EndpointActions({ endpoint, catalog, onChange }: { endpoint: Endpoint; catalog: CatalogEntry[]; onChange: (endpoint: Endpoint) => void }) {
-  const { herald, report } = useSession();
+  const { herald, report, can } = useSession();
   const [open, setOpen] = useState<Open>(null);
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -59,6 +60,11 @@ export function EndpointActions({ endpoint, catalog, onChange }: { endpoint: End
             Pause endpoint
           </button>
         )}
+        {endpoint.active && can('deliveries:write') && (
+          <button type="button" onClick={() => setOpen('missed')}>
+            Deliver what this endpoint missed…
+          </button>
+        )}
         <button type="button" onClick={() => setOpen('rotate')}>
           Rotate secret
         </button>
@@ -87,6 +93,7 @@ export function EndpointActions({ endpoint, catalog, onChange }: { endpoint: End
       </p>
       {open === 'rotate' && <RotateDialog endpoint={endpoint} onClose={() => setOpen(null)} onRotated={onChange} />}
       {open === 'delete' && <DeleteDialog endpoint={endpoint} onClose={() => setOpen(null)} />}
+      {open === 'missed' && <MissedDialog endpoint={endpoint} onClose={() => setOpen(null)} />}
     </section>
   );
 }
