@@ -35,8 +35,9 @@ export function EndpointActions({ endpoint, catalog, onChange }: { endpoint: End
 
   const pause = () =>
     run(async () => {
-      const result = await herald.toggleEndpoint({ id: endpoint.id, active: false });
-      if (result.__typename !== 'ToggleEndpointPayload') throw new Refusal(describeMutationError(result));
+      // A pause keeps what is published meanwhile (PAUSED deliveries), unlike turning it off.
+      const result = await herald.pauseEndpoint({ id: endpoint.id });
+      if (result.__typename !== 'PauseEndpointPayload') throw new Refusal(describeMutationError(result));
       onChange(result.endpoint);
       return null;
     });
@@ -55,7 +56,7 @@ export function EndpointActions({ endpoint, catalog, onChange }: { endpoint: End
           Edit
         </a>
         {/* An endpoint that is off is resumed from its callout (EndpointHealth), which says why it is off. */}
-        {endpoint.active && (
+        {endpoint.active && !endpoint.pausedAt && (
           <button type="button" onClick={pause} aria-disabled={busy}>
             Pause endpoint
           </button>
