@@ -9,7 +9,7 @@ import { EgressProxyValueError, parseEgressProxyUrl, parseNoProxy, type EgressPr
 import { LOG_LEVELS, type LogLevel } from '../log.ts';
 import { MAX_IN_FLIGHT_ATTEMPTS, type QueueTimings } from './queue-timings.ts';
 import { parseTelemetrySettings, type TelemetrySettings } from '../telemetry/settings.ts';
-import { ConfigError, DEFAULT_RETRY_SCHEDULE, MAX_PAYLOAD_LIMIT, MAX_REQUEST_LIMIT, MAX_RETRY_STEPS, parseBoolean, parseCorsOrigins, parseDurationVariable, parseDatabaseUrl, parseEncryptionKey, parseHost, parseInteger, parseMetricsToken, parseNodeEnv, parseOrigins, parsePublicUrl, parseQueueTimingsVariable, parseRetrySchedule, parseSignatureHeader, parseSize, parseTimeout, shown } from './parse-variables.ts';
+import { ConfigError, DEFAULT_RECOVERY_PROBES, DEFAULT_RETRY_SCHEDULE, parseRecoveryProbes, MAX_PAYLOAD_LIMIT, MAX_REQUEST_LIMIT, MAX_RETRY_STEPS, parseBoolean, parseCorsOrigins, parseDurationVariable, parseDatabaseUrl, parseEncryptionKey, parseHost, parseInteger, parseMetricsToken, parseNodeEnv, parseOrigins, parsePublicUrl, parseQueueTimingsVariable, parseRetrySchedule, parseSignatureHeader, parseSize, parseTimeout, shown } from './parse-variables.ts';
 
 export { ConfigError };
 
@@ -32,6 +32,8 @@ export interface HeraldConfig {
   encryptionKeyBase64: string | undefined;
   /** Delay before each attempt, the first included; its length is the number of attempts. */
   retryScheduleMs: number[];
+  /** Delays of the probes of an endpoint disabled as FAILING, each from the one before (the first from the disable); empty: off. */
+  recoveryProbesMs: number[];
   deliveryTimeoutMs: number;
   /** 0 = never disable. */
   disableAfterFailures: number;
@@ -142,6 +144,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'HERALD_DATA_DIR', fallback: '.data', shownDefault: '`.data`', description: 'Folder for the embedded database and the development encryption key.' },
   { name: 'HERALD_ENCRYPTION_KEY', shownDefault: 'generated into `HERALD_DATA_DIR` (not in production)', description: 'Base64 of exactly 32 bytes (`openssl rand -base64 32`); seals signing secrets and header values.' },
   { name: 'HERALD_RETRY_SCHEDULE', fallback: DEFAULT_RETRY_SCHEDULE, shownDefault: `\`${DEFAULT_RETRY_SCHEDULE}\``, description: `Delays before each attempt, the first included (1–${MAX_RETRY_STEPS} steps, each ≤ 7d; units ms, s, m, h, d).` },
+  { name: 'HERALD_RECOVERY_PROBES', fallback: DEFAULT_RECOVERY_PROBES, shownDefault: `\`${DEFAULT_RECOVERY_PROBES}\``, description: 'When an endpoint disabled as `FAILING` is probed with a signed `webhook.test`, each delay after the one before (the retry schedule\'s syntax); the first 2xx turns it on again and delivers what it missed (docs/recovery.md). `off`: never.' },
   { name: 'HERALD_DELIVERY_TIMEOUT', fallback: '30s', shownDefault: '`30s`', description: 'Time allowed for one attempt, 1ms–5m. Endpoint verification uses min(this, 10s).' },
   { name: 'HERALD_DISABLE_AFTER_FAILURES', fallback: '10', shownDefault: '`10`', description: 'Consecutive failed deliveries before an endpoint is disabled as `FAILING`; `0` = never.' },
   { name: 'HERALD_FAILING_AFTER_ATTEMPTS', fallback: '3', shownDefault: '`3`', description: 'Failed attempts of one delivery, retries still due, before `herald.delivery.failing` is emitted; `0` = never.' },
@@ -223,6 +226,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const retryScheduleMs = parseRetrySchedule(required(read('HERALD_RETRY_SCHEDULE')));
+  const recoveryProbesMs = parseRecoveryProbes(required(read('HERALD_RECOVERY_PROBES')));
   const deliveryTimeoutMs = parseTimeout(required(read('HERALD_DELIVERY_TIMEOUT')));
   const disableAfterFailures = parseInteger(
     'HERALD_DISABLE_AFTER_FAILURES',
@@ -303,6 +307,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir,
     encryptionKeyBase64,
     retryScheduleMs,
+    recoveryProbesMs,
     deliveryTimeoutMs,
     disableAfterFailures,
     failingAfterAttempts,

@@ -18,6 +18,13 @@ export class ConfigError extends Error {
 }
 
 export const DEFAULT_RETRY_SCHEDULE = '0s,1m,5m,30m,2h';
+/** Delays of the recovery probes of an endpoint disabled as FAILING, from when it was disabled (docs/recovery.md). */
+export const DEFAULT_RECOVERY_PROBES = '1m,5m,30m,2h,6h';
+
+/** HERALD_RECOVERY_PROBES: the retry schedule's syntax, or `off` (no probes: an empty list). */
+export function parseRecoveryProbes(text: string): number[] {
+  return text.trim().toLowerCase() === 'off' ? [] : parseRetrySchedule(text, 'HERALD_RECOVERY_PROBES');
+}
 export const MAX_RETRY_STEPS = 50;
 export const MAX_RETRY_STEP_MS = 7 * 86_400_000;
 export const MIN_TIMEOUT_MS = 1;
@@ -82,8 +89,7 @@ export function parseBoolean(name: string, text: string): boolean {
   throw new ConfigError(name, `expected true, false, 1 or 0, got ${shown(text)}`);
 }
 
-export function parseRetrySchedule(text: string): number[] {
-  const name = 'HERALD_RETRY_SCHEDULE';
+export function parseRetrySchedule(text: string, name = 'HERALD_RETRY_SCHEDULE'): number[] {
   const schedule = parseDurationList(text);
   if (schedule === null) {
     throw new ConfigError(name, `expected comma-separated durations such as ${DEFAULT_RETRY_SCHEDULE}, got ${shown(text)}`);

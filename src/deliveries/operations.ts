@@ -58,6 +58,7 @@ const NOT_RETRYABLE: Partial<Record<DeliveryStatus, string>> = {
   SCHEDULED: 'it waits for its scheduled time; cancel it first, and a cancelled delivery can be retried now',
   PENDING: 'it is queued for an attempt already',
   SENDING: 'an attempt is in flight',
+  PAUSED: 'its endpoint is paused; resumeEndpoint sends it',
 };
 
 /**
@@ -86,6 +87,7 @@ const NOT_CANCELLABLE: Partial<Record<DeliveryStatus, string>> = {
   RETRYING: 'it was attempted already',
   FAILED: 'it was attempted already',
   CANCELLED: 'it was cancelled already',
+  PAUSED: 'it waits for its paused endpoint; resumeEndpoint sends it',
 };
 
 /**

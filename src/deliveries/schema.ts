@@ -17,6 +17,7 @@ import type { Delivery, Event } from '../generated/prisma/client.ts';
 import { DeliveryStatus } from '../generated/prisma/enums.ts';
 import { cancelDelivery, cancelScheduledEvent, replayDeliveries, retryDelivery, testEndpoint } from './operations.ts';
 import { EventRef } from '../events/schema.ts';
+import { MAX_REPLAY_MISSING, replayMissing, type ReplayedMissing } from './replay-missing.ts';
 import { catalogViewOf } from '../event-types/catalog-view.ts';
 import { brandNameOf } from '../auth/principal.ts';
 import { chargeResponseBytes } from '../graphql/response-budget.ts';
@@ -30,7 +31,7 @@ const statsBatchesOf = createContextCache(newStatsBatches);
 
 // The statuses are the database's (schema.prisma), in its order.
 const DeliveryStatusEnum = builder.enumType('DeliveryStatus', {
-  description: 'Where a delivery is in its life: SCHEDULED or PENDING, then SENDING, then SUCCEEDED, RETRYING (and SENDING again) or FAILED; CANCELLED from SCHEDULED.',
+  description: 'Where a delivery is in its life: SCHEDULED or PENDING, then SENDING, then SUCCEEDED, RETRYING (and SENDING again) or FAILED; CANCELLED from SCHEDULED; PAUSED while its endpoint is paused.',
   values: {
     PENDING: { description: 'Queued: a worker sends it as soon as one is free (and its endpoint is enabled and within its rate limit).' },
     SENDING: { description: 'An attempt is in flight now.' },
@@ -39,6 +40,7 @@ const DeliveryStatusEnum = builder.enumType('DeliveryStatus', {
     FAILED: { description: 'Failed for good: the retry schedule is exhausted, or the endpoint answered 410 Gone. Final, until retried or replayed.' },
     SCHEDULED: { description: "Published with deliverAt: waits until then (nextAttemptAt); cancelDelivery or cancelScheduledEvent may still stop it." },
     CANCELLED: { description: 'Cancelled while SCHEDULED; never sent. Final.' },
+    PAUSED: { description: 'Its endpoint is paused (pauseEndpoint): it waits, not attempted and not counted, and resumeEndpoint sends it in publish order. Retention still deletes it with its event.' },
   } as const satisfies Record<DeliveryStatus, { description: string }>,
 });
 
@@ -367,6 +369,44 @@ builder.mutationField('replayDeliveries', (t) =>
     resolve: async (_root, { input }, ctx) => ({
       queued: await replayDeliveries(ctx, organizationIdOf(ctx), { ...input, endpointId: requireIdOfType(input.endpointId, 'Endpoint') }),
     }),
+  }),
+);
+
+const ReplayMissingInput = builder.inputType('ReplayMissingInput', {
+  description: 'Which endpoint, and the window of publish times whose missed events it should receive.',
+  fields: (t) => ({
+    endpointId: t.id({ required: true, description: 'The endpoint (enabled; a paused one gets PAUSED deliveries).' }),
+    since: t.field({ type: 'DateTime', required: true, description: 'Events published at or after this instant; not before the retention period (HERALD_RETENTION_DAYS).' }),
+    until: t.field({ type: 'DateTime', description: 'And at or before this instant (default: now).' }),
+    dryRun: t.boolean({ description: 'true: answer the count (up to the maximum) and create nothing, to show it before acting. Default false.' }),
+  }),
+});
+
+const ReplayMissingPayload = builder.objectRef<ReplayedMissing>('ReplayMissingPayload').implement({
+  description: 'The deliveries a replayMissing created.',
+  fields: (t) => ({
+    count: t.int({ description: 'How many deliveries were created (on a dry run: would be); 0 when the endpoint missed nothing (or a call before created them).', resolve: (p) => p.count }),
+    deliveries: t.field({
+      type: [DeliveryRef],
+      grantScopes: [MUTATION_RESULT],
+      description: `The first ${REPLAY_SHOWN} deliveries created, in publish order (none on a dry run). Follow them all with deliveryUpdated(filter: { endpointId }).`,
+      resolve: (p) => p.created.slice(0, REPLAY_SHOWN),
+    }),
+    complete: t.boolean({
+      description: `False when this call stopped at its maximum (${MAX_REPLAY_MISSING} deliveries) with events left in the window: call again with the same window to go on.`,
+      resolve: (p) => p.complete,
+    }),
+  }),
+});
+
+builder.mutationField('replayMissing', (t) =>
+  t.field({
+    type: ReplayMissingPayload,
+    description: `Creates a delivery to the endpoint for each retained event of the window that it takes now (event types, projects, filter) and has no delivery to it yet, in publish order; each event once however often it is called. At most ${MAX_REPLAY_MISSING} per call (see complete).`,
+    authScopes: { scope: 'deliveries:write' },
+    errors: { types: [ValidationError, NotFoundError] },
+    args: { input: t.arg({ type: ReplayMissingInput, required: true, description: 'The endpoint and window.' }) },
+    resolve: async (_root, { input }, ctx) => replayMissing(ctx, organizationIdOf(ctx), { ...input, endpointId: requireIdOfType(input.endpointId, 'Endpoint') }),
   }),
 );
 

@@ -24,6 +24,8 @@ export interface NewDelivery {
   isTest?: boolean;
   /** Later than now: created SCHEDULED, its first attempt's job starting then (the event's deliverAt). */
   deliverAt?: Date | null;
+  /** Its endpoint is paused: created PAUSED with no job (nextAttemptAt keeps deliverAt); resumePaused queues it. */
+  paused?: boolean;
 }
 
 /**
@@ -55,11 +57,11 @@ export const INSERT_DELIVERIES = checkedQuery({
 export async function createDeliveries(tx: SqlClient, queue: DeliveryQueue, wanted: readonly NewDelivery[]): Promise<Delivery[]> {
   if (wanted.length === 0) return [];
   // Ids are made in order (UUIDv7), so rows are written and locked in id order.
-  const rows = wanted.map(({ deliverAt, isTest, ...delivery }) => ({
+  const rows = wanted.map(({ deliverAt, isTest, paused, ...delivery }) => ({
     id: uuidv7(),
     ...delivery,
     isTest: isTest ?? false,
-    status: deliverAt ? ('SCHEDULED' as const) : ('PENDING' as const),
+    status: paused ? ('PAUSED' as const) : deliverAt ? ('SCHEDULED' as const) : ('PENDING' as const),
     nextAttemptAt: deliverAt ?? null,
   }));
   const [written] = await INSERT_DELIVERIES.run(tx, { rows: JSON.stringify(rows) });
@@ -75,7 +77,7 @@ export async function createDeliveries(tx: SqlClient, queue: DeliveryQueue, want
   }));
   await queue.enqueue(
     tx,
-    deliveries.map((delivery) => ({
+    deliveries.filter((delivery) => delivery.status !== 'PAUSED').map((delivery) => ({
       deliveryId: delivery.id,
       attempt: 1,
       organizationId: delivery.organizationId,
@@ -124,4 +126,43 @@ export async function cancelScheduled(tx: Tx, organizationId: string, ids: reado
   const rows = await CANCEL_SCHEDULED.run(tx, { organizationId, ids: [...ids] });
   await notifyChanges(tx, rows.map((row) => deliveryNotice(row.state)));
   return rows.map((row) => row.state);
+}
+
+export const RESUME_PAUSED = checkedQuery({
+  name: 'resume paused deliveries',
+  columns: { state: sqlTypes.json<DeliveryState>() },
+  sample: { endpointId: NO_ID, limit: 1 },
+  sql: ({ endpointId, limit }: { endpointId: string; limit: number }) => Prisma.sql`
+    WITH next AS (
+      SELECT id FROM deliveries WHERE endpoint_id = ${endpointId}::uuid AND status = 'PAUSED' ORDER BY id LIMIT ${limit} FOR UPDATE)
+    UPDATE deliveries d
+       SET status = CASE WHEN d.next_attempt_at > now() AND d.attempt_count = 0 THEN 'SCHEDULED'::"DeliveryStatus" ELSE 'PENDING'::"DeliveryStatus" END,
+           next_attempt_at = CASE WHEN d.next_attempt_at > now() AND d.attempt_count = 0 THEN d.next_attempt_at ELSE now() END,
+           updated_at = now()
+      FROM next WHERE d.id = next.id
+    RETURNING ${DELIVERY_STATE}`,
+});
+
+/**
+ * Moves up to `limit` of an endpoint's PAUSED deliveries back into the pipeline, oldest (publish
+ * order: ids are UUIDv7) first, each with the job of its next attempt: PENDING, or SCHEDULED when
+ * its event's deliverAt is still ahead. The worker then sends them within the endpoint's rate limit
+ * and concurrency like any other. Guarded by the status, so a delivery is queued once however
+ * often this runs. Answers how many it moved (fewer than `limit`: none is left).
+ */
+export async function resumePaused(tx: SqlClient, queue: DeliveryQueue, endpointId: string, limit: number): Promise<number> {
+  const rows = await RESUME_PAUSED.run(tx, { endpointId, limit });
+  rows.sort((a, b) => a.state.id.localeCompare(b.state.id));
+  await queue.enqueue(
+    tx,
+    rows.map(({ state }) => ({
+      deliveryId: state.id,
+      attempt: state.attemptCount + 1,
+      organizationId: state.organizationId,
+      endpointId: state.endpointId,
+      ...(state.status === 'SCHEDULED' && state.nextAttemptAt ? { startAfter: new Date(state.nextAttemptAt) } : {}),
+    })),
+  );
+  await notifyChanges(tx, rows.map((row) => deliveryNotice(row.state)));
+  return rows.length;
 }

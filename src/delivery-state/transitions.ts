@@ -107,6 +107,33 @@ export const CLAIM = checkedQuery({
         FROM numbered n`,
 });
 
+const HOLDABLE = statusList(statusesWhere('holdable'));
+
+/**
+ * The batch's deliveries whose endpoint is paused, not yet in an attempt: PAUSED, their job done
+ * (it ends with the batch; resumeEndpoint queues a new one). Test sends go on: a paused endpoint can
+ * still be tested. Run in the claim's transaction, before it: PAUSED is not claimable.
+ */
+export const HOLD_PAUSED = checkedQuery({
+  name: 'hold deliveries of paused endpoints',
+  columns: STATE,
+  sample: JOBS_SAMPLE,
+  // The paused endpoints are locked FOR SHARE until the claim commits: a resumeEndpoint waits for
+  // it, then finds these rows PAUSED and queues them (unlocked, a resume committing between this
+  // read and the write would leave them PAUSED with no job and no pause).
+  sql: ({ wanted }: { wanted: string }) => Prisma.sql`
+      WITH w AS (SELECT * FROM jsonb_to_recordset(${wanted}::jsonb) AS w(id uuid, attempt int)),
+      paused AS (
+        SELECT e.id FROM endpoints e
+         WHERE e.id IN (SELECT d.endpoint_id FROM deliveries d JOIN w ON d.id = w.id) AND e.paused_at IS NOT NULL
+           FOR SHARE)
+      UPDATE deliveries d SET status = 'PAUSED', updated_at = now()
+        FROM w
+       WHERE d.id = w.id AND d.attempt_count = w.attempt - 1 AND d.status IN (${HOLDABLE})
+         AND d.endpoint_id IN (SELECT id FROM paused) AND NOT d.is_test
+      RETURNING ${DELIVERY_STATE}`,
+});
+
 export const RECORD = checkedQuery({
   name: 'record attempts',
   columns: { id: uuid, ...STATE },
@@ -160,7 +187,8 @@ export const CANCEL_PENDING = checkedQuery({
 
 /**
  * Marks each job's delivery SENDING for its attempt, leaving out stale jobs (the attempt was already
- * recorded, the delivery was cancelled, or its endpoint was turned off). SENDING is accepted too: a
+ * recorded, the delivery was cancelled, or its endpoint was turned off) and holding PAUSED those
+ * of a paused endpoint. SENDING is accepted too: a
  * worker that died mid-attempt left it there, and its job comes back to re-run it.
  */
 export async function claimAttempts(db: Db, jobs: readonly DeliverJob[]): Promise<ClaimedDelivery[]> {
@@ -169,8 +197,9 @@ export async function claimAttempts(db: Db, jobs: readonly DeliverJob[]): Promis
   const wanted = JSON.stringify(jobs.map((job) => ({ id: job.deliveryId, attempt: job.attempt })));
   // On the pool under Prisma (src/db/prisma.ts): raw statements only, and every batch runs it.
   return inTransaction(sqlPool(db), async (tx) => {
+    const paused = await HOLD_PAUSED.run(tx, { wanted });
     const rows = await CLAIM.run(tx, { wanted });
-    await notifyChanges(tx, rows.map((row) => deliveryNotice(row.state)));
+    await notifyChanges(tx, [...paused, ...rows].map((row) => deliveryNotice(row.state)));
     const payloads = new Map<string, string>();
     for (const row of rows) if (row.payload !== null) payloads.set(row.event_id, row.payload);
     return rows.map((row) => ({
@@ -324,6 +353,15 @@ export async function recordAttempts(
     }
     // Outbox: the operational events these transitions cause commit with them, or not at all.
     await emitAttemptEvents(tx, services, recorded, disabled);
+    // An endpoint disabled as FAILING is probed back to health (src/worker/recovery-probes.ts); GONE never is.
+    const [firstProbeMs] = config.recoveryProbesMs;
+    const probed = disabled.filter(({ reason }) => reason === 'FAILING');
+    if (firstProbeMs !== undefined && probed.length > 0) {
+      await queue.enqueueProbes?.(
+        tx,
+        probed.map(({ endpoint }) => ({ endpointId: endpoint.id, probe: 1, disabledAt: endpoint.disabledAt!.toISOString(), startAfter: new Date(endpoint.disabledAt!.getTime() + firstProbeMs) })),
+      );
+    }
     for (const { endpoint, reason } of disabled) endpointChanges.push({ kind: 'DISABLED', endpointId: endpoint.id, reason, consecutiveFailures: endpoint.consecutiveFailures });
     return { recorded: items.map((item) => movedIds.has(item.claimed.deliveryId)), endpointChanges };
   });

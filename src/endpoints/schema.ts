@@ -36,6 +36,7 @@ import {
   toggleEndpoint,
   updateEndpoint,
 } from './endpoints.ts';
+import { pauseEndpoint, resumeEndpoint } from './pause.ts';
 
 export const SignatureSchemeEnum = builder.enumType('SignatureScheme', {
   description: 'How deliveries to an endpoint are signed (docs/signing.md). The HMAC schemes share one kind of secret (whsec_); STANDARD_WEBHOOKS_ED25519 signs with an Ed25519 private key (whsk_) whose public key (whpk_) receivers verify with.',
@@ -139,6 +140,11 @@ export const EndpointRef = builder.prismaNode('Endpoint', {
     signatureScheme: t.expose('signatureScheme', { type: SignatureSchemeEnum, description: 'How its deliveries are signed.' }),
     active: t.exposeBoolean('active', { description: 'False while turned off: events published meanwhile are not delivered to it.' }),
     disabledReason: t.expose('disabledReason', { type: DisabledReasonEnum, nullable: true, description: 'Why it is off; null while active.' }),
+    pausedAt: t.expose('pausedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When pauseEndpoint paused it; null when not paused. While paused its deliveries wait PAUSED and resumeEndpoint sends them (docs/recovery.md).',
+    }),
     disabledAt: t.expose('disabledAt', { type: 'DateTime', nullable: true, description: 'When it was turned off (by hand or after failed deliveries); null while active.' }),
     failingSince: t.expose('failingSince', {
       type: 'DateTime',
@@ -411,6 +417,39 @@ builder.mutationField('toggleEndpoint', (t) =>
     resolve: async (_root, { input }, ctx) => ({
       endpoint: await toggleEndpoint(ctx, organizationIdOf(ctx), requireIdOfType(input.id, 'Endpoint'), input.active),
     }),
+  }),
+);
+
+const PauseEndpointInput = builder.inputType('PauseEndpointInput', {
+  description: 'Which endpoint to pause.',
+  fields: (t) => ({ id: t.id({ required: true, description: 'The endpoint.' }) }),
+});
+
+builder.mutationField('pauseEndpoint', (t) =>
+  t.field({
+    type: endpointPayload('PauseEndpointPayload'),
+    description:
+      'Pauses an endpoint, keeping its backlog: events published meanwhile still create deliveries, which wait PAUSED (not attempted, not counted) until resumeEndpoint; nothing pending is cancelled (unlike toggleEndpoint). Retention still deletes them with their events.',
+    authScopes: { scope: 'endpoints:write' },
+    errors: { types: [NotFoundError] },
+    args: { input: t.arg({ type: PauseEndpointInput, required: true, description: 'The endpoint.' }) },
+    resolve: async (_root, { input }, ctx) => ({ endpoint: await pauseEndpoint(ctx, organizationIdOf(ctx), requireIdOfType(input.id, 'Endpoint')) }),
+  }),
+);
+
+const ResumeEndpointInput = builder.inputType('ResumeEndpointInput', {
+  description: 'Which endpoint to resume.',
+  fields: (t) => ({ id: t.id({ required: true, description: 'The endpoint.' }) }),
+});
+
+builder.mutationField('resumeEndpoint', (t) =>
+  t.field({
+    type: endpointPayload('ResumeEndpointPayload'),
+    description: "Ends a pause: the endpoint's PAUSED deliveries are queued in publish order and sent within its rate limit and concurrency.",
+    authScopes: { scope: 'endpoints:write' },
+    errors: { types: [NotFoundError] },
+    args: { input: t.arg({ type: ResumeEndpointInput, required: true, description: 'The endpoint.' }) },
+    resolve: async (_root, { input }, ctx) => ({ endpoint: await resumeEndpoint(ctx, organizationIdOf(ctx), requireIdOfType(input.id, 'Endpoint')) }),
   }),
 );
 

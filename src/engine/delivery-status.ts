@@ -4,7 +4,7 @@
 // does not compile until it is).
 
 /** In the database's order (schema.prisma); test/engine/enums.test.ts holds the two together. */
-export const DELIVERY_STATUSES = ['SCHEDULED', 'PENDING', 'SENDING', 'SUCCEEDED', 'RETRYING', 'FAILED', 'CANCELLED'] as const;
+export const DELIVERY_STATUSES = ['SCHEDULED', 'PENDING', 'SENDING', 'SUCCEEDED', 'RETRYING', 'FAILED', 'CANCELLED', 'PAUSED'] as const;
 
 export type DeliveryStatusName = (typeof DELIVERY_STATUSES)[number];
 
@@ -29,6 +29,8 @@ export const STATUS_RULES: Record<DeliveryStatusName, StatusRules> = {
   RETRYING: { claimable: true, finished: false, cancelledWithEndpoint: true, cancellable: false, holdable: true },
   FAILED: { claimable: false, finished: true, cancelledWithEndpoint: false, cancellable: false, holdable: false },
   CANCELLED: { claimable: false, finished: true, cancelledWithEndpoint: false, cancellable: false, holdable: false },
+  // Waiting for its paused endpoint to resume, with no job: nothing claims it until resumeEndpoint.
+  PAUSED: { claimable: false, finished: false, cancelledWithEndpoint: true, cancellable: false, holdable: false },
 };
 
 export function statusesWhere(rule: keyof StatusRules): DeliveryStatusName[] {

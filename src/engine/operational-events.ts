@@ -175,12 +175,15 @@ export function endpointDisabledEvent(change: EndpointDisabled): OperationalEven
  */
 export const ENDPOINT_TOGGLE_BUDGET: RateLimit = { perSecond: 1 / 3, burst: 20 };
 
-export function endpointEnabledEvent(organizationId: string, endpoint: EndpointRef): OperationalEvent {
+/** MANUAL: toggleEndpoint turned it on; AUTOMATIC: a recovery probe answered 2xx (docs/recovery.md). */
+export type EnabledReason = 'MANUAL' | 'AUTOMATIC';
+
+export function endpointEnabledEvent(organizationId: string, endpoint: EndpointRef, reason: EnabledReason = 'MANUAL'): OperationalEvent {
   return {
     type: 'herald.endpoint.enabled',
     organizationId,
     audience: 'ORGANIZATION_AND_OPERATOR',
-    data: { endpointId: endpoint.id, endpointUrl: endpoint.url },
+    data: { endpointId: endpoint.id, endpointUrl: endpoint.url, reason },
   };
 }
 

@@ -1,4 +1,4 @@
-// Publishing: the event, one delivery per matching active endpoint, and their first jobs are
+// Publishing: the event, one delivery per matching active endpoint (PAUSED when it is paused), and their first jobs are
 // written in ONE transaction — an acknowledged event is never lost and never half-scheduled.
 //
 // This is the API's hottest path, so it runs its few set-based statements on a pooled `pg`
@@ -82,10 +82,24 @@ export const INSERT_EVENTS = checkedQuery({
 
 export const RECEIVING_ENDPOINTS = checkedQuery({
   name: 'receiving endpoints',
-  columns: { id: uuid, event_types: textArray, projects: textArray, filter: nullable(json<unknown>('jsonb')) },
+  columns: { id: uuid, event_types: textArray, projects: textArray, filter: nullable(json<unknown>('jsonb')), paused: sqlTypes.bool },
   sample: { organizationId: NO_ID },
   sql: ({ organizationId }: { organizationId: string }) => Prisma.sql`
-    SELECT id, COALESCE(event_types, '{}') AS event_types, COALESCE(projects, '{}') AS projects, filter FROM endpoints WHERE organization_id = ${organizationId}::uuid AND active`,
+    SELECT id, COALESCE(event_types, '{}') AS event_types, COALESCE(projects, '{}') AS projects, filter, paused_at IS NOT NULL AS paused
+      FROM endpoints WHERE organization_id = ${organizationId}::uuid AND active`,
+});
+
+/**
+ * The endpoints among `ids` still paused, locked FOR SHARE until the publish commits: a
+ * resumeEndpoint waits for it and then finds its PAUSED rows to queue. One that resumed since the
+ * read is not answered, and gets ordinary deliveries.
+ */
+export const STILL_PAUSED = checkedQuery({
+  name: 'endpoints still paused',
+  columns: { id: uuid },
+  sample: { ids: [] as string[] },
+  sql: ({ ids }: { ids: string[] }) => Prisma.sql`
+    SELECT id FROM endpoints WHERE id = ANY(${ids}::uuid[]) AND paused_at IS NOT NULL ORDER BY id FOR SHARE`,
 });
 
 /**
@@ -222,10 +236,16 @@ async function writeAll(
   const [inserted] = await INSERT_EVENTS.run(client, { organizationId, rows: `[${eventRows.join(',')}]` });
   const createdAt = inserted!.now;
   const endpoints = await receivingEndpoints(client, organizationId);
+  const pausedIds = endpoints.filter((endpoint) => endpoint.paused).map((endpoint) => endpoint.id);
+  if (pausedIds.length > 0) {
+    const still = new Set((await STILL_PAUSED.run(client, { ids: pausedIds })).map((row) => row.id));
+    for (const endpoint of endpoints) endpoint.paused = still.has(endpoint.id);
+  }
   const wanted = fresh.flatMap((event) =>
     endpoints
       .filter((endpoint) => filters.receives(endpoint, filteredEvent(event)))
-      .map((endpoint) => ({ organizationId, eventId: event.id, endpointId: endpoint.id, deliverAt: event.deliverAt })),
+      // A paused endpoint's deliveries are written PAUSED: they wait for resumeEndpoint, not lost.
+      .map((endpoint) => ({ organizationId, eventId: event.id, endpointId: endpoint.id, deliverAt: event.deliverAt, paused: endpoint.paused })),
   );
   const deliveries = await createDeliveries(client, services.queue, wanted);
   const deliveriesByEvent = Map.groupBy(deliveries, (d) => d.eventId);
@@ -234,9 +254,9 @@ async function writeAll(
   );
 }
 
-async function receivingEndpoints(client: SqlClient, organizationId: string): Promise<EndpointRow[]> {
+async function receivingEndpoints(client: SqlClient, organizationId: string): Promise<Array<EndpointRow & { paused: boolean }>> {
   const rows = await RECEIVING_ENDPOINTS.run(client, { organizationId });
-  return rows.map((row) => ({ id: row.id, eventTypes: row.event_types, projects: row.projects, filter: row.filter }));
+  return rows.map((row) => ({ id: row.id, eventTypes: row.event_types, projects: row.projects, filter: row.filter, paused: row.paused }));
 }
 
 /** Checked by publishIssues: the payload is a JSON object, the very one the transaction writes. */

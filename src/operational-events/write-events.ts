@@ -25,7 +25,7 @@ export async function writeOperationalEvents(tx: Tx, queue: DeliveryQueue, event
   const endpoints = (
     await tx.endpoint.findMany({
       where: { organizationId: { in: [...subjects, OPERATOR_ORGANIZATION_ID] }, active: true },
-      select: { id: true, organizationId: true, eventTypes: true, projects: true, filter: true },
+      select: { id: true, organizationId: true, eventTypes: true, projects: true, filter: true, pausedAt: true },
     })
   ).map(withParsedFilter);
   const slugs = new Map(organizations.map((organization) => [organization.id, organization.slug]));
@@ -41,7 +41,7 @@ export async function writeOperationalEvents(tx: Tx, queue: DeliveryQueue, event
       if (receivers.length === 0 && organizationId !== OPERATOR_ORGANIZATION_ID) continue;
       const id = uuidv7();
       rows.push({ id, organizationId, type: event.type, payload });
-      wanted.push(...receivers.map((endpoint) => ({ organizationId, eventId: id, endpointId: endpoint.id })));
+      wanted.push(...receivers.map((endpoint) => ({ organizationId, eventId: id, endpointId: endpoint.id, paused: endpoint.pausedAt !== null })));
     }
   }
   await tx.event.createMany({ data: rows });

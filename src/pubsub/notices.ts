@@ -65,6 +65,8 @@ export interface EndpointState {
   active: boolean;
   disabledReason: DisabledReason | null;
   consecutiveFailures: number;
+  /** When it was paused (pauseEndpoint), ISO; null when not paused. */
+  pausedAt: Date | string | null;
 }
 
 export interface EndpointNotice extends EndpointState {
@@ -107,6 +109,7 @@ export function endpointNotice(state: EndpointState): Unsent<EndpointNotice> {
     active: state.active,
     disabledReason: state.disabledReason,
     consecutiveFailures: state.consecutiveFailures,
+    pausedAt: isoOrNull(state.pausedAt),
   };
 }
 
@@ -192,7 +195,7 @@ export function deliveryAsNoticed<Row extends Partial<Delivery> & { attempts?: A
 
 /** An endpoint re-read after `notice`, shown with the state the notice announced. */
 export function endpointAsNoticed<Row extends Partial<Endpoint>>(row: Row, notice: EndpointNotice): Row {
-  return { ...row, active: notice.active, disabledReason: notice.disabledReason, consecutiveFailures: notice.consecutiveFailures };
+  return { ...row, active: notice.active, disabledReason: notice.disabledReason, consecutiveFailures: notice.consecutiveFailures, pausedAt: dateOrNull(isoOrNull(notice.pausedAt)) };
 }
 
 function dateOrNull(value: string | null): Date | null {

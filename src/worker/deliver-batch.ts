@@ -355,7 +355,7 @@ function openOnce(cache: Map<string, OpenedEndpoint>, services: AppServices, cla
     const { endpoint } = claimed;
     const keys = services.encryptionKeys;
     opened = {
-      keys: signingKeys(services, claimed, now),
+      keys: signingKeys(services, claimed.endpoint, now),
       headers: openHeaders(endpoint.headers, keys, endpoint.id),
       tls: openTls(endpoint.tls, keys, endpoint.id),
       oauth2: openOAuth2(endpoint.oauth2, keys, endpoint.id),
@@ -366,8 +366,11 @@ function openOnce(cache: Map<string, OpenedEndpoint>, services: AppServices, cla
 }
 
 /** The keys that sign now (src/engine/signing-keys.ts), in the form the endpoint's scheme takes. */
-function signingKeys(services: AppServices, claimed: ClaimedDelivery, now: Date): SigningKey[] {
-  const { endpoint } = claimed;
+export function signingKeys(
+  services: Pick<AppServices, 'encryptionKeys'>,
+  endpoint: Pick<ClaimedDelivery['endpoint'], 'id' | 'signatureScheme' | 'secretSealed' | 'previousSecretSealed' | 'previousSecretExpiresAt'>,
+  now: Date,
+): SigningKey[] {
   const sealed = keysThatSign({ current: endpoint.secretSealed, previous: endpoint.previousSecretSealed, previousExpiresAt: endpoint.previousSecretExpiresAt }, now);
   return sealed.map((box) => {
     const parsed = parseSecretFor(endpoint.signatureScheme, openSecret(box, services.encryptionKeys, endpoint.id));

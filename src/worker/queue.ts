@@ -16,6 +16,15 @@ export const DELIVER_QUEUE = 'herald-deliver';
  */
 export const ABANDONED_QUEUE = 'herald-deliver-abandoned';
 export const RETENTION_QUEUE = 'herald-retention';
+/** Recovery probes of endpoints disabled as FAILING (src/worker/recovery-probes.ts): one job per probe due. */
+export const RECOVERY_QUEUE = 'herald-recovery-probe';
+
+/** The `probe`th probe (1-based) of an endpoint, for the disable of `disabledAt` (ISO): a later disable's probes are its own. */
+export interface ProbeJob {
+  endpointId: string;
+  probe: number;
+  disabledAt: string;
+}
 
 export interface DeliverJob {
   deliveryId: string;
@@ -46,6 +55,8 @@ export interface DeliveryQueue {
    * after the handler then finds them completed and changes nothing).
    */
   complete?(tx: SqlClient, queueJobIds: string[]): Promise<void>;
+  /** (Queues that only deliver have none.) Enqueues recovery probes inside the caller's transaction. */
+  enqueueProbes?(tx: SqlClient, probes: Array<ProbeJob & { startAfter: Date }>): Promise<void>;
 }
 
 /**
@@ -98,6 +109,7 @@ export async function ensureQueues(boss: PgBoss, config: Pick<HeraldConfig, 'del
     await boss.updateQueue(DELIVER_QUEUE, { deadLetter: ABANDONED_QUEUE });
   }
   if (!queues.has(RETENTION_QUEUE)) await boss.createQueue(RETENTION_QUEUE, { retryLimit: 1 });
+  if (!queues.has(RECOVERY_QUEUE)) await boss.createQueue(RECOVERY_QUEUE, { retryLimit: 3, retryDelay: 5, deleteAfterSeconds: 3600 });
 }
 
 /**
@@ -164,6 +176,14 @@ export function createDeliveryQueue(boss: PgBoss, config: Pick<HeraldConfig, 'de
         ...(startAfter ? { startAfter } : {}),
       }));
       await boss.insert(DELIVER_QUEUE, inserts, { db: bossDb(tx) });
+    },
+    async enqueueProbes(tx, probes) {
+      if (probes.length === 0) return;
+      await boss.insert(
+        RECOVERY_QUEUE,
+        probes.map(({ startAfter, ...data }) => ({ data, startAfter, expireInSeconds: Math.ceil(config.deliveryTimeoutMs / 1000) + timings.expiryMarginSeconds })),
+        { db: bossDb(tx) },
+      );
     },
     async complete(tx, queueJobIds) {
       if (queueJobIds.length === 0) return;

@@ -8,7 +8,8 @@ import { purgeExpired } from './retention.ts';
 import { FOLD_AFTER_MS, foldRollupShards } from '../delivery-state/outcome-rollup.ts';
 import { ensureHistoryPartitions } from './partitions.ts';
 import { createHttpSender, MAX_SOCKETS_PER_ENDPOINT } from '../http/http-sender.ts';
-import { ABANDONED_QUEUE, DELIVER_QUEUE, RETENTION_QUEUE, type DeliverJob } from './queue.ts';
+import { ABANDONED_QUEUE, DELIVER_QUEUE, RECOVERY_QUEUE, RETENTION_QUEUE, type DeliverJob, type ProbeJob } from './queue.ts';
+import { runProbe } from './recovery-probes.ts';
 import type { HeraldConfig } from '../config/config.ts';
 import { MAX_IN_FLIGHT_ATTEMPTS } from '../config/queue-timings.ts';
 import { InFlightShares } from '../engine/in-flight-shares.ts';
@@ -116,6 +117,11 @@ export async function startWorker(runtime: WorkerDeps, boss: PgBoss): Promise<Wo
     );
     if (ended > 0) log.error(`${ended} delivery attempt(s) failed inside Herald on every try; their deliveries are FAILED`);
   });
+  // Each probe is one job (pg-boss hands it to one worker at a time); the guarded re-enable makes a
+  // probe run twice, or by two workers, turn the endpoint on once.
+  await boss.work<ProbeJob>(RECOVERY_QUEUE, { batchSize: 5, pollingIntervalSeconds: 0.5 }, async (jobs) => {
+    for (const job of jobs) await runProbe({ services, sender, log }, job.data);
+  });
   // Today's partition must exist before anything is written: a worker starting after days down
   // creates the missing days here rather than at the next hourly run.
   const created = await ensureHistoryPartitions(services.db);
@@ -137,6 +143,7 @@ export async function startWorker(runtime: WorkerDeps, boss: PgBoss): Promise<Wo
       await boss.offWork(DELIVER_QUEUE).catch(() => undefined);
       await boss.offWork(ABANDONED_QUEUE).catch(() => undefined);
       await boss.offWork(RETENTION_QUEUE).catch(() => undefined);
+      await boss.offWork(RECOVERY_QUEUE).catch(() => undefined);
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         Promise.allSettled([...inFlight]),

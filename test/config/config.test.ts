@@ -80,6 +80,7 @@ describe('loadConfig', () => {
       dataDir: resolve('.data'),
       encryptionKeyBase64: undefined,
       retryScheduleMs: [0, 60_000, 300_000, 1_800_000, 7_200_000],
+      recoveryProbesMs: [60_000, 300_000, 1_800_000, 7_200_000, 21_600_000],
       deliveryTimeoutMs: 30_000,
       disableAfterFailures: 10,
       allowPrivateNetworks: false,

@@ -5,7 +5,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckedQuery, Columns } from '../../src/db/checked-sql.ts';
-import { ABANDON, CANCEL_PENDING, CLAIM, RECORD, RESET_HEALTHY } from '../../src/delivery-state/transitions.ts';
+import { ABANDON, CANCEL_PENDING, CLAIM, HOLD_PAUSED, RECORD, RESET_HEALTHY } from '../../src/delivery-state/transitions.ts';
 import { HOLD_FOR_SLOT, LIMITED_JOBS, RESERVE_SLOTS } from '../../src/delivery-state/rate-limit.ts';
 import { PLAIN_HEADER_VALUES } from '../../src/endpoints/endpoints.ts';
 import { CLEAR_FAILING, MARK_FAILING } from '../../src/operational-events/attempt-events.ts';
@@ -16,14 +16,15 @@ import { DETACHED_PARTITIONS, ENSURE_PARTITIONS, HISTORY_PARTITIONS } from '../.
 import { EXPIRED_BY_TIME } from '../../src/worker/retention.ts';
 import { Prisma } from '../../src/generated/prisma/client.ts';
 import { CURRENT_SNAPSHOT, DELIVERY_STATE, type DeliveryState } from '../../src/pubsub/notices.ts';
-import { CANCEL_SCHEDULED, INSERT_DELIVERIES } from '../../src/delivery-state/scheduling.ts';
+import { CANCEL_SCHEDULED, INSERT_DELIVERIES, RESUME_PAUSED } from '../../src/delivery-state/scheduling.ts';
 import { KEY_BY_HASH } from '../../src/api-keys/api-keys.ts';
-import { CATALOG_ENTRIES, CLAIM_KEYS, EVENTS_BY_KEY, INSERT_EVENTS, RECEIVING_ENDPOINTS } from '../../src/events/publish.ts';
+import { CATALOG_ENTRIES, CLAIM_KEYS, EVENTS_BY_KEY, INSERT_EVENTS, RECEIVING_ENDPOINTS, STILL_PAUSED } from '../../src/events/publish.ts';
 import { FOLD_SHARDS } from '../../src/delivery-state/outcome-rollup.ts';
+import { MISSED_EVENTS } from '../../src/deliveries/replay-missing.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 // `any` here on purpose: the list holds queries of every argument and column type.
-const QUERIES: Array<CheckedQuery<any, Columns>> = [CLAIM, RECORD, ABANDON, CANCEL_PENDING, RESET_HEALTHY, PLAIN_HEADER_VALUES, QUEUE_DEPTH, CURRENT_SNAPSHOT, INSERT_DELIVERIES, CATALOG_ENTRIES, EVENTS_BY_KEY, INSERT_EVENTS, RECEIVING_ENDPOINTS, KEY_BY_HASH, MARK_FAILING, CLEAR_FAILING, ADMIT_TOGGLE, TOGGLE_BUDGET_STATE, ENSURE_PARTITIONS, HISTORY_PARTITIONS, DETACHED_PARTITIONS, EXPIRED_BY_TIME, CLAIM_KEYS, CANCEL_SCHEDULED, LIMITED_JOBS, RESERVE_SLOTS, HOLD_FOR_SLOT, DUE_QUEUE_HEAD, FOLD_SHARDS];
+const QUERIES: Array<CheckedQuery<any, Columns>> = [CLAIM, RECORD, ABANDON, CANCEL_PENDING, RESET_HEALTHY, PLAIN_HEADER_VALUES, QUEUE_DEPTH, CURRENT_SNAPSHOT, INSERT_DELIVERIES, CATALOG_ENTRIES, EVENTS_BY_KEY, INSERT_EVENTS, RECEIVING_ENDPOINTS, KEY_BY_HASH, MARK_FAILING, CLEAR_FAILING, ADMIT_TOGGLE, TOGGLE_BUDGET_STATE, ENSURE_PARTITIONS, HISTORY_PARTITIONS, DETACHED_PARTITIONS, EXPIRED_BY_TIME, CLAIM_KEYS, CANCEL_SCHEDULED, LIMITED_JOBS, RESERVE_SLOTS, HOLD_FOR_SLOT, DUE_QUEUE_HEAD, FOLD_SHARDS, HOLD_PAUSED, RESUME_PAUSED, STILL_PAUSED, MISSED_EVENTS];
 
 let database: TestDatabase;
 let client: pg.Client;

@@ -24,7 +24,7 @@ describe('what each delivery status allows', () => {
     expect(statusesWhere('claimable')).toEqual(['SCHEDULED', 'PENDING', 'SENDING', 'RETRYING']);
     expect(statusesWhere('finished')).toEqual(['SUCCEEDED', 'FAILED', 'CANCELLED']);
     // Turning an endpoint off cancels what it still had to receive; an attempt in flight finishes.
-    expect(statusesWhere('cancelledWithEndpoint')).toEqual(['SCHEDULED', 'PENDING', 'RETRYING']);
+    expect(statusesWhere('cancelledWithEndpoint')).toEqual(['SCHEDULED', 'PENDING', 'RETRYING', 'PAUSED']);
     expect(statusesWhere('cancellable')).toEqual(['SCHEDULED']);
     // Nothing is both waiting to be claimed and finished.
     expect(statusesWhere('claimable').filter((status) => STATUS_RULES[status].finished)).toEqual([]);

@@ -101,11 +101,17 @@ describe('an endpoint that is off or failing explains itself', () => {
     await expect.poll(() => callout(page).count()).toBe(0);
     await page.locator('.heading-row .state-active').waitFor();
 
-    // Paused by hand: the callout says who turned it off, and offers only resuming.
+    // Paused by hand (pauseEndpoint): the callout says so, that events wait, and offers only resuming.
+    failing = false;
     await page.getByRole('button', { name: 'Pause endpoint' }).click();
     await callout(page).getByRole('heading', { name: 'This endpoint is paused' }).waitFor();
-    expect(await callout(page).locator('.callout-reason').textContent()).toMatch(/^Turned off by you on .+\.$/);
+    expect(await callout(page).locator('.callout-reason').textContent()).toMatch(/^Paused by you on .+\.$/);
     expect(await callout(page).getByRole('button').allTextContents()).toEqual(['Resume endpoint']);
+    const waiting = await publish();
+    await waitFor(async () => (await client.delivery(waiting))?.status === 'PAUSED', 'the delivery to wait PAUSED');
+    await callout(page).getByRole('button', { name: 'Resume endpoint' }).click();
+    await waitFor(async () => (await client.delivery(waiting))?.status === 'SUCCEEDED', 'the waiting delivery to be sent on resume');
+    await expect.poll(() => callout(page).count()).toBe(0);
     expect(errors).toEqual([]);
   });
 

@@ -146,6 +146,9 @@ describe('endpoints', () => {
     await waitFor(async () => watched.items.some((e) => e?.id === id && !e.active), 'endpointUpdated to report the endpoint disabled');
     ok(await client.toggleEndpoint({ id, active: true }), 'ToggleEndpointPayload');
     await waitFor(async () => watched.items.some((e) => e?.id === id && e.active), 'endpointUpdated to report it enabled again');
+    expect(ok(await client.pauseEndpoint({ id }), 'PauseEndpointPayload').endpoint.pausedAt).not.toBeNull();
+    await waitFor(async () => watched.items.some((e) => e?.id === id && e.pausedAt !== null), 'endpointUpdated to report it paused');
+    expect(ok(await client.resumeEndpoint({ id }), 'ResumeEndpointPayload').endpoint.pausedAt).toBeNull();
 
     for (const other of ids.slice(1)) expect(ok(await client.deleteEndpoint({ id: other }), 'DeleteEndpointPayload').deletedEndpointId).toBe(other);
     expect(await client.endpoint(ids[1]!)).toBeNull();
@@ -204,6 +207,8 @@ describe('events and deliveries', () => {
     const replayed = ok(await client.replayDeliveries({ endpointId, since: startedAt, statuses: ['SUCCEEDED'] }), 'ReplayDeliveriesPayload');
     expect(replayed.count).toBeGreaterThanOrEqual(3);
     expect(replayed.deliveries.map((d) => d.endpoint.id)).toEqual(Array(replayed.count).fill(endpointId));
+    // Every event it takes has its delivery already: nothing missed.
+    expect(ok(await client.replayMissing({ endpointId, since: startedAt }), 'ReplayMissingPayload')).toMatchObject({ count: 0, complete: true });
 
     const deliverAt = new Date(Date.now() + 3_600_000);
     const later = ok(await client.publishEvent({ type: 'order.placed', payload: { order: 'o_later' }, deliverAt }), 'PublishEventPayload');

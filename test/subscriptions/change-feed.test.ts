@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 const ORGANIZATION = '00000000-0000-4000-8000-000000000001';
-const notice = (id: string) => endpointNotice({ id, organizationId: ORGANIZATION, active: true, disabledReason: null, consecutiveFailures: 0 });
+const notice = (id: string) => endpointNotice({ id, organizationId: ORGANIZATION, active: true, disabledReason: null, consecutiveFailures: 0, pausedAt: null });
 const notify = (id: string) => database.prisma.$transaction((tx: Tx) => notifyChange(tx, notice(id)));
 
 describe('change feed', () => {

@@ -170,7 +170,7 @@ describe('resumeAfter', () => {
     // The early transaction takes its place in the log first, then stays open.
     const early = herald.db.$transaction(
       async (tx) => {
-        await notifyChange(tx, endpointNotice({ id: idOfType(endpointId, 'Endpoint')!, organizationId: org.id, active: true, disabledReason: null, consecutiveFailures: 41 }));
+        await notifyChange(tx, endpointNotice({ id: idOfType(endpointId, 'Endpoint')!, organizationId: org.id, active: true, disabledReason: null, consecutiveFailures: 41, pausedAt: null }));
         logged();
         await gate;
       },

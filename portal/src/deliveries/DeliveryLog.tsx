@@ -13,7 +13,7 @@ import { loadEndpointNames, type EndpointName } from './endpoint-names.ts';
 import { ReplayDialog } from './ReplayDialog.tsx';
 import { useLiveLog } from './use-live-log.ts';
 
-const STATUSES: DeliveryStatus[] = ['SCHEDULED', 'PENDING', 'SENDING', 'SUCCEEDED', 'RETRYING', 'FAILED', 'CANCELLED'];
+const STATUSES: DeliveryStatus[] = ['SCHEDULED', 'PENDING', 'SENDING', 'SUCCEEDED', 'RETRYING', 'FAILED', 'CANCELLED', 'PAUSED'];
 
 export function DeliveryLog({ endpoint, onEndpointChange }: { endpoint?: Endpoint; onEndpointChange?: (endpoint: Endpoint) => void }) {
   const { herald, can } = useSession();

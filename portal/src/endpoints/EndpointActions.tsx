@@ -1,4 +1,4 @@
-// What can be done to an endpoint: pause, send a test event, rotate the secret, delete.
+// What can be done to an endpoint: pause, deliver what it missed, send a test event, rotate the secret, delete.
 import { useId, useState } from 'react';
 import type { Endpoint } from '@herald/sdk';
 import { Dialog } from '../layout/Dialog.tsx';
@@ -6,12 +6,13 @@ import { href, navigate } from '../layout/route.ts';
 import { describeMutationError, Refusal } from '../session/errors.ts';
 import type { CatalogEntry } from '../session/portal-api.ts';
 import { useSession } from '../session/session.tsx';
+import { MissedDialog } from './MissedDialog.tsx';
 import { SecretReveal } from './SecretReveal.tsx';
 
-type Open = null | 'rotate' | 'delete';
+type Open = null | 'rotate' | 'delete' | 'missed';
 
 export function EndpointActions({ endpoint, catalog, onChange }: { endpoint: Endpoint; catalog: CatalogEntry[]; onChange: (endpoint: Endpoint) => void }) {
-  const { herald, report } = useSession();
+  const { herald, report, can } = useSession();
   const [open, setOpen] = useState<Open>(null);
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -34,8 +35,9 @@ export function EndpointActions({ endpoint, catalog, onChange }: { endpoint: End
 
   const pause = () =>
     run(async () => {
-      const result = await herald.toggleEndpoint({ id: endpoint.id, active: false });
-      if (result.__typename !== 'ToggleEndpointPayload') throw new Refusal(describeMutationError(result));
+      // A pause keeps what is published meanwhile (PAUSED deliveries), unlike turning it off.
+      const result = await herald.pauseEndpoint({ id: endpoint.id });
+      if (result.__typename !== 'PauseEndpointPayload') throw new Refusal(describeMutationError(result));
       onChange(result.endpoint);
       return null;
     });
@@ -54,9 +56,14 @@ export function EndpointActions({ endpoint, catalog, onChange }: { endpoint: End
           Edit
         </a>
         {/* An endpoint that is off is resumed from its callout (EndpointHealth), which says why it is off. */}
-        {endpoint.active && (
+        {endpoint.active && !endpoint.pausedAt && (
           <button type="button" onClick={pause} aria-disabled={busy}>
             Pause endpoint
+          </button>
+        )}
+        {endpoint.active && can('deliveries:write') && (
+          <button type="button" onClick={() => setOpen('missed')}>
+            Deliver what this endpoint missed…
           </button>
         )}
         <button type="button" onClick={() => setOpen('rotate')}>
@@ -87,6 +94,7 @@ export function EndpointActions({ endpoint, catalog, onChange }: { endpoint: End
       </p>
       {open === 'rotate' && <RotateDialog endpoint={endpoint} onClose={() => setOpen(null)} onRotated={onChange} />}
       {open === 'delete' && <DeleteDialog endpoint={endpoint} onClose={() => setOpen(null)} />}
+      {open === 'missed' && <MissedDialog endpoint={endpoint} onClose={() => setOpen(null)} />}
     </section>
   );
 }

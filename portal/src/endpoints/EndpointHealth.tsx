@@ -23,7 +23,8 @@ export function EndpointHealth({ endpoint, onChange }: { endpoint: Endpoint; onC
   const previousKind = useRef(health.kind);
   // Pausing removes the button that had focus; the focus moves to the one that undoes it.
   useEffect(() => {
-    const turnedOff = health.kind === 'off' && previousKind.current !== 'off';
+    const stopped = (kind: string) => kind === 'off' || kind === 'paused';
+    const turnedOff = stopped(health.kind) && !stopped(previousKind.current);
     previousKind.current = health.kind;
     if (turnedOff && (document.activeElement === null || document.activeElement === document.body)) resumeButton.current?.focus();
   }, [health.kind]);
@@ -57,10 +58,11 @@ export function EndpointHealth({ endpoint, onChange }: { endpoint: Endpoint; onC
     if (busy) return;
     setBusy(true);
     try {
-      const result = await herald.toggleEndpoint({ id: endpoint.id, active: true });
-      if (result.__typename !== 'ToggleEndpointPayload') throw new Refusal(describeMutationError(result));
+      // A pause ends with resumeEndpoint (its waiting deliveries go out); an endpoint that is off is turned on.
+      const result = health.kind === 'paused' ? await herald.resumeEndpoint({ id: endpoint.id }) : await herald.toggleEndpoint({ id: endpoint.id, active: true });
+      if (result.__typename !== 'ResumeEndpointPayload' && result.__typename !== 'ToggleEndpointPayload') throw new Refusal(describeMutationError(result));
       onChange(result.endpoint);
-      setMessage({ text: 'Resumed: new events are sent to it again.', error: false });
+      setMessage({ text: health.kind === 'paused' ? 'Resumed: the events that waited are being sent, oldest first.' : 'Resumed: new events are sent to it again.', error: false });
     } catch (error) {
       setMessage({ text: report(error), error: true });
     } finally {
@@ -70,8 +72,20 @@ export function EndpointHealth({ endpoint, onChange }: { endpoint: Endpoint; onC
 
   return (
     <>
-      <section className={`callout ${health.kind === 'off' ? (health.byYou ? 'callout-paused' : 'callout-off') : 'callout-failing'}`} aria-labelledby={titleId} data-health={health.kind}>
-        {health.kind === 'off' ? (
+      <section
+        className={`callout ${health.kind === 'paused' ? 'callout-paused' : health.kind === 'off' ? (health.byYou ? 'callout-paused' : 'callout-off') : 'callout-failing'}`}
+        aria-labelledby={titleId}
+        data-health={health.kind}
+      >
+        {health.kind === 'paused' ? (
+          <>
+            <h2 id={titleId}>This endpoint is paused</h2>
+            <p className="callout-reason">
+              Paused by you on <time dateTime={health.since}>{formatTime(health.since)}</time>.
+            </p>
+            <p>New events wait and are not sent yet; when you resume it they are sent, oldest first.</p>
+          </>
+        ) : health.kind === 'off' ? (
           <>
             <h2 id={titleId}>{health.byYou ? 'This endpoint is paused' : 'This endpoint is turned off'}</h2>
             <p className="callout-reason">
@@ -102,7 +116,7 @@ export function EndpointHealth({ endpoint, onChange }: { endpoint: Endpoint; onC
           </p>
         )}
         <div className="actions">
-          {health.kind === 'off' && mayResume && (
+          {(health.kind === 'off' || health.kind === 'paused') && mayResume && (
             <button type="button" className="primary" onClick={resume} aria-disabled={busy} ref={resumeButton}>
               Resume endpoint
             </button>
@@ -113,7 +127,7 @@ export function EndpointHealth({ endpoint, onChange }: { endpoint: Endpoint; onC
             </button>
           )}
         </div>
-        {health.kind === 'off' && !mayResume && <p className="muted">This portal link cannot resume the endpoint: ask whoever gave you the link.</p>}
+        {(health.kind === 'off' || health.kind === 'paused') && !mayResume && <p className="muted">This portal link cannot resume the endpoint: ask whoever gave you the link.</p>}
         <p role="status" className={message?.error ? 'field-error' : 'muted'}>
           {message?.text ?? ''}
         </p>

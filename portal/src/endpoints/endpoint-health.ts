@@ -5,9 +5,10 @@ import type { DeliveryWithAttempts, Endpoint } from '@herald/sdk';
 export type Health =
   | { kind: 'ok' }
   | { kind: 'off'; reason: string; since: string | null; byYou: boolean }
-  | { kind: 'failing'; since: string; failuresInARow: number };
+  | { kind: 'failing'; since: string; failuresInARow: number }
+  | { kind: 'paused'; since: string };
 
-export function healthOf(endpoint: Pick<Endpoint, 'active' | 'disabledReason' | 'disabledAt' | 'failingSince' | 'consecutiveFailures'>): Health {
+export function healthOf(endpoint: Pick<Endpoint, 'active' | 'disabledReason' | 'disabledAt' | 'failingSince' | 'consecutiveFailures' | 'pausedAt'>): Health {
   if (!endpoint.active) {
     const n = endpoint.consecutiveFailures;
     switch (endpoint.disabledReason) {
@@ -19,6 +20,8 @@ export function healthOf(endpoint: Pick<Endpoint, 'active' | 'disabledReason' | 
         return { kind: 'off', reason: 'Turned off by you', since: endpoint.disabledAt, byYou: true };
     }
   }
+  // Paused (pauseEndpoint) keeps its backlog: unlike off, nothing published meanwhile is lost.
+  if (endpoint.pausedAt) return { kind: 'paused', since: endpoint.pausedAt };
   if (endpoint.failingSince) return { kind: 'failing', since: endpoint.failingSince, failuresInARow: endpoint.consecutiveFailures };
   return { kind: 'ok' };
 }

@@ -26,13 +26,13 @@ const DISABLED_WHY: Record<string, string> = {
   GONE: 'disabled: the URL answered 410 Gone',
 };
 
-export function endpointState(endpoint: Pick<Endpoint, 'active' | 'disabledReason'>): { label: string; why: string | null } {
-  if (endpoint.active) return { label: 'Active', why: null };
+export function endpointState(endpoint: Pick<Endpoint, 'active' | 'disabledReason'> & { pausedAt?: string | null }): { label: string; why: string | null } {
+  if (endpoint.active) return endpoint.pausedAt ? { label: 'Paused', why: 'events wait until resumed' } : { label: 'Active', why: null };
   const reason = endpoint.disabledReason ?? 'MANUAL';
   return { label: reason === 'MANUAL' ? 'Paused' : 'Disabled', why: DISABLED_WHY[reason] ?? null };
 }
 
-export function EndpointStateBadge({ endpoint }: { endpoint: Pick<Endpoint, 'active' | 'disabledReason'> }) {
+export function EndpointStateBadge({ endpoint }: { endpoint: Pick<Endpoint, 'active' | 'disabledReason'> & { pausedAt?: string | null } }) {
   const state = endpointState(endpoint);
   return (
     <span className={`badge state-${state.label.toLowerCase()}`}>

@@ -27,6 +27,7 @@ const DELIVERY_STATUS_WORDS: Record<DeliveryStatus, string> = {
   RETRYING: 'Retrying',
   FAILED: 'Failed',
   CANCELLED: 'Cancelled',
+  PAUSED: 'Paused',
 };
 
 /** "Succeeded" for SUCCEEDED; a status this portal does not know yet is shown as the API gave it. */

@@ -69,6 +69,9 @@ import {
   EventTypesDocument,
   type EventTypesQuery,
   type EventTypesQueryVariables,
+  PauseEndpointDocument,
+  type PauseEndpointMutation,
+  type PauseEndpointMutationVariables,
   PublishEventDocument,
   type PublishEventMutation,
   type PublishEventMutationVariables,
@@ -78,6 +81,12 @@ import {
   ReplayDeliveriesDocument,
   type ReplayDeliveriesMutation,
   type ReplayDeliveriesMutationVariables,
+  ReplayMissingDocument,
+  type ReplayMissingMutation,
+  type ReplayMissingMutationVariables,
+  ResumeEndpointDocument,
+  type ResumeEndpointMutation,
+  type ResumeEndpointMutationVariables,
   RetryDeliveryDocument,
   type RetryDeliveryMutation,
   type RetryDeliveryMutationVariables,
@@ -184,6 +193,9 @@ export function operationMethods(request: Requester, subscribe: Subscriber) {
     /** `query EventTypes`: returns `eventTypes`. */
     eventTypes: (variables: EventTypesQueryVariables = {}, options?: RequestOptions): Promise<EventTypesQuery['eventTypes']> =>
       request(EventTypesDocument, variables, { ...options, idempotent: true }).then((data) => data.eventTypes),
+    /** `mutation PauseEndpoint`: returns `pauseEndpoint`. */
+    pauseEndpoint: (input: PauseEndpointMutationVariables['input'], options?: RequestOptions): Promise<PauseEndpointMutation['pauseEndpoint']> =>
+      request(PauseEndpointDocument, { input }, options).then((data) => data.pauseEndpoint),
     /** `mutation PublishEvent`: returns `publishEvent`. */
     publishEvent: (input: PublishEventMutationVariables['input'], options?: RequestOptions): Promise<PublishEventMutation['publishEvent']> =>
       request(PublishEventDocument, { input }, options).then((data) => data.publishEvent),
@@ -193,6 +205,12 @@ export function operationMethods(request: Requester, subscribe: Subscriber) {
     /** `mutation ReplayDeliveries`: returns `replayDeliveries`. */
     replayDeliveries: (input: ReplayDeliveriesMutationVariables['input'], options?: RequestOptions): Promise<ReplayDeliveriesMutation['replayDeliveries']> =>
       request(ReplayDeliveriesDocument, { input }, options).then((data) => data.replayDeliveries),
+    /** `mutation ReplayMissing`: returns `replayMissing`. */
+    replayMissing: (input: ReplayMissingMutationVariables['input'], options?: RequestOptions): Promise<ReplayMissingMutation['replayMissing']> =>
+      request(ReplayMissingDocument, { input }, options).then((data) => data.replayMissing),
+    /** `mutation ResumeEndpoint`: returns `resumeEndpoint`. */
+    resumeEndpoint: (input: ResumeEndpointMutationVariables['input'], options?: RequestOptions): Promise<ResumeEndpointMutation['resumeEndpoint']> =>
+      request(ResumeEndpointDocument, { input }, options).then((data) => data.resumeEndpoint),
     /** `mutation RetryDelivery`: returns `retryDelivery`. */
     retryDelivery: (input: RetryDeliveryMutationVariables['input'], options?: RequestOptions): Promise<RetryDeliveryMutation['retryDelivery']> =>
       request(RetryDeliveryDocument, { input }, options).then((data) => data.retryDelivery),

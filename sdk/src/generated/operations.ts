@@ -179,12 +179,14 @@ export type DeliveryFilter = {
   status?: DeliveryStatus | null | undefined;
 };
 
-/** Where a delivery is in its life: SCHEDULED or PENDING, then SENDING, then SUCCEEDED, RETRYING (and SENDING again) or FAILED; CANCELLED from SCHEDULED. */
+/** Where a delivery is in its life: SCHEDULED or PENDING, then SENDING, then SUCCEEDED, RETRYING (and SENDING again) or FAILED; CANCELLED from SCHEDULED; PAUSED while its endpoint is paused. */
 export type DeliveryStatus =
   /** Cancelled while SCHEDULED; never sent. Final. */
   | 'CANCELLED'
   /** Failed for good: the retry schedule is exhausted, or the endpoint answered 410 Gone. Final, until retried or replayed. */
   | 'FAILED'
+  /** Its endpoint is paused (pauseEndpoint): it waits, not attempted and not counted, and resumeEndpoint sends it in publish order. Retention still deletes it with its event. */
+  | 'PAUSED'
   /** Queued: a worker sends it as soon as one is free (and its endpoint is enabled and within its rate limit). */
   | 'PENDING'
   /** The last attempt failed; the next one is due at nextAttemptAt. */
@@ -290,6 +292,12 @@ export type OAuth2ClientCredentialsInput = {
   tokenUrl: string;
 };
 
+/** Which endpoint to pause. */
+export type PauseEndpointInput = {
+  /** The endpoint. */
+  id: string;
+};
+
 /** The portal's look, in the integrator's colours. Every field is optional (unset: the portal's default) and checked strictly; an embed link's parameters of the same names override it. */
 export type PortalThemeInput = {
   /** Buttons, links and the current tab: a hex colour (#rgb or #rrggbb). Where it colours text it is kept only when it reads against the background (4.5:1). */
@@ -338,6 +346,24 @@ export type ReplayDeliveriesInput = {
   statuses?: Array<DeliveryStatus> | null | undefined;
   /** And before this instant (default: now). */
   until?: Date | string | null | undefined;
+};
+
+/** Which endpoint, and the window of publish times whose missed events it should receive. */
+export type ReplayMissingInput = {
+  /** true: answer the count (up to the maximum) and create nothing, to show it before acting. Default false. */
+  dryRun?: boolean | null | undefined;
+  /** The endpoint (enabled; a paused one gets PAUSED deliveries). */
+  endpointId: string;
+  /** Events published at or after this instant; not before the retention period (HERALD_RETENTION_DAYS). */
+  since: Date | string;
+  /** And at or before this instant (default: now). */
+  until?: Date | string | null | undefined;
+};
+
+/** Which endpoint to resume. */
+export type ResumeEndpointInput = {
+  /** The endpoint. */
+  id: string;
 };
 
 /** Which delivery to attempt again. */
@@ -495,7 +521,7 @@ export type CreateOperatorEndpointMutationVariables = Exact<{
 
 
 export type CreateOperatorEndpointMutation = { __typename: 'Mutation', createOperatorEndpoint:
-    | { __typename: 'CreateEndpointPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null, authentication: { __typename: 'EndpointAuthentication', oauth2: { __typename: 'OAuth2ClientCredentials', tokenUrl: string, clientId: string, clientSecretSet: boolean, scopes: Array<string>, audience: string | null, clientAuthentication: OAuth2ClientAuthentication } } | null, tls: { __typename: 'EndpointTls', clientCertificate: string | null, clientCertificateSubject: string | null, clientCertificateExpiresAt: string | null, clientKeySet: boolean, caCertificates: string | null, trustSystemCertificates: boolean } | null } }
+    | { __typename: 'CreateEndpointPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, pausedAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null, authentication: { __typename: 'EndpointAuthentication', oauth2: { __typename: 'OAuth2ClientCredentials', tokenUrl: string, clientId: string, clientSecretSet: boolean, scopes: Array<string>, audience: string | null, clientAuthentication: OAuth2ClientAuthentication } } | null, tls: { __typename: 'EndpointTls', clientCertificate: string | null, clientCertificateSubject: string | null, clientCertificateExpiresAt: string | null, clientKeySet: boolean, caCertificates: string | null, trustSystemCertificates: boolean } | null } }
     | { __typename: 'EndpointVerificationError', message: string }
     | { __typename: 'LimitExceededError', limit: number, message: string }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
@@ -521,6 +547,17 @@ export type ReplayDeliveriesMutationVariables = Exact<{
 export type ReplayDeliveriesMutation = { __typename: 'Mutation', replayDeliveries:
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'ReplayDeliveriesPayload', count: number, deliveries: Array<{ __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } }> }
+    | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
+   };
+
+export type ReplayMissingMutationVariables = Exact<{
+  input: ReplayMissingInput;
+}>;
+
+
+export type ReplayMissingMutation = { __typename: 'Mutation', replayMissing:
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'ReplayMissingPayload', count: number, complete: boolean, deliveries: Array<{ __typename: 'Delivery', id: string, status: DeliveryStatus, attemptCount: number, isTest: boolean, lastError: string | null, lastStatusCode: number | null, nextAttemptAt: string | null, completedAt: string | null, createdAt: string, endpoint: { __typename: 'Endpoint', id: string }, event: { __typename: 'Event', id: string, type: string } }> }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
    };
 
@@ -552,7 +589,7 @@ export type CreateEndpointMutationVariables = Exact<{
 
 
 export type CreateEndpointMutation = { __typename: 'Mutation', createEndpoint:
-    | { __typename: 'CreateEndpointPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null, authentication: { __typename: 'EndpointAuthentication', oauth2: { __typename: 'OAuth2ClientCredentials', tokenUrl: string, clientId: string, clientSecretSet: boolean, scopes: Array<string>, audience: string | null, clientAuthentication: OAuth2ClientAuthentication } } | null, tls: { __typename: 'EndpointTls', clientCertificate: string | null, clientCertificateSubject: string | null, clientCertificateExpiresAt: string | null, clientKeySet: boolean, caCertificates: string | null, trustSystemCertificates: boolean } | null } }
+    | { __typename: 'CreateEndpointPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, pausedAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null, authentication: { __typename: 'EndpointAuthentication', oauth2: { __typename: 'OAuth2ClientCredentials', tokenUrl: string, clientId: string, clientSecretSet: boolean, scopes: Array<string>, audience: string | null, clientAuthentication: OAuth2ClientAuthentication } } | null, tls: { __typename: 'EndpointTls', clientCertificate: string | null, clientCertificateSubject: string | null, clientCertificateExpiresAt: string | null, clientKeySet: boolean, caCertificates: string | null, trustSystemCertificates: boolean } | null } }
     | { __typename: 'EndpointVerificationError', message: string }
     | { __typename: 'LimitExceededError', limit: number, message: string }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
@@ -565,7 +602,7 @@ export type UpdateEndpointMutationVariables = Exact<{
 
 export type UpdateEndpointMutation = { __typename: 'Mutation', updateEndpoint:
     | { __typename: 'NotFoundError', message: string }
-    | { __typename: 'UpdateEndpointPayload', endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null, authentication: { __typename: 'EndpointAuthentication', oauth2: { __typename: 'OAuth2ClientCredentials', tokenUrl: string, clientId: string, clientSecretSet: boolean, scopes: Array<string>, audience: string | null, clientAuthentication: OAuth2ClientAuthentication } } | null, tls: { __typename: 'EndpointTls', clientCertificate: string | null, clientCertificateSubject: string | null, clientCertificateExpiresAt: string | null, clientKeySet: boolean, caCertificates: string | null, trustSystemCertificates: boolean } | null } }
+    | { __typename: 'UpdateEndpointPayload', endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, pausedAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null, authentication: { __typename: 'EndpointAuthentication', oauth2: { __typename: 'OAuth2ClientCredentials', tokenUrl: string, clientId: string, clientSecretSet: boolean, scopes: Array<string>, audience: string | null, clientAuthentication: OAuth2ClientAuthentication } } | null, tls: { __typename: 'EndpointTls', clientCertificate: string | null, clientCertificateSubject: string | null, clientCertificateExpiresAt: string | null, clientKeySet: boolean, caCertificates: string | null, trustSystemCertificates: boolean } | null } }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
    };
 
@@ -576,7 +613,7 @@ export type RotateEndpointSecretMutationVariables = Exact<{
 
 export type RotateEndpointSecretMutation = { __typename: 'Mutation', rotateEndpointSecret:
     | { __typename: 'NotFoundError', message: string }
-    | { __typename: 'RotateEndpointSecretPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null, authentication: { __typename: 'EndpointAuthentication', oauth2: { __typename: 'OAuth2ClientCredentials', tokenUrl: string, clientId: string, clientSecretSet: boolean, scopes: Array<string>, audience: string | null, clientAuthentication: OAuth2ClientAuthentication } } | null, tls: { __typename: 'EndpointTls', clientCertificate: string | null, clientCertificateSubject: string | null, clientCertificateExpiresAt: string | null, clientKeySet: boolean, caCertificates: string | null, trustSystemCertificates: boolean } | null } }
+    | { __typename: 'RotateEndpointSecretPayload', secret: string, endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, pausedAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null, authentication: { __typename: 'EndpointAuthentication', oauth2: { __typename: 'OAuth2ClientCredentials', tokenUrl: string, clientId: string, clientSecretSet: boolean, scopes: Array<string>, audience: string | null, clientAuthentication: OAuth2ClientAuthentication } } | null, tls: { __typename: 'EndpointTls', clientCertificate: string | null, clientCertificateSubject: string | null, clientCertificateExpiresAt: string | null, clientKeySet: boolean, caCertificates: string | null, trustSystemCertificates: boolean } | null } }
     | { __typename: 'ValidationError', message: string, fields: Array<{ __typename: 'FieldIssue', path: Array<string>, message: string }> }
    };
 
@@ -588,7 +625,27 @@ export type ToggleEndpointMutationVariables = Exact<{
 export type ToggleEndpointMutation = { __typename: 'Mutation', toggleEndpoint:
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'RateLimitedError', message: string }
-    | { __typename: 'ToggleEndpointPayload', endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null, authentication: { __typename: 'EndpointAuthentication', oauth2: { __typename: 'OAuth2ClientCredentials', tokenUrl: string, clientId: string, clientSecretSet: boolean, scopes: Array<string>, audience: string | null, clientAuthentication: OAuth2ClientAuthentication } } | null, tls: { __typename: 'EndpointTls', clientCertificate: string | null, clientCertificateSubject: string | null, clientCertificateExpiresAt: string | null, clientKeySet: boolean, caCertificates: string | null, trustSystemCertificates: boolean } | null } }
+    | { __typename: 'ToggleEndpointPayload', endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, pausedAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null, authentication: { __typename: 'EndpointAuthentication', oauth2: { __typename: 'OAuth2ClientCredentials', tokenUrl: string, clientId: string, clientSecretSet: boolean, scopes: Array<string>, audience: string | null, clientAuthentication: OAuth2ClientAuthentication } } | null, tls: { __typename: 'EndpointTls', clientCertificate: string | null, clientCertificateSubject: string | null, clientCertificateExpiresAt: string | null, clientKeySet: boolean, caCertificates: string | null, trustSystemCertificates: boolean } | null } }
+   };
+
+export type PauseEndpointMutationVariables = Exact<{
+  input: PauseEndpointInput;
+}>;
+
+
+export type PauseEndpointMutation = { __typename: 'Mutation', pauseEndpoint:
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'PauseEndpointPayload', endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, pausedAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null, authentication: { __typename: 'EndpointAuthentication', oauth2: { __typename: 'OAuth2ClientCredentials', tokenUrl: string, clientId: string, clientSecretSet: boolean, scopes: Array<string>, audience: string | null, clientAuthentication: OAuth2ClientAuthentication } } | null, tls: { __typename: 'EndpointTls', clientCertificate: string | null, clientCertificateSubject: string | null, clientCertificateExpiresAt: string | null, clientKeySet: boolean, caCertificates: string | null, trustSystemCertificates: boolean } | null } }
+   };
+
+export type ResumeEndpointMutationVariables = Exact<{
+  input: ResumeEndpointInput;
+}>;
+
+
+export type ResumeEndpointMutation = { __typename: 'Mutation', resumeEndpoint:
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'ResumeEndpointPayload', endpoint: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, pausedAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null, authentication: { __typename: 'EndpointAuthentication', oauth2: { __typename: 'OAuth2ClientCredentials', tokenUrl: string, clientId: string, clientSecretSet: boolean, scopes: Array<string>, audience: string | null, clientAuthentication: OAuth2ClientAuthentication } } | null, tls: { __typename: 'EndpointTls', clientCertificate: string | null, clientCertificateSubject: string | null, clientCertificateExpiresAt: string | null, clientKeySet: boolean, caCertificates: string | null, trustSystemCertificates: boolean } | null } }
    };
 
 export type TestEndpointMutationVariables = Exact<{
@@ -670,7 +727,7 @@ export type ErrorFieldsFragment =
 
 export type PageInfoFieldsFragment = { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null };
 
-export type EndpointFieldsFragment = { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null, authentication: { __typename: 'EndpointAuthentication', oauth2: { __typename: 'OAuth2ClientCredentials', tokenUrl: string, clientId: string, clientSecretSet: boolean, scopes: Array<string>, audience: string | null, clientAuthentication: OAuth2ClientAuthentication } } | null, tls: { __typename: 'EndpointTls', clientCertificate: string | null, clientCertificateSubject: string | null, clientCertificateExpiresAt: string | null, clientKeySet: boolean, caCertificates: string | null, trustSystemCertificates: boolean } | null };
+export type EndpointFieldsFragment = { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, pausedAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null, authentication: { __typename: 'EndpointAuthentication', oauth2: { __typename: 'OAuth2ClientCredentials', tokenUrl: string, clientId: string, clientSecretSet: boolean, scopes: Array<string>, audience: string | null, clientAuthentication: OAuth2ClientAuthentication } } | null, tls: { __typename: 'EndpointTls', clientCertificate: string | null, clientCertificateSubject: string | null, clientCertificateExpiresAt: string | null, clientKeySet: boolean, caCertificates: string | null, trustSystemCertificates: boolean } | null };
 
 export type AttemptFieldsFragment = { __typename: 'Attempt', number: number, startedAt: string, durationMs: number, responseStatus: number | null, responseBody: string | null, error: { __typename: 'AttemptError', kind: AttemptErrorKind, message: string } | null };
 
@@ -705,7 +762,7 @@ export type EndpointsOverviewQueryVariables = Exact<{
 }>;
 
 
-export type EndpointsOverviewQuery = { __typename: 'Query', endpoints: { __typename: 'EndpointConnection', edges: Array<{ __typename: 'EndpointEdge', cursor: string, node: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, stats: { __typename: 'EndpointStats', total: number, succeeded: number, failed: number, successRate: number | null, lastDeliveryAt: string | null }, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null, authentication: { __typename: 'EndpointAuthentication', oauth2: { __typename: 'OAuth2ClientCredentials', tokenUrl: string, clientId: string, clientSecretSet: boolean, scopes: Array<string>, audience: string | null, clientAuthentication: OAuth2ClientAuthentication } } | null, tls: { __typename: 'EndpointTls', clientCertificate: string | null, clientCertificateSubject: string | null, clientCertificateExpiresAt: string | null, clientKeySet: boolean, caCertificates: string | null, trustSystemCertificates: boolean } | null } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+export type EndpointsOverviewQuery = { __typename: 'Query', endpoints: { __typename: 'EndpointConnection', edges: Array<{ __typename: 'EndpointEdge', cursor: string, node: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, pausedAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, stats: { __typename: 'EndpointStats', total: number, succeeded: number, failed: number, successRate: number | null, lastDeliveryAt: string | null }, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null, authentication: { __typename: 'EndpointAuthentication', oauth2: { __typename: 'OAuth2ClientCredentials', tokenUrl: string, clientId: string, clientSecretSet: boolean, scopes: Array<string>, audience: string | null, clientAuthentication: OAuth2ClientAuthentication } } | null, tls: { __typename: 'EndpointTls', clientCertificate: string | null, clientCertificateSubject: string | null, clientCertificateExpiresAt: string | null, clientKeySet: boolean, caCertificates: string | null, trustSystemCertificates: boolean } | null } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
 
 export type EventCatalogQueryVariables = Exact<{
   includeDeprecated?: boolean | null | undefined;
@@ -753,7 +810,7 @@ export type EndpointsQueryVariables = Exact<{
 }>;
 
 
-export type EndpointsQuery = { __typename: 'Query', endpoints: { __typename: 'EndpointConnection', edges: Array<{ __typename: 'EndpointEdge', cursor: string, node: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null, authentication: { __typename: 'EndpointAuthentication', oauth2: { __typename: 'OAuth2ClientCredentials', tokenUrl: string, clientId: string, clientSecretSet: boolean, scopes: Array<string>, audience: string | null, clientAuthentication: OAuth2ClientAuthentication } } | null, tls: { __typename: 'EndpointTls', clientCertificate: string | null, clientCertificateSubject: string | null, clientCertificateExpiresAt: string | null, clientKeySet: boolean, caCertificates: string | null, trustSystemCertificates: boolean } | null } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+export type EndpointsQuery = { __typename: 'Query', endpoints: { __typename: 'EndpointConnection', edges: Array<{ __typename: 'EndpointEdge', cursor: string, node: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, pausedAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null, authentication: { __typename: 'EndpointAuthentication', oauth2: { __typename: 'OAuth2ClientCredentials', tokenUrl: string, clientId: string, clientSecretSet: boolean, scopes: Array<string>, audience: string | null, clientAuthentication: OAuth2ClientAuthentication } } | null, tls: { __typename: 'EndpointTls', clientCertificate: string | null, clientCertificateSubject: string | null, clientCertificateExpiresAt: string | null, clientKeySet: boolean, caCertificates: string | null, trustSystemCertificates: boolean } | null } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
 
 export type EndpointQueryVariables = Exact<{
   id: string;
@@ -763,7 +820,7 @@ export type EndpointQueryVariables = Exact<{
 export type EndpointQuery = { __typename: 'Query', node:
     | { __typename: 'ApiKey' }
     | { __typename: 'Delivery' }
-    | { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null, authentication: { __typename: 'EndpointAuthentication', oauth2: { __typename: 'OAuth2ClientCredentials', tokenUrl: string, clientId: string, clientSecretSet: boolean, scopes: Array<string>, audience: string | null, clientAuthentication: OAuth2ClientAuthentication } } | null, tls: { __typename: 'EndpointTls', clientCertificate: string | null, clientCertificateSubject: string | null, clientCertificateExpiresAt: string | null, clientKeySet: boolean, caCertificates: string | null, trustSystemCertificates: boolean } | null }
+    | { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, pausedAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null, authentication: { __typename: 'EndpointAuthentication', oauth2: { __typename: 'OAuth2ClientCredentials', tokenUrl: string, clientId: string, clientSecretSet: boolean, scopes: Array<string>, audience: string | null, clientAuthentication: OAuth2ClientAuthentication } } | null, tls: { __typename: 'EndpointTls', clientCertificate: string | null, clientCertificateSubject: string | null, clientCertificateExpiresAt: string | null, clientKeySet: boolean, caCertificates: string | null, trustSystemCertificates: boolean } | null }
     | { __typename: 'Event' }
     | { __typename: 'Organization' }
    | null };
@@ -854,7 +911,7 @@ export type EndpointUpdatedSubscriptionVariables = Exact<{
 }>;
 
 
-export type EndpointUpdatedSubscription = { __typename: 'Subscription', endpointUpdated: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null, authentication: { __typename: 'EndpointAuthentication', oauth2: { __typename: 'OAuth2ClientCredentials', tokenUrl: string, clientId: string, clientSecretSet: boolean, scopes: Array<string>, audience: string | null, clientAuthentication: OAuth2ClientAuthentication } } | null, tls: { __typename: 'EndpointTls', clientCertificate: string | null, clientCertificateSubject: string | null, clientCertificateExpiresAt: string | null, clientKeySet: boolean, caCertificates: string | null, trustSystemCertificates: boolean } | null } | null };
+export type EndpointUpdatedSubscription = { __typename: 'Subscription', endpointUpdated: { __typename: 'Endpoint', id: string, name: string, description: string, url: string, eventTypes: Array<string>, projects: Array<string>, filter: JsonValue | null, signatureScheme: SignatureScheme, active: boolean, disabledReason: EndpointDisabledReason | null, disabledAt: string | null, pausedAt: string | null, failingSince: string | null, consecutiveFailures: number, verifiedAt: string | null, previousSecretExpiresAt: string | null, signingPublicKeys: Array<string>, jwksUrl: string | null, createdAt: string, updatedAt: string, headers: Array<{ __typename: 'EndpointHeader', name: string, value: string }>, rateLimit: { __typename: 'EndpointRateLimit', perSecond: number, burst: number } | null, authentication: { __typename: 'EndpointAuthentication', oauth2: { __typename: 'OAuth2ClientCredentials', tokenUrl: string, clientId: string, clientSecretSet: boolean, scopes: Array<string>, audience: string | null, clientAuthentication: OAuth2ClientAuthentication } } | null, tls: { __typename: 'EndpointTls', clientCertificate: string | null, clientCertificateSubject: string | null, clientCertificateExpiresAt: string | null, clientKeySet: boolean, caCertificates: string | null, trustSystemCertificates: boolean } | null } | null };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -915,6 +972,7 @@ export const EndpointFieldsFragmentDoc = new TypedDocumentString(`
   active
   disabledReason
   disabledAt
+  pausedAt
   failingSince
   consecutiveFailures
   rateLimit {
@@ -1323,6 +1381,7 @@ fragment EndpointFields on Endpoint {
   active
   disabledReason
   disabledAt
+  pausedAt
   failingSince
   consecutiveFailures
   rateLimit {
@@ -1443,6 +1502,52 @@ fragment DeliveryFields on Delivery {
     type
   }
 }`) as unknown as TypedDocumentString<ReplayDeliveriesMutation, ReplayDeliveriesMutationVariables>;
+export const ReplayMissingDocument = new TypedDocumentString(`
+    mutation ReplayMissing($input: ReplayMissingInput!) {
+  replayMissing(input: $input) {
+    __typename
+    ... on ReplayMissingPayload {
+      count
+      complete
+      deliveries {
+        ...DeliveryFields
+      }
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fields {
+      path
+      message
+    }
+  }
+  ... on LimitExceededError {
+    limit
+  }
+}
+fragment DeliveryFields on Delivery {
+  __typename
+  id
+  status
+  attemptCount
+  isTest
+  lastError
+  lastStatusCode
+  nextAttemptAt
+  completedAt
+  createdAt
+  endpoint {
+    id
+  }
+  event {
+    id
+    type
+  }
+}`) as unknown as TypedDocumentString<ReplayMissingMutation, ReplayMissingMutationVariables>;
 export const CancelDeliveryDocument = new TypedDocumentString(`
     mutation CancelDelivery($input: CancelDeliveryInput!) {
   cancelDelivery(input: $input) {
@@ -1594,6 +1699,7 @@ fragment EndpointFields on Endpoint {
   active
   disabledReason
   disabledAt
+  pausedAt
   failingSince
   consecutiveFailures
   rateLimit {
@@ -1667,6 +1773,7 @@ fragment EndpointFields on Endpoint {
   active
   disabledReason
   disabledAt
+  pausedAt
   failingSince
   consecutiveFailures
   rateLimit {
@@ -1741,6 +1848,7 @@ fragment EndpointFields on Endpoint {
   active
   disabledReason
   disabledAt
+  pausedAt
   failingSince
   consecutiveFailures
   rateLimit {
@@ -1814,6 +1922,7 @@ fragment EndpointFields on Endpoint {
   active
   disabledReason
   disabledAt
+  pausedAt
   failingSince
   consecutiveFailures
   rateLimit {
@@ -1845,6 +1954,154 @@ fragment EndpointFields on Endpoint {
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<ToggleEndpointMutation, ToggleEndpointMutationVariables>;
+export const PauseEndpointDocument = new TypedDocumentString(`
+    mutation PauseEndpoint($input: PauseEndpointInput!) {
+  pauseEndpoint(input: $input) {
+    __typename
+    ... on PauseEndpointPayload {
+      endpoint {
+        ...EndpointFields
+      }
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fields {
+      path
+      message
+    }
+  }
+  ... on LimitExceededError {
+    limit
+  }
+}
+fragment EndpointFields on Endpoint {
+  __typename
+  id
+  name
+  description
+  url
+  eventTypes
+  projects
+  filter
+  headers {
+    name
+    value
+  }
+  signatureScheme
+  active
+  disabledReason
+  disabledAt
+  pausedAt
+  failingSince
+  consecutiveFailures
+  rateLimit {
+    perSecond
+    burst
+  }
+  verifiedAt
+  previousSecretExpiresAt
+  signingPublicKeys
+  jwksUrl
+  authentication {
+    oauth2 {
+      tokenUrl
+      clientId
+      clientSecretSet
+      scopes
+      audience
+      clientAuthentication
+    }
+  }
+  tls {
+    clientCertificate
+    clientCertificateSubject
+    clientCertificateExpiresAt
+    clientKeySet
+    caCertificates
+    trustSystemCertificates
+  }
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<PauseEndpointMutation, PauseEndpointMutationVariables>;
+export const ResumeEndpointDocument = new TypedDocumentString(`
+    mutation ResumeEndpoint($input: ResumeEndpointInput!) {
+  resumeEndpoint(input: $input) {
+    __typename
+    ... on ResumeEndpointPayload {
+      endpoint {
+        ...EndpointFields
+      }
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fields {
+      path
+      message
+    }
+  }
+  ... on LimitExceededError {
+    limit
+  }
+}
+fragment EndpointFields on Endpoint {
+  __typename
+  id
+  name
+  description
+  url
+  eventTypes
+  projects
+  filter
+  headers {
+    name
+    value
+  }
+  signatureScheme
+  active
+  disabledReason
+  disabledAt
+  pausedAt
+  failingSince
+  consecutiveFailures
+  rateLimit {
+    perSecond
+    burst
+  }
+  verifiedAt
+  previousSecretExpiresAt
+  signingPublicKeys
+  jwksUrl
+  authentication {
+    oauth2 {
+      tokenUrl
+      clientId
+      clientSecretSet
+      scopes
+      audience
+      clientAuthentication
+    }
+  }
+  tls {
+    clientCertificate
+    clientCertificateSubject
+    clientCertificateExpiresAt
+    clientKeySet
+    caCertificates
+    trustSystemCertificates
+  }
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<ResumeEndpointMutation, ResumeEndpointMutationVariables>;
 export const TestEndpointDocument = new TypedDocumentString(`
     mutation TestEndpoint($input: TestEndpointInput!) {
   testEndpoint(input: $input) {
@@ -2133,6 +2390,7 @@ fragment EndpointFields on Endpoint {
   active
   disabledReason
   disabledAt
+  pausedAt
   failingSince
   consecutiveFailures
   rateLimit {
@@ -2298,6 +2556,7 @@ fragment EndpointFields on Endpoint {
   active
   disabledReason
   disabledAt
+  pausedAt
   failingSince
   consecutiveFailures
   rateLimit {
@@ -2353,6 +2612,7 @@ export const EndpointDocument = new TypedDocumentString(`
   active
   disabledReason
   disabledAt
+  pausedAt
   failingSince
   consecutiveFailures
   rateLimit {
@@ -2723,6 +2983,7 @@ export const EndpointUpdatedDocument = new TypedDocumentString(`
   active
   disabledReason
   disabledAt
+  pausedAt
   failingSince
   consecutiveFailures
   rateLimit {
