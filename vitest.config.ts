@@ -13,6 +13,10 @@ export default defineConfig({
     exclude: [...configDefaults.exclude, 'test/faults/**'],
     globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',
+    // Two files at once on two cores (vitest's default is cores − 1): most of a file's time is
+    // waiting on PostgreSQL, a browser or a child process. One at a time took 14 minutes, two 9.3;
+    // three took 11 and starved the slow-consumer test.
+    maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Tests wait on conditions, never on time; a slow machine makes them slower, not red.

@@ -13,7 +13,7 @@ import { isAlive, runningCluster } from '../../src/db/embedded-postgres.ts';
 import { MAIN } from '../support/cli.ts';
 import { waitFor } from '../support/wait.ts';
 
-const RUNS = 10;
+const RUNS = 5;
 const dataDir = mkdtempSync(join(tmpdir(), 'herald-clean-stop-'));
 // As root the postmaster runs as the `postgres` OS user, which must reach its folder.
 chmodSync(dataDir, 0o755);
