@@ -14,8 +14,7 @@ import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic
 import { VERSION } from '../version.ts';
 import { AsyncLocalContextManager } from './context-manager.ts';
 import { resetInstruments } from './instruments.ts';
-import type { OtlpTarget, TelemetrySettings } from './settings.ts';
-import type { Telemetry } from './start-telemetry.ts';
+import type { OtlpTarget, Telemetry, TelemetrySettings } from './settings.ts';
 import { setTracing } from './tracing.ts';
 
 /** How long a drain waits for the last export. */

@@ -97,3 +97,9 @@ function parseHeaders(text: string | undefined, fail: (problem: string) => never
   }
   return headers;
 }
+
+/** Telemetry once started (src/telemetry/start-telemetry.ts). */
+export interface Telemetry {
+  /** Exports what is pending and stops exporting (bounded: an unreachable collector does not hold the drain). */
+  shutdown(): Promise<void>;
+}

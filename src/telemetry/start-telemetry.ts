@@ -1,12 +1,9 @@
 // Starting and stopping telemetry: only src/processes calls it. Off (no settings), nothing is
 // loaded: the SDK and its exporters (seconds of module loading on a busy machine) are imported
 // only when an endpoint is set.
-import type { TelemetrySettings } from './settings.ts';
+import type { Telemetry, TelemetrySettings } from './settings.ts';
 
-export interface Telemetry {
-  /** Exports what is pending and stops exporting (bounded: an unreachable collector does not hold the drain). */
-  shutdown(): Promise<void>;
-}
+export type { Telemetry };
 
 const OFF: Telemetry = { shutdown: async () => undefined };
 
