@@ -1,6 +1,7 @@
 // What the audit log records of an endpoint: its settings, with custom header values (often the
 // receiver's credentials) compared in the clear but written as "[redacted]". The signing secret is
 // not a field here at all: a rotation says only that it happened.
+import { createHash } from 'node:crypto';
 import type { Tx } from '../db/prisma.ts';
 import { diffFields, REDACTED, type AuditChanges, type AuditFields, type AuditValue } from '../engine/audit-diff.ts';
 import { openHeaders } from '../endpoints/custom-headers.ts';
@@ -25,7 +26,22 @@ export function endpointAuditFields(endpoint: Endpoint, keys: readonly Encryptio
     filter: (endpoint.filter ?? null) as AuditValue,
     signatureScheme: endpoint.signatureScheme,
     active: endpoint.active,
+    propagateTraceContext: endpoint.propagateTraceContext,
+    authentication: receiverCredential(endpoint.oauth2, 'clientSecretSealed'),
+    tls: receiverCredential(endpoint.tls, 'clientKeySealed'),
   };
+}
+
+/**
+ * An OAuth2 or TLS setting as the audit log keeps it: every public part, and in place of the
+ * sealed secret an opaque tag of its ciphertext — a replaced secret shows as changed, its value
+ * never (a tag of random-IV ciphertext says nothing of the secret).
+ */
+function receiverCredential(column: unknown, sealedField: 'clientSecretSealed' | 'clientKeySealed'): AuditValue {
+  if (column === null || column === undefined || typeof column !== 'object') return null;
+  const { [sealedField]: sealed, ...shown } = column as Record<string, unknown>;
+  const tag = typeof sealed === 'string' && sealed !== '' ? `${REDACTED}:${createHash('sha256').update(sealed).digest('hex').slice(0, 8)}` : null;
+  return { ...(shown as Record<string, AuditValue>), [sealedField === 'clientSecretSealed' ? 'clientSecret' : 'clientKey']: tag };
 }
 
 function redactHeaderValues(field: string, value: AuditValue): AuditValue {

@@ -110,6 +110,23 @@ describe('auditLog', { timeout: 60_000 }, () => {
     for (const secret of [created.secret, rotated.secret, 'header-secret-1', 'header-secret-2', acme.key]) expect(text).not.toContain(secret);
   });
 
+  it('records receiver authentication and trace settings, a replaced client secret as a changed tag, never its value', async () => {
+    const oauth2 = { tokenUrl: 'https://auth.acme.example/token', clientId: 'herald', clientSecret: 'oauth-secret-1', scopes: ['hooks'] };
+    const created = await call(CREATE_ENDPOINT, { url: 'https://acme.example/oauth', eventTypes: ['invoice.paid'], authentication: { oauth2 } }, acme.key);
+    expect(created.__typename).toBe('CreateEndpointPayload');
+    const endpointId: string = created.endpoint.id;
+    const updated = await call(UPDATE_ENDPOINT, { id: endpointId, propagateTraceContext: true, authentication: { oauth2: { ...oauth2, clientSecret: 'oauth-secret-2' } } }, acme.key);
+    expect(updated.__typename).toBe('UpdateEndpointPayload');
+    const [create, update] = await entriesFor(endpointId);
+    expect(create!.changes).toMatchObject({ authentication: { before: null, after: { tokenUrl: oauth2.tokenUrl, clientId: 'herald', clientSecret: expect.stringMatching(/^\[redacted\]:[0-9a-f]{8}$/) } } });
+    const { before, after } = update!.changes.authentication as { before: { clientSecret: string }; after: { clientSecret: string } };
+    expect(before.clientSecret).not.toBe(after.clientSecret);
+    expect(update!.changes.propagateTraceContext).toEqual({ before: false, after: true });
+    const text = await tableText();
+    for (const secret of ['oauth-secret-1', 'oauth-secret-2']) expect(text).not.toContain(secret);
+    expect((await call(DELETE_ENDPOINT, { id: endpointId }, acme.key)).__typename).toBe('DeleteEndpointPayload');
+  });
+
   it('announces endpoint creation, update and deletion as operational events that match their catalog schemas', async () => {
     const created = await call(CREATE_ENDPOINT, { url: 'https://acme.example/announced', eventTypes: ['invoice.paid'] }, acme.key);
     const endpointId: string = created.endpoint.id;
