@@ -16,6 +16,8 @@ export const AUDIT_ACTIONS = [
   'endpoint.disabled',
   'endpoint.enabled',
   'endpoint.secret_rotated',
+  'endpoint.paused',
+  'endpoint.resumed',
   'key.created',
   'key.revoked',
   'portal_session.created',

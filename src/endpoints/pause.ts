@@ -6,6 +6,7 @@ import { resumePaused } from '../delivery-state/scheduling.ts';
 import type { Endpoint } from '../generated/prisma/client.ts';
 import { endpointNotice, notifyChange } from '../pubsub/notices.ts';
 import type { AppServices } from '../services.ts';
+import { auditEndpoint } from '../audit/endpoint-audit.ts';
 import { findEndpoint } from './endpoints.ts';
 
 /** Deliveries resumeEndpoint moves per statement; all of them move in its one transaction. */
@@ -15,8 +16,9 @@ const RESUME_STEP = 1_000;
 export async function pauseEndpoint(services: AppServices, organizationId: string, id: string): Promise<Endpoint> {
   const existing = await findEndpoint(services, organizationId, id);
   return services.db.$transaction(async (tx) => {
-    await tx.endpoint.updateMany({ where: { id: existing.id, pausedAt: null }, data: { pausedAt: new Date() } });
+    const paused = await tx.endpoint.updateMany({ where: { id: existing.id, pausedAt: null }, data: { pausedAt: new Date() } });
     const endpoint = await tx.endpoint.findUniqueOrThrow({ where: { id: existing.id } });
+    if (paused.count > 0) await auditEndpoint(tx, services, 'endpoint.paused', existing, endpoint, { paused: { before: false, after: true } });
     await notifyChange(tx, endpointNotice(endpoint));
     return endpoint;
   });
@@ -36,6 +38,7 @@ export async function resumeEndpoint(services: AppServices, organizationId: stri
       await tx.endpoint.update({ where: { id: existing.id }, data: { pausedAt: null } });
       while ((await resumePaused(tx, services.queue, existing.id, RESUME_STEP)) === RESUME_STEP);
       const endpoint = await tx.endpoint.findUniqueOrThrow({ where: { id: existing.id } });
+      if (existing.pausedAt !== null) await auditEndpoint(tx, services, 'endpoint.resumed', existing, endpoint, { paused: { before: true, after: false } });
       await notifyChange(tx, endpointNotice(endpoint));
       return endpoint;
     },

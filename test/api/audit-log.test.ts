@@ -127,6 +127,23 @@ describe('auditLog', { timeout: 60_000 }, () => {
     expect((await call(DELETE_ENDPOINT, { id: endpointId }, acme.key)).__typename).toBe('DeleteEndpointPayload');
   });
 
+  it('records a pause and a resume once each (pausing a paused endpoint records nothing)', async () => {
+    const created = await call(CREATE_ENDPOINT, { url: 'https://acme.example/paused', eventTypes: ['invoice.paid'] }, acme.key);
+    const endpointId: string = created.endpoint.id;
+    const pause = `mutation($input: PauseEndpointInput!) { pauseEndpoint(input: $input) { __typename } }`;
+    const resume = `mutation($input: ResumeEndpointInput!) { resumeEndpoint(input: $input) { __typename } }`;
+    expect((await call(pause, { id: endpointId }, acme.key)).__typename).toBe('PauseEndpointPayload');
+    expect((await call(pause, { id: endpointId }, acme.key)).__typename).toBe('PauseEndpointPayload');
+    expect((await call(resume, { id: endpointId }, acme.key)).__typename).toBe('ResumeEndpointPayload');
+    const entries = await entriesFor(endpointId);
+    expect(entries.map((entry) => [entry.action, entry.changes])).toEqual([
+      ['endpoint.created', expect.any(Object)],
+      ['endpoint.paused', { paused: { before: false, after: true } }],
+      ['endpoint.resumed', { paused: { before: true, after: false } }],
+    ]);
+    expect((await call(DELETE_ENDPOINT, { id: endpointId }, acme.key)).__typename).toBe('DeleteEndpointPayload');
+  });
+
   it('announces endpoint creation, update and deletion as operational events that match their catalog schemas', async () => {
     const created = await call(CREATE_ENDPOINT, { url: 'https://acme.example/announced', eventTypes: ['invoice.paid'] }, acme.key);
     const endpointId: string = created.endpoint.id;

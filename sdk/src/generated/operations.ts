@@ -47,7 +47,7 @@ export type AuditActorKind =
 
 /** Which entries to list; every field given must match. */
 export type AuditLogFilter = {
-  /** One action: endpoint.created, endpoint.updated, endpoint.deleted, endpoint.disabled, endpoint.enabled, endpoint.secret_rotated, key.created, key.revoked, portal_session.created, portal_session.revoked, event_type.created, event_type.updated, event_type.deprecated. */
+  /** One action: endpoint.created, endpoint.updated, endpoint.deleted, endpoint.disabled, endpoint.enabled, endpoint.secret_rotated, endpoint.paused, endpoint.resumed, key.created, key.revoked, portal_session.created, portal_session.revoked, event_type.created, event_type.updated, event_type.deprecated. */
   action?: string | null | undefined;
   /** Changes made by this key (key_…). */
   actorId?: string | null | undefined;
